@@ -1,0 +1,18 @@
+"""The known errors, as the upper layers (ui, reports, cli) import them."""
+
+from data.errors import (
+    AccountLocked,
+    AuthenticationFailed,
+    ConflictError,
+    ConnectionFailed,
+    KnownError,
+    NotFound,
+    PermissionDenied,
+    SchemaMismatch,
+    ValidationError,
+)
+
+__all__ = [
+    "AccountLocked", "AuthenticationFailed", "ConflictError", "ConnectionFailed", "KnownError",
+    "NotFound", "PermissionDenied", "SchemaMismatch", "ValidationError",
+]

@@ -1,0 +1,90 @@
+"""Roles and the permission table that drives the UI, the services and the database grants."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Protocol
+
+
+class Role(IntEnum):
+    """Each role includes everything the one before it may do."""
+
+    VIEWER = 1
+    CLERK = 2
+    PLANNER = 3
+    MANAGER = 4
+    ADMIN = 5
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str | "Role") -> "Role":
+        if isinstance(value, Role):
+            return value
+        try:
+            return cls[str(value).strip().upper()]
+        except KeyError:
+            names = ", ".join(r.label for r in cls)
+            from app.errors import ValidationError
+
+            raise ValidationError(f"Unknown role “{value}”. Choose one of: {names}.", "role") from None
+
+
+# permission -> (lowest role that may, what it lets you do: used in messages and tooltips)
+PERMISSIONS: dict[str, tuple[Role, str]] = {
+    "read": (Role.VIEWER, "read the plant's data"),
+    "print.view": (Role.VIEWER, "print what they can see"),
+    "stock.receive": (Role.CLERK, "receive stock"),
+    "stock.transfer": (Role.CLERK, "transfer stock"),
+    "stock.issue": (Role.CLERK, "issue stock"),
+    "stock.adjust": (Role.CLERK, "adjust stock"),
+    "label.print": (Role.CLERK, "print batch labels"),
+    "order.edit": (Role.PLANNER, "create and edit production orders"),
+    "customer.edit": (Role.PLANNER, "create and edit customers"),
+    "order.plan": (Role.PLANNER, "plan and reorder the production queue"),
+    "order.run": (Role.PLANNER, "start, record consumption and output, and finish orders"),
+    "batch.quality": (Role.MANAGER, "approve or block batches"),
+    "order.cancel": (Role.MANAGER, "cancel production orders"),
+    "customer.archive": (Role.MANAGER, "archive customers"),
+    "report.all": (Role.MANAGER, "print every report"),
+    "user.manage": (Role.ADMIN, "manage users"),
+    "masterdata.manage": (Role.ADMIN, "manage warehouses, lines, materials and suppliers"),
+    "settings.manage": (Role.ADMIN, "change settings"),
+}
+
+
+class Actor(Protocol):
+    """Whoever is doing the work: the signed-in user, or the command line."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def role(self) -> Role: ...
+
+
+def required_role(permission: str) -> Role:
+    return PERMISSIONS[permission][0]
+
+
+def allowed(role: Role, permission: str) -> bool:
+    return role >= PERMISSIONS[permission][0]
+
+
+def denial_message(permission: str) -> str:
+    role, what = PERMISSIONS[permission]
+    above = "" if role is Role.ADMIN else " or above"
+    return f"Only a {role.label}{above} may {what}."
+
+
+def require(actor: Actor, permission: str) -> None:
+    """Raise PermissionDenied before anything is written."""
+    if not allowed(actor.role, permission):
+        from app.errors import PermissionDenied
+
+        raise PermissionDenied(f"{denial_message(permission)} You are signed in as a {actor.role.label}.")

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, engines, repositories and the unit of work."""

@@ -1,0 +1,143 @@
+"""One engine factory for both backends, and the translation of driver errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from data.errors import AuthenticationFailed, ConnectionFailed
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def _sqlite_lower(value: Any) -> Any:
+    # SQLite's own lower() folds ASCII only; filters must find "Łódź" when typed "łódź".
+    return value.lower() if isinstance(value, str) else value
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin (see "begin" below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+        dbapi_connection.create_function("lower", 1, _sqlite_lower, deterministic=True)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Writers take the write lock up front, so two workstations never deadlock
+        # upgrading a read lock; readers stay deferred and never block a writer under WAL.
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Accept the URLs people type: postgresql://… means psycopg 3, a bare path means SQLite."""
+    if isinstance(url, URL):
+        parsed = url
+    else:
+        text = str(url).strip()
+        if "://" not in text:
+            text = "sqlite:///" + str(Path(text).expanduser().resolve())
+        try:
+            parsed = make_url(text)
+        except ArgumentError as exc:
+            raise ConnectionFailed(f"“{url}” is not a database address.") from exc
+    if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConnectionFailed(f"Unsupported database “{parsed.get_backend_name()}”: use PostgreSQL or SQLite.")
+    return parsed
+
+
+@dataclass
+class Database:
+    """A shared engine and a session factory; one session per operation and per thread."""
+
+    url: URL
+    engine: Engine
+    session_factory: sessionmaker[Session] = field(repr=False)
+    write_session_factory: sessionmaker[Session] = field(repr=False)
+
+    @property
+    def backend(self) -> str:
+        return self.url.get_backend_name()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.backend == "sqlite"
+
+    def describe(self) -> str:
+        """Where the data lives, as the status bar shows it."""
+        if self.is_sqlite:
+            return f"file {self.url.database}"
+        port = f":{self.url.port}" if self.url.port else ""
+        return f"server {self.url.host or 'localhost'}{port}/{self.url.database}"
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | URL, *, username: str | None = None, password: str | None = None,
+                  check: bool = True, **engine_options: Any) -> Database:
+    """Create the engine; with `check`, connect once so a bad address fails here, clearly."""
+    parsed = normalise_url(url)
+    if username is not None:
+        parsed = parsed.set(username=username)
+    if password is not None:
+        parsed = parsed.set(password=password)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            folder = Path(parsed.database).expanduser().resolve().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConnectionFailed(f"Cannot create the folder {folder}: {exc.strerror}.") from exc
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+                               **engine_options)
+        _configure_sqlite(engine)
+    else:
+        connect_args = {"connect_timeout": 5, "application_name": "mpsystem"}
+        engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **engine_options)
+    database = Database(
+        url=parsed,
+        engine=engine,
+        session_factory=sessionmaker(engine, expire_on_commit=False),
+        write_session_factory=sessionmaker(
+            engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
+        ),
+    )
+    if check:
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+        except DBAPIError as exc:
+            engine.dispose()
+            raise translate_connect_error(exc, database) from exc
+    return database
+
+
+def translate_connect_error(exc: DBAPIError, database: Database) -> Exception:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    lowered = text.lower()
+    if "password authentication failed" in lowered or "no password supplied" in lowered or (
+        "role" in lowered and "does not exist" in lowered
+    ) or "not permitted to log in" in lowered:
+        return AuthenticationFailed("Sign-in failed: the user name or the password is wrong, or the account is disabled.")
+    if database.is_sqlite:
+        return ConnectionFailed(f"Cannot open the database {database.describe()}: {text}.")
+    if isinstance(exc, OperationalError) and "database" in lowered and "does not exist" in lowered:
+        return ConnectionFailed(f"The database “{database.url.database}” does not exist on the server.")
+    return ConnectionFailed(f"Cannot reach the database {database.describe()}. Is the server running? ({text.splitlines()[0]})")

@@ -1,0 +1,82 @@
+"""Schema upgrades and the check that client and database speak the same schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+import migrations
+from data.db import Database
+from data.errors import SchemaMismatch
+
+MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(database: Database) -> str | None:
+    with database.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _run(database: Database, action: str, target: str) -> None:
+    config = alembic_config()
+    with database.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        getattr(command, action)(config, target)
+
+
+def upgrade(database: Database, target: str = "head") -> None:
+    _run(database, "upgrade", target)
+
+
+def downgrade(database: Database, target: str = "base") -> None:
+    _run(database, "downgrade", target)
+
+
+def is_initialised(database: Database) -> bool:
+    return "users" in inspect(database.engine).get_table_names()
+
+
+def check_schema(database: Database) -> None:
+    """Refuse to work on a schema this client does not know, saying which side must be upgraded."""
+    current = current_revision(database)
+    head = head_revision()
+    if current == head:
+        return
+    if current is None:
+        raise SchemaMismatch(
+            f"The database {database.describe()} is not initialised. "
+            "An administrator runs `mpsystem db init` to create it.",
+            database_revision=None, client_revision=head, client_is_newer=True,
+        )
+    if current in known_revisions():
+        raise SchemaMismatch(
+            f"The database schema ({current}) is older than this client ({head}). "
+            "An administrator must upgrade the database with `mpsystem db upgrade`.",
+            database_revision=current, client_revision=head, client_is_newer=True,
+        )
+    raise SchemaMismatch(
+        f"The database schema ({current}) is newer than this client knows ({head}). "
+        "Install the newer MPSYSTEM client on this workstation.",
+        database_revision=current, client_revision=head, client_is_newer=False,
+    )

@@ -1,0 +1,284 @@
+"""The plant's tables. Their names and columns are part of the product's interface:
+IT and report writers query them directly."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from data.types import BigId, Quantity, UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+WAREHOUSE_KINDS = ("raw_materials", "adr", "production", "finished", "quarantine")
+MATERIAL_KINDS = ("granulate", "masterbatch", "ink", "adhesive", "solvent", "film", "bag", "core", "packaging")
+UNITS = ("kg", "m", "m2", "pcs", "l")
+BATCH_STATUSES = ("pending", "approved", "blocked")
+MOVEMENT_KINDS = ("receipt", "issue", "transfer", "adjustment", "consumption", "output")
+LINE_STAGES = ("extrusion", "uv", "printing", "lamination", "slitting", "bag_making")
+ORDER_STATUSES = ("new", "planned", "in_progress", "done", "cancelled")
+ROLES = ("viewer", "clerk", "planner", "manager", "admin")
+
+# Column widths, shared with the services so that they refuse long text with a message
+# before the database would.
+CODE_LEN = 30
+NAME_LEN = 120
+NUMBER_LEN = 40
+NOTE_LEN = 500
+REASON_LEN = 250
+USERNAME_LEN = 63  # PostgreSQL's identifier limit: users are login roles there
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Warehouse(Base):
+    __tablename__ = "warehouses"
+    __table_args__ = (CheckConstraint(_in("kind", WAREHOUSE_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(CODE_LEN), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN))
+    kind: Mapped[str] = mapped_column(String(20))
+
+
+class Material(Base):
+    __tablename__ = "materials"
+    __table_args__ = (
+        CheckConstraint(_in("kind", MATERIAL_KINDS), name="kind"),
+        CheckConstraint(_in("unit", UNITS), name="unit"),
+        CheckConstraint("reorder_level >= 0", name="reorder_level_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(CODE_LEN), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    unit: Mapped[str] = mapped_column(String(5))
+    reorder_level: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
+
+
+class Supplier(Base):
+    __tablename__ = "suppliers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(CODE_LEN), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN))
+    contact: Mapped[str | None] = mapped_column(String(NAME_LEN))
+    email: Mapped[str | None] = mapped_column(String(NAME_LEN))
+    phone: Mapped[str | None] = mapped_column(String(40))
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(CODE_LEN), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN), index=True)
+    contact: Mapped[str | None] = mapped_column(String(NAME_LEN))
+    email: Mapped[str | None] = mapped_column(String(NAME_LEN))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(String(REASON_LEN))
+    tax_id: Mapped[str | None] = mapped_column(String(CODE_LEN))
+    notes: Mapped[str | None] = mapped_column(String(2000))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint("failed_logins >= 0", name="failed_logins_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_LEN), unique=True)
+    full_name: Mapped[str] = mapped_column(String(NAME_LEN), default="")
+    role: Mapped[str] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # bcrypt hash on SQLite; NULL on PostgreSQL, where the server checks passwords itself.
+    password_hash: Mapped[str | None] = mapped_column(String(100))
+    failed_logins: Mapped[int] = mapped_column(SmallInteger, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ProductionLine(Base):
+    __tablename__ = "production_lines"
+    __table_args__ = (
+        CheckConstraint(_in("stage", LINE_STAGES), name="stage"),
+        CheckConstraint(_in("rate_unit", UNITS), name="rate_unit"),
+        CheckConstraint("rate_per_hour > 0", name="rate_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(CODE_LEN), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN))
+    stage: Mapped[str] = mapped_column(String(20))
+    rate_per_hour: Mapped[Decimal] = mapped_column(Quantity)
+    rate_unit: Mapped[str] = mapped_column(String(5))
+
+
+class ProductionOrder(Base):
+    """An order and, while planned or running, its place in a line's queue.
+
+    `queue_rank` is a sparse sort key, not the position itself: moving one order
+    rewrites that order's rank only (a neighbourhood is respread on the rare
+    occasion two ranks touch). The dense 1..n position is `row_number()` over
+    the ranks; the `production_queue` view exposes it to report writers.
+    """
+
+    __tablename__ = "production_orders"
+    __table_args__ = (
+        CheckConstraint(_in("status", ORDER_STATUSES), name="status"),
+        CheckConstraint(_in("unit", UNITS), name="unit"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("priority BETWEEN 1 AND 5", name="priority_range"),
+        # planned and running orders sit in a queue; the others never do
+        CheckConstraint(
+            "(status IN ('planned', 'in_progress')) = (queue_rank IS NOT NULL)", name="queued_iff_active"
+        ),
+        CheckConstraint("queue_rank IS NULL OR line_id IS NOT NULL", name="rank_needs_line"),
+        UniqueConstraint("line_id", "queue_rank"),
+        Index("ix_production_orders_status_due_date", "status", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(NUMBER_LEN), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    product_spec: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    unit: Mapped[str] = mapped_column(String(5))
+    priority: Mapped[int] = mapped_column(SmallInteger, default=3)
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="new")
+    status_reason: Mapped[str | None] = mapped_column(String(REASON_LEN))
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("production_lines.id"), index=True)
+    queue_rank: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Batch(Base):
+    __tablename__ = "batches"
+    __table_args__ = (
+        CheckConstraint(_in("status", BATCH_STATUSES), name="status"),
+        CheckConstraint("supplier_id IS NULL OR production_order_id IS NULL", name="one_origin"),
+        CheckConstraint("status <> 'blocked' OR status_reason IS NOT NULL", name="blocked_has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(NUMBER_LEN), unique=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id"), index=True)
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    production_order_id: Mapped[int | None] = mapped_column(ForeignKey("production_orders.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    expiry_date: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    status_reason: Mapped[str | None] = mapped_column(String(REASON_LEN))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class StockBalance(Base):
+    __tablename__ = "stock_balances"
+    __table_args__ = (CheckConstraint("quantity >= 0", name="quantity_not_negative"),)
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), primary_key=True, index=True)
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+
+
+class StockMovement(Base):
+    """The immutable stock ledger; balances are its running sums."""
+
+    __tablename__ = "stock_movements"
+    __table_args__ = (
+        CheckConstraint(_in("kind", MOVEMENT_KINDS), name="kind"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint(
+            "(kind = 'receipt' AND from_warehouse_id IS NULL AND to_warehouse_id IS NOT NULL)"
+            " OR (kind = 'output' AND from_warehouse_id IS NULL AND to_warehouse_id IS NOT NULL"
+            "     AND production_order_id IS NOT NULL)"
+            " OR (kind = 'issue' AND from_warehouse_id IS NOT NULL AND to_warehouse_id IS NULL)"
+            " OR (kind = 'consumption' AND from_warehouse_id IS NOT NULL AND to_warehouse_id IS NULL"
+            "     AND production_order_id IS NOT NULL)"
+            " OR (kind = 'transfer' AND from_warehouse_id IS NOT NULL AND to_warehouse_id IS NOT NULL"
+            "     AND from_warehouse_id <> to_warehouse_id)"
+            " OR (kind = 'adjustment' AND (from_warehouse_id IS NULL) <> (to_warehouse_id IS NULL))",
+            name="direction",
+        ),
+        Index("ix_stock_movements_order_kind", "production_order_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    from_warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    to_warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    production_order_id: Mapped[int | None] = mapped_column(ForeignKey("production_orders.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    note: Mapped[str | None] = mapped_column(String(NOTE_LEN))
+
+
+class Event(Base):
+    """The append-only journal, written in the same transaction as the change it records."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_occurred_at_id", "occurred_at", "id"),
+        Index("ix_events_entity", "entity_type", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    entity_type: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int | None] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(30), index=True)
+    summary: Mapped[str] = mapped_column(String(500))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+__all__ = [
+    "Base", "Warehouse", "Material", "Supplier", "Customer", "User", "ProductionLine",
+    "ProductionOrder", "Batch", "StockBalance", "StockMovement", "Event",
+]

@@ -1,0 +1,234 @@
+"""Repositories and the unit of work: one session, one transaction, one journal entry."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, Generic, Protocol, TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from data.db import Database
+from data.errors import ConflictError, ConnectionFailed, KnownError, NotFound
+from data.models import (
+    Base,
+    Batch,
+    Customer,
+    Event,
+    Material,
+    ProductionLine,
+    ProductionOrder,
+    StockBalance,
+    Supplier,
+    User,
+    Warehouse,
+)
+
+M = TypeVar("M", bound=Base)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ActorLike(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def username(self) -> str: ...
+
+
+class Repository(Generic[M]):
+    """Look-ups by id and by the natural key people type (a code or a number)."""
+
+    def __init__(self, session: Session, model: type[M], key: str, noun: str) -> None:
+        self.session = session
+        self.model = model
+        self.key = key
+        self.noun = noun
+
+    def add(self, obj: M) -> M:
+        self.session.add(obj)
+        return obj
+
+    def get(self, id_: int) -> M:
+        obj = self.session.get(self.model, id_)
+        if obj is None:
+            raise NotFound(f"{self.noun.capitalize()} #{id_} does not exist.")
+        return obj
+
+    def find(self, key: str) -> M | None:
+        return self.session.scalar(select(self.model).where(getattr(self.model, self.key) == key))
+
+    def by_key(self, key: str, *, for_update: bool = False) -> M:
+        stmt = select(self.model).where(getattr(self.model, self.key) == key)
+        if for_update:
+            stmt = stmt.with_for_update()
+        obj = self.session.scalar(stmt)
+        if obj is None:
+            raise NotFound(f"There is no {self.noun} “{key}”.", self.noun)
+        return obj
+
+
+class BalanceRepository:
+    """Balances change only through conditional UPDATEs, so two clerks can never overdraw a batch."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def quantity(self, batch_id: int, warehouse_id: int) -> Decimal:
+        value = self.session.scalar(
+            select(StockBalance.quantity).where(
+                StockBalance.batch_id == batch_id, StockBalance.warehouse_id == warehouse_id
+            )
+        )
+        return value if value is not None else Decimal("0.000")
+
+    def add(self, batch_id: int, warehouse_id: int, quantity: Decimal) -> None:
+        result = self.session.execute(
+            update(StockBalance)
+            .where(StockBalance.batch_id == batch_id, StockBalance.warehouse_id == warehouse_id)
+            .values(quantity=StockBalance.quantity + quantity)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 0:
+            self.session.add(StockBalance(batch_id=batch_id, warehouse_id=warehouse_id, quantity=quantity))
+            self.session.flush()
+
+    def take(self, batch_id: int, warehouse_id: int, quantity: Decimal) -> bool:
+        """Take `quantity` if it is there; False (and nothing written) if it is not."""
+        result = self.session.execute(
+            update(StockBalance)
+            .where(
+                StockBalance.batch_id == batch_id,
+                StockBalance.warehouse_id == warehouse_id,
+                StockBalance.quantity >= quantity,
+            )
+            .values(quantity=StockBalance.quantity - quantity)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+
+class UnitOfWork:
+    """One operation: a session, its transaction, and the journal entry that goes with it.
+
+    A writing unit must record exactly one event before it commits: the journal
+    is written in the same transaction as the change, or not at all.
+    """
+
+    def __init__(self, database: Database, actor: ActorLike, *, write: bool = True) -> None:
+        self.database = database
+        self.actor = actor
+        self.write = write
+        self._events: list[Event] = []
+        self._committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        factory = self.database.write_session_factory if self.write else self.database.session_factory
+        self.session = factory()
+        s = self.session
+        self.warehouses = Repository(s, Warehouse, "code", "warehouse")
+        self.materials = Repository(s, Material, "code", "material")
+        self.suppliers = Repository(s, Supplier, "code", "supplier")
+        self.customers = Repository(s, Customer, "code", "customer")
+        self.lines = Repository(s, ProductionLine, "code", "production line")
+        self.orders = Repository(s, ProductionOrder, "number", "production order")
+        self.batches = Repository(s, Batch, "number", "batch")
+        self.users = Repository(s, User, "username", "user")
+        self.balances = BalanceRepository(s)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        try:
+            if not self._committed:
+                self.session.rollback()
+        finally:
+            self.session.close()
+        if exc is not None and not isinstance(exc, KnownError):
+            translated = translate_database_error(exc)
+            if translated is not None:
+                raise translated from exc
+
+    @property
+    def backend(self) -> str:
+        return self.database.backend
+
+    def record_event(self, entity_type: str, entity_id: int | None, action: str, summary: str,
+                     details: dict[str, Any] | None = None) -> None:
+        event = Event(
+            occurred_at=utcnow(),
+            user_id=self.actor.id,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            action=action,
+            summary=summary[:500],
+            details=details,
+        )
+        self._events.append(event)
+        self.session.add(event)
+
+    def commit(self) -> None:
+        if len(self._events) != 1:
+            raise RuntimeError(f"a change must record exactly one event, got {len(self._events)}")
+        try:
+            self.session.commit()
+        except Exception as exc:
+            translated = translate_database_error(exc)
+            if translated is not None:
+                raise translated from exc
+            raise
+        self._committed = True
+
+    def last_change(self, entity_type: str, entity_id: int) -> tuple[str, datetime] | None:
+        row = self.session.execute(
+            select(User.username, Event.occurred_at)
+            .select_from(Event)
+            .outerjoin(User, User.id == Event.user_id)
+            .where(Event.entity_type == entity_type, Event.entity_id == entity_id)
+            .order_by(Event.occurred_at.desc(), Event.id.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        return (row[0] or "system", row[1])
+
+    def check_version(self, entity_type: str, entity: Any, expected: int | None, label: str) -> None:
+        """Refuse an edit made on a stale copy, naming who changed it and when."""
+        if expected is None or entity.version == expected:
+            return
+        change = self.last_change(entity_type, entity.id)
+        if change is None:
+            raise ConflictError(f"{label} was changed by someone else. The screen will reload; nothing was overwritten.")
+        who, when = change
+        raise ConflictError(
+            f"{label} was changed by {who} at {when.astimezone().strftime('%Y-%m-%d %H:%M')}. "
+            "The screen will reload; nothing was overwritten."
+        )
+
+
+def translate_database_error(exc: BaseException) -> KnownError | None:
+    """Map what the driver says to a message a clerk can act on; None for real bugs."""
+    if isinstance(exc, StaleDataError):
+        return ConflictError("Someone else changed the same record at the same moment. "
+                             "Reload and try again; nothing was saved.")
+    if isinstance(exc, IntegrityError):
+        detail = str(exc.orig).splitlines()[0] if exc.orig is not None else ""
+        return ConflictError(f"The change clashes with data saved at the same time ({detail}). Nothing was saved.")
+    if isinstance(exc, OperationalError):
+        text = str(exc.orig).lower() if exc.orig is not None else ""
+        if "locked" in text or "busy" in text:
+            return ConflictError("The database is busy with another workstation's change. Try again in a moment.")
+        if "deadlock" in text or "could not serialize" in text:
+            return ConflictError("Another workstation changed the same data at the same moment. Try again.")
+        return ConnectionFailed("The connection to the database was lost; nothing was saved. "
+                                "Check the network or the server and try again.")
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return ConnectionFailed("The connection to the database was lost; nothing was saved.")
+    return None
