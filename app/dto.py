@@ -1,0 +1,155 @@
+"""Plain frozen rows handed to the client and the report writers; never ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from app.permissions import Role
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a filtered, sorted list and the number of rows the filter matches."""
+
+    total: int
+    offset: int
+    rows: tuple[T, ...]
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    active: bool
+    locked_until: datetime | None
+
+
+@dataclass(frozen=True)
+class InventoryRow:
+    material_id: int
+    material_code: str
+    material_name: str
+    material_kind: str
+    warehouse_id: int
+    warehouse_code: str
+    unit: str
+    quantity: Decimal
+    batch_count: int
+    reorder_level: Decimal
+    material_total: Decimal
+    below_reorder: bool
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    id: int
+    number: str
+    material_code: str
+    material_name: str
+    unit: str
+    origin: str  # supplier name, or the producing order's number
+    supplier_code: str | None
+    order_number: str | None
+    received_at: datetime
+    expiry_date: date | None
+    status: str
+    status_reason: str | None
+    quantity: Decimal
+    locations: str  # "MAG-1 120.000, MAG-3 30.000"
+    version: int
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    batch_id: int
+    batch_number: str
+    warehouse_code: str
+    quantity: Decimal
+    unit: str
+    status: str
+    expiry_date: date | None
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    id: int
+    number: str
+    customer_code: str
+    customer_name: str
+    product_spec: str
+    quantity: Decimal
+    unit: str
+    priority: int
+    due_date: date
+    status: str
+    line_code: str | None
+    position: int | None
+    version: int
+
+
+@dataclass(frozen=True)
+class ScheduledOrder:
+    """A queued order with its estimated run, from the line's nominal rate."""
+
+    order: OrderRow
+    estimated_start: datetime
+    estimated_end: datetime
+    late: bool
+
+
+@dataclass(frozen=True)
+class LineQueue:
+    line_id: int
+    line_code: str
+    line_name: str
+    stage: str
+    rate_per_hour: Decimal
+    rate_unit: str
+    orders: tuple[ScheduledOrder, ...]
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    occurred_at: datetime
+    username: str
+    entity_type: str
+    entity_id: int | None
+    action: str
+    summary: str
+    details: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    id: int
+    code: str
+    name: str
+    contact: str | None
+    email: str | None
+    phone: str | None
+    address: str | None
+    tax_id: str | None
+    notes: str | None
+    archived: bool
+    open_orders: int
+    total_orders: int
+    version: int
+
+
+@dataclass(frozen=True)
+class TraceNode:
+    """One node of a batch's genealogy: a batch, an order, a supplier or a customer."""
+
+    kind: str
+    key: str
+    label: str
+    detail: str = ""
+    children: tuple["TraceNode", ...] = field(default_factory=tuple)

@@ -1,0 +1,468 @@
+"""Paged reads for the five tables. Filtering, sorting and counting happen in SQL;
+each call returns the number of matching rows and one page of frozen rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from typing import Any, Callable, TypeVar
+
+from sqlalchemy import Select, case, func, literal, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.dto import (
+    BalanceRow,
+    BatchRow,
+    CustomerRow,
+    EventRow,
+    InventoryRow,
+    LineQueue,
+    OrderRow,
+    Page,
+    ScheduledOrder,
+    UserRow,
+)
+from app.errors import ValidationError
+from app.permissions import Role, require
+from data.models import (
+    Batch,
+    Customer,
+    Event,
+    Material,
+    ProductionLine,
+    ProductionOrder,
+    StockBalance,
+    Supplier,
+    User,
+    Warehouse,
+)
+from data.uow import UnitOfWork, utcnow
+
+T = TypeVar("T")
+MAX_PAGE = 1000
+
+
+def _contains(column: Any, text: str) -> ColumnElement[bool]:
+    # autoescape: a clerk searching for "50%" or "A_1" means those characters literally.
+    return func.lower(column).contains(text.lower(), autoescape=True)
+
+
+def _text_filter(text: str | None, *columns: Any) -> ColumnElement[bool] | None:
+    if text is None or not text.strip():
+        return None
+    needle = text.strip()
+    return or_(*(_contains(c, needle) for c in columns))
+
+
+def _page(uow: UnitOfWork, stmt: Select[Any], offset: int, limit: int, order_by: list[Any],
+          make: Callable[[Any], T], reverse_order_by: list[Any] | None = None) -> Page[T]:
+    """Count, then fetch one page; deep pages near the end are read from the other end."""
+    if limit < 1 or limit > MAX_PAGE:
+        raise ValidationError(f"A page holds 1 to {MAX_PAGE} rows.", "limit")
+    if offset < 0:
+        raise ValidationError("The page offset cannot be negative.", "offset")
+    total = uow.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    if offset >= total:
+        return Page(total=total, offset=offset, rows=())
+    if reverse_order_by is not None and offset > total // 2:
+        # Skipping 900,000 rows of an index costs as much as reading them; from the
+        # far end the same page is a short skip.
+        count = min(limit, total - offset)
+        rows = uow.session.execute(
+            stmt.order_by(*reverse_order_by).offset(total - offset - count).limit(count)
+        ).all()
+        rows.reverse()
+    else:
+        rows = uow.session.execute(stmt.order_by(*order_by).offset(offset).limit(limit)).all()
+    return Page(total=total, offset=offset, rows=tuple(make(r) for r in rows))
+
+
+def _sorting(sort: str | None, descending: bool, columns: dict[str, Any], default: str,
+             tiebreak: Any) -> tuple[list[Any], list[Any]]:
+    key = sort or default
+    if key not in columns:
+        raise ValidationError(f"Cannot sort by “{key}”.", "sort")
+    column = columns[key]
+    forward = [column.desc() if descending else column.asc(), tiebreak.desc() if descending else tiebreak.asc()]
+    backward = [column.asc() if descending else column.desc(), tiebreak.asc() if descending else tiebreak.desc()]
+    return forward, backward
+
+
+# ---------------------------------------------------------------- inventory
+
+@dataclass(frozen=True)
+class InventoryFilter:
+    text: str | None = None
+    warehouse: str | None = None
+    material_kind: str | None = None
+    below_reorder_only: bool = False
+
+
+INVENTORY_SORT = ("material_code", "material_name", "warehouse_code", "quantity", "batch_count")
+
+
+def inventory(uow: UnitOfWork, flt: InventoryFilter = InventoryFilter(), *, sort: str | None = None,
+              descending: bool = False, offset: int = 0, limit: int = 200) -> Page[InventoryRow]:
+    """Stock per material and warehouse, flagged where the material's total is below its reorder level."""
+    require(uow.actor, "read")
+    with uow:
+        totals = (
+            select(Batch.material_id.label("material_id"), func.sum(StockBalance.quantity).label("total"))
+            .join(Batch, Batch.id == StockBalance.batch_id)
+            .group_by(Batch.material_id)
+            .subquery()
+        )
+        quantity = func.sum(StockBalance.quantity).label("quantity")
+        batch_count = func.count(func.distinct(StockBalance.batch_id)).label("batch_count")
+        material_total = func.coalesce(totals.c.total, 0)
+        below = material_total < Material.reorder_level
+        stmt = (
+            select(Material.id, Material.code, Material.name, Material.kind, Warehouse.id, Warehouse.code,
+                   Material.unit, quantity, batch_count, Material.reorder_level, material_total, below)
+            .select_from(StockBalance)
+            .join(Batch, Batch.id == StockBalance.batch_id)
+            .join(Material, Material.id == Batch.material_id)
+            .join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
+            .outerjoin(totals, totals.c.material_id == Material.id)
+            .where(StockBalance.quantity > 0)
+            .group_by(Material.id, Material.code, Material.name, Material.kind, Warehouse.id, Warehouse.code,
+                      Material.unit, Material.reorder_level, totals.c.total)
+        )
+        cond = _text_filter(flt.text, Material.code, Material.name)
+        if cond is not None:
+            stmt = stmt.where(cond)
+        if flt.warehouse:
+            stmt = stmt.where(Warehouse.code == flt.warehouse)
+        if flt.material_kind:
+            stmt = stmt.where(Material.kind == flt.material_kind)
+        if flt.below_reorder_only:
+            stmt = stmt.where(below)
+        columns = {"material_code": Material.code, "material_name": Material.name, "warehouse_code": Warehouse.code,
+                   "quantity": quantity, "batch_count": batch_count}
+        order, _ = _sorting(sort, descending, columns, "material_code", Warehouse.code)
+        return _page(uow, stmt, offset, limit, order, lambda r: InventoryRow(
+            material_id=r[0], material_code=r[1], material_name=r[2], material_kind=r[3], warehouse_id=r[4],
+            warehouse_code=r[5], unit=r[6], quantity=r[7], batch_count=r[8], reorder_level=r[9],
+            material_total=Decimal(r[10]) if not isinstance(r[10], Decimal) else r[10], below_reorder=bool(r[11])))
+
+
+def inventory_batches(uow: UnitOfWork, *, material_id: int, warehouse_id: int | None = None) -> tuple[BalanceRow, ...]:
+    """The batches behind an inventory row (drill-down)."""
+    require(uow.actor, "read")
+    with uow:
+        stmt = (
+            select(Batch.id, Batch.number, Warehouse.code, StockBalance.quantity, Material.unit, Batch.status,
+                   Batch.expiry_date)
+            .select_from(StockBalance)
+            .join(Batch, Batch.id == StockBalance.batch_id)
+            .join(Material, Material.id == Batch.material_id)
+            .join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
+            .where(Batch.material_id == material_id, StockBalance.quantity > 0)
+            .order_by(Batch.expiry_date.is_(None), Batch.expiry_date, Batch.number, Warehouse.code)
+        )
+        if warehouse_id is not None:
+            stmt = stmt.where(StockBalance.warehouse_id == warehouse_id)
+        return tuple(BalanceRow(*r) for r in uow.session.execute(stmt).all())
+
+
+# ---------------------------------------------------------------- batches
+
+@dataclass(frozen=True)
+class BatchFilter:
+    text: str | None = None
+    status: str | None = None
+    material: str | None = None
+    warehouse: str | None = None
+    expires_from: date | None = None
+    expires_to: date | None = None
+    in_stock_only: bool = False
+
+
+BATCH_SORT = ("number", "material_code", "origin", "received_at", "expiry_date", "status", "quantity")
+
+
+def batches(uow: UnitOfWork, flt: BatchFilter = BatchFilter(), *, sort: str | None = None, descending: bool = False,
+            offset: int = 0, limit: int = 200) -> Page[BatchRow]:
+    require(uow.actor, "read")
+    if flt.expires_from and flt.expires_to and flt.expires_from > flt.expires_to:
+        raise ValidationError("The expiry window ends before it starts.", "expires_to")
+    with uow:
+        qty = (
+            select(func.coalesce(func.sum(StockBalance.quantity), 0))
+            .where(StockBalance.batch_id == Batch.id).correlate(Batch).scalar_subquery()
+        )
+        locations = (
+            select(func.aggregate_strings(Warehouse.code, ", "))
+            .select_from(StockBalance).join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
+            .where(StockBalance.batch_id == Batch.id, StockBalance.quantity > 0)
+            .correlate(Batch).scalar_subquery()
+        )
+        origin = func.coalesce(Supplier.name, ProductionOrder.number)
+        stmt = (
+            select(Batch.id, Batch.number, Material.code, Material.name, Material.unit, origin, Supplier.code,
+                   ProductionOrder.number, Batch.received_at, Batch.expiry_date, Batch.status, Batch.status_reason,
+                   qty.label("quantity"), locations, Batch.version)
+            .select_from(Batch)
+            .join(Material, Material.id == Batch.material_id)
+            .outerjoin(Supplier, Supplier.id == Batch.supplier_id)
+            .outerjoin(ProductionOrder, ProductionOrder.id == Batch.production_order_id)
+        )
+        cond = _text_filter(flt.text, Batch.number, Material.code, Material.name, Supplier.name, ProductionOrder.number)
+        if cond is not None:
+            stmt = stmt.where(cond)
+        if flt.status:
+            stmt = stmt.where(Batch.status == flt.status)
+        if flt.material:
+            stmt = stmt.where(Material.code == flt.material)
+        if flt.warehouse:
+            stmt = stmt.where(Batch.id.in_(
+                select(StockBalance.batch_id).join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
+                .where(Warehouse.code == flt.warehouse, StockBalance.quantity > 0)))
+        elif flt.in_stock_only:
+            stmt = stmt.where(Batch.id.in_(select(StockBalance.batch_id).where(StockBalance.quantity > 0)))
+        if flt.expires_from:
+            stmt = stmt.where(Batch.expiry_date >= flt.expires_from)
+        if flt.expires_to:
+            stmt = stmt.where(Batch.expiry_date <= flt.expires_to)
+        columns = {"number": Batch.number, "material_code": Material.code, "origin": origin,
+                   "received_at": Batch.received_at, "expiry_date": Batch.expiry_date, "status": Batch.status,
+                   "quantity": qty}
+        order, backward = _sorting(sort, descending, columns, "received_at", Batch.id)
+        return _page(uow, stmt, offset, limit, order, lambda r: BatchRow(
+            id=r[0], number=r[1], material_code=r[2], material_name=r[3], unit=r[4], origin=r[5] or "",
+            supplier_code=r[6], order_number=r[7], received_at=r[8], expiry_date=r[9], status=r[10],
+            status_reason=r[11], quantity=_decimal(r[12]), locations=r[13] or "", version=r[14]), backward)
+
+
+def _decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(value).quantize(Decimal("0.001"))
+
+
+# ---------------------------------------------------------------- production
+
+def _order_columns() -> tuple[Any, ...]:
+    return (ProductionOrder.id, ProductionOrder.number, Customer.code, Customer.name, ProductionOrder.product_spec,
+            ProductionOrder.quantity, ProductionOrder.unit, ProductionOrder.priority, ProductionOrder.due_date,
+            ProductionOrder.status, ProductionLine.code, ProductionOrder.version)
+
+
+def _order_row(r: Any, position: int | None = None) -> OrderRow:
+    return OrderRow(id=r[0], number=r[1], customer_code=r[2], customer_name=r[3], product_spec=r[4], quantity=r[5],
+                    unit=r[6], priority=r[7], due_date=r[8], status=r[9], line_code=r[10], position=position,
+                    version=r[11])
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    text: str | None = None
+    status: str | None = None
+    customer: str | None = None
+
+
+ORDER_SORT = ("number", "customer_name", "priority", "due_date", "quantity", "status")
+
+
+def orders(uow: UnitOfWork, flt: OrderFilter = OrderFilter(), *, sort: str | None = None, descending: bool = False,
+           offset: int = 0, limit: int = 200) -> Page[OrderRow]:
+    """Any orders; with status "new" this is the planning board's backlog."""
+    require(uow.actor, "read")
+    with uow:
+        stmt = (select(*_order_columns()).select_from(ProductionOrder)
+                .join(Customer, Customer.id == ProductionOrder.customer_id)
+                .outerjoin(ProductionLine, ProductionLine.id == ProductionOrder.line_id))
+        cond = _text_filter(flt.text, ProductionOrder.number, ProductionOrder.product_spec, Customer.name, Customer.code)
+        if cond is not None:
+            stmt = stmt.where(cond)
+        if flt.status:
+            stmt = stmt.where(ProductionOrder.status == flt.status)
+        if flt.customer:
+            stmt = stmt.where(Customer.code == flt.customer)
+        columns = {"number": ProductionOrder.number, "customer_name": Customer.name,
+                   "priority": ProductionOrder.priority, "due_date": ProductionOrder.due_date,
+                   "quantity": ProductionOrder.quantity, "status": ProductionOrder.status}
+        order, backward = _sorting(sort, descending, columns, "due_date", ProductionOrder.id)
+        if sort is None:
+            order = [ProductionOrder.priority.asc(), ProductionOrder.due_date.asc(), ProductionOrder.id.asc()]
+            backward = [ProductionOrder.priority.desc(), ProductionOrder.due_date.desc(), ProductionOrder.id.desc()]
+        return _page(uow, stmt, offset, limit, order, _order_row, backward)
+
+
+def backlog(uow: UnitOfWork, text: str | None = None, *, offset: int = 0, limit: int = 200) -> Page[OrderRow]:
+    return orders(uow, OrderFilter(text=text, status="new"), offset=offset, limit=limit)
+
+
+def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | None = None) -> tuple[LineQueue, ...]:
+    """Every line's queue in sequence, each order with its estimated start and end.
+
+    Estimates run back to back from now at the line's nominal rate; a running
+    order is counted from when it started. An order is late when its estimated
+    end falls after its due date.
+    """
+    require(uow.actor, "read")
+    start_of_day = now or utcnow()
+    with uow:
+        lines_stmt = select(ProductionLine).order_by(ProductionLine.code)
+        if line:
+            lines_stmt = lines_stmt.where(ProductionLine.code == line)
+        lines = uow.session.scalars(lines_stmt).all()
+        if line and not lines:
+            raise ValidationError(f"There is no production line “{line}”.", "line")
+        rows = uow.session.execute(
+            select(*_order_columns(), ProductionOrder.line_id, ProductionOrder.started_at)
+            .select_from(ProductionOrder)
+            .join(Customer, Customer.id == ProductionOrder.customer_id)
+            .join(ProductionLine, ProductionLine.id == ProductionOrder.line_id)
+            .where(ProductionOrder.queue_rank.is_not(None),
+                   ProductionOrder.line_id.in_([ln.id for ln in lines]))
+            .order_by(ProductionOrder.line_id, ProductionOrder.queue_rank)
+        ).all()
+        by_line: dict[int, list[Any]] = {}
+        for r in rows:
+            by_line.setdefault(r[12], []).append(r)
+        result = []
+        for ln in lines:
+            cursor = start_of_day
+            scheduled = []
+            for position, r in enumerate(by_line.get(ln.id, []), start=1):
+                hours = float(r[5] / ln.rate_per_hour)
+                start = r[13] if r[9] == "in_progress" and r[13] is not None else cursor
+                end = max(start + timedelta(hours=hours), cursor)
+                late = end > datetime.combine(r[8], time.max, tzinfo=_local_tz())
+                scheduled.append(ScheduledOrder(_order_row(r, position), start, end, late))
+                cursor = end
+            result.append(LineQueue(ln.id, ln.code, ln.name, ln.stage, ln.rate_per_hour, ln.rate_unit,
+                                    tuple(scheduled)))
+        return tuple(result)
+
+
+def _local_tz() -> Any:
+    return datetime.now().astimezone().tzinfo or timezone.utc
+
+
+# ---------------------------------------------------------------- events
+
+@dataclass(frozen=True)
+class EventFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    username: str | None = None
+    entity_type: str | None = None
+    entity_id: int | None = None
+    action: str | None = None
+    text: str | None = None
+
+
+EVENT_SORT = ("occurred_at", "username", "entity_type", "action")
+
+
+def events(uow: UnitOfWork, flt: EventFilter = EventFilter(), *, sort: str | None = None, descending: bool = True,
+           offset: int = 0, limit: int = 200) -> Page[EventRow]:
+    """The journal, newest first unless asked otherwise."""
+    require(uow.actor, "read")
+    if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
+        raise ValidationError("The date range ends before it starts.", "date_to")
+    with uow:
+        username = func.coalesce(User.username, literal("system"))
+        stmt = (select(Event.id, Event.occurred_at, username, Event.entity_type, Event.entity_id, Event.action,
+                       Event.summary, Event.details)
+                .select_from(Event).outerjoin(User, User.id == Event.user_id))
+        tz = _local_tz()
+        if flt.date_from:
+            stmt = stmt.where(Event.occurred_at >= datetime.combine(flt.date_from, time.min, tzinfo=tz))
+        if flt.date_to:
+            stmt = stmt.where(Event.occurred_at < datetime.combine(flt.date_to + timedelta(days=1), time.min, tzinfo=tz))
+        if flt.username:
+            stmt = stmt.where(User.username == flt.username) if flt.username != "system" else stmt.where(
+                Event.user_id.is_(None))
+        if flt.entity_type:
+            stmt = stmt.where(Event.entity_type == flt.entity_type)
+        if flt.entity_id is not None:
+            stmt = stmt.where(Event.entity_id == flt.entity_id)
+        if flt.action:
+            stmt = stmt.where(Event.action == flt.action)
+        cond = _text_filter(flt.text, Event.summary)
+        if cond is not None:
+            stmt = stmt.where(cond)
+        columns = {"occurred_at": Event.occurred_at, "username": username, "entity_type": Event.entity_type,
+                   "action": Event.action}
+        order, backward = _sorting(sort, descending, columns, "occurred_at", Event.id)
+        return _page(uow, stmt, offset, limit, order, lambda r: EventRow(*r), backward)
+
+
+def event_choices(uow: UnitOfWork) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The users, entity types and actions that occur in the journal, for the filter bar."""
+    require(uow.actor, "read")
+    with uow:
+        users = tuple(uow.session.scalars(select(User.username).order_by(User.username)))
+        types = tuple(uow.session.scalars(select(Event.entity_type).distinct().order_by(Event.entity_type)))
+        actions = tuple(uow.session.scalars(select(Event.action).distinct().order_by(Event.action)))
+        return users, types, actions
+
+
+# ---------------------------------------------------------------- customers
+
+@dataclass(frozen=True)
+class CustomerFilter:
+    text: str | None = None
+    archived: bool | None = False  # None: both
+
+
+CUSTOMER_SORT = ("code", "name", "contact", "open_orders", "total_orders")
+
+
+def customers(uow: UnitOfWork, flt: CustomerFilter = CustomerFilter(), *, sort: str | None = None,
+              descending: bool = False, offset: int = 0, limit: int = 200) -> Page[CustomerRow]:
+    require(uow.actor, "read")
+    with uow:
+        counts = (
+            select(ProductionOrder.customer_id.label("customer_id"),
+                   func.count().label("total"),
+                   func.sum(case((ProductionOrder.status.in_(("new", "planned", "in_progress")), 1), else_=0))
+                   .label("open"))
+            .group_by(ProductionOrder.customer_id).subquery()
+        )
+        open_orders = func.coalesce(counts.c.open, 0)
+        total_orders = func.coalesce(counts.c.total, 0)
+        stmt = (select(Customer.id, Customer.code, Customer.name, Customer.contact, Customer.email, Customer.phone,
+                       Customer.address, Customer.tax_id, Customer.notes, Customer.archived, open_orders,
+                       total_orders, Customer.version)
+                .select_from(Customer).outerjoin(counts, counts.c.customer_id == Customer.id))
+        cond = _text_filter(flt.text, Customer.code, Customer.name, Customer.contact, Customer.email, Customer.tax_id,
+                            Customer.address)
+        if cond is not None:
+            stmt = stmt.where(cond)
+        if flt.archived is not None:
+            stmt = stmt.where(Customer.archived.is_(flt.archived))
+        columns = {"code": Customer.code, "name": Customer.name, "contact": Customer.contact,
+                   "open_orders": open_orders, "total_orders": total_orders}
+        order, backward = _sorting(sort, descending, columns, "name", Customer.id)
+        return _page(uow, stmt, offset, limit, order, lambda r: CustomerRow(*r[:10], int(r[10]), int(r[11]), r[12]),
+                     backward)
+
+
+# ---------------------------------------------------------------- users and look-ups
+
+def users(uow: UnitOfWork) -> tuple[UserRow, ...]:
+    require(uow.actor, "read")
+    with uow:
+        rows = uow.session.execute(
+            select(User.id, User.username, User.full_name, User.role, User.active, User.locked_until)
+            .order_by(User.username)
+        ).all()
+        return tuple(UserRow(r[0], r[1], r[2], Role.parse(r[3]), r[4], r[5]) for r in rows)
+
+
+def codes(uow: UnitOfWork) -> dict[str, tuple[str, ...]]:
+    """Codes for the forms' pickers: warehouses, materials, suppliers, lines, customers."""
+    require(uow.actor, "read")
+    with uow:
+        s = uow.session
+        return {
+            "warehouses": tuple(s.scalars(select(Warehouse.code).order_by(Warehouse.code))),
+            "materials": tuple(s.scalars(select(Material.code).order_by(Material.code))),
+            "suppliers": tuple(s.scalars(select(Supplier.code).order_by(Supplier.code))),
+            "lines": tuple(s.scalars(select(ProductionLine.code).order_by(ProductionLine.code))),
+            "customers": tuple(s.scalars(select(Customer.code).where(Customer.archived.is_(False))
+                                         .order_by(Customer.code))),
+        }

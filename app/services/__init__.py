@@ -1,0 +1,37 @@
+"""The plant's use cases. Each takes a unit of work and plain values, checks the role,
+validates, writes its change and exactly one journal entry in one transaction, and
+returns ids or frozen DTOs."""
+
+from app.services.customers import create_customer, edit_customer, set_customer_archived
+from app.services.masterdata import create_line, create_material, create_supplier, create_warehouse
+from app.services.orders import (
+    cancel_order,
+    consume_batch,
+    create_order,
+    edit_order,
+    finish_order,
+    move_order,
+    optimise_line,
+    plan_order,
+    record_output,
+    start_order,
+    unplan_order,
+)
+from app.services.stock import (
+    adjust_stock,
+    approve_batch,
+    block_batch,
+    issue_stock,
+    receive_batch,
+    transfer_stock,
+)
+from app.services.trace import trace_batch
+from app.services.users import change_password, change_role, create_user, set_user_active
+
+__all__ = [
+    "adjust_stock", "approve_batch", "block_batch", "cancel_order", "change_password", "change_role",
+    "consume_batch", "create_customer", "create_line", "create_material", "create_order", "create_supplier",
+    "create_user", "create_warehouse", "edit_customer", "edit_order", "finish_order", "issue_stock", "move_order",
+    "optimise_line", "plan_order", "receive_batch", "record_output", "set_customer_archived", "set_user_active",
+    "start_order", "trace_batch", "transfer_stock", "unplan_order",
+]

@@ -1,0 +1,60 @@
+"""Small helpers the services share."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from app.errors import ValidationError
+from data.models import Batch, Material, StockMovement
+from data.uow import UnitOfWork, utcnow
+
+
+def today() -> date:
+    # Expiry and due dates are the plant's calendar days, so local time decides.
+    return date.today()
+
+
+def fmt_qty(quantity: Decimal, unit: str) -> str:
+    text = f"{quantity.normalize():f}" if quantity == quantity.to_integral_value() else f"{quantity:f}".rstrip("0")
+    return f"{text} {unit}"
+
+
+def ensure_usable(batch: Batch, material: Material, verb: str) -> None:
+    """Only approved, unexpired batches leave the warehouse or go into a machine."""
+    if batch.status != "approved":
+        reason = f" ({batch.status_reason})" if batch.status_reason else ""
+        raise ValidationError(
+            f"Batch {batch.number} is {batch.status}{reason}; only approved batches may be {verb}.", "batch"
+        )
+    if batch.expiry_date is not None and batch.expiry_date < today():
+        raise ValidationError(
+            f"Batch {batch.number} of {material.name} expired on {batch.expiry_date:%Y-%m-%d}; it may not be {verb}.",
+            "batch",
+        )
+
+
+def take_stock(uow: UnitOfWork, batch: Batch, warehouse_id: int, warehouse_code: str, quantity: Decimal,
+               unit: str) -> None:
+    """Take stock or explain why not; the conditional UPDATE settles races the check cannot see."""
+    available = uow.balances.quantity(batch.id, warehouse_id)
+    if available < quantity or not uow.balances.take(batch.id, warehouse_id, quantity):
+        if available <= 0:
+            raise ValidationError(f"Batch {batch.number} has no stock in {warehouse_code}.", "quantity")
+        raise ValidationError(
+            f"Batch {batch.number} has only {fmt_qty(available, unit)} in {warehouse_code}; "
+            f"{fmt_qty(quantity, unit)} cannot be taken.",
+            "quantity",
+        )
+
+
+def add_movement(uow: UnitOfWork, batch_id: int, kind: str, quantity: Decimal, *, from_warehouse_id: int | None = None,
+                 to_warehouse_id: int | None = None, production_order_id: int | None = None,
+                 note: str | None = None) -> StockMovement:
+    movement = StockMovement(
+        batch_id=batch_id, kind=kind, quantity=quantity, from_warehouse_id=from_warehouse_id,
+        to_warehouse_id=to_warehouse_id, production_order_id=production_order_id,
+        user_id=uow.actor.id, created_at=utcnow(), note=note,
+    )
+    uow.session.add(movement)
+    return movement

@@ -1,0 +1,123 @@
+"""Input checks with messages a clerk understands. Every service validates before it writes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from app.errors import ValidationError
+
+# Decimals each unit allows: kilograms to the gram, metres to the centimetre, pieces whole.
+UNIT_DECIMALS = {"kg": 3, "l": 3, "m": 2, "m2": 2, "pcs": 0}
+# One movement or order above this is a typing slip (a scanner pasting a barcode into a quantity).
+MAX_QUANTITY = Decimal("100000000")
+
+_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\- ]*$")
+
+
+def quantity(value: Any, unit: str, field: str = "quantity", *, allow_negative: bool = False) -> Decimal:
+    label = field.replace("_", " ")
+    if isinstance(value, bool) or value is None:
+        raise ValidationError(f"Enter a {label}.", field)
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        number = Decimal(str(value).strip().replace(",", ".")) if not isinstance(value, Decimal) else value
+    except (InvalidOperation, ValueError):
+        raise ValidationError(f"The {label} “{value}” is not a number.", field) from None
+    if not number.is_finite():
+        raise ValidationError(f"The {label} must be a real number.", field)
+    if number == 0:
+        raise ValidationError(f"The {label} must not be zero.", field)
+    if number < 0 and not allow_negative:
+        raise ValidationError(f"The {label} must be greater than zero.", field)
+    if abs(number) > MAX_QUANTITY:
+        raise ValidationError(f"The {label} {number} is too large (at most {MAX_QUANTITY:,} {unit}).", field)
+    decimals = UNIT_DECIMALS.get(unit, 3)
+    exponent = number.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    if -exponent > decimals:
+        allowed = "whole numbers" if decimals == 0 else f"at most {decimals} decimal places"
+        raise ValidationError(f"Quantities in {unit} take {allowed}; “{value}” has more.", field)
+    return number.quantize(Decimal(1).scaleb(-3))
+
+
+def text(value: Any, field: str, max_len: int, *, required: bool = True) -> str | None:
+    label = field.replace("_", " ")
+    if value is None:
+        cleaned = ""
+    elif isinstance(value, str):
+        cleaned = value.strip()
+    else:
+        raise ValidationError(f"The {label} must be text.", field)
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in cleaned):
+        raise ValidationError(f"The {label} contains control characters.", field)
+    if not cleaned:
+        if required:
+            raise ValidationError(f"The {label} is required.", field)
+        return None
+    if len(cleaned) > max_len:
+        raise ValidationError(f"The {label} is too long: {len(cleaned)} characters, at most {max_len}.", field)
+    return cleaned
+
+
+def required_text(value: Any, field: str, max_len: int) -> str:
+    result = text(value, field, max_len, required=True)
+    assert result is not None
+    return result
+
+
+def code(value: Any, field: str, max_len: int) -> str:
+    """Codes and numbers people type and scan: letters, digits and . _ / - only."""
+    cleaned = required_text(value, field, max_len)
+    if not _CODE_RE.match(cleaned):
+        raise ValidationError(
+            f"The {field.replace('_', ' ')} “{cleaned}” may contain only letters, digits, spaces and . _ / -", field
+        )
+    return cleaned
+
+
+def choice(value: Any, field: str, options: tuple[str, ...]) -> str:
+    if value not in options:
+        raise ValidationError(
+            f"The {field.replace('_', ' ')} “{value}” is not one of: {', '.join(options)}.", field
+        )
+    return str(value)
+
+
+def a_date(value: Any, field: str, *, required: bool = True) -> date | None:
+    label = field.replace("_", " ")
+    if value is None or value == "":
+        if required:
+            raise ValidationError(f"The {label} is required.", field)
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"The {label} “{value}” is not a date (YYYY-MM-DD).", field) from None
+
+
+def email(value: Any, field: str = "email") -> str | None:
+    cleaned = text(value, field, 120, required=False)
+    if cleaned is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", cleaned):
+        raise ValidationError(f"“{cleaned}” is not an e-mail address.", field)
+    return cleaned
+
+
+def integer(value: Any, field: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"The {field.replace('_', ' ')} must be a whole number.", field) from None
+    if isinstance(value, float) and value != number:
+        raise ValidationError(f"The {field.replace('_', ' ')} must be a whole number.", field)
+    if not low <= number <= high:
+        raise ValidationError(f"The {field.replace('_', ' ')} must be between {low} and {high}.", field)
+    return number
