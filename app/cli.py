@@ -1,0 +1,260 @@
+"""The `mpsystem` command: the composition root.
+
+Exit codes: 0 success, 1 a known error (one line on stderr, never a
+traceback), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+import time
+from typing import Any, Callable, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
+
+import app
+from app import queries, services
+from app.context import Context
+from app.errors import ConnectionFailed, KnownError, ValidationError
+from app.permissions import Role
+from app.security import SYSTEM, CurrentUser, check_password_rules, hash_password
+from data.db import Database, open_database
+from data.models import User
+
+log = logging.getLogger("mpsystem")
+
+
+def _read_password(args: argparse.Namespace, prompt: str = "Password") -> str:
+    if getattr(args, "password_stdin", False):
+        line = sys.stdin.readline()
+        password = line.rstrip("\r\n")
+        if not password:
+            raise ValidationError("No password on standard input.")
+        return check_password_rules(password)
+    if not sys.stdin.isatty():
+        raise ValidationError("No terminal to ask for the password on; pass it with --password-stdin.")
+    first = getpass.getpass(f"{prompt}: ")
+    check_password_rules(first)
+    if getpass.getpass(f"{prompt} (again): ") != first:
+        raise ValidationError("The two passwords differ.")
+    return first
+
+
+def _open(args: argparse.Namespace) -> Database:
+    from app.config import database_url
+
+    return open_database(database_url(getattr(args, "url", None)))
+
+
+def _actor(database: Database) -> CurrentUser:
+    """On a local file the command line acts as the system; on a server, as the login it connected with."""
+    if database.is_sqlite:
+        return SYSTEM
+    with database.engine.connect() as conn:
+        login = conn.scalar(select(func.current_user()))
+        row = conn.execute(select(User.id, User.username, User.full_name, User.role)
+                           .where(User.username == login)).first()
+    if row is None:
+        return SYSTEM  # the schema owner, who runs `db init` and upgrades
+    return CurrentUser(row[0], row[1], row[2], Role.parse(row[3]))
+
+
+def _context(args: argparse.Namespace) -> Context:
+    from data.migrate import check_schema
+
+    database = _open(args)
+    check_schema(database)
+    return Context(database, _actor(database))
+
+
+# ---------------------------------------------------------------- commands
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from data.migrate import current_revision, head_revision, upgrade
+
+    database = _open(args)
+    before = current_revision(database)
+    upgrade(database)
+    after = head_revision()
+    if before == after:
+        print(f"The database {database.describe()} is up to date (schema {after}).")
+    else:
+        print(f"Upgraded {database.describe()} from schema {before or 'empty'} to {after}.")
+    return 0
+
+
+def cmd_db_init(args: argparse.Namespace) -> int:
+    from data.migrate import current_revision, upgrade
+
+    database = _open(args)
+    if current_revision(database) is not None:
+        raise ValidationError(f"The database {database.describe()} is already initialised; "
+                              "use `mpsystem db upgrade` to bring it up to date.")
+    password = _read_password(args, f"Password for {args.admin}") if database.is_sqlite else None
+    upgrade(database)
+    ctx = Context(database, SYSTEM)
+    services.create_user(ctx.uow(), username=args.admin, role=Role.ADMIN, full_name=args.full_name,
+                         password=password)
+    print(f"Initialised {database.describe()}; administrator {args.admin.lower()} created.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from data.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+    from data.migrate import current_revision, upgrade
+
+    if args.events < 0:
+        raise ValidationError("--events cannot be negative.")
+    database = _open(args)
+    if current_revision(database) is None:
+        upgrade(database)
+    else:
+        from data.migrate import check_schema
+
+        check_schema(database)
+    started = time.perf_counter()
+    summary = load_demo(database, events=args.events, password_hash=hash_password)
+    elapsed = time.perf_counter() - started
+    print(f"Demo plant loaded into {database.describe()} in {elapsed:.1f} s:")
+    for line in summary.lines_of_text():
+        print("  " + line)
+    if database.is_sqlite:
+        print(f"Demo users (password {DEMO_PASSWORD} for all): "
+              + ", ".join(f"{name} ({role})" for name, _full, role in DEMO_USERS))
+    return 0
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    password = _read_password(args, f"Password for {args.name}") if ctx.database.is_sqlite else None
+    services.create_user(ctx.uow(), username=args.name, role=args.role, full_name=args.full_name, password=password)
+    print(f"Created user {args.name.lower()} ({Role.parse(args.role).label}).")
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    rows = queries.users(ctx.reader())
+    width = max([len(r.username) for r in rows] + [8])
+    print(f"{'USERNAME':<{width}}  {'ROLE':<8}  {'STATE':<8}  FULL NAME")
+    for r in rows:
+        state = "active" if r.active else "disabled"
+        print(f"{r.username:<{width}}  {r.role.label:<8}  {state:<8}  {r.full_name}")
+    return 0
+
+
+def cmd_users_disable(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    services.set_user_active(ctx.uow(), username=args.name, active=False)
+    print(f"Disabled user {args.name.lower()}.")
+    return 0
+
+
+def cmd_users_enable(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    services.set_user_active(ctx.uow(), username=args.name, active=True)
+    print(f"Enabled user {args.name.lower()}.")
+    return 0
+
+
+def cmd_users_passwd(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    password = _read_password(args, f"New password for {args.name}")
+    services.change_password(ctx.uow(), username=args.name, new_password=password)
+    print(f"Changed the password of {args.name.lower()}.")
+    return 0
+
+
+def cmd_users_role(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    services.change_role(ctx.uow(), username=args.name, role=args.role)
+    print(f"{args.name.lower()} is now a {Role.parse(args.role).label}.")
+    return 0
+
+
+# ---------------------------------------------------------------- parser
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mpsystem", description="MPSYSTEM Desktop: production and warehouse.")
+    parser.add_argument("--version", action="version", version=f"mpsystem {app.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def url_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--url", help="database URL (default: $MPSYSTEM_DATABASE_URL, else the local file)")
+
+    def add(parent: Any, name: str, handler: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, help=help_, description=help_)
+        p.set_defaults(handler=handler)
+        url_arg(p)
+        return p
+
+    db = sub.add_parser("db", help="create and upgrade the database schema")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    add(db_sub, "upgrade", cmd_db_upgrade, "upgrade the schema to this version of MPSYSTEM")
+    p = add(db_sub, "init", cmd_db_init, "create the schema and the first administrator")
+    p.add_argument("--admin", required=True, metavar="NAME", help="user name of the first administrator")
+    p.add_argument("--full-name", default=None)
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+    p = add(sub, "demo", cmd_demo, "load the demo film plant into an empty database")
+    p.add_argument("--events", type=_non_negative, default=5000, metavar="N",
+                   help="fill the journal up to N events (default 5000)")
+
+    users = sub.add_parser("users", help="manage user accounts")
+    u_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    p = add(u_sub, "add", cmd_users_add, "create a user")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=[r.label for r in Role])
+    p.add_argument("--full-name", default=None)
+    p.add_argument("--password-stdin", action="store_true")
+    add(u_sub, "list", cmd_users_list, "list users")
+    add(u_sub, "disable", cmd_users_disable, "disable a user").add_argument("name")
+    add(u_sub, "enable", cmd_users_enable, "enable a disabled user").add_argument("name")
+    p = add(u_sub, "passwd", cmd_users_passwd, "set a user's password")
+    p.add_argument("name")
+    p.add_argument("--password-stdin", action="store_true")
+    p = add(u_sub, "role", cmd_users_role, "change a user's role")
+    p.add_argument("name")
+    p.add_argument("role", choices=[r.label for r in Role])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.handler(args))
+    except KnownError as exc:
+        print(f"mpsystem: error: {exc}", file=sys.stderr)
+        return 1
+    except DBAPIError as exc:
+        # Whatever the unit of work did not translate: a server gone away mid-command.
+        print(f"mpsystem: error: {ConnectionFailed('The database refused the command: ' + str(exc.orig).splitlines()[0])}",
+              file=sys.stderr)
+        log.debug("database error", exc_info=exc)
+        return 1
+    except KeyboardInterrupt:
+        print("mpsystem: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
