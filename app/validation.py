@@ -15,7 +15,8 @@ UNIT_DECIMALS = {"kg": 3, "l": 3, "m": 2, "m2": 2, "pcs": 0}
 # One movement or order above this is a typing slip (a scanner pasting a barcode into a quantity).
 MAX_QUANTITY = Decimal("100000000")
 
-_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\- ]*$")
+# Any script's letters and digits (Polish and Cyrillic labels exist), never quotes or semicolons.
+_CODE_RE = re.compile(r"^[^\W_][\w./\- ]*$")
 
 
 def quantity(value: Any, unit: str, field: str = "quantity", *, allow_negative: bool = False) -> Decimal:

@@ -1,0 +1,60 @@
+"""Assertions shared by the integration tests."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from data.db import Database
+
+
+def ledger_mismatches(database: Database) -> list[tuple[object, ...]]:
+    """(batch, warehouse, balance, ledger) wherever a balance differs from what the ledger adds up to."""
+    sql = text("""
+        WITH flows AS (
+            SELECT batch_id, to_warehouse_id AS warehouse_id, quantity FROM stock_movements
+             WHERE to_warehouse_id IS NOT NULL
+            UNION ALL
+            SELECT batch_id, from_warehouse_id, -quantity FROM stock_movements
+             WHERE from_warehouse_id IS NOT NULL
+        ), ledger AS (
+            SELECT batch_id, warehouse_id, SUM(quantity) AS quantity FROM flows GROUP BY batch_id, warehouse_id
+        )
+        SELECT COALESCE(b.batch_id, l.batch_id), COALESCE(b.warehouse_id, l.warehouse_id),
+               b.quantity, l.quantity
+          FROM stock_balances b FULL OUTER JOIN ledger l
+            ON l.batch_id = b.batch_id AND l.warehouse_id = b.warehouse_id
+         WHERE COALESCE(b.quantity, 0) <> COALESCE(l.quantity, 0)
+    """)
+    with database.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sql).all()]
+
+
+def negative_balances(database: Database) -> int:
+    with database.engine.connect() as conn:
+        return int(conn.execute(text("SELECT COUNT(*) FROM stock_balances WHERE quantity < 0")).scalar_one())
+
+
+def queue_problems(database: Database) -> list[str]:
+    """Duplicate ranks, or queued orders outside the planned/running states."""
+    problems = []
+    with database.engine.connect() as conn:
+        dup = conn.execute(text(
+            "SELECT line_id, queue_rank, COUNT(*) FROM production_orders WHERE queue_rank IS NOT NULL "
+            "GROUP BY line_id, queue_rank HAVING COUNT(*) > 1")).all()
+        problems += [f"duplicate rank {r}" for r in dup]
+        bad = conn.execute(text(
+            "SELECT number FROM production_orders WHERE (queue_rank IS NOT NULL) <> "
+            "(status IN ('planned', 'in_progress'))")).all()
+        problems += [f"bad queue state {r[0]}" for r in bad]
+        running = conn.execute(text(
+            "SELECT line_id FROM production_orders WHERE status = 'in_progress' GROUP BY line_id "
+            "HAVING COUNT(*) > 1")).all()
+        problems += [f"two running orders on line {r[0]}" for r in running]
+    return problems
+
+
+def queue_numbers(database: Database, line_code: str) -> list[str]:
+    with database.engine.connect() as conn:
+        return [r[0] for r in conn.execute(text(
+            "SELECT o.number FROM production_orders o JOIN production_lines l ON l.id = o.line_id "
+            "WHERE l.code = :code AND o.queue_rank IS NOT NULL ORDER BY o.queue_rank"), {"code": line_code}).all()]

@@ -1,0 +1,136 @@
+"""Customers, user accounts and signing in."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import bcrypt
+import pytest
+from sqlalchemy import text, update
+
+import app.security as security
+from app import queries as q
+from app import services as s
+from app.context import Context
+from app.errors import AccountLocked, AuthenticationFailed, ConflictError, PermissionDenied, ValidationError
+from app.permissions import Role
+from data.models import User
+from data.uow import utcnow
+from tests.conftest import in_days, snapshot
+
+
+def test_customer_lifecycle(plant: Context, people: dict[Role, Context]) -> None:
+    planner, manager = people[Role.PLANNER], people[Role.MANAGER]
+    s.create_customer(planner.uow(), code="c-100", name="Piekarnia Żabka", email="biuro@zabka.example",
+                      tax_id="PL1234567890", notes="Dostawy tylko rano")
+    page = q.customers(plant.reader(), q.CustomerFilter(text="żabka"))
+    assert [(r.code, r.email, r.open_orders) for r in page.rows] == [("C-100", "biuro@zabka.example", 0)]
+    version = page.rows[0].version
+    s.edit_customer(planner.uow(), code="C-100", name="Piekarnia Żabka S.A.", email="biuro@zabka.example",
+                    tax_id="PL1234567890", notes="Dostawy tylko rano", expected_version=version)
+    with pytest.raises(ConflictError, match="changed by planner1"):
+        s.edit_customer(planner.uow(), code="C-100", name="Other", expected_version=version)
+    s.create_order(planner.uow(), customer="C-100", product_spec="Bags", quantity=1000, unit="pcs", due_date=in_days(9))
+    with pytest.raises(PermissionDenied, match="Only a manager"):
+        s.set_customer_archived(planner.uow(), code="C-100", archived=True)
+    s.set_customer_archived(manager.uow(), code="C-100", archived=True, reason="Closed down")
+    assert q.customers(plant.reader(), q.CustomerFilter(text="C-100")).total == 0
+    archived = q.customers(plant.reader(), q.CustomerFilter(text="C-100", archived=True)).rows[0]
+    assert archived.archived and archived.total_orders == 1
+    with pytest.raises(ValidationError, match="archived; restore it"):
+        s.create_order(planner.uow(), customer="C-100", product_spec="Bags", quantity=1, unit="pcs",
+                       due_date=in_days(9))
+    s.set_customer_archived(manager.uow(), code="C-100", archived=False)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("code", "", "required"), ("code", "C'1", "may contain only"), ("name", "", "required"),
+    ("name", "N" * 121, "too long"), ("email", "not-an-email", "not an e-mail"), ("notes", "x" * 2001, "too long"),
+    ("name", "bad\x00name", "control characters"),
+])
+def test_bad_customer_input_changes_nothing(plant: Context, field: str, value: str, message: str) -> None:
+    before = snapshot(plant.database)
+    args = {"code": "C-200", "name": "Valid", field: value}
+    with pytest.raises(ValidationError, match=message):
+        s.create_customer(plant.uow(), **args)
+    with pytest.raises(ValidationError, match="already exists"):
+        s.create_customer(plant.uow(), code="c-001", name="Duplicate")
+    assert snapshot(plant.database) == before
+
+
+def test_users_admin_only_and_last_admin_protected(admin: Context, people: dict[Role, Context]) -> None:
+    with pytest.raises(PermissionDenied, match="Only a admin may manage users|Only a admin"):
+        s.create_user(people[Role.MANAGER].uow(), username="eve", role="admin", password="password123")
+    with pytest.raises(ValidationError, match="is taken"):
+        s.create_user(admin.uow(), username="Clerk1", role="clerk", password="password123")
+    with pytest.raises(ValidationError, match="lower-case letters"):
+        s.create_user(admin.uow(), username="1bad name", role="clerk", password="password123")
+    with pytest.raises(ValidationError, match="Unknown role"):
+        s.create_user(admin.uow(), username="zed", role="superuser", password="password123")
+    with pytest.raises(ValidationError, match="last active administrator"):
+        s.set_user_active(admin.uow(), username="admin1", active=False)
+    with pytest.raises(ValidationError, match="own account"):
+        s.set_user_active(people[Role.ADMIN].uow(), username="admin1", active=False)
+    s.change_role(admin.uow(), username="clerk1", role="planner")
+    assert {u.username: u.role for u in q.users(admin.reader())}["clerk1"] is Role.PLANNER
+    s.set_user_active(admin.uow(), username="clerk1", active=False)
+    assert not {u.username: u.active for u in q.users(admin.reader())}["clerk1"]
+
+
+# Passwords live in the users table only on SQLite; PostgreSQL checks its own login roles.
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_sign_in_on_sqlite(database_url: str, backend: str, admin: Context, people: dict[Role, Context]) -> None:
+    database, user = security.sign_in(database_url, "Clerk1", "correct horse")
+    assert (user.username, user.role) == ("clerk1", Role.CLERK)
+    database.dispose()
+    with pytest.raises(AuthenticationFailed) as wrong_password:
+        security.sign_in(database_url, "clerk1", "wrong horse")
+    with pytest.raises(AuthenticationFailed) as unknown_user:
+        security.sign_in(database_url, "nobody", "correct horse")
+    assert str(wrong_password.value) == str(unknown_user.value) == security.WRONG_CREDENTIALS
+
+
+# Passwords live in the users table only on SQLite; PostgreSQL checks its own login roles.
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_five_failures_lock_for_fifteen_minutes(database_url: str, backend: str, admin: Context,
+                                                people: dict[Role, Context]) -> None:
+    for _ in range(security.MAX_FAILED_LOGINS):
+        with pytest.raises(AuthenticationFailed):
+            security.authenticate_local(admin.database, "planner1", "nope nope")
+    with pytest.raises(AccountLocked, match="locked after 5 failed sign-ins"):
+        security.authenticate_local(admin.database, "planner1", "correct horse")
+    with admin.database.engine.connect() as conn:
+        locked_until = conn.execute(text("SELECT locked_until FROM users WHERE username='planner1'")).scalar()
+    assert locked_until is not None
+    # fifteen minutes later the right password works again
+    with admin.database.engine.begin() as conn:
+        conn.execute(update(User).where(User.username == "planner1").values(locked_until=utcnow() - timedelta(seconds=1)))
+    assert security.authenticate_local(admin.database, "planner1", "correct horse").role is Role.PLANNER
+    actions = [e.action for e in q.events(admin.reader(), q.EventFilter(entity_type="user")).rows]
+    assert actions.count("login_failed") == 5 and "login" in actions
+
+
+# Passwords live in the users table only on SQLite; PostgreSQL checks its own login roles.
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_disabled_user_cannot_sign_in(database_url: str, backend: str, admin: Context,
+                                      people: dict[Role, Context]) -> None:
+    s.set_user_active(admin.uow(), username="viewer1", active=False)
+    with pytest.raises(AuthenticationFailed, match="user name or the password is wrong"):
+        security.authenticate_local(admin.database, "viewer1", "correct horse")
+
+
+def test_real_bcrypt_cost_is_at_least_12(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()  # the suite lowers the cost for speed; this test checks the real setting
+    hashed = security.hash_password("correct horse")
+    assert int(hashed.split("$")[2]) >= 12
+    assert bcrypt.checkpw(b"correct horse", hashed.encode())
+
+
+def test_password_rules(admin: Context, people: dict[Role, Context]) -> None:
+    with pytest.raises(ValidationError, match="at least 8"):
+        s.change_password(admin.uow(), username="clerk1", new_password="short")
+    with pytest.raises(ValidationError, match="72 bytes"):
+        s.change_password(admin.uow(), username="clerk1", new_password="ż" * 40)
+    with pytest.raises(PermissionDenied):
+        s.change_password(people[Role.CLERK].uow(), username="viewer1", new_password="a long password")
+    s.change_password(people[Role.CLERK].uow(), username="clerk1", new_password="a long password")

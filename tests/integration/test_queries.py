@@ -1,0 +1,92 @@
+"""Paging, sorting and filtering in SQL for the five tables."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from app import queries as q
+from app import services as s
+from app.context import Context
+from app.errors import ValidationError
+from tests.conftest import in_days
+
+
+@pytest.fixture
+def stocked(plant: Context) -> Context:
+    for i in range(1, 13):
+        s.receive_batch(plant.uow(), number=f"B-{i:03d}", material="LDPE" if i % 2 else "INK-CYAN", supplier="BASELL",
+                        quantity=100 * i, warehouse="MAG-1" if i % 3 else "MAG-1.1", expiry_date=in_days(10 * i))
+    s.approve_batch(plant.uow(), batch="B-001")
+    s.block_batch(plant.uow(), batch="B-002", reason="Colour off")
+    s.transfer_stock(plant.uow(), batch="B-001", from_warehouse="MAG-1", to_warehouse="MAG-3", quantity=40)
+    return plant
+
+
+def test_batches_paging_sorting_and_filters(stocked: Context) -> None:
+    r = stocked.reader
+    first = q.batches(r(), sort="number", offset=0, limit=5)
+    second = q.batches(r(), sort="number", offset=5, limit=5)
+    last = q.batches(r(), sort="number", offset=10, limit=5)
+    assert first.total == 12
+    assert [b.number for b in first.rows + second.rows + last.rows] == [f"B-{i:03d}" for i in range(1, 13)]
+    assert [b.number for b in q.batches(r(), sort="quantity", descending=True, limit=2).rows] == ["B-012", "B-011"]
+    assert [b.number for b in q.batches(r(), q.BatchFilter(status="blocked")).rows] == ["B-002"]
+    assert q.batches(r(), q.BatchFilter(material="INK-CYAN")).total == 6
+    in_mag3 = q.batches(r(), q.BatchFilter(warehouse="MAG-3")).rows
+    assert [(b.number, b.locations) for b in in_mag3] == [("B-001", "MAG-1, MAG-3")]
+    window = q.batches(r(), q.BatchFilter(expires_from=in_days(15), expires_to=in_days(35)), sort="expiry_date")
+    assert [b.number for b in window.rows] == ["B-002", "B-003"]
+    with pytest.raises(ValidationError, match="ends before it starts"):
+        q.batches(r(), q.BatchFilter(expires_from=in_days(5), expires_to=in_days(1)))
+    with pytest.raises(ValidationError, match="Cannot sort by"):
+        q.batches(r(), sort="password_hash")
+
+
+@pytest.mark.parametrize("needle", ["%", "_", "'; DROP TABLE batches; --", "\\", "B-00_"])
+def test_text_filters_take_metacharacters_literally(stocked: Context, needle: str) -> None:
+    assert q.batches(stocked.reader(), q.BatchFilter(text=needle)).total == 0
+    assert q.customers(stocked.reader(), q.CustomerFilter(text=needle)).total == 0
+    journal = q.events(stocked.reader(), limit=1000).rows
+    literal = sum(needle.lower() in e.summary.lower() for e in journal)
+    assert q.events(stocked.reader(), q.EventFilter(text=needle)).total == literal
+
+
+def test_inventory_totals_and_reorder_flag(stocked: Context) -> None:
+    page = q.inventory(stocked.reader(), sort="quantity", descending=True, limit=50)
+    ldpe = [row for row in page.rows if row.material_code == "LDPE"]
+    # LDPE batches 1,3,5,7,9,11: 3600 kg in all, reorder level 1000
+    assert sum(row.quantity for row in ldpe) == 3600
+    assert {row.material_total for row in ldpe} == {3600}
+    assert not any(row.below_reorder for row in ldpe)
+    assert q.inventory(stocked.reader(), q.InventoryFilter(below_reorder_only=True)).total == 0
+    s.issue_stock(stocked.uow(), batch="B-001", warehouse="MAG-3", quantity=40)
+    s.adjust_stock(stocked.uow(), batch="B-003", warehouse="MAG-1.1", change=-250, reason="spillage")
+    mag3 = q.inventory(stocked.reader(), q.InventoryFilter(warehouse="MAG-3"))
+    assert mag3.total == 0  # empty balances are not stock
+    drill = q.inventory_batches(stocked.reader(), material_id=ldpe[0].material_id)
+    assert sum(b.quantity for b in drill) == 3600 - 40 - 250
+
+
+def test_events_newest_first_with_filters(stocked: Context) -> None:
+    page = q.events(stocked.reader(), limit=3)
+    assert page.total >= 15
+    assert [e.occurred_at for e in page.rows] == sorted((e.occurred_at for e in page.rows), reverse=True)
+    blocked = q.events(stocked.reader(), q.EventFilter(action="blocked"))
+    assert [e.summary for e in blocked.rows] == ["Blocked batch B-002: Colour off"]
+    assert q.events(stocked.reader(), q.EventFilter(text="colour OFF")).total == 1
+    today = date.today()
+    assert q.events(stocked.reader(), q.EventFilter(date_from=today, date_to=today)).total == page.total
+    assert q.events(stocked.reader(), q.EventFilter(date_to=today - timedelta(days=1))).total == 0
+    # the last page, read from the far end, matches reading forwards
+    everything = q.events(stocked.reader(), limit=1000).rows
+    tail = q.events(stocked.reader(), offset=page.total - 4, limit=4).rows
+    assert tail == everything[-4:]
+
+
+def test_line_queues_show_every_line(plant: Context) -> None:
+    queues = q.line_queues(plant.reader())
+    assert [lq.line_code for lq in queues] == ["EXTRUDER-1", "EXTRUDER-2", "PRINT-LINE-1"]
+    with pytest.raises(ValidationError, match="no production line"):
+        q.line_queues(plant.reader(), line="NOPE")
