@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 import time
 from typing import Any, Callable, Sequence
@@ -26,6 +27,7 @@ from data.db import Database, open_database
 from data.models import User
 
 log = logging.getLogger("mpsystem")
+DEMO_EVENTS = 100_000
 
 
 def _read_password(args: argparse.Namespace, prompt: str = "Password") -> str:
@@ -128,6 +130,38 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def demo_database() -> tuple[Database, bool]:
+    """The local demo plant: created (and filled) the first time, reused afterwards."""
+    from app.config import default_demo_database
+    from data.demo import load_demo
+    from data.migrate import current_revision, upgrade
+
+    path = default_demo_database()
+    fresh = not path.exists()
+    database = open_database(path)
+    if fresh or current_revision(database) is None:
+        upgrade(database)
+        load_demo(database, events=DEMO_EVENTS, password_hash=hash_password)
+        fresh = True
+    return database, fresh
+
+
+def cmd_open_demo(args: argparse.Namespace) -> int:
+    from data.demo import DEMO_PASSWORD, DEMO_USERS
+    from data.migrate import check_schema
+
+    database, fresh = demo_database()
+    check_schema(database)
+    ctx = Context(database, SYSTEM)
+    print(("Created" if fresh else "Opened") + f" the demo plant in {database.describe()}:")
+    print(f"  batches    {queries.batches(ctx.reader(), limit=1).total}")
+    print(f"  orders     {queries.orders(ctx.reader(), limit=1).total}")
+    print(f"  customers  {queries.customers(ctx.reader(), queries.CustomerFilter(archived=None), limit=1).total}")
+    print(f"  events     {queries.events(ctx.reader(), limit=1).total}")
+    print(f"Sign in as {', '.join(name for name, _f, _r in DEMO_USERS)} with the password {DEMO_PASSWORD}.")
+    return 0
+
+
 def cmd_users_add(args: argparse.Namespace) -> int:
     ctx = _context(args)
     password = _read_password(args, f"Password for {args.name}") if ctx.database.is_sqlite else None
@@ -191,6 +225,8 @@ def _non_negative(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mpsystem", description="MPSYSTEM Desktop: production and warehouse.")
     parser.add_argument("--version", action="version", version=f"mpsystem {app.__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the local demo plant (created the first time, with a user for every role)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def url_arg(p: argparse.ArgumentParser) -> None:
@@ -212,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add(sub, "demo", cmd_demo, "load the demo film plant into an empty database")
     p.add_argument("--events", type=_non_negative, default=5000, metavar="N",
-                   help="fill the journal up to N events (default 5000)")
+                   help="fill the journal up to N events with older history (default 5000; the plant's own story is about 3,100)")
 
     users = sub.add_parser("users", help="manage user accounts")
     u_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
@@ -237,8 +273,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
-        parser.print_help()
-        return 0
+        if not args.demo:
+            parser.print_help()
+            return 0
+        args.handler = cmd_open_demo
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.handler(args))
@@ -251,6 +289,10 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         log.debug("database error", exc_info=exc)
         return 1
+    except BrokenPipeError:
+        # `mpsystem users list | head`: the reader left; that is not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's exit flush quiet
+        return 0
     except KeyboardInterrupt:
         print("mpsystem: interrupted", file=sys.stderr)
         return 130

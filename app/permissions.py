@@ -76,10 +76,14 @@ def allowed(role: Role, permission: str) -> bool:
     return role >= PERMISSIONS[permission][0]
 
 
+def with_article(role: Role) -> str:
+    return ("an " if role.label[0] in "aeiou" else "a ") + role.label
+
+
 def denial_message(permission: str) -> str:
     role, what = PERMISSIONS[permission]
     above = "" if role is Role.ADMIN else " or above"
-    return f"Only a {role.label}{above} may {what}."
+    return f"Only {with_article(role)}{above} may {what}."
 
 
 def require(actor: Actor, permission: str) -> None:
@@ -87,4 +91,4 @@ def require(actor: Actor, permission: str) -> None:
     if not allowed(actor.role, permission):
         from app.errors import PermissionDenied
 
-        raise PermissionDenied(f"{denial_message(permission)} You are signed in as a {actor.role.label}.")
+        raise PermissionDenied(f"{denial_message(permission)} You are signed in as {with_article(actor.role)}.")

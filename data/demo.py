@@ -23,6 +23,7 @@ from data.errors import ValidationError
 from data.models import (
     Batch,
     Customer,
+    Event,
     Material,
     ProductionLine,
     ProductionOrder,
@@ -489,11 +490,12 @@ def load_demo(database: Database, *, events: int = 5000, password_hash: Callable
 
         # -- the journal
         story = sorted(plant.events, key=lambda e: e[0])
-        filler = max(0, events - len(story))
+        already = session.scalar(select(func.count()).select_from(Event)) or 0
+        filler = max(0, events - len(story) - already)
         conn = session.connection()
         _write_events(conn, database, _with_history(story, filler, now, rng, user_ids, cust_ids, cust_rows, oids,
                                                     order_rows))
-        summary.events = len(story) + filler
+        summary.events = already + len(story) + filler
     return summary
 
 

@@ -1,0 +1,130 @@
+"""The `mpsystem` command: exit codes, one-line errors, and real databases on both backends."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app import cli
+from data.db import open_database
+from tests.helpers import ledger_mismatches, negative_balances, queue_problems
+
+
+def run(args: list[str], stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("MPSYSTEM_DATABASE_URL", None) if env is None or "MPSYSTEM_DATABASE_URL" not in env else None
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], input=stdin, capture_output=True, text=True,
+                          env=full_env, timeout=300)
+
+
+def test_version_and_usage_errors() -> None:
+    done = run(["--version"])
+    assert done.returncode == 0 and done.stdout.startswith("mpsystem ")
+    assert run(["db", "frobnicate"]).returncode == 2
+    assert run(["users", "add", "x"]).returncode == 2  # --role missing
+    assert run(["demo", "--events", "-5"]).returncode == 2
+
+
+def _one_line_error(done: subprocess.CompletedProcess[str], fragment: str) -> None:
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("mpsystem: error: ") and fragment in lines[0], lines[0]
+    assert "Traceback" not in done.stderr
+
+
+def test_known_errors_are_one_line(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    _one_line_error(run(["db", "upgrade", "--url", f"sqlite:///{blocked}/sub/x.sqlite3"]), "Cannot create the folder")
+    _one_line_error(run(["users", "list", "--url", "postgresql://nobody:x@127.0.0.1:1/none"]), "Cannot reach")
+    _one_line_error(run(["users", "list", "--url", "mysql://x@y/z"]), "Unsupported database")
+    url = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+    _one_line_error(run(["users", "list", "--url", url]), "not initialised")
+    _one_line_error(run(["db", "init", "--url", url, "--admin", "boss", "--password-stdin"], stdin="short\n"),
+                    "at least 8 characters")
+    assert run(["db", "init", "--url", url, "--admin", "boss", "--password-stdin"], stdin="long enough\n").returncode == 0
+    _one_line_error(run(["db", "init", "--url", url, "--admin", "boss", "--password-stdin"], stdin="long enough\n"),
+                    "already initialised")
+    _one_line_error(run(["users", "add", "Bad Name", "--role", "clerk", "--url", url, "--password-stdin"],
+                        stdin="long enough\n"), "lower-case letters")
+    _one_line_error(run(["users", "disable", "boss", "--url", url]), "last active administrator")
+    _one_line_error(run(["users", "add", "ola", "--role", "clerk", "--url", url]), "--password-stdin")
+
+
+def test_wrong_password_on_postgresql_is_one_line(pg_server: object) -> None:
+    from tests.conftest import pg_admin_url
+
+    url = pg_admin_url(pg_server).replace(":" + pg_admin_url(pg_server).split(":")[2].split("@")[0] + "@", ":wrong@")
+    _one_line_error(run(["users", "list", "--url", url]), "user name or the password is wrong")
+
+
+def test_init_users_and_demo_on_each_backend(database_url: str, backend: str, capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # the fixture's database is migrated already; start from an empty one for `db init`
+    database = open_database(database_url)
+    from data.migrate import downgrade
+
+    downgrade(database)
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("first admin pw\n"))
+    assert cli.main(["db", "init", "--url", database_url, "--admin", "Boss", "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("clerk password\n"))
+    assert cli.main(["users", "add", "ola", "--role", "clerk", "--full-name", "Ola Żak", "--url", database_url,
+                     "--password-stdin"]) == 0
+    assert cli.main(["users", "role", "ola", "planner", "--url", database_url]) == 0
+    assert cli.main(["users", "disable", "ola", "--url", database_url]) == 0
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("another password\n"))
+    assert cli.main(["users", "passwd", "ola", "--url", database_url, "--password-stdin"]) == 0
+    capsys.readouterr()
+    assert cli.main(["users", "list", "--url", database_url]) == 0
+    listing = capsys.readouterr().out
+    assert "boss      admin     active" in listing and "ola       planner   disabled  Ola Żak" in listing
+
+    assert cli.main(["demo", "--url", database_url, "--events", "10000"]) == 0
+    out = capsys.readouterr().out
+    assert "events       10000" in out
+    with database.engine.connect() as conn:
+        counts = {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
+                  for t in ("warehouses", "production_lines", "materials", "customers", "production_orders",
+                            "batches", "events")}
+        statuses = {r[0] for r in conn.execute(text("SELECT DISTINCT status FROM production_orders"))}
+        codes = {r[0] for r in conn.execute(text("SELECT code FROM warehouses"))}
+        lines = {r[0] for r in conn.execute(text("SELECT code FROM production_lines"))}
+    assert counts["warehouses"] == 10 and counts["production_lines"] == 10
+    assert 25 <= counts["materials"] <= 35 and counts["customers"] == 50
+    assert counts["production_orders"] == 200 and 900 <= counts["batches"] <= 1100
+    assert counts["events"] == 10000
+    assert statuses == {"new", "planned", "in_progress", "done", "cancelled"}
+    assert {"MAG-1", "MAG-1.1", "MAG-2", "MAG-9"} <= codes
+    assert lines == {"EXTRUDER-1", "EXTRUDER-2", "UV-LINE-1", "PRINT-LINE-1", "PRINT-LINE-2", "LAMINATOR-1",
+                     "SLITTER-1", "SLITTER-2", "BAG-MAKER-1", "BAG-MAKER-2"}
+    assert ledger_mismatches(database) == []
+    assert negative_balances(database) == 0
+    assert queue_problems(database) == []
+    # the demo refuses to load twice
+    assert cli.main(["demo", "--url", database_url]) == 1
+    assert "empty database only" in capsys.readouterr().err
+    database.dispose()
+
+
+def test_default_database_is_the_users_data_dir(tmp_path: Path) -> None:
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path)}
+    done = run(["demo", "--events", "0"], env=env)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "data" / "MPSYSTEM" / "mpsystem.sqlite3").exists()
+    assert "Demo users (password mpsystem-demo" in done.stdout
+
+
+def test_open_demo_creates_once_then_reuses(tmp_path: Path) -> None:
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path)}
+    first = run(["--demo"], env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Created the demo plant") and "events     100000" in first.stdout
+    assert "Sign in as admin, manager, planner, clerk, viewer" in first.stdout
+    second = run(["--demo"], env=env)
+    assert second.returncode == 0 and second.stdout.startswith("Opened the demo plant")

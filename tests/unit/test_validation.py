@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from app import validation as v
+from app.errors import ValidationError
+from app.services._common import fmt_qty
+
+
+@pytest.mark.parametrize(("value", "unit", "expected"), [
+    ("12,5", "kg", Decimal("12.500")), (3, "pcs", Decimal("3.000")), (Decimal("0.001"), "kg", Decimal("0.001")),
+    (" 7 ", "m", Decimal("7.000")), (0.1, "kg", Decimal("0.100")), ("1E+2", "kg", Decimal("100.000")),
+])
+def test_quantities_accepted(value: object, unit: str, expected: Decimal) -> None:
+    assert v.quantity(value, unit) == expected
+
+
+@pytest.mark.parametrize(("value", "unit", "message"), [
+    (None, "kg", "Enter a quantity"), (True, "kg", "Enter a quantity"), ("", "kg", "not a number"),
+    ("1.5", "pcs", "whole numbers"), ("0.005", "m", "at most 2"), ("-inf", "kg", "real number"),
+    ("100000000.001", "kg", "too large"), ("0", "kg", "must not be zero"),
+])
+def test_quantities_refused(value: object, unit: str, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        v.quantity(value, unit)
+
+
+def test_signed_quantity_for_adjustments() -> None:
+    assert v.quantity("-2.5", "kg", allow_negative=True) == Decimal("-2.500")
+
+
+def test_text_rules() -> None:
+    assert v.text("  Łódź  ", "city", 10) == "Łódź"
+    assert v.text("   ", "note", 10, required=False) is None
+    with pytest.raises(ValidationError, match="too long: 11 characters, at most 10"):
+        v.text("x" * 11, "note", 10)
+    with pytest.raises(ValidationError, match="control characters"):
+        v.text("a\x07b", "note", 10)
+    assert v.code("ПАРТІЯ-1/2", "batch", 40) == "ПАРТІЯ-1/2"
+    with pytest.raises(ValidationError, match="may contain only"):
+        v.code("B;1", "batch", 40)
+    with pytest.raises(ValidationError, match="not a date"):
+        v.a_date("2026-13-01", "due_date")
+
+
+def test_fmt_qty() -> None:
+    assert fmt_qty(Decimal("1200.000"), "kg") == "1200 kg"
+    assert fmt_qty(Decimal("0.250"), "kg") == "0.25 kg"
