@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Callable, TypeVar
 
-from sqlalchemy import Select, case, func, literal, or_, select
+from sqlalchemy import Select, case, func, literal, or_, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.dto import (
@@ -56,13 +56,14 @@ def _text_filter(text: str | None, *columns: Any) -> ColumnElement[bool] | None:
 
 
 def _page(uow: UnitOfWork, stmt: Select[Any], offset: int, limit: int, order_by: list[Any],
-          make: Callable[[Any], T], reverse_order_by: list[Any] | None = None) -> Page[T]:
-    """Count, then fetch one page; deep pages near the end are read from the other end."""
+          make: Callable[[Any], T], reverse_order_by: list[Any] | None = None, *, total: int | None = None) -> Page[T]:
+    """Count (unless the caller has), then fetch one page; deep pages are read from the other end."""
     if limit < 1 or limit > MAX_PAGE:
         raise ValidationError(f"A page holds 1 to {MAX_PAGE} rows.", "limit")
     if offset < 0:
         raise ValidationError("The page offset cannot be negative.", "offset")
-    total = uow.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    if total is None:
+        total = uow.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     if offset >= total:
         return Page(total=total, offset=offset, rows=())
     if reverse_order_by is not None and offset > total // 2:
@@ -363,31 +364,77 @@ def events(uow: UnitOfWork, flt: EventFilter = EventFilter(), *, sort: str | Non
     if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
         raise ValidationError("The date range ends before it starts.", "date_to")
     with uow:
+        filters: list[ColumnElement[bool]] = []
+        tz = _local_tz()
+        if flt.date_from:
+            filters.append(Event.occurred_at >= datetime.combine(flt.date_from, time.min, tzinfo=tz))
+        if flt.date_to:
+            filters.append(Event.occurred_at < datetime.combine(flt.date_to + timedelta(days=1), time.min, tzinfo=tz))
+        if flt.username:
+            filters.append(Event.user_id.is_(None) if flt.username == "system" else
+                           Event.user_id == select(User.id).where(User.username == flt.username).scalar_subquery())
+        if flt.entity_type:
+            filters.append(Event.entity_type == flt.entity_type)
+        if flt.entity_id is not None:
+            filters.append(Event.entity_id == flt.entity_id)
+        if flt.action:
+            filters.append(Event.action == flt.action)
+        needle = flt.text.strip() if flt.text else ""
+        known_total = None
+        if needle:
+            condition, hits = _event_text(uow, needle)
+            known_total = hits if not filters else None  # the index probe counted them already
+            filters.append(condition)
+        total = known_total if known_total is not None else (
+            uow.session.scalar(select(func.count()).select_from(Event).where(*filters)) or 0)
+        source: Any = Event
+        if needle and total < COMMON_MATCHES:
+            # Few matches: collect them through the text index, then sort. Left alone, the
+            # planner walks the time index hoping to meet matches early, which for a rare
+            # needle means reading the whole journal.
+            matched = select(Event.id).where(*filters).cte("matched").prefix_with("MATERIALIZED")
+            source = Event.__table__.join(matched, matched.c.id == Event.id)
+            filters = []
         username = func.coalesce(User.username, literal("system"))
         stmt = (select(Event.id, Event.occurred_at, username, Event.entity_type, Event.entity_id, Event.action,
                        Event.summary, Event.details)
-                .select_from(Event).outerjoin(User, User.id == Event.user_id))
-        tz = _local_tz()
-        if flt.date_from:
-            stmt = stmt.where(Event.occurred_at >= datetime.combine(flt.date_from, time.min, tzinfo=tz))
-        if flt.date_to:
-            stmt = stmt.where(Event.occurred_at < datetime.combine(flt.date_to + timedelta(days=1), time.min, tzinfo=tz))
-        if flt.username:
-            stmt = stmt.where(User.username == flt.username) if flt.username != "system" else stmt.where(
-                Event.user_id.is_(None))
-        if flt.entity_type:
-            stmt = stmt.where(Event.entity_type == flt.entity_type)
-        if flt.entity_id is not None:
-            stmt = stmt.where(Event.entity_id == flt.entity_id)
-        if flt.action:
-            stmt = stmt.where(Event.action == flt.action)
-        cond = _text_filter(flt.text, Event.summary)
-        if cond is not None:
-            stmt = stmt.where(cond)
+                .select_from(source).outerjoin(User, User.id == Event.user_id).where(*filters))
         columns = {"occurred_at": Event.occurred_at, "username": username, "entity_type": Event.entity_type,
                    "action": Event.action}
         order, backward = _sorting(sort, descending, columns, "occurred_at", Event.id)
-        return _page(uow, stmt, offset, limit, order, lambda r: EventRow(*r), backward)
+        return _page(uow, stmt, offset, limit, order, lambda r: EventRow(*r), backward, total=total)
+
+
+# Above this many index hits a scan in time order finds a page sooner than the index does.
+COMMON_MATCHES = 20_000
+
+
+def _event_text(uow: UnitOfWork, needle: str) -> tuple[ColumnElement[bool], int | None]:
+    """The journal's text filter, picking the cheapest way to find the needle.
+
+    PostgreSQL: a trigram GIN index serves lower(summary) LIKE directly. SQLite:
+    the FTS5 trigram table finds rare needles at once; a needle on most rows is
+    found sooner by scanning in time order with SQLite's own LIKE (which folds
+    ASCII case without a Python call per row). Returns the condition and, when
+    the index was asked, the exact number of matches.
+    """
+    if uow.backend != "sqlite":
+        return _contains(Event.summary, needle), None
+    if len(needle) >= 3:  # a trigram index knows nothing shorter
+        # A quoted phrase of trigrams is a substring match; MATCH folds case in every
+        # script, where LIKE on the index would fold ASCII only.
+        phrase = '"' + needle.replace('"', '""') + '"'
+        hits = uow.session.execute(
+            text("SELECT COUNT(*) FROM (SELECT rowid FROM events_search WHERE events_search MATCH :q LIMIT :n)"),
+            {"q": phrase, "n": COMMON_MATCHES},
+        ).scalar_one()
+        if hits < COMMON_MATCHES or not needle.isascii():
+            matches = Event.id.in_(text("SELECT rowid FROM events_search WHERE events_search MATCH :fts_phrase")
+                                   .bindparams(fts_phrase=phrase))
+            return matches, (hits if hits < COMMON_MATCHES else None)
+    if needle.isascii():
+        return Event.summary.contains(needle, autoescape=True), None
+    return _contains(Event.summary, needle), None
 
 
 def event_choices(uow: UnitOfWork) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:

@@ -90,3 +90,24 @@ def test_line_queues_show_every_line(plant: Context) -> None:
     assert [lq.line_code for lq in queues] == ["EXTRUDER-1", "EXTRUDER-2", "PRINT-LINE-1"]
     with pytest.raises(ValidationError, match="no production line"):
         q.line_queues(plant.reader(), line="NOPE")
+
+
+@pytest.mark.parametrize("common_threshold", [20_000, 50])
+def test_journal_search_paths_agree_with_a_literal_count(database_url: str, admin: Context,
+                                                         monkeypatch: pytest.MonkeyPatch, common_threshold: int) -> None:
+    """Index, scan and combined filters all give what a plain substring search gives."""
+    from data.demo import load_demo
+
+    monkeypatch.setattr(q, "COMMON_MATCHES", common_threshold)
+    load_demo(admin.database, events=6000)
+    journal = q.events(admin.reader(), limit=1000)
+    everything = [e for offset in range(0, journal.total, 1000)
+                  for e in q.events(admin.reader(), offset=offset, limit=1000).rows]
+    assert len(everything) == journal.total == 6000
+    for needle in ["signed in", "SIGNED", "po-20", "Bałtyk", "ЛЬВІВ", "łódź", "MAG-1.1", "zz-none", "e"]:
+        expected = [e.id for e in everything if needle.lower() in e.summary.lower()]
+        page = q.events(admin.reader(), q.EventFilter(text=needle), limit=1000)
+        assert page.total == len(expected), needle
+        assert [e.id for e in page.rows] == expected[:1000], needle
+        only_orders = q.events(admin.reader(), q.EventFilter(text=needle, entity_type="order"), limit=1000)
+        assert only_orders.total == sum(1 for e in everything if e.id in set(expected) and e.entity_type == "order")
