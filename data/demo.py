@@ -382,7 +382,7 @@ def load_demo(database: Database, *, events: int = 5000, password_hash: Callable
         for row in order_rows:
             if row["status"] in ("planned", "in_progress"):
                 per_line[row["_line"]].append(row)
-        for line, rows in per_line.items():
+        for rows in per_line.values():
             rows.sort(key=lambda r: (r["status"] != "in_progress", r["priority"], r["due_date"], r["number"]))
             for i, row in enumerate(rows, start=1):
                 row["queue_rank"] = i * RANK_GAP

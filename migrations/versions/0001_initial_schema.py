@@ -1,7 +1,7 @@
 """Initial schema: master data, batches, the stock ledger, orders, users, the journal.
 
 Revision ID: 0001
-Revises: 
+Revises:
 """
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Icons, style sheets, fonts and translations, as package data so that bundles find them."""
