@@ -58,8 +58,9 @@ def _actor(database: Database) -> CurrentUser:
         return SYSTEM
     with database.engine.connect() as conn:
         login = conn.scalar(select(func.current_user()))
-        row = conn.execute(select(User.id, User.username, User.full_name, User.role)
-                           .where(User.username == login)).first()
+        row = conn.execute(
+            select(User.id, User.username, User.full_name, User.role).where(User.username == login)
+        ).first()
     if row is None:
         return SYSTEM  # the schema owner, who runs `db init` and upgrades
     return CurrentUser(row[0], row[1], row[2], Role.parse(row[3]))
@@ -74,6 +75,7 @@ def _context(args: argparse.Namespace) -> Context:
 
 
 # ---------------------------------------------------------------- commands
+
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from data.migrate import current_revision, head_revision, upgrade
@@ -94,13 +96,14 @@ def cmd_db_init(args: argparse.Namespace) -> int:
 
     database = _open(args)
     if current_revision(database) is not None:
-        raise ValidationError(f"The database {database.describe()} is already initialised; "
-                              "use `mpsystem db upgrade` to bring it up to date.")
+        raise ValidationError(
+            f"The database {database.describe()} is already initialised; "
+            "use `mpsystem db upgrade` to bring it up to date."
+        )
     password = _read_password(args, f"Password for {args.admin}") if database.is_sqlite else None
     upgrade(database)
     ctx = Context(database, SYSTEM)
-    services.create_user(ctx.uow(), username=args.admin, role=Role.ADMIN, full_name=args.full_name,
-                         password=password)
+    services.create_user(ctx.uow(), username=args.admin, role=Role.ADMIN, full_name=args.full_name, password=password)
     print(f"Initialised {database.describe()}; administrator {args.admin.lower()} created.")
     return 0
 
@@ -125,8 +128,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for line in summary.lines_of_text():
         print("  " + line)
     if database.is_sqlite:
-        print(f"Demo users (password {DEMO_PASSWORD} for all): "
-              + ", ".join(f"{name} ({role})" for name, _full, role in DEMO_USERS))
+        print(
+            f"Demo users (password {DEMO_PASSWORD} for all): "
+            + ", ".join(f"{name} ({role})" for name, _full, role in DEMO_USERS)
+        )
     return 0
 
 
@@ -212,6 +217,7 @@ def cmd_users_role(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- parser
 
+
 def _non_negative(text: str) -> int:
     try:
         value = int(text)
@@ -225,14 +231,19 @@ def _non_negative(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mpsystem", description="MPSYSTEM Desktop: production and warehouse.")
     parser.add_argument("--version", action="version", version=f"mpsystem {app.__version__}")
-    parser.add_argument("--demo", action="store_true",
-                        help="open the local demo plant (created the first time, with a user for every role)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the local demo plant (created the first time, with a user for every role)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def url_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument("--url", help="database URL (default: $MPSYSTEM_DATABASE_URL, else the local file)")
 
-    def add(parent: Any, name: str, handler: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+    def add(
+        parent: Any, name: str, handler: Callable[[argparse.Namespace], int], help_: str
+    ) -> argparse.ArgumentParser:
         p = parent.add_parser(name, help=help_, description=help_)
         p.set_defaults(handler=handler)
         url_arg(p)
@@ -247,8 +258,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
     p = add(sub, "demo", cmd_demo, "load the demo film plant into an empty database")
-    p.add_argument("--events", type=_non_negative, default=5000, metavar="N",
-                   help="fill the journal up to N events with older history (default 5000; the plant's own story is about 3,100)")
+    p.add_argument(
+        "--events",
+        type=_non_negative,
+        default=5000,
+        metavar="N",
+        help="fill the journal up to N events with older history (default 5000; the plant's own story is about 3,100)",
+    )
 
     users = sub.add_parser("users", help="manage user accounts")
     u_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
@@ -285,8 +301,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except DBAPIError as exc:
         # Whatever the unit of work did not translate: a server gone away mid-command.
-        print(f"mpsystem: error: {ConnectionFailed('The database refused the command: ' + str(exc.orig).splitlines()[0])}",
-              file=sys.stderr)
+        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
+        print(
+            f"mpsystem: error: {ConnectionFailed('The database refused the command: ' + reason)}",
+            file=sys.stderr,
+        )
         log.debug("database error", exc_info=exc)
         return 1
     except BrokenPipeError:

@@ -13,6 +13,13 @@ from data.errors import (
 )
 
 __all__ = [
-    "AccountLocked", "AuthenticationFailed", "ConflictError", "ConnectionFailed", "KnownError",
-    "NotFound", "PermissionDenied", "SchemaMismatch", "ValidationError",
+    "AccountLocked",
+    "AuthenticationFailed",
+    "ConflictError",
+    "ConnectionFailed",
+    "KnownError",
+    "NotFound",
+    "PermissionDenied",
+    "SchemaMismatch",
+    "ValidationError",
 ]

@@ -55,8 +55,17 @@ def _text_filter(text: str | None, *columns: Any) -> ColumnElement[bool] | None:
     return or_(*(_contains(c, needle) for c in columns))
 
 
-def _page(uow: UnitOfWork, stmt: Select[Any], offset: int, limit: int, order_by: list[Any],
-          make: Callable[[Any], T], reverse_order_by: list[Any] | None = None, *, total: int | None = None) -> Page[T]:
+def _page(
+    uow: UnitOfWork,
+    stmt: Select[Any],
+    offset: int,
+    limit: int,
+    order_by: list[Any],
+    make: Callable[[Any], T],
+    reverse_order_by: list[Any] | None = None,
+    *,
+    total: int | None = None,
+) -> Page[T]:
     """Count (unless the caller has), then fetch one page; deep pages are read from the other end."""
     if limit < 1 or limit > MAX_PAGE:
         raise ValidationError(f"A page holds 1 to {MAX_PAGE} rows.", "limit")
@@ -70,17 +79,16 @@ def _page(uow: UnitOfWork, stmt: Select[Any], offset: int, limit: int, order_by:
         # Skipping 900,000 rows of an index costs as much as reading them; from the
         # far end the same page is a short skip.
         count = min(limit, total - offset)
-        rows = uow.session.execute(
-            stmt.order_by(*reverse_order_by).offset(total - offset - count).limit(count)
-        ).all()
+        rows = uow.session.execute(stmt.order_by(*reverse_order_by).offset(total - offset - count).limit(count)).all()
         rows.reverse()
     else:
         rows = uow.session.execute(stmt.order_by(*order_by).offset(offset).limit(limit)).all()
     return Page(total=total, offset=offset, rows=tuple(make(r) for r in rows))
 
 
-def _sorting(sort: str | None, descending: bool, columns: dict[str, Any], default: str,
-             tiebreak: Any) -> tuple[list[Any], list[Any]]:
+def _sorting(
+    sort: str | None, descending: bool, columns: dict[str, Any], default: str, tiebreak: Any
+) -> tuple[list[Any], list[Any]]:
     key = sort or default
     if key not in columns:
         raise ValidationError(f"Cannot sort by “{key}”.", "sort")
@@ -91,6 +99,7 @@ def _sorting(sort: str | None, descending: bool, columns: dict[str, Any], defaul
 
 
 # ---------------------------------------------------------------- inventory
+
 
 @dataclass(frozen=True)
 class InventoryFilter:
@@ -103,8 +112,15 @@ class InventoryFilter:
 INVENTORY_SORT = ("material_code", "material_name", "warehouse_code", "quantity", "batch_count")
 
 
-def inventory(uow: UnitOfWork, flt: InventoryFilter = InventoryFilter(), *, sort: str | None = None,
-              descending: bool = False, offset: int = 0, limit: int = 200) -> Page[InventoryRow]:
+def inventory(
+    uow: UnitOfWork,
+    flt: InventoryFilter = InventoryFilter(),
+    *,
+    sort: str | None = None,
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> Page[InventoryRow]:
     """Stock per material and warehouse, flagged where the material's total is below its reorder level."""
     require(uow.actor, "read")
     with uow:
@@ -119,16 +135,37 @@ def inventory(uow: UnitOfWork, flt: InventoryFilter = InventoryFilter(), *, sort
         material_total = func.coalesce(totals.c.total, 0)
         below = material_total < Material.reorder_level
         stmt = (
-            select(Material.id, Material.code, Material.name, Material.kind, Warehouse.id, Warehouse.code,
-                   Material.unit, quantity, batch_count, Material.reorder_level, material_total, below)
+            select(
+                Material.id,
+                Material.code,
+                Material.name,
+                Material.kind,
+                Warehouse.id,
+                Warehouse.code,
+                Material.unit,
+                quantity,
+                batch_count,
+                Material.reorder_level,
+                material_total,
+                below,
+            )
             .select_from(StockBalance)
             .join(Batch, Batch.id == StockBalance.batch_id)
             .join(Material, Material.id == Batch.material_id)
             .join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
             .outerjoin(totals, totals.c.material_id == Material.id)
             .where(StockBalance.quantity > 0)
-            .group_by(Material.id, Material.code, Material.name, Material.kind, Warehouse.id, Warehouse.code,
-                      Material.unit, Material.reorder_level, totals.c.total)
+            .group_by(
+                Material.id,
+                Material.code,
+                Material.name,
+                Material.kind,
+                Warehouse.id,
+                Warehouse.code,
+                Material.unit,
+                Material.reorder_level,
+                totals.c.total,
+            )
         )
         cond = _text_filter(flt.text, Material.code, Material.name)
         if cond is not None:
@@ -139,13 +176,35 @@ def inventory(uow: UnitOfWork, flt: InventoryFilter = InventoryFilter(), *, sort
             stmt = stmt.where(Material.kind == flt.material_kind)
         if flt.below_reorder_only:
             stmt = stmt.where(below)
-        columns = {"material_code": Material.code, "material_name": Material.name, "warehouse_code": Warehouse.code,
-                   "quantity": quantity, "batch_count": batch_count}
+        columns = {
+            "material_code": Material.code,
+            "material_name": Material.name,
+            "warehouse_code": Warehouse.code,
+            "quantity": quantity,
+            "batch_count": batch_count,
+        }
         order, _ = _sorting(sort, descending, columns, "material_code", Warehouse.code)
-        return _page(uow, stmt, offset, limit, order, lambda r: InventoryRow(
-            material_id=r[0], material_code=r[1], material_name=r[2], material_kind=r[3], warehouse_id=r[4],
-            warehouse_code=r[5], unit=r[6], quantity=r[7], batch_count=r[8], reorder_level=r[9],
-            material_total=Decimal(r[10]) if not isinstance(r[10], Decimal) else r[10], below_reorder=bool(r[11])))
+        return _page(
+            uow,
+            stmt,
+            offset,
+            limit,
+            order,
+            lambda r: InventoryRow(
+                material_id=r[0],
+                material_code=r[1],
+                material_name=r[2],
+                material_kind=r[3],
+                warehouse_id=r[4],
+                warehouse_code=r[5],
+                unit=r[6],
+                quantity=r[7],
+                batch_count=r[8],
+                reorder_level=r[9],
+                material_total=Decimal(r[10]) if not isinstance(r[10], Decimal) else r[10],
+                below_reorder=bool(r[11]),
+            ),
+        )
 
 
 def inventory_batches(uow: UnitOfWork, *, material_id: int, warehouse_id: int | None = None) -> tuple[BalanceRow, ...]:
@@ -153,8 +212,15 @@ def inventory_batches(uow: UnitOfWork, *, material_id: int, warehouse_id: int | 
     require(uow.actor, "read")
     with uow:
         stmt = (
-            select(Batch.id, Batch.number, Warehouse.code, StockBalance.quantity, Material.unit, Batch.status,
-                   Batch.expiry_date)
+            select(
+                Batch.id,
+                Batch.number,
+                Warehouse.code,
+                StockBalance.quantity,
+                Material.unit,
+                Batch.status,
+                Batch.expiry_date,
+            )
             .select_from(StockBalance)
             .join(Batch, Batch.id == StockBalance.batch_id)
             .join(Material, Material.id == Batch.material_id)
@@ -168,6 +234,7 @@ def inventory_batches(uow: UnitOfWork, *, material_id: int, warehouse_id: int | 
 
 
 # ---------------------------------------------------------------- batches
+
 
 @dataclass(frozen=True)
 class BatchFilter:
@@ -183,27 +250,52 @@ class BatchFilter:
 BATCH_SORT = ("number", "material_code", "origin", "received_at", "expiry_date", "status", "quantity")
 
 
-def batches(uow: UnitOfWork, flt: BatchFilter = BatchFilter(), *, sort: str | None = None, descending: bool = False,
-            offset: int = 0, limit: int = 200) -> Page[BatchRow]:
+def batches(
+    uow: UnitOfWork,
+    flt: BatchFilter = BatchFilter(),
+    *,
+    sort: str | None = None,
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> Page[BatchRow]:
     require(uow.actor, "read")
     if flt.expires_from and flt.expires_to and flt.expires_from > flt.expires_to:
         raise ValidationError("The expiry window ends before it starts.", "expires_to")
     with uow:
         qty = (
             select(func.coalesce(func.sum(StockBalance.quantity), 0))
-            .where(StockBalance.batch_id == Batch.id).correlate(Batch).scalar_subquery()
+            .where(StockBalance.batch_id == Batch.id)
+            .correlate(Batch)
+            .scalar_subquery()
         )
         locations = (
             select(func.aggregate_strings(Warehouse.code, ", "))
-            .select_from(StockBalance).join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
+            .select_from(StockBalance)
+            .join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
             .where(StockBalance.batch_id == Batch.id, StockBalance.quantity > 0)
-            .correlate(Batch).scalar_subquery()
+            .correlate(Batch)
+            .scalar_subquery()
         )
         origin = func.coalesce(Supplier.name, ProductionOrder.number)
         stmt = (
-            select(Batch.id, Batch.number, Material.code, Material.name, Material.unit, origin, Supplier.code,
-                   ProductionOrder.number, Batch.received_at, Batch.expiry_date, Batch.status, Batch.status_reason,
-                   qty.label("quantity"), locations, Batch.version)
+            select(
+                Batch.id,
+                Batch.number,
+                Material.code,
+                Material.name,
+                Material.unit,
+                origin,
+                Supplier.code,
+                ProductionOrder.number,
+                Batch.received_at,
+                Batch.expiry_date,
+                Batch.status,
+                Batch.status_reason,
+                qty.label("quantity"),
+                locations,
+                Batch.version,
+            )
             .select_from(Batch)
             .join(Material, Material.id == Batch.material_id)
             .outerjoin(Supplier, Supplier.id == Batch.supplier_id)
@@ -217,23 +309,54 @@ def batches(uow: UnitOfWork, flt: BatchFilter = BatchFilter(), *, sort: str | No
         if flt.material:
             stmt = stmt.where(Material.code == flt.material)
         if flt.warehouse:
-            stmt = stmt.where(Batch.id.in_(
-                select(StockBalance.batch_id).join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
-                .where(Warehouse.code == flt.warehouse, StockBalance.quantity > 0)))
+            stmt = stmt.where(
+                Batch.id.in_(
+                    select(StockBalance.batch_id)
+                    .join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
+                    .where(Warehouse.code == flt.warehouse, StockBalance.quantity > 0)
+                )
+            )
         elif flt.in_stock_only:
             stmt = stmt.where(Batch.id.in_(select(StockBalance.batch_id).where(StockBalance.quantity > 0)))
         if flt.expires_from:
             stmt = stmt.where(Batch.expiry_date >= flt.expires_from)
         if flt.expires_to:
             stmt = stmt.where(Batch.expiry_date <= flt.expires_to)
-        columns = {"number": Batch.number, "material_code": Material.code, "origin": origin,
-                   "received_at": Batch.received_at, "expiry_date": Batch.expiry_date, "status": Batch.status,
-                   "quantity": qty}
+        columns = {
+            "number": Batch.number,
+            "material_code": Material.code,
+            "origin": origin,
+            "received_at": Batch.received_at,
+            "expiry_date": Batch.expiry_date,
+            "status": Batch.status,
+            "quantity": qty,
+        }
         order, backward = _sorting(sort, descending, columns, "received_at", Batch.id)
-        return _page(uow, stmt, offset, limit, order, lambda r: BatchRow(
-            id=r[0], number=r[1], material_code=r[2], material_name=r[3], unit=r[4], origin=r[5] or "",
-            supplier_code=r[6], order_number=r[7], received_at=r[8], expiry_date=r[9], status=r[10],
-            status_reason=r[11], quantity=_decimal(r[12]), locations=r[13] or "", version=r[14]), backward)
+        return _page(
+            uow,
+            stmt,
+            offset,
+            limit,
+            order,
+            lambda r: BatchRow(
+                id=r[0],
+                number=r[1],
+                material_code=r[2],
+                material_name=r[3],
+                unit=r[4],
+                origin=r[5] or "",
+                supplier_code=r[6],
+                order_number=r[7],
+                received_at=r[8],
+                expiry_date=r[9],
+                status=r[10],
+                status_reason=r[11],
+                quantity=_decimal(r[12]),
+                locations=r[13] or "",
+                version=r[14],
+            ),
+            backward,
+        )
 
 
 def _decimal(value: Any) -> Decimal:
@@ -242,16 +365,40 @@ def _decimal(value: Any) -> Decimal:
 
 # ---------------------------------------------------------------- production
 
+
 def _order_columns() -> tuple[Any, ...]:
-    return (ProductionOrder.id, ProductionOrder.number, Customer.code, Customer.name, ProductionOrder.product_spec,
-            ProductionOrder.quantity, ProductionOrder.unit, ProductionOrder.priority, ProductionOrder.due_date,
-            ProductionOrder.status, ProductionLine.code, ProductionOrder.version)
+    return (
+        ProductionOrder.id,
+        ProductionOrder.number,
+        Customer.code,
+        Customer.name,
+        ProductionOrder.product_spec,
+        ProductionOrder.quantity,
+        ProductionOrder.unit,
+        ProductionOrder.priority,
+        ProductionOrder.due_date,
+        ProductionOrder.status,
+        ProductionLine.code,
+        ProductionOrder.version,
+    )
 
 
 def _order_row(r: Any, position: int | None = None) -> OrderRow:
-    return OrderRow(id=r[0], number=r[1], customer_code=r[2], customer_name=r[3], product_spec=r[4], quantity=r[5],
-                    unit=r[6], priority=r[7], due_date=r[8], status=r[9], line_code=r[10], position=position,
-                    version=r[11])
+    return OrderRow(
+        id=r[0],
+        number=r[1],
+        customer_code=r[2],
+        customer_name=r[3],
+        product_spec=r[4],
+        quantity=r[5],
+        unit=r[6],
+        priority=r[7],
+        due_date=r[8],
+        status=r[9],
+        line_code=r[10],
+        position=position,
+        version=r[11],
+    )
 
 
 @dataclass(frozen=True)
@@ -264,24 +411,41 @@ class OrderFilter:
 ORDER_SORT = ("number", "customer_name", "priority", "due_date", "quantity", "status")
 
 
-def orders(uow: UnitOfWork, flt: OrderFilter = OrderFilter(), *, sort: str | None = None, descending: bool = False,
-           offset: int = 0, limit: int = 200) -> Page[OrderRow]:
+def orders(
+    uow: UnitOfWork,
+    flt: OrderFilter = OrderFilter(),
+    *,
+    sort: str | None = None,
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> Page[OrderRow]:
     """Any orders; with status "new" this is the planning board's backlog."""
     require(uow.actor, "read")
     with uow:
-        stmt = (select(*_order_columns()).select_from(ProductionOrder)
-                .join(Customer, Customer.id == ProductionOrder.customer_id)
-                .outerjoin(ProductionLine, ProductionLine.id == ProductionOrder.line_id))
-        cond = _text_filter(flt.text, ProductionOrder.number, ProductionOrder.product_spec, Customer.name, Customer.code)
+        stmt = (
+            select(*_order_columns())
+            .select_from(ProductionOrder)
+            .join(Customer, Customer.id == ProductionOrder.customer_id)
+            .outerjoin(ProductionLine, ProductionLine.id == ProductionOrder.line_id)
+        )
+        cond = _text_filter(
+            flt.text, ProductionOrder.number, ProductionOrder.product_spec, Customer.name, Customer.code
+        )
         if cond is not None:
             stmt = stmt.where(cond)
         if flt.status:
             stmt = stmt.where(ProductionOrder.status == flt.status)
         if flt.customer:
             stmt = stmt.where(Customer.code == flt.customer)
-        columns = {"number": ProductionOrder.number, "customer_name": Customer.name,
-                   "priority": ProductionOrder.priority, "due_date": ProductionOrder.due_date,
-                   "quantity": ProductionOrder.quantity, "status": ProductionOrder.status}
+        columns = {
+            "number": ProductionOrder.number,
+            "customer_name": Customer.name,
+            "priority": ProductionOrder.priority,
+            "due_date": ProductionOrder.due_date,
+            "quantity": ProductionOrder.quantity,
+            "status": ProductionOrder.status,
+        }
         order, backward = _sorting(sort, descending, columns, "due_date", ProductionOrder.id)
         if sort is None:
             order = [ProductionOrder.priority.asc(), ProductionOrder.due_date.asc(), ProductionOrder.id.asc()]
@@ -314,8 +478,7 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
             .select_from(ProductionOrder)
             .join(Customer, Customer.id == ProductionOrder.customer_id)
             .join(ProductionLine, ProductionLine.id == ProductionOrder.line_id)
-            .where(ProductionOrder.queue_rank.is_not(None),
-                   ProductionOrder.line_id.in_([ln.id for ln in lines]))
+            .where(ProductionOrder.queue_rank.is_not(None), ProductionOrder.line_id.in_([ln.id for ln in lines]))
             .order_by(ProductionOrder.line_id, ProductionOrder.queue_rank)
         ).all()
         by_line: dict[int, list[Any]] = {}
@@ -332,8 +495,9 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
                 late = end > datetime.combine(r[8], time.max, tzinfo=_local_tz())
                 scheduled.append(ScheduledOrder(_order_row(r, position), start, end, late))
                 cursor = end
-            result.append(LineQueue(ln.id, ln.code, ln.name, ln.stage, ln.rate_per_hour, ln.rate_unit,
-                                    tuple(scheduled)))
+            result.append(
+                LineQueue(ln.id, ln.code, ln.name, ln.stage, ln.rate_per_hour, ln.rate_unit, tuple(scheduled))
+            )
         return tuple(result)
 
 
@@ -342,6 +506,7 @@ def _local_tz() -> Any:
 
 
 # ---------------------------------------------------------------- events
+
 
 @dataclass(frozen=True)
 class EventFilter:
@@ -357,8 +522,15 @@ class EventFilter:
 EVENT_SORT = ("occurred_at", "username", "entity_type", "action")
 
 
-def events(uow: UnitOfWork, flt: EventFilter = EventFilter(), *, sort: str | None = None, descending: bool = True,
-           offset: int = 0, limit: int = 200) -> Page[EventRow]:
+def events(
+    uow: UnitOfWork,
+    flt: EventFilter = EventFilter(),
+    *,
+    sort: str | None = None,
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 200,
+) -> Page[EventRow]:
     """The journal, newest first unless asked otherwise."""
     require(uow.actor, "read")
     if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
@@ -371,8 +543,11 @@ def events(uow: UnitOfWork, flt: EventFilter = EventFilter(), *, sort: str | Non
         if flt.date_to:
             filters.append(Event.occurred_at < datetime.combine(flt.date_to + timedelta(days=1), time.min, tzinfo=tz))
         if flt.username:
-            filters.append(Event.user_id.is_(None) if flt.username == "system" else
-                           Event.user_id == select(User.id).where(User.username == flt.username).scalar_subquery())
+            filters.append(
+                Event.user_id.is_(None)
+                if flt.username == "system"
+                else Event.user_id == select(User.id).where(User.username == flt.username).scalar_subquery()
+            )
         if flt.entity_type:
             filters.append(Event.entity_type == flt.entity_type)
         if flt.entity_id is not None:
@@ -385,8 +560,11 @@ def events(uow: UnitOfWork, flt: EventFilter = EventFilter(), *, sort: str | Non
             condition, hits = _event_text(uow, needle)
             known_total = hits if not filters else None  # the index probe counted them already
             filters.append(condition)
-        total = known_total if known_total is not None else (
-            uow.session.scalar(select(func.count()).select_from(Event).where(*filters)) or 0)
+        total = (
+            known_total
+            if known_total is not None
+            else (uow.session.scalar(select(func.count()).select_from(Event).where(*filters)) or 0)
+        )
         source: Any = Event
         if needle and total < COMMON_MATCHES:
             # Few matches: collect them through the text index, then sort. Left alone, the
@@ -396,11 +574,27 @@ def events(uow: UnitOfWork, flt: EventFilter = EventFilter(), *, sort: str | Non
             source = Event.__table__.join(matched, matched.c.id == Event.id)
             filters = []
         username = func.coalesce(User.username, literal("system"))
-        stmt = (select(Event.id, Event.occurred_at, username, Event.entity_type, Event.entity_id, Event.action,
-                       Event.summary, Event.details)
-                .select_from(source).outerjoin(User, User.id == Event.user_id).where(*filters))
-        columns = {"occurred_at": Event.occurred_at, "username": username, "entity_type": Event.entity_type,
-                   "action": Event.action}
+        stmt = (
+            select(
+                Event.id,
+                Event.occurred_at,
+                username,
+                Event.entity_type,
+                Event.entity_id,
+                Event.action,
+                Event.summary,
+                Event.details,
+            )
+            .select_from(source)
+            .outerjoin(User, User.id == Event.user_id)
+            .where(*filters)
+        )
+        columns = {
+            "occurred_at": Event.occurred_at,
+            "username": username,
+            "entity_type": Event.entity_type,
+            "action": Event.action,
+        }
         order, backward = _sorting(sort, descending, columns, "occurred_at", Event.id)
         return _page(uow, stmt, offset, limit, order, lambda r: EventRow(*r), backward, total=total)
 
@@ -429,8 +623,11 @@ def _event_text(uow: UnitOfWork, needle: str) -> tuple[ColumnElement[bool], int 
             {"q": phrase, "n": COMMON_MATCHES},
         ).scalar_one()
         if hits < COMMON_MATCHES or not needle.isascii():
-            matches = Event.id.in_(text("SELECT rowid FROM events_search WHERE events_search MATCH :fts_phrase")
-                                   .bindparams(fts_phrase=phrase))
+            matches = Event.id.in_(
+                text("SELECT rowid FROM events_search WHERE events_search MATCH :fts_phrase").bindparams(
+                    fts_phrase=phrase
+                )
+            )
             return matches, (hits if hits < COMMON_MATCHES else None)
     if needle.isascii():
         return Event.summary.contains(needle, autoescape=True), None
@@ -449,6 +646,7 @@ def event_choices(uow: UnitOfWork) -> tuple[tuple[str, ...], tuple[str, ...], tu
 
 # ---------------------------------------------------------------- customers
 
+
 @dataclass(frozen=True)
 class CustomerFilter:
     text: str | None = None
@@ -458,44 +656,79 @@ class CustomerFilter:
 CUSTOMER_SORT = ("code", "name", "contact", "open_orders", "total_orders")
 
 
-def customers(uow: UnitOfWork, flt: CustomerFilter = CustomerFilter(), *, sort: str | None = None,
-              descending: bool = False, offset: int = 0, limit: int = 200) -> Page[CustomerRow]:
+def customers(
+    uow: UnitOfWork,
+    flt: CustomerFilter = CustomerFilter(),
+    *,
+    sort: str | None = None,
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> Page[CustomerRow]:
     require(uow.actor, "read")
     with uow:
         counts = (
-            select(ProductionOrder.customer_id.label("customer_id"),
-                   func.count().label("total"),
-                   func.sum(case((ProductionOrder.status.in_(("new", "planned", "in_progress")), 1), else_=0))
-                   .label("open"))
-            .group_by(ProductionOrder.customer_id).subquery()
+            select(
+                ProductionOrder.customer_id.label("customer_id"),
+                func.count().label("total"),
+                func.sum(case((ProductionOrder.status.in_(("new", "planned", "in_progress")), 1), else_=0)).label(
+                    "open"
+                ),
+            )
+            .group_by(ProductionOrder.customer_id)
+            .subquery()
         )
         open_orders = func.coalesce(counts.c.open, 0)
         total_orders = func.coalesce(counts.c.total, 0)
-        stmt = (select(Customer.id, Customer.code, Customer.name, Customer.contact, Customer.email, Customer.phone,
-                       Customer.address, Customer.tax_id, Customer.notes, Customer.archived, open_orders,
-                       total_orders, Customer.version)
-                .select_from(Customer).outerjoin(counts, counts.c.customer_id == Customer.id))
-        cond = _text_filter(flt.text, Customer.code, Customer.name, Customer.contact, Customer.email, Customer.tax_id,
-                            Customer.address)
+        stmt = (
+            select(
+                Customer.id,
+                Customer.code,
+                Customer.name,
+                Customer.contact,
+                Customer.email,
+                Customer.phone,
+                Customer.address,
+                Customer.tax_id,
+                Customer.notes,
+                Customer.archived,
+                open_orders,
+                total_orders,
+                Customer.version,
+            )
+            .select_from(Customer)
+            .outerjoin(counts, counts.c.customer_id == Customer.id)
+        )
+        cond = _text_filter(
+            flt.text, Customer.code, Customer.name, Customer.contact, Customer.email, Customer.tax_id, Customer.address
+        )
         if cond is not None:
             stmt = stmt.where(cond)
         if flt.archived is not None:
             stmt = stmt.where(Customer.archived.is_(flt.archived))
-        columns = {"code": Customer.code, "name": Customer.name, "contact": Customer.contact,
-                   "open_orders": open_orders, "total_orders": total_orders}
+        columns = {
+            "code": Customer.code,
+            "name": Customer.name,
+            "contact": Customer.contact,
+            "open_orders": open_orders,
+            "total_orders": total_orders,
+        }
         order, backward = _sorting(sort, descending, columns, "name", Customer.id)
-        return _page(uow, stmt, offset, limit, order, lambda r: CustomerRow(*r[:10], int(r[10]), int(r[11]), r[12]),
-                     backward)
+        return _page(
+            uow, stmt, offset, limit, order, lambda r: CustomerRow(*r[:10], int(r[10]), int(r[11]), r[12]), backward
+        )
 
 
 # ---------------------------------------------------------------- users and look-ups
+
 
 def users(uow: UnitOfWork) -> tuple[UserRow, ...]:
     require(uow.actor, "read")
     with uow:
         rows = uow.session.execute(
-            select(User.id, User.username, User.full_name, User.role, User.active, User.locked_until)
-            .order_by(User.username)
+            select(User.id, User.username, User.full_name, User.role, User.active, User.locked_until).order_by(
+                User.username
+            )
         ).all()
         return tuple(UserRow(r[0], r[1], r[2], Role.parse(r[3]), r[4], r[5]) for r in rows)
 
@@ -510,6 +743,7 @@ def codes(uow: UnitOfWork) -> dict[str, tuple[str, ...]]:
             "materials": tuple(s.scalars(select(Material.code).order_by(Material.code))),
             "suppliers": tuple(s.scalars(select(Supplier.code).order_by(Supplier.code))),
             "lines": tuple(s.scalars(select(ProductionLine.code).order_by(ProductionLine.code))),
-            "customers": tuple(s.scalars(select(Customer.code).where(Customer.archived.is_(False))
-                                         .order_by(Customer.code))),
+            "customers": tuple(
+                s.scalars(select(Customer.code).where(Customer.archived.is_(False)).order_by(Customer.code))
+            ),
         }

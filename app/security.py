@@ -91,15 +91,14 @@ def authenticate_local(database: Database, username: str, password: str) -> Curr
             summary = f"Failed sign-in for {user.username}"
             if failures >= MAX_FAILED_LOGINS:
                 values = {"failed_logins": 0, "locked_until": now + LOCKOUT}
-                summary = f"{user.username} locked for {int(LOCKOUT.total_seconds() // 60)} minutes after {failures} failed sign-ins"
+                minutes = int(LOCKOUT.total_seconds() // 60)
+                summary = f"{user.username} locked for {minutes} minutes after {failures} failed sign-ins"
             # A plain UPDATE: counting failures must not bump the row's version.
             uow.session.execute(update(User).where(User.id == user.id).values(**values))
             uow.record_event("user", user.id, "login_failed", summary)
             uow.commit()
             raise AuthenticationFailed(WRONG_CREDENTIALS)
-        uow.session.execute(
-            update(User).where(User.id == user.id).values(failed_logins=0, locked_until=None)
-        )
+        uow.session.execute(update(User).where(User.id == user.id).values(failed_logins=0, locked_until=None))
         uow.record_event("user", user.id, "login", f"{user.username} signed in")
         uow.commit()
         return actor

@@ -83,9 +83,7 @@ def code(value: Any, field: str, max_len: int) -> str:
 
 def choice(value: Any, field: str, options: tuple[str, ...]) -> str:
     if value not in options:
-        raise ValidationError(
-            f"The {field.replace('_', ' ')} “{value}” is not one of: {', '.join(options)}.", field
-        )
+        raise ValidationError(f"The {field.replace('_', ' ')} “{value}” is not one of: {', '.join(options)}.", field)
     return str(value)
 
 

@@ -90,8 +90,14 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | URL, *, username: str | None = None, password: str | None = None,
-                  check: bool = True, **engine_options: Any) -> Database:
+def open_database(
+    url: str | URL,
+    *,
+    username: str | None = None,
+    password: str | None = None,
+    check: bool = True,
+    **engine_options: Any,
+) -> Database:
     """Create the engine; with `check`, connect once so a bad address fails here, clearly."""
     parsed = normalise_url(url)
     if username is not None:
@@ -105,8 +111,7 @@ def open_database(url: str | URL, *, username: str | None = None, password: str 
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise ConnectionFailed(f"Cannot create the folder {folder}: {exc.strerror}.") from exc
-        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-                               **engine_options)
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **engine_options)
         _configure_sqlite(engine)
     else:
         connect_args = {"connect_timeout": 5, "application_name": "mpsystem"}
@@ -115,9 +120,7 @@ def open_database(url: str | URL, *, username: str | None = None, password: str 
         url=parsed,
         engine=engine,
         session_factory=sessionmaker(engine, expire_on_commit=False),
-        write_session_factory=sessionmaker(
-            engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
-        ),
+        write_session_factory=sessionmaker(engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False),
     )
     if check:
         try:
@@ -132,12 +135,19 @@ def open_database(url: str | URL, *, username: str | None = None, password: str 
 def translate_connect_error(exc: DBAPIError, database: Database) -> Exception:
     text = str(exc.orig) if exc.orig is not None else str(exc)
     lowered = text.lower()
-    if "password authentication failed" in lowered or "no password supplied" in lowered or (
-        "role" in lowered and "does not exist" in lowered
-    ) or "not permitted to log in" in lowered:
-        return AuthenticationFailed("Sign-in failed: the user name or the password is wrong, or the account is disabled.")
+    if (
+        "password authentication failed" in lowered
+        or "no password supplied" in lowered
+        or ("role" in lowered and "does not exist" in lowered)
+        or "not permitted to log in" in lowered
+    ):
+        return AuthenticationFailed(
+            "Sign-in failed: the user name or the password is wrong, or the account is disabled."
+        )
     if database.is_sqlite:
         return ConnectionFailed(f"Cannot open the database {database.describe()}: {text}.")
     if isinstance(exc, OperationalError) and "database" in lowered and "does not exist" in lowered:
         return ConnectionFailed(f"The database “{database.url.database}” does not exist on the server.")
-    return ConnectionFailed(f"Cannot reach the database {database.describe()}. Is the server running? ({text.splitlines()[0]})")
+    return ConnectionFailed(
+        f"Cannot reach the database {database.describe()}. Is the server running? ({text.splitlines()[0]})"
+    )

@@ -4,6 +4,7 @@ It lives in the lowest layer so that repositories, services and the client all
 raise and catch the same classes. Anything raised that is not a `KnownError` is
 a bug: the CLI and the client log it with its traceback instead of showing it.
 """
+
 from __future__ import annotations
 
 
@@ -53,8 +54,9 @@ class AccountLocked(AuthenticationFailed):
 class SchemaMismatch(KnownError):
     """The database schema is not the one this client was built for."""
 
-    def __init__(self, message: str, *, database_revision: str | None, client_revision: str,
-                 client_is_newer: bool) -> None:
+    def __init__(
+        self, message: str, *, database_revision: str | None, client_revision: str, client_is_newer: bool
+    ) -> None:
         super().__init__(message)
         self.database_revision = database_revision
         self.client_revision = client_revision

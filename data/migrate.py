@@ -67,16 +67,22 @@ def check_schema(database: Database) -> None:
         raise SchemaMismatch(
             f"The database {database.describe()} is not initialised. "
             "An administrator runs `mpsystem db init` to create it.",
-            database_revision=None, client_revision=head, client_is_newer=True,
+            database_revision=None,
+            client_revision=head,
+            client_is_newer=True,
         )
     if current in known_revisions():
         raise SchemaMismatch(
             f"The database schema ({current}) is older than this client ({head}). "
             "An administrator must upgrade the database with `mpsystem db upgrade`.",
-            database_revision=current, client_revision=head, client_is_newer=True,
+            database_revision=current,
+            client_revision=head,
+            client_is_newer=True,
         )
     raise SchemaMismatch(
         f"The database schema ({current}) is newer than this client knows ({head}). "
         "Install the newer MPSYSTEM client on this workstation.",
-        database_revision=current, client_revision=head, client_is_newer=False,
+        database_revision=current,
+        client_revision=head,
+        client_is_newer=False,
     )

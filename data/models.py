@@ -166,9 +166,7 @@ class ProductionOrder(Base):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("priority BETWEEN 1 AND 5", name="priority_range"),
         # planned and running orders sit in a queue; the others never do
-        CheckConstraint(
-            "(status IN ('planned', 'in_progress')) = (queue_rank IS NOT NULL)", name="queued_iff_active"
-        ),
+        CheckConstraint("(status IN ('planned', 'in_progress')) = (queue_rank IS NOT NULL)", name="queued_iff_active"),
         CheckConstraint("queue_rank IS NULL OR line_id IS NOT NULL", name="rank_needs_line"),
         UniqueConstraint("line_id", "queue_rank"),
         Index("ix_production_orders_status_due_date", "status", "due_date"),
@@ -279,6 +277,16 @@ class Event(Base):
 
 
 __all__ = [
-    "Base", "Warehouse", "Material", "Supplier", "Customer", "User", "ProductionLine",
-    "ProductionOrder", "Batch", "StockBalance", "StockMovement", "Event",
+    "Base",
+    "Warehouse",
+    "Material",
+    "Supplier",
+    "Customer",
+    "User",
+    "ProductionLine",
+    "ProductionOrder",
+    "Batch",
+    "StockBalance",
+    "StockMovement",
+    "Event",
 ]

@@ -144,8 +144,9 @@ class UnitOfWork:
         self.balances = BalanceRepository(s)
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         try:
             if not self._committed:
                 self.session.rollback()
@@ -160,8 +161,9 @@ class UnitOfWork:
     def backend(self) -> str:
         return self.database.backend
 
-    def record_event(self, entity_type: str, entity_id: int | None, action: str, summary: str,
-                     details: dict[str, Any] | None = None) -> None:
+    def record_event(
+        self, entity_type: str, entity_id: int | None, action: str, summary: str, details: dict[str, Any] | None = None
+    ) -> None:
         event = Event(
             occurred_at=utcnow(),
             user_id=self.actor.id,
@@ -205,7 +207,9 @@ class UnitOfWork:
             return
         change = self.last_change(entity_type, entity.id)
         if change is None:
-            raise ConflictError(f"{label} was changed by someone else. The screen will reload; nothing was overwritten.")
+            raise ConflictError(
+                f"{label} was changed by someone else. The screen will reload; nothing was overwritten."
+            )
         who, when = change
         raise ConflictError(
             f"{label} was changed by {who} at {when.astimezone().strftime('%Y-%m-%d %H:%M')}. "
@@ -216,8 +220,9 @@ class UnitOfWork:
 def translate_database_error(exc: BaseException) -> KnownError | None:
     """Map what the driver says to a message a clerk can act on; None for real bugs."""
     if isinstance(exc, StaleDataError):
-        return ConflictError("Someone else changed the same record at the same moment. "
-                             "Reload and try again; nothing was saved.")
+        return ConflictError(
+            "Someone else changed the same record at the same moment. Reload and try again; nothing was saved."
+        )
     if isinstance(exc, IntegrityError):
         detail = str(exc.orig).splitlines()[0] if exc.orig is not None else ""
         return ConflictError(f"The change clashes with data saved at the same time ({detail}). Nothing was saved.")
@@ -227,8 +232,9 @@ def translate_database_error(exc: BaseException) -> KnownError | None:
             return ConflictError("The database is busy with another workstation's change. Try again in a moment.")
         if "deadlock" in text or "could not serialize" in text:
             return ConflictError("Another workstation changed the same data at the same moment. Try again.")
-        return ConnectionFailed("The connection to the database was lost; nothing was saved. "
-                                "Check the network or the server and try again.")
+        return ConnectionFailed(
+            "The connection to the database was lost; nothing was saved. Check the network or the server and try again."
+        )
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return ConnectionFailed("The connection to the database was lost; nothing was saved.")
     return None

@@ -148,8 +148,9 @@ def people(admin: Context) -> dict[Role, Context]:
     result = {}
     for role in Role:
         name = f"{role.label}1"
-        uid = services.create_user(admin.uow(), username=name, role=role, full_name=f"{role.label.title()} One",
-                                   password="correct horse")
+        uid = services.create_user(
+            admin.uow(), username=name, role=role, full_name=f"{role.label.title()} One", password="correct horse"
+        )
         result[role] = Context(admin.database, CurrentUser(uid, name, f"{role.label.title()} One", role))
     return result
 
@@ -160,8 +161,13 @@ def plant(admin: Context) -> Context:
     from app import services as s
 
     u = admin.uow
-    for code, kind in (("MAG-1", "raw_materials"), ("MAG-1.1", "adr"), ("MAG-3", "production"),
-                       ("MAG-6", "finished"), ("MAG-8", "quarantine")):
+    for code, kind in (
+        ("MAG-1", "raw_materials"),
+        ("MAG-1.1", "adr"),
+        ("MAG-3", "production"),
+        ("MAG-6", "finished"),
+        ("MAG-8", "quarantine"),
+    ):
         s.create_warehouse(u(), code=code, name=f"Warehouse {code}", kind=kind)
     s.create_material(u(), code="LDPE", name="LDPE granulate FT5230", kind="granulate", unit="kg", reorder_level=1000)
     s.create_material(u(), code="INK-CYAN", name="Flexo ink cyan", kind="ink", unit="kg")
@@ -179,8 +185,19 @@ def plant(admin: Context) -> Context:
 
 def snapshot(database: Database) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, to prove that a refused operation changed nothing."""
-    tables = ["warehouses", "materials", "suppliers", "customers", "users", "production_lines", "production_orders",
-              "batches", "stock_balances", "stock_movements", "events"]
+    tables = [
+        "warehouses",
+        "materials",
+        "suppliers",
+        "customers",
+        "users",
+        "production_lines",
+        "production_orders",
+        "batches",
+        "stock_balances",
+        "stock_movements",
+        "events",
+    ]
     with database.engine.connect() as conn:
         return {t: sorted(map(tuple, conn.execute(text(f"SELECT * FROM {t}")).all()), key=repr) for t in tables}
 

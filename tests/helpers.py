@@ -38,23 +38,39 @@ def queue_problems(database: Database) -> list[str]:
     """Duplicate ranks, or queued orders outside the planned/running states."""
     problems = []
     with database.engine.connect() as conn:
-        dup = conn.execute(text(
-            "SELECT line_id, queue_rank, COUNT(*) FROM production_orders WHERE queue_rank IS NOT NULL "
-            "GROUP BY line_id, queue_rank HAVING COUNT(*) > 1")).all()
+        dup = conn.execute(
+            text(
+                "SELECT line_id, queue_rank, COUNT(*) FROM production_orders WHERE queue_rank IS NOT NULL "
+                "GROUP BY line_id, queue_rank HAVING COUNT(*) > 1"
+            )
+        ).all()
         problems += [f"duplicate rank {r}" for r in dup]
-        bad = conn.execute(text(
-            "SELECT number FROM production_orders WHERE (queue_rank IS NOT NULL) <> "
-            "(status IN ('planned', 'in_progress'))")).all()
+        bad = conn.execute(
+            text(
+                "SELECT number FROM production_orders WHERE (queue_rank IS NOT NULL) <> "
+                "(status IN ('planned', 'in_progress'))"
+            )
+        ).all()
         problems += [f"bad queue state {r[0]}" for r in bad]
-        running = conn.execute(text(
-            "SELECT line_id FROM production_orders WHERE status = 'in_progress' GROUP BY line_id "
-            "HAVING COUNT(*) > 1")).all()
+        running = conn.execute(
+            text(
+                "SELECT line_id FROM production_orders WHERE status = 'in_progress' GROUP BY line_id "
+                "HAVING COUNT(*) > 1"
+            )
+        ).all()
         problems += [f"two running orders on line {r[0]}" for r in running]
     return problems
 
 
 def queue_numbers(database: Database, line_code: str) -> list[str]:
     with database.engine.connect() as conn:
-        return [r[0] for r in conn.execute(text(
-            "SELECT o.number FROM production_orders o JOIN production_lines l ON l.id = o.line_id "
-            "WHERE l.code = :code AND o.queue_rank IS NOT NULL ORDER BY o.queue_rank"), {"code": line_code}).all()]
+        return [
+            r[0]
+            for r in conn.execute(
+                text(
+                    "SELECT o.number FROM production_orders o JOIN production_lines l ON l.id = o.line_id "
+                    "WHERE l.code = :code AND o.queue_rank IS NOT NULL ORDER BY o.queue_rank"
+                ),
+                {"code": line_code},
+            ).all()
+        ]

@@ -26,8 +26,10 @@ def _pg_bindir() -> Path:
         return Path(env)
     base = Path("/usr/lib/postgresql")
     if base.is_dir():
-        versions = sorted((p for p in base.iterdir() if (p / "bin" / "initdb").exists()),
-                          key=lambda p: int(p.name) if p.name.isdigit() else 0)
+        versions = sorted(
+            (p for p in base.iterdir() if (p / "bin" / "initdb").exists()),
+            key=lambda p: int(p.name) if p.name.isdigit() else 0,
+        )
         if versions:
             return versions[-1] / "bin"
     found = shutil.which("initdb")
@@ -70,10 +72,18 @@ class PgCluster:
 
     def start(self) -> None:
         self._run(
-            "pg_ctl", "-D", str(self.datadir), "-l", str(self.root / "server.log"), "-w", "-t", "60",
-            "-o", f"-p {self.port} -k {self.socketdir} -c listen_addresses=127.0.0.1 "
-                  "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                  "-c max_connections=100 -c shared_buffers=256MB",
+            "pg_ctl",
+            "-D",
+            str(self.datadir),
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {self.port} -k {self.socketdir} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=100 -c shared_buffers=256MB",
             "start",
         )
 
@@ -112,8 +122,17 @@ def start_cluster() -> PgCluster:
     os.chmod(root / "socket", 0o755)
     try:
         cluster._run(
-            "initdb", "-D", str(cluster.datadir), "-U", SUPERUSER, "--pwfile", str(pwfile),
-            "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
+            "initdb",
+            "-D",
+            str(cluster.datadir),
+            "-U",
+            SUPERUSER,
+            "--pwfile",
+            str(pwfile),
+            "--auth=scram-sha-256",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
         )
         pwfile.unlink()
         cluster.start()

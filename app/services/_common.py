@@ -34,8 +34,9 @@ def ensure_usable(batch: Batch, material: Material, verb: str) -> None:
         )
 
 
-def take_stock(uow: UnitOfWork, batch: Batch, warehouse_id: int, warehouse_code: str, quantity: Decimal,
-               unit: str) -> None:
+def take_stock(
+    uow: UnitOfWork, batch: Batch, warehouse_id: int, warehouse_code: str, quantity: Decimal, unit: str
+) -> None:
     """Take stock or explain why not; the conditional UPDATE settles races the check cannot see."""
     available = uow.balances.quantity(batch.id, warehouse_id)
     if available < quantity or not uow.balances.take(batch.id, warehouse_id, quantity):
@@ -48,13 +49,27 @@ def take_stock(uow: UnitOfWork, batch: Batch, warehouse_id: int, warehouse_code:
         )
 
 
-def add_movement(uow: UnitOfWork, batch_id: int, kind: str, quantity: Decimal, *, from_warehouse_id: int | None = None,
-                 to_warehouse_id: int | None = None, production_order_id: int | None = None,
-                 note: str | None = None) -> StockMovement:
+def add_movement(
+    uow: UnitOfWork,
+    batch_id: int,
+    kind: str,
+    quantity: Decimal,
+    *,
+    from_warehouse_id: int | None = None,
+    to_warehouse_id: int | None = None,
+    production_order_id: int | None = None,
+    note: str | None = None,
+) -> StockMovement:
     movement = StockMovement(
-        batch_id=batch_id, kind=kind, quantity=quantity, from_warehouse_id=from_warehouse_id,
-        to_warehouse_id=to_warehouse_id, production_order_id=production_order_id,
-        user_id=uow.actor.id, created_at=utcnow(), note=note,
+        batch_id=batch_id,
+        kind=kind,
+        quantity=quantity,
+        from_warehouse_id=from_warehouse_id,
+        to_warehouse_id=to_warehouse_id,
+        production_order_id=production_order_id,
+        user_id=uow.actor.id,
+        created_at=utcnow(),
+        note=note,
     )
     uow.session.add(movement)
     return movement

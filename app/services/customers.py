@@ -25,9 +25,18 @@ def _clean(name: Any, contact: Any, email: Any, phone: Any, address: Any, tax_id
     }
 
 
-def create_customer(uow: UnitOfWork, *, code: str, name: str, contact: str | None = None, email: str | None = None,
-                    phone: str | None = None, address: str | None = None, tax_id: str | None = None,
-                    notes: str | None = None) -> int:
+def create_customer(
+    uow: UnitOfWork,
+    *,
+    code: str,
+    name: str,
+    contact: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    address: str | None = None,
+    tax_id: str | None = None,
+    notes: str | None = None,
+) -> int:
     require(uow.actor, "customer.edit")
     code = v.code(code, "code", CODE_LEN).upper()
     fields = _clean(name, contact, email, phone, address, tax_id, notes)
@@ -36,15 +45,30 @@ def create_customer(uow: UnitOfWork, *, code: str, name: str, contact: str | Non
             raise ValidationError(f"A customer with the code {code} already exists.", "code")
         customer = uow.customers.add(Customer(code=code, archived=False, **fields))
         uow.session.flush()
-        uow.record_event("customer", customer.id, "created", f"Created customer {code} ({fields['name']})",
-                         {k: val for k, val in fields.items() if val is not None})
+        uow.record_event(
+            "customer",
+            customer.id,
+            "created",
+            f"Created customer {code} ({fields['name']})",
+            {k: val for k, val in fields.items() if val is not None},
+        )
         uow.commit()
         return customer.id
 
 
-def edit_customer(uow: UnitOfWork, *, code: str, name: str, contact: str | None = None, email: str | None = None,
-                  phone: str | None = None, address: str | None = None, tax_id: str | None = None,
-                  notes: str | None = None, expected_version: int | None = None) -> None:
+def edit_customer(
+    uow: UnitOfWork,
+    *,
+    code: str,
+    name: str,
+    contact: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    address: str | None = None,
+    tax_id: str | None = None,
+    notes: str | None = None,
+    expected_version: int | None = None,
+) -> None:
     require(uow.actor, "customer.edit")
     code = v.code(code, "code", CODE_LEN)
     fields = _clean(name, contact, email, phone, address, tax_id, notes)
@@ -56,13 +80,15 @@ def edit_customer(uow: UnitOfWork, *, code: str, name: str, contact: str | None 
             raise ValidationError(f"Nothing to save: customer {customer.code} is unchanged.", "code")
         for key, value in changed.items():
             setattr(customer, key, value)
-        uow.record_event("customer", customer.id, "edited",
-                         f"Edited customer {customer.code}: {', '.join(sorted(changed))}", changed)
+        uow.record_event(
+            "customer", customer.id, "edited", f"Edited customer {customer.code}: {', '.join(sorted(changed))}", changed
+        )
         uow.commit()
 
 
-def set_customer_archived(uow: UnitOfWork, *, code: str, archived: bool, reason: str | None = None,
-                          expected_version: int | None = None) -> None:
+def set_customer_archived(
+    uow: UnitOfWork, *, code: str, archived: bool, reason: str | None = None, expected_version: int | None = None
+) -> None:
     """Archive a customer (its orders and history stay), or bring it back."""
     require(uow.actor, "customer.archive")
     code = v.code(code, "code", CODE_LEN)
@@ -75,7 +101,11 @@ def set_customer_archived(uow: UnitOfWork, *, code: str, archived: bool, reason:
             raise ValidationError(f"Customer {customer.code} is already {state}.", "code")
         customer.archived = archived
         action = "archived" if archived else "restored"
-        uow.record_event("customer", customer.id, action,
-                         f"{action.capitalize()} customer {customer.code} ({customer.name})" + (f": {why}" if why else ""),
-                         {"reason": why})
+        uow.record_event(
+            "customer",
+            customer.id,
+            action,
+            f"{action.capitalize()} customer {customer.code} ({customer.name})" + (f": {why}" if why else ""),
+            {"reason": why},
+        )
         uow.commit()

@@ -53,18 +53,34 @@ def create_material(uow: UnitOfWork, *, code: str, name: str, kind: str, unit: s
         _unique(uow.materials, code)
         mat = uow.materials.add(Material(code=code, name=name, kind=kind, unit=unit, reorder_level=level or 0))
         uow.session.flush()
-        uow.record_event("material", mat.id, "created", f"Created material {code} ({name}, {unit})",
-                         {"kind": kind, "unit": unit, "reorder_level": str(level or 0)})
+        uow.record_event(
+            "material",
+            mat.id,
+            "created",
+            f"Created material {code} ({name}, {unit})",
+            {"kind": kind, "unit": unit, "reorder_level": str(level or 0)},
+        )
         uow.commit()
         return mat.id
 
 
-def create_supplier(uow: UnitOfWork, *, code: str, name: str, contact: str | None = None,
-                    email: str | None = None, phone: str | None = None) -> int:
+def create_supplier(
+    uow: UnitOfWork,
+    *,
+    code: str,
+    name: str,
+    contact: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+) -> int:
     require(uow.actor, "masterdata.manage")
     code = v.code(code, "code", CODE_LEN).upper()
-    fields = {"name": v.required_text(name, "name", NAME_LEN), "contact": v.text(contact, "contact", NAME_LEN, required=False),
-              "email": v.email(email), "phone": v.text(phone, "phone", 40, required=False)}
+    fields = {
+        "name": v.required_text(name, "name", NAME_LEN),
+        "contact": v.text(contact, "contact", NAME_LEN, required=False),
+        "email": v.email(email),
+        "phone": v.text(phone, "phone", 40, required=False),
+    }
     with uow:
         _unique(uow.suppliers, code)
         sup = uow.suppliers.add(Supplier(code=code, **fields))
@@ -85,7 +101,8 @@ def create_line(uow: UnitOfWork, *, code: str, name: str, stage: str, rate_per_h
         _unique(uow.lines, code)
         line = uow.lines.add(ProductionLine(code=code, name=name, stage=stage, rate_per_hour=rate, rate_unit=unit))
         uow.session.flush()
-        uow.record_event("line", line.id, "created", f"Created line {code} ({name}, {fmt_qty(rate, unit)}/h)",
-                         {"stage": stage})
+        uow.record_event(
+            "line", line.id, "created", f"Created line {code} ({name}, {fmt_qty(rate, unit)}/h)", {"stage": stage}
+        )
         uow.commit()
         return line.id

@@ -38,13 +38,16 @@ SPEC_LEN = 200
 
 # ---------------------------------------------------------------- orders
 
-def _order_fields(uow: UnitOfWork, customer: str, product_spec: str, quantity: Any, unit: str, priority: Any,
-                  due_date: Any) -> dict[str, Any]:
+
+def _order_fields(
+    uow: UnitOfWork, customer: str, product_spec: str, quantity: Any, unit: str, priority: Any, due_date: Any
+) -> dict[str, Any]:
     customer_code = v.code(customer, "customer", CODE_LEN)
     cust = uow.customers.by_key(customer_code)
     if cust.archived:
-        raise ValidationError(f"Customer {cust.code} ({cust.name}) is archived; restore it before ordering.",
-                              "customer")
+        raise ValidationError(
+            f"Customer {cust.code} ({cust.name}) is archived; restore it before ordering.", "customer"
+        )
     unit = v.choice(unit, "unit", UNITS)
     due = v.a_date(due_date, "due_date")
     assert due is not None
@@ -58,8 +61,17 @@ def _order_fields(uow: UnitOfWork, customer: str, product_spec: str, quantity: A
     }
 
 
-def create_order(uow: UnitOfWork, *, customer: str, product_spec: str, quantity: Any, unit: str, due_date: Any,
-                 priority: Any = 3, number: str | None = None) -> int:
+def create_order(
+    uow: UnitOfWork,
+    *,
+    customer: str,
+    product_spec: str,
+    quantity: Any,
+    unit: str,
+    due_date: Any,
+    priority: Any = 3,
+    number: str | None = None,
+) -> int:
     require(uow.actor, "order.edit")
     given = v.code(number, "order_number", NUMBER_LEN) if number not in (None, "") else None
     with uow:
@@ -68,32 +80,46 @@ def create_order(uow: UnitOfWork, *, customer: str, product_spec: str, quantity:
             raise ValidationError(f"The due date {fields['due_date']:%Y-%m-%d} lies in the past.", "due_date")
         if given is None:
             year = today().year
-            count = uow.session.scalar(
-                select(func.count()).where(ProductionOrder.number.like(f"PO-{year}-%"))
-            ) or 0
+            count = uow.session.scalar(select(func.count()).where(ProductionOrder.number.like(f"PO-{year}-%"))) or 0
             given = f"PO-{year}-{count + 1:05d}"
         if uow.orders.find(given) is not None:
             raise ValidationError(f"Production order {given} already exists.", "order_number")
         order = uow.orders.add(ProductionOrder(number=given, status="new", created_at=utcnow(), **fields))
         uow.session.flush()
-        uow.record_event("order", order.id, "created",
-                         f"Created order {given}: {fields['product_spec']}, {fmt_qty(fields['quantity'], fields['unit'])}"
-                         f", due {fields['due_date']:%Y-%m-%d}",
-                         {"customer": customer, "quantity": str(fields["quantity"]), "unit": fields["unit"]})
+        uow.record_event(
+            "order",
+            order.id,
+            "created",
+            f"Created order {given}: {fields['product_spec']}, {fmt_qty(fields['quantity'], fields['unit'])}"
+            f", due {fields['due_date']:%Y-%m-%d}",
+            {"customer": customer, "quantity": str(fields["quantity"]), "unit": fields["unit"]},
+        )
         uow.commit()
         return order.id
 
 
-def edit_order(uow: UnitOfWork, *, number: str, customer: str, product_spec: str, quantity: Any, unit: str,
-               due_date: Any, priority: Any, expected_version: int | None = None) -> None:
+def edit_order(
+    uow: UnitOfWork,
+    *,
+    number: str,
+    customer: str,
+    product_spec: str,
+    quantity: Any,
+    unit: str,
+    due_date: Any,
+    priority: Any,
+    expected_version: int | None = None,
+) -> None:
     require(uow.actor, "order.edit")
     number = v.code(number, "order", NUMBER_LEN)
     with uow:
         order = uow.orders.by_key(number, for_update=True)
         uow.check_version("order", order, expected_version, f"Order {order.number}")
         if order.status not in ("new", "planned"):
-            raise ValidationError(f"Order {order.number} is {order.status.replace('_', ' ')}; "
-                                  "only new and planned orders can be edited.", "order")
+            raise ValidationError(
+                f"Order {order.number} is {order.status.replace('_', ' ')}; only new and planned orders can be edited.",
+                "order",
+            )
         fields = _order_fields(uow, customer, product_spec, quantity, unit, priority, due_date)
         if order.line_id is not None and order.status == "planned":
             line = uow.lines.get(order.line_id)
@@ -103,12 +129,14 @@ def edit_order(uow: UnitOfWork, *, number: str, customer: str, product_spec: str
             raise ValidationError(f"Nothing to save: order {order.number} is unchanged.", "order")
         for key, value in fields.items():
             setattr(order, key, value)
-        uow.record_event("order", order.id, "edited", f"Edited order {order.number}: {', '.join(sorted(changed))}",
-                         changed)
+        uow.record_event(
+            "order", order.id, "edited", f"Edited order {order.number}: {', '.join(sorted(changed))}", changed
+        )
         uow.commit()
 
 
 # ---------------------------------------------------------------- queue ranks
+
 
 def _lock_lines(uow: UnitOfWork, *line_ids: int) -> None:
     # Serialise queue changes per line (PostgreSQL; SQLite's write lock already does),
@@ -120,8 +148,11 @@ def _lock_lines(uow: UnitOfWork, *line_ids: int) -> None:
 def _queue_ranks(uow: UnitOfWork, line_id: int, exclude_id: int, offset: int, limit: int) -> list[tuple[int, int]]:
     rows = uow.session.execute(
         select(ProductionOrder.id, ProductionOrder.queue_rank)
-        .where(ProductionOrder.line_id == line_id, ProductionOrder.queue_rank.is_not(None),
-               ProductionOrder.id != exclude_id)
+        .where(
+            ProductionOrder.line_id == line_id,
+            ProductionOrder.queue_rank.is_not(None),
+            ProductionOrder.id != exclude_id,
+        )
         .order_by(ProductionOrder.queue_rank)
         .offset(offset)
         .limit(limit)
@@ -145,17 +176,22 @@ def _respread(uow: UnitOfWork, line_id: int, exclude_id: int, prev_rank: int, st
     # The order being placed may still hold a rank inside the window (a move along its
     # own line): park it outside every queue position until its own row is written.
     uow.session.execute(
-        update(ProductionOrder).where(ProductionOrder.id == exclude_id, ProductionOrder.line_id == line_id)
-        .values(queue_rank=-(1 << 62) - exclude_id).execution_options(synchronize_session=False)
+        update(ProductionOrder)
+        .where(ProductionOrder.id == exclude_id, ProductionOrder.line_id == line_id)
+        .values(queue_rank=-(1 << 62) - exclude_id)
+        .execution_options(synchronize_session=False)
     )
     new_ranks = [prev_rank + step * (i + 2) for i in range(len(members))]
     moves = list(zip((m[0] for m in members), (m[1] for m in members), new_ranks, strict=True))
     # Ranks are unique at every statement: move up-movers from the top down, then down-movers bottom up.
     ordered = sorted((m for m in moves if m[2] > m[1]), key=lambda m: -m[1]) + sorted(
-        (m for m in moves if m[2] < m[1]), key=lambda m: m[1])
+        (m for m in moves if m[2] < m[1]), key=lambda m: m[1]
+    )
     for order_id, _old, new in ordered:
         uow.session.execute(
-            update(ProductionOrder).where(ProductionOrder.id == order_id).values(queue_rank=new)
+            update(ProductionOrder)
+            .where(ProductionOrder.id == order_id)
+            .values(queue_rank=new)
             .execution_options(synchronize_session=False)
         )
     return prev_rank + step
@@ -163,19 +199,33 @@ def _respread(uow: UnitOfWork, line_id: int, exclude_id: int, prev_rank: int, st
 
 def _rank_at(uow: UnitOfWork, line_id: int, order_id: int, position: int | None) -> tuple[int, int]:
     """The rank that puts an order at `position` (1-based) among the line's other orders, and that position."""
-    count = uow.session.scalar(
-        select(func.count()).where(ProductionOrder.line_id == line_id, ProductionOrder.queue_rank.is_not(None),
-                                   ProductionOrder.id != order_id)
-    ) or 0
-    running = uow.session.scalar(
-        select(func.count()).where(ProductionOrder.line_id == line_id, ProductionOrder.status == "in_progress",
-                                   ProductionOrder.id != order_id)
-    ) or 0
+    count = (
+        uow.session.scalar(
+            select(func.count()).where(
+                ProductionOrder.line_id == line_id,
+                ProductionOrder.queue_rank.is_not(None),
+                ProductionOrder.id != order_id,
+            )
+        )
+        or 0
+    )
+    running = (
+        uow.session.scalar(
+            select(func.count()).where(
+                ProductionOrder.line_id == line_id,
+                ProductionOrder.status == "in_progress",
+                ProductionOrder.id != order_id,
+            )
+        )
+        or 0
+    )
     pos = count + 1 if position is None else max(1, min(int(position), count + 1))
     pos = max(pos, running + 1)  # the running order stays at the head of its line
     neighbours = _queue_ranks(uow, line_id, order_id, max(pos - 2, 0), 2 if pos >= 2 else 1)
     prev_rank = neighbours[0][1] if pos >= 2 else None
-    next_pair = neighbours[1] if pos >= 2 and len(neighbours) > 1 else (neighbours[0] if pos < 2 and neighbours else None)
+    next_pair = (
+        neighbours[1] if pos >= 2 and len(neighbours) > 1 else (neighbours[0] if pos < 2 and neighbours else None)
+    )
     next_rank = next_pair[1] if next_pair else None
     if prev_rank is None and next_rank is None:
         return RANK_GAP, pos
@@ -193,11 +243,20 @@ def _check_unit(number: str, unit: str, line: ProductionLine) -> None:
     if unit != line.rate_unit:
         raise ValidationError(
             f"Order {number} is measured in {unit}, but {line.code} is rated in {line.rate_unit} per hour; "
-            "plan it on a line of the right stage.", "line")
+            "plan it on a line of the right stage.",
+            "line",
+        )
 
 
-def _place(uow: UnitOfWork, permission_statuses: tuple[str, ...], number: str, line: str, position: int | None,
-           expected_version: int | None, action: str) -> int:
+def _place(
+    uow: UnitOfWork,
+    permission_statuses: tuple[str, ...],
+    number: str,
+    line: str,
+    position: int | None,
+    expected_version: int | None,
+    action: str,
+) -> int:
     require(uow.actor, "order.plan")
     number = v.code(number, "order", NUMBER_LEN)
     line_code = v.code(line, "line", CODE_LEN)
@@ -206,14 +265,15 @@ def _place(uow: UnitOfWork, permission_statuses: tuple[str, ...], number: str, l
     with uow:
         target = uow.lines.by_key(line_code)
         order = uow.orders.by_key(number)
-        _lock_lines(uow, target.id, *( [order.line_id] if order.line_id else []))
+        _lock_lines(uow, target.id, *([order.line_id] if order.line_id else []))
         uow.session.refresh(order)
         uow.check_version("order", order, expected_version, f"Order {order.number}")
         if order.status not in permission_statuses:
             if order.status == "in_progress":
                 raise ValidationError(f"Order {order.number} is running on its line and cannot be moved.", "order")
-            raise ValidationError(f"Order {order.number} is {order.status.replace('_', ' ')} and cannot be planned.",
-                                  "order")
+            raise ValidationError(
+                f"Order {order.number} is {order.status.replace('_', ' ')} and cannot be planned.", "order"
+            )
         _check_unit(order.number, order.unit, target)
         source_line = order.line_id
         rank, pos = _rank_at(uow, target.id, order.id, position)
@@ -223,20 +283,24 @@ def _place(uow: UnitOfWork, permission_statuses: tuple[str, ...], number: str, l
         elif source_line == target.id:
             summary = f"Moved order {order.number} to position {pos} on {target.code}"
         else:
-            summary = f"Moved order {order.number} from {uow.lines.get(source_line).code} to {target.code}, position {pos}"
+            summary = (
+                f"Moved order {order.number} from {uow.lines.get(source_line).code} to {target.code}, position {pos}"
+            )
         uow.record_event("order", order.id, action, summary, {"line": target.code, "position": pos})
         uow.commit()
         return pos
 
 
-def plan_order(uow: UnitOfWork, *, number: str, line: str, position: int | None = None,
-               expected_version: int | None = None) -> int:
+def plan_order(
+    uow: UnitOfWork, *, number: str, line: str, position: int | None = None, expected_version: int | None = None
+) -> int:
     """Put a new order (or move a planned one) onto a line at `position` (None: at the end). Returns the position."""
     return _place(uow, ("new", "planned"), number, line, position, expected_version, "planned")
 
 
-def move_order(uow: UnitOfWork, *, number: str, line: str, position: int | None = None,
-               expected_version: int | None = None) -> int:
+def move_order(
+    uow: UnitOfWork, *, number: str, line: str, position: int | None = None, expected_version: int | None = None
+) -> int:
     """Move a planned order along its line or onto another one. Returns the new position."""
     return _place(uow, ("planned",), number, line, position, expected_version, "moved")
 
@@ -249,12 +313,16 @@ def unplan_order(uow: UnitOfWork, *, number: str, expected_version: int | None =
         order = uow.orders.by_key(number, for_update=True)
         uow.check_version("order", order, expected_version, f"Order {order.number}")
         if order.status != "planned":
-            raise ValidationError(f"Order {order.number} is {order.status.replace('_', ' ')}; "
-                                  "only planned orders go back to the backlog.", "order")
+            raise ValidationError(
+                f"Order {order.number} is {order.status.replace('_', ' ')}; "
+                "only planned orders go back to the backlog.",
+                "order",
+            )
         line = uow.lines.get(order.line_id) if order.line_id else None
         order.status, order.line_id, order.queue_rank = "new", None, None
-        uow.record_event("order", order.id, "unplanned",
-                         f"Took order {order.number} off {line.code if line else 'its line'}", {})
+        uow.record_event(
+            "order", order.id, "unplanned", f"Took order {order.number} off {line.code if line else 'its line'}", {}
+        )
         uow.commit()
 
 
@@ -269,8 +337,9 @@ def optimise_key(orders: list[ProductionOrder]) -> list[ProductionOrder]:
     for o in orders:
         key = (o.priority, o.product_spec)
         earliest[key] = min(earliest.get(key, o.due_date), o.due_date)
-    return sorted(orders, key=lambda o: (o.priority, earliest[(o.priority, o.product_spec)], o.product_spec,
-                                         o.due_date, o.number))
+    return sorted(
+        orders, key=lambda o: (o.priority, earliest[(o.priority, o.product_spec)], o.product_spec, o.due_date, o.number)
+    )
 
 
 def optimise_line(uow: UnitOfWork, *, line: str) -> int:
@@ -280,11 +349,13 @@ def optimise_line(uow: UnitOfWork, *, line: str) -> int:
     with uow:
         target = uow.lines.by_key(line_code)
         _lock_lines(uow, target.id)
-        queued = list(uow.session.scalars(
-            select(ProductionOrder).where(ProductionOrder.line_id == target.id,
-                                          ProductionOrder.queue_rank.is_not(None))
-            .order_by(ProductionOrder.queue_rank)
-        ))
+        queued = list(
+            uow.session.scalars(
+                select(ProductionOrder)
+                .where(ProductionOrder.line_id == target.id, ProductionOrder.queue_rank.is_not(None))
+                .order_by(ProductionOrder.queue_rank)
+            )
+        )
         planned = [o for o in queued if o.status == "planned"]
         wanted = optimise_key(planned)
         if [o.id for o in wanted] == [o.id for o in planned]:
@@ -294,17 +365,24 @@ def optimise_line(uow: UnitOfWork, *, line: str) -> int:
         # Fresh ranks above every current one keep (line, rank) unique at each step.
         for i, order in enumerate(wanted):
             uow.session.execute(
-                update(ProductionOrder).where(ProductionOrder.id == order.id)
-                .values(queue_rank=base + i * RANK_GAP).execution_options(synchronize_session=False)
+                update(ProductionOrder)
+                .where(ProductionOrder.id == order.id)
+                .values(queue_rank=base + i * RANK_GAP)
+                .execution_options(synchronize_session=False)
             )
-        uow.record_event("line", target.id, "optimised",
-                         f"Optimised the queue of {target.code}: {moved} of {len(planned)} orders moved",
-                         {"sequence": [o.number for o in wanted]})
+        uow.record_event(
+            "line",
+            target.id,
+            "optimised",
+            f"Optimised the queue of {target.code}: {moved} of {len(planned)} orders moved",
+            {"sequence": [o.number for o in wanted]},
+        )
         uow.commit()
         return moved
 
 
 # ---------------------------------------------------------------- running orders
+
 
 def start_order(uow: UnitOfWork, *, number: str, expected_version: int | None = None) -> None:
     require(uow.actor, "order.run")
@@ -312,15 +390,18 @@ def start_order(uow: UnitOfWork, *, number: str, expected_version: int | None = 
     with uow:
         order = uow.orders.by_key(number)
         if order.line_id is None or order.status != "planned":
-            raise ValidationError(f"Order {order.number} is {order.status.replace('_', ' ')}; "
-                                  "only an order planned on a line can start.", "order")
+            raise ValidationError(
+                f"Order {order.number} is {order.status.replace('_', ' ')}; only an order planned on a line can start.",
+                "order",
+            )
         _lock_lines(uow, order.line_id)
         uow.session.refresh(order)
         uow.check_version("order", order, expected_version, f"Order {order.number}")
         line = uow.lines.get(order.line_id)
         running = uow.session.scalar(
-            select(ProductionOrder.number).where(ProductionOrder.line_id == line.id,
-                                                 ProductionOrder.status == "in_progress")
+            select(ProductionOrder.number).where(
+                ProductionOrder.line_id == line.id, ProductionOrder.status == "in_progress"
+            )
         )
         if running:
             raise ValidationError(f"{line.code} is already running order {running}; finish it first.", "order")
@@ -330,16 +411,20 @@ def start_order(uow: UnitOfWork, *, number: str, expected_version: int | None = 
         if first is not None and first != order.queue_rank:
             order.queue_rank = first - RANK_GAP
         order.status, order.started_at = "in_progress", utcnow()
-        uow.record_event("order", order.id, "started", f"Started order {order.number} on {line.code}",
-                         {"line": line.code})
+        uow.record_event(
+            "order", order.id, "started", f"Started order {order.number} on {line.code}", {"line": line.code}
+        )
         uow.commit()
 
 
 def _running_order(uow: UnitOfWork, number: str) -> ProductionOrder:
     order = uow.orders.by_key(v.code(number, "order", NUMBER_LEN))
     if order.status != "in_progress":
-        raise ValidationError(f"Order {order.number} is {order.status.replace('_', ' ')}; "
-                              "consumption and output are recorded on running orders only.", "order")
+        raise ValidationError(
+            f"Order {order.number} is {order.status.replace('_', ' ')}; "
+            "consumption and output are recorded on running orders only.",
+            "order",
+        )
     return order
 
 
@@ -357,14 +442,26 @@ def consume_batch(uow: UnitOfWork, *, order: str, batch: str, warehouse: str, qu
         ensure_usable(b, mat, "consumed")
         take_stock(uow, b, wh.id, wh.code, qty, mat.unit)
         add_movement(uow, b.id, "consumption", qty, from_warehouse_id=wh.id, production_order_id=o.id)
-        uow.record_event("order", o.id, "consumed",
-                         f"Order {o.number} consumed {fmt_qty(qty, mat.unit)} of batch {b.number} ({mat.name}) from {wh.code}",
-                         {"batch": b.number, "quantity": str(qty), "warehouse": wh.code})
+        uow.record_event(
+            "order",
+            o.id,
+            "consumed",
+            f"Order {o.number} consumed {fmt_qty(qty, mat.unit)} of batch {b.number} ({mat.name}) from {wh.code}",
+            {"batch": b.number, "quantity": str(qty), "warehouse": wh.code},
+        )
         uow.commit()
 
 
-def record_output(uow: UnitOfWork, *, order: str, material: str, quantity: Any, warehouse: str,
-                  number: str | None = None, expiry_date: Any = None) -> str:
+def record_output(
+    uow: UnitOfWork,
+    *,
+    order: str,
+    material: str,
+    quantity: Any,
+    warehouse: str,
+    number: str | None = None,
+    expiry_date: Any = None,
+) -> str:
     """The line produced a batch for this order; it starts pending quality approval. Returns its number."""
     require(uow.actor, "order.run")
     material_code = v.code(material, "material", CODE_LEN)
@@ -383,14 +480,26 @@ def record_output(uow: UnitOfWork, *, order: str, material: str, quantity: Any, 
             given = f"{o.number}-{produced + 1:03d}"
         if uow.batches.find(given) is not None:
             raise ValidationError(f"Batch {given} already exists; every batch number is used once.", "batch_number")
-        b = uow.batches.add(Batch(number=given, material_id=mat.id, production_order_id=o.id, received_at=utcnow(),
-                                  expiry_date=expiry, status="pending"))
+        b = uow.batches.add(
+            Batch(
+                number=given,
+                material_id=mat.id,
+                production_order_id=o.id,
+                received_at=utcnow(),
+                expiry_date=expiry,
+                status="pending",
+            )
+        )
         uow.session.flush()
         uow.balances.add(b.id, wh.id, qty)
         add_movement(uow, b.id, "output", qty, to_warehouse_id=wh.id, production_order_id=o.id)
-        uow.record_event("order", o.id, "output",
-                         f"Order {o.number} produced batch {given}: {fmt_qty(qty, mat.unit)} of {mat.name} into {wh.code}",
-                         {"batch": given, "quantity": str(qty), "warehouse": wh.code, "batch_id": b.id})
+        uow.record_event(
+            "order",
+            o.id,
+            "output",
+            f"Order {o.number} produced batch {given}: {fmt_qty(qty, mat.unit)} of {mat.name} into {wh.code}",
+            {"batch": given, "quantity": str(qty), "warehouse": wh.code, "batch_id": b.id},
+        )
         uow.commit()
         return given
 
@@ -416,6 +525,11 @@ def cancel_order(uow: UnitOfWork, *, number: str, reason: str, expected_version:
             raise ValidationError(f"Order {o.number} is already {o.status}.", "order")
         previous = o.status
         o.status, o.queue_rank, o.status_reason = "cancelled", None, why
-        uow.record_event("order", o.id, "cancelled", f"Cancelled order {o.number} (was {previous.replace('_', ' ')}): {why}",
-                         {"from": previous, "reason": why})
+        uow.record_event(
+            "order",
+            o.id,
+            "cancelled",
+            f"Cancelled order {o.number} (was {previous.replace('_', ' ')}): {why}",
+            {"from": previous, "reason": why},
+        )
         uow.commit()

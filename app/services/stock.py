@@ -13,9 +13,18 @@ from data.models import NOTE_LEN, NUMBER_LEN, REASON_LEN, Batch, CODE_LEN
 from data.uow import UnitOfWork, utcnow
 
 
-def receive_batch(uow: UnitOfWork, *, number: str, material: str, supplier: str, quantity: Any,
-                  warehouse: str, expiry_date: Any = None, received_at: datetime | None = None,
-                  note: str | None = None) -> int:
+def receive_batch(
+    uow: UnitOfWork,
+    *,
+    number: str,
+    material: str,
+    supplier: str,
+    quantity: Any,
+    warehouse: str,
+    expiry_date: Any = None,
+    received_at: datetime | None = None,
+    note: str | None = None,
+) -> int:
     """A delivery arrives: a new batch, pending quality approval, with its receipt movement."""
     require(uow.actor, "stock.receive")
     number = v.code(number, "batch_number", NUMBER_LEN)
@@ -40,29 +49,49 @@ def receive_batch(uow: UnitOfWork, *, number: str, material: str, supplier: str,
         wh = uow.warehouses.by_key(warehouse_code)
         if uow.batches.find(number) is not None:
             raise ValidationError(f"Batch {number} already exists; every batch number is used once.", "batch_number")
-        batch = uow.batches.add(Batch(number=number, material_id=mat.id, supplier_id=sup.id, received_at=received,
-                                      expiry_date=expiry, status="pending"))
+        batch = uow.batches.add(
+            Batch(
+                number=number,
+                material_id=mat.id,
+                supplier_id=sup.id,
+                received_at=received,
+                expiry_date=expiry,
+                status="pending",
+            )
+        )
         uow.session.flush()
         uow.balances.add(batch.id, wh.id, qty)
         add_movement(uow, batch.id, "receipt", qty, to_warehouse_id=wh.id, note=note)
-        uow.record_event("batch", batch.id, "received",
-                         f"Received {fmt_qty(qty, mat.unit)} of {mat.name} from {sup.name} as batch {number} into {wh.code}",
-                         {"number": number, "material": mat.code, "supplier": sup.code, "warehouse": wh.code,
-                          "quantity": str(qty), "expiry_date": expiry.isoformat() if expiry else None})
+        uow.record_event(
+            "batch",
+            batch.id,
+            "received",
+            f"Received {fmt_qty(qty, mat.unit)} of {mat.name} from {sup.name} as batch {number} into {wh.code}",
+            {
+                "number": number,
+                "material": mat.code,
+                "supplier": sup.code,
+                "warehouse": wh.code,
+                "quantity": str(qty),
+                "expiry_date": expiry.isoformat() if expiry else None,
+            },
+        )
         uow.commit()
         return batch.id
 
 
-def transfer_stock(uow: UnitOfWork, *, batch: str, from_warehouse: str, to_warehouse: str, quantity: Any,
-                   note: str | None = None) -> None:
+def transfer_stock(
+    uow: UnitOfWork, *, batch: str, from_warehouse: str, to_warehouse: str, quantity: Any, note: str | None = None
+) -> None:
     require(uow.actor, "stock.transfer")
     number = v.code(batch, "batch", NUMBER_LEN)
     source_code = v.code(from_warehouse, "from_warehouse", CODE_LEN)
     target_code = v.code(to_warehouse, "to_warehouse", CODE_LEN)
     note = v.text(note, "note", NOTE_LEN, required=False)
     if source_code == target_code:
-        raise ValidationError(f"Batch {number} is already in {source_code}; choose another destination.",
-                              "to_warehouse")
+        raise ValidationError(
+            f"Batch {number} is already in {source_code}; choose another destination.", "to_warehouse"
+        )
     with uow:
         b = uow.batches.by_key(number)
         mat = uow.materials.get(b.material_id)
@@ -72,9 +101,13 @@ def transfer_stock(uow: UnitOfWork, *, batch: str, from_warehouse: str, to_wareh
         take_stock(uow, b, source.id, source.code, qty, mat.unit)
         uow.balances.add(b.id, target.id, qty)
         add_movement(uow, b.id, "transfer", qty, from_warehouse_id=source.id, to_warehouse_id=target.id, note=note)
-        uow.record_event("batch", b.id, "transferred",
-                         f"Moved {fmt_qty(qty, mat.unit)} of batch {b.number} from {source.code} to {target.code}",
-                         {"quantity": str(qty), "from": source.code, "to": target.code})
+        uow.record_event(
+            "batch",
+            b.id,
+            "transferred",
+            f"Moved {fmt_qty(qty, mat.unit)} of batch {b.number} from {source.code} to {target.code}",
+            {"quantity": str(qty), "from": source.code, "to": target.code},
+        )
         uow.commit()
 
 
@@ -92,8 +125,13 @@ def issue_stock(uow: UnitOfWork, *, batch: str, warehouse: str, quantity: Any, n
         ensure_usable(b, mat, "issued")
         take_stock(uow, b, wh.id, wh.code, qty, mat.unit)
         add_movement(uow, b.id, "issue", qty, from_warehouse_id=wh.id, note=note)
-        uow.record_event("batch", b.id, "issued", f"Issued {fmt_qty(qty, mat.unit)} of batch {b.number} from {wh.code}",
-                         {"quantity": str(qty), "warehouse": wh.code, "note": note})
+        uow.record_event(
+            "batch",
+            b.id,
+            "issued",
+            f"Issued {fmt_qty(qty, mat.unit)} of batch {b.number} from {wh.code}",
+            {"quantity": str(qty), "warehouse": wh.code, "note": note},
+        )
         uow.commit()
 
 
@@ -115,9 +153,13 @@ def adjust_stock(uow: UnitOfWork, *, batch: str, warehouse: str, change: Any, re
             take_stock(uow, b, wh.id, wh.code, -delta, mat.unit)
             add_movement(uow, b.id, "adjustment", -delta, from_warehouse_id=wh.id, note=why)
         sign = "+" if delta > 0 else "−"
-        uow.record_event("batch", b.id, "adjusted",
-                         f"Adjusted batch {b.number} in {wh.code} by {sign}{fmt_qty(abs(delta), mat.unit)}: {why}",
-                         {"change": str(delta), "warehouse": wh.code, "reason": why})
+        uow.record_event(
+            "batch",
+            b.id,
+            "adjusted",
+            f"Adjusted batch {b.number} in {wh.code} by {sign}{fmt_qty(abs(delta), mat.unit)}: {why}",
+            {"change": str(delta), "warehouse": wh.code, "reason": why},
+        )
         uow.commit()
 
 
@@ -131,8 +173,7 @@ def approve_batch(uow: UnitOfWork, *, batch: str, expected_version: int | None =
             raise ValidationError(f"Batch {b.number} is already approved.", "batch")
         previous = b.status
         b.status, b.status_reason = "approved", None
-        uow.record_event("batch", b.id, "approved", f"Approved batch {b.number} (was {previous})",
-                         {"from": previous})
+        uow.record_event("batch", b.id, "approved", f"Approved batch {b.number} (was {previous})", {"from": previous})
         uow.commit()
 
 
@@ -147,8 +188,9 @@ def block_batch(uow: UnitOfWork, *, batch: str, reason: str, expected_version: i
             raise ValidationError(f"Batch {b.number} is already blocked ({b.status_reason}).", "batch")
         previous = b.status
         b.status, b.status_reason = "blocked", why
-        uow.record_event("batch", b.id, "blocked", f"Blocked batch {b.number}: {why}",
-                         {"from": previous, "reason": why})
+        uow.record_event(
+            "batch", b.id, "blocked", f"Blocked batch {b.number}: {why}", {"from": previous, "reason": why}
+        )
         uow.commit()
 
 

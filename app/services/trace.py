@@ -17,15 +17,25 @@ MAX_DEPTH = 12
 def _batch_node(uow: UnitOfWork, batch: Batch, children: tuple[TraceNode, ...], detail: str = "") -> TraceNode:
     mat = uow.session.get(Material, batch.material_id)
     assert mat is not None
-    return TraceNode("batch", batch.number, f"Batch {batch.number} — {mat.name}",
-                     detail or f"{batch.status}, received {batch.received_at:%Y-%m-%d}", children)
+    return TraceNode(
+        "batch",
+        batch.number,
+        f"Batch {batch.number} — {mat.name}",
+        detail or f"{batch.status}, received {batch.received_at:%Y-%m-%d}",
+        children,
+    )
 
 
 def _order_node(uow: UnitOfWork, order: ProductionOrder, children: tuple[TraceNode, ...]) -> TraceNode:
     customer = uow.session.get(Customer, order.customer_id)
     assert customer is not None
-    return TraceNode("order", order.number, f"Order {order.number} — {order.product_spec}",
-                     f"{order.status.replace('_', ' ')}, {fmt_qty(order.quantity, order.unit)}", children)
+    return TraceNode(
+        "order",
+        order.number,
+        f"Order {order.number} — {order.product_spec}",
+        f"{order.status.replace('_', ' ')}, {fmt_qty(order.quantity, order.unit)}",
+        children,
+    )
 
 
 def _customer_node(uow: UnitOfWork, order: ProductionOrder) -> TraceNode:
@@ -61,10 +71,15 @@ def _forward(uow: UnitOfWork, batch: Batch, depth: int, seen: set[int]) -> Trace
         return _batch_node(uow, batch, (), "(shown above)")
     seen = seen | {batch.id}
     orders = uow.session.scalars(
-        select(ProductionOrder).where(ProductionOrder.id.in_(
-            select(StockMovement.production_order_id).where(StockMovement.batch_id == batch.id,
-                                                            StockMovement.kind == "consumption")
-        )).order_by(ProductionOrder.number)
+        select(ProductionOrder)
+        .where(
+            ProductionOrder.id.in_(
+                select(StockMovement.production_order_id).where(
+                    StockMovement.batch_id == batch.id, StockMovement.kind == "consumption"
+                )
+            )
+        )
+        .order_by(ProductionOrder.number)
     ).all()
     children: list[TraceNode] = []
     if batch.production_order_id is not None:

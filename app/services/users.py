@@ -28,7 +28,8 @@ def clean_username(value: Any) -> str:
     if not _USERNAME_RE.match(name):
         raise ValidationError(
             f"The user name “{name}” may use lower-case letters, digits and . _ - and must start with a letter.",
-            "user_name")
+            "user_name",
+        )
     return name
 
 
@@ -36,8 +37,9 @@ def _active_admins(uow: UnitOfWork) -> int:
     return uow.session.scalar(select(func.count()).where(User.role == "admin", User.active.is_(True))) or 0
 
 
-def create_user(uow: UnitOfWork, *, username: str, role: str | Role, full_name: str | None = None,
-                password: str | None = None) -> int:
+def create_user(
+    uow: UnitOfWork, *, username: str, role: str | Role, full_name: str | None = None, password: str | None = None
+) -> int:
     require(uow.actor, "user.manage")
     name = clean_username(username)
     parsed = Role.parse(role)
@@ -48,11 +50,25 @@ def create_user(uow: UnitOfWork, *, username: str, role: str | Role, full_name: 
             hashed = hash_password(check_password_rules(password or ""))
         if uow.session.scalar(select(User.id).where(func.lower(User.username) == name)) is not None:
             raise ValidationError(f"The user name {name} is taken.", "user_name")
-        user = uow.users.add(User(username=name, full_name=full, role=parsed.label, active=True,
-                                  password_hash=hashed, failed_logins=0, created_at=utcnow()))
+        user = uow.users.add(
+            User(
+                username=name,
+                full_name=full,
+                role=parsed.label,
+                active=True,
+                password_hash=hashed,
+                failed_logins=0,
+                created_at=utcnow(),
+            )
+        )
         uow.session.flush()
-        uow.record_event("user", user.id, "created", f"Created user {name} ({parsed.label})",
-                         {"role": parsed.label, "full_name": full})
+        uow.record_event(
+            "user",
+            user.id,
+            "created",
+            f"Created user {name} ({parsed.label})",
+            {"role": parsed.label, "full_name": full},
+        )
         uow.commit()
         return user.id
 
@@ -70,8 +86,13 @@ def set_user_active(uow: UnitOfWork, *, username: str, active: bool) -> None:
             raise ValidationError(f"{name} is the last active administrator and cannot be disabled.", "user_name")
         user.active = active
         user.failed_logins, user.locked_until = 0, None
-        uow.record_event("user", user.id, "enabled" if active else "disabled",
-                         f"{'Enabled' if active else 'Disabled'} user {name}", {})
+        uow.record_event(
+            "user",
+            user.id,
+            "enabled" if active else "disabled",
+            f"{'Enabled' if active else 'Disabled'} user {name}",
+            {},
+        )
         uow.commit()
 
 
@@ -87,8 +108,13 @@ def change_role(uow: UnitOfWork, *, username: str, role: str | Role) -> None:
             raise ValidationError(f"{name} is the last active administrator; make another administrator first.", "role")
         previous = user.role
         user.role = parsed.label
-        uow.record_event("user", user.id, "role_changed", f"Changed the role of {name} from {previous} to {parsed.label}",
-                         {"from": previous, "to": parsed.label})
+        uow.record_event(
+            "user",
+            user.id,
+            "role_changed",
+            f"Changed the role of {name} from {previous} to {parsed.label}",
+            {"from": previous, "to": parsed.label},
+        )
         uow.commit()
 
 

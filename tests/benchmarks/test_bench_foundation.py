@@ -47,8 +47,12 @@ def test_page_of_events_out_of_a_million(request: pytest.FixtureRequest, backend
     for label, flt in FILTERS.items():
         first_total = q.events(ctx.reader(), flt, limit=200).total
         median, worst = measure(lambda flt=flt: q.events(ctx.reader(), flt, offset=0, limit=200))
-        report(f"first page of 200 events, newest first, {label}, {backend_name} ({first_total} rows)", median,
-               "ms median", "< 50 ms")
+        report(
+            f"first page of 200 events, newest first, {label}, {backend_name} ({first_total} rows)",
+            median,
+            "ms median",
+            "< 50 ms",
+        )
         if first_total > 400:
             last = first_total - 200
             median, worst = measure(lambda flt=flt, last=last: q.events(ctx.reader(), flt, offset=last, limit=200))
@@ -67,8 +71,15 @@ def test_receive_transfer_issue_round_on_sqlite(tmp_path: Path) -> None:
 
     def round_trip() -> None:
         number = f"B-{next(counter)}"
-        s.receive_batch(ctx.uow(), number=number, material="LDPE", supplier="BASELL", quantity=100,
-                        warehouse="MAG-1", expiry_date=in_days(100))
+        s.receive_batch(
+            ctx.uow(),
+            number=number,
+            material="LDPE",
+            supplier="BASELL",
+            quantity=100,
+            warehouse="MAG-1",
+            expiry_date=in_days(100),
+        )
         s.approve_batch(ctx.uow(), batch=number)
         s.transfer_stock(ctx.uow(), batch=number, from_warehouse="MAG-1", to_warehouse="MAG-3", quantity=60)
         s.issue_stock(ctx.uow(), batch=number, warehouse="MAG-3", quantity=25)

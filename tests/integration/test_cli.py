@@ -18,8 +18,9 @@ from tests.helpers import ledger_mismatches, negative_balances, queue_problems
 def run(args: list[str], stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     full_env.pop("MPSYSTEM_DATABASE_URL", None) if env is None or "MPSYSTEM_DATABASE_URL" not in env else None
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], input=stdin, capture_output=True, text=True,
-                          env=full_env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], input=stdin, capture_output=True, text=True, env=full_env, timeout=300
+    )
 
 
 def test_version_and_usage_errors() -> None:
@@ -46,13 +47,21 @@ def test_known_errors_are_one_line(tmp_path: Path) -> None:
     _one_line_error(run(["users", "list", "--url", "mysql://x@y/z"]), "Unsupported database")
     url = f"sqlite:///{tmp_path / 'p.sqlite3'}"
     _one_line_error(run(["users", "list", "--url", url]), "not initialised")
-    _one_line_error(run(["db", "init", "--url", url, "--admin", "boss", "--password-stdin"], stdin="short\n"),
-                    "at least 8 characters")
-    assert run(["db", "init", "--url", url, "--admin", "boss", "--password-stdin"], stdin="long enough\n").returncode == 0
-    _one_line_error(run(["db", "init", "--url", url, "--admin", "boss", "--password-stdin"], stdin="long enough\n"),
-                    "already initialised")
-    _one_line_error(run(["users", "add", "Bad Name", "--role", "clerk", "--url", url, "--password-stdin"],
-                        stdin="long enough\n"), "lower-case letters")
+    _one_line_error(
+        run(["db", "init", "--url", url, "--admin", "boss", "--password-stdin"], stdin="short\n"),
+        "at least 8 characters",
+    )
+    assert (
+        run(["db", "init", "--url", url, "--admin", "boss", "--password-stdin"], stdin="long enough\n").returncode == 0
+    )
+    _one_line_error(
+        run(["db", "init", "--url", url, "--admin", "boss", "--password-stdin"], stdin="long enough\n"),
+        "already initialised",
+    )
+    _one_line_error(
+        run(["users", "add", "Bad Name", "--role", "clerk", "--url", url, "--password-stdin"], stdin="long enough\n"),
+        "lower-case letters",
+    )
     _one_line_error(run(["users", "disable", "boss", "--url", url]), "last active administrator")
     _one_line_error(run(["users", "add", "ola", "--role", "clerk", "--url", url]), "--password-stdin")
 
@@ -64,8 +73,9 @@ def test_wrong_password_on_postgresql_is_one_line(pg_server: object) -> None:
     _one_line_error(run(["users", "list", "--url", url]), "user name or the password is wrong")
 
 
-def test_init_users_and_demo_on_each_backend(database_url: str, backend: str, capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_users_and_demo_on_each_backend(
+    database_url: str, backend: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # the fixture's database is migrated already; start from an empty one for `db init`
     database = open_database(database_url)
     from data.migrate import downgrade
@@ -74,8 +84,23 @@ def test_init_users_and_demo_on_each_backend(database_url: str, backend: str, ca
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("first admin pw\n"))
     assert cli.main(["db", "init", "--url", database_url, "--admin", "Boss", "--password-stdin"]) == 0
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("clerk password\n"))
-    assert cli.main(["users", "add", "ola", "--role", "clerk", "--full-name", "Ola Żak", "--url", database_url,
-                     "--password-stdin"]) == 0
+    assert (
+        cli.main(
+            [
+                "users",
+                "add",
+                "ola",
+                "--role",
+                "clerk",
+                "--full-name",
+                "Ola Żak",
+                "--url",
+                database_url,
+                "--password-stdin",
+            ]
+        )
+        == 0
+    )
     assert cli.main(["users", "role", "ola", "planner", "--url", database_url]) == 0
     assert cli.main(["users", "disable", "ola", "--url", database_url]) == 0
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("another password\n"))
@@ -89,9 +114,18 @@ def test_init_users_and_demo_on_each_backend(database_url: str, backend: str, ca
     out = capsys.readouterr().out
     assert "events       10000" in out
     with database.engine.connect() as conn:
-        counts = {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
-                  for t in ("warehouses", "production_lines", "materials", "customers", "production_orders",
-                            "batches", "events")}
+        counts = {
+            t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
+            for t in (
+                "warehouses",
+                "production_lines",
+                "materials",
+                "customers",
+                "production_orders",
+                "batches",
+                "events",
+            )
+        }
         statuses = {r[0] for r in conn.execute(text("SELECT DISTINCT status FROM production_orders"))}
         codes = {r[0] for r in conn.execute(text("SELECT code FROM warehouses"))}
         lines = {r[0] for r in conn.execute(text("SELECT code FROM production_lines"))}
@@ -101,8 +135,18 @@ def test_init_users_and_demo_on_each_backend(database_url: str, backend: str, ca
     assert counts["events"] == 10000
     assert statuses == {"new", "planned", "in_progress", "done", "cancelled"}
     assert {"MAG-1", "MAG-1.1", "MAG-2", "MAG-9"} <= codes
-    assert lines == {"EXTRUDER-1", "EXTRUDER-2", "UV-LINE-1", "PRINT-LINE-1", "PRINT-LINE-2", "LAMINATOR-1",
-                     "SLITTER-1", "SLITTER-2", "BAG-MAKER-1", "BAG-MAKER-2"}
+    assert lines == {
+        "EXTRUDER-1",
+        "EXTRUDER-2",
+        "UV-LINE-1",
+        "PRINT-LINE-1",
+        "PRINT-LINE-2",
+        "LAMINATOR-1",
+        "SLITTER-1",
+        "SLITTER-2",
+        "BAG-MAKER-1",
+        "BAG-MAKER-2",
+    }
     assert ledger_mismatches(database) == []
     assert negative_balances(database) == 0
     assert queue_problems(database) == []

@@ -21,13 +21,26 @@ from tests.conftest import in_days, snapshot
 
 def test_customer_lifecycle(plant: Context, people: dict[Role, Context]) -> None:
     planner, manager = people[Role.PLANNER], people[Role.MANAGER]
-    s.create_customer(planner.uow(), code="c-100", name="Piekarnia Żabka", email="biuro@zabka.example",
-                      tax_id="PL1234567890", notes="Dostawy tylko rano")
+    s.create_customer(
+        planner.uow(),
+        code="c-100",
+        name="Piekarnia Żabka",
+        email="biuro@zabka.example",
+        tax_id="PL1234567890",
+        notes="Dostawy tylko rano",
+    )
     page = q.customers(plant.reader(), q.CustomerFilter(text="żabka"))
     assert [(r.code, r.email, r.open_orders) for r in page.rows] == [("C-100", "biuro@zabka.example", 0)]
     version = page.rows[0].version
-    s.edit_customer(planner.uow(), code="C-100", name="Piekarnia Żabka S.A.", email="biuro@zabka.example",
-                    tax_id="PL1234567890", notes="Dostawy tylko rano", expected_version=version)
+    s.edit_customer(
+        planner.uow(),
+        code="C-100",
+        name="Piekarnia Żabka S.A.",
+        email="biuro@zabka.example",
+        tax_id="PL1234567890",
+        notes="Dostawy tylko rano",
+        expected_version=version,
+    )
     with pytest.raises(ConflictError, match="changed by planner1"):
         s.edit_customer(planner.uow(), code="C-100", name="Other", expected_version=version)
     s.create_order(planner.uow(), customer="C-100", product_spec="Bags", quantity=1000, unit="pcs", due_date=in_days(9))
@@ -38,16 +51,24 @@ def test_customer_lifecycle(plant: Context, people: dict[Role, Context]) -> None
     archived = q.customers(plant.reader(), q.CustomerFilter(text="C-100", archived=True)).rows[0]
     assert archived.archived and archived.total_orders == 1
     with pytest.raises(ValidationError, match="archived; restore it"):
-        s.create_order(planner.uow(), customer="C-100", product_spec="Bags", quantity=1, unit="pcs",
-                       due_date=in_days(9))
+        s.create_order(
+            planner.uow(), customer="C-100", product_spec="Bags", quantity=1, unit="pcs", due_date=in_days(9)
+        )
     s.set_customer_archived(manager.uow(), code="C-100", archived=False)
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("code", "", "required"), ("code", "C'1", "may contain only"), ("name", "", "required"),
-    ("name", "N" * 121, "too long"), ("email", "not-an-email", "not an e-mail"), ("notes", "x" * 2001, "too long"),
-    ("name", "bad\x00name", "control characters"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("code", "", "required"),
+        ("code", "C'1", "may contain only"),
+        ("name", "", "required"),
+        ("name", "N" * 121, "too long"),
+        ("email", "not-an-email", "not an e-mail"),
+        ("notes", "x" * 2001, "too long"),
+        ("name", "bad\x00name", "control characters"),
+    ],
+)
 def test_bad_customer_input_changes_nothing(plant: Context, field: str, value: str, message: str) -> None:
     before = snapshot(plant.database)
     args = {"code": "C-200", "name": "Valid", field: value}
@@ -92,8 +113,9 @@ def test_sign_in_on_sqlite(database_url: str, backend: str, admin: Context, peop
 
 # Passwords live in the users table only on SQLite; PostgreSQL checks its own login roles.
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_five_failures_lock_for_fifteen_minutes(database_url: str, backend: str, admin: Context,
-                                                people: dict[Role, Context]) -> None:
+def test_five_failures_lock_for_fifteen_minutes(
+    database_url: str, backend: str, admin: Context, people: dict[Role, Context]
+) -> None:
     for _ in range(security.MAX_FAILED_LOGINS):
         with pytest.raises(AuthenticationFailed):
             security.authenticate_local(admin.database, "planner1", "nope nope")
@@ -104,7 +126,9 @@ def test_five_failures_lock_for_fifteen_minutes(database_url: str, backend: str,
     assert locked_until is not None
     # fifteen minutes later the right password works again
     with admin.database.engine.begin() as conn:
-        conn.execute(update(User).where(User.username == "planner1").values(locked_until=utcnow() - timedelta(seconds=1)))
+        conn.execute(
+            update(User).where(User.username == "planner1").values(locked_until=utcnow() - timedelta(seconds=1))
+        )
     assert security.authenticate_local(admin.database, "planner1", "correct horse").role is Role.PLANNER
     actions = [e.action for e in q.events(admin.reader(), q.EventFilter(entity_type="user")).rows]
     assert actions.count("login_failed") == 5 and "login" in actions
@@ -112,8 +136,9 @@ def test_five_failures_lock_for_fifteen_minutes(database_url: str, backend: str,
 
 # Passwords live in the users table only on SQLite; PostgreSQL checks its own login roles.
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_disabled_user_cannot_sign_in(database_url: str, backend: str, admin: Context,
-                                      people: dict[Role, Context]) -> None:
+def test_disabled_user_cannot_sign_in(
+    database_url: str, backend: str, admin: Context, people: dict[Role, Context]
+) -> None:
     s.set_user_active(admin.uow(), username="viewer1", active=False)
     with pytest.raises(AuthenticationFailed, match="user name or the password is wrong"):
         security.authenticate_local(admin.database, "viewer1", "correct horse")

@@ -30,8 +30,19 @@ def test_upgrade_downgrade_upgrade(empty_url: str) -> None:
     upgrade(database)
     assert current_revision(database) == head_revision()
     tables = set(inspect(database.engine).get_table_names())
-    assert {"warehouses", "materials", "suppliers", "customers", "batches", "stock_balances", "stock_movements",
-            "production_lines", "production_orders", "users", "events"} <= tables
+    assert {
+        "warehouses",
+        "materials",
+        "suppliers",
+        "customers",
+        "batches",
+        "stock_balances",
+        "stock_movements",
+        "production_lines",
+        "production_orders",
+        "users",
+        "events",
+    } <= tables
     downgrade(database)
     assert current_revision(database) is None
     assert set(inspect(database.engine).get_table_names()) <= {"alembic_version"}

@@ -19,10 +19,26 @@ from tests.conftest import in_days, snapshot
 from tests.helpers import ledger_mismatches, queue_numbers, queue_problems
 
 
-def order(ctx: Context, number: str, *, quantity: Any = 1000, unit: str = "kg", priority: int = 3, due: int = 10,
-          spec: str = "PE 50 µm natural") -> int:
-    return s.create_order(ctx.uow(), number=number, customer="C-001", product_spec=spec, quantity=quantity,
-                          unit=unit, priority=priority, due_date=in_days(due))
+def order(
+    ctx: Context,
+    number: str,
+    *,
+    quantity: Any = 1000,
+    unit: str = "kg",
+    priority: int = 3,
+    due: int = 10,
+    spec: str = "PE 50 µm natural",
+) -> int:
+    return s.create_order(
+        ctx.uow(),
+        number=number,
+        customer="C-001",
+        product_spec=spec,
+        quantity=quantity,
+        unit=unit,
+        priority=priority,
+        due_date=in_days(due),
+    )
 
 
 def plan(ctx: Context, number: str, line: str = "EXTRUDER-1", position: int | None = None) -> int:
@@ -30,8 +46,9 @@ def plan(ctx: Context, number: str, line: str = "EXTRUDER-1", position: int | No
 
 
 def test_order_numbers_are_generated_and_validated(plant: Context) -> None:
-    oid = s.create_order(plant.uow(), customer="C-001", product_spec="PE 50", quantity="1200.5", unit="kg",
-                         due_date=in_days(3))
+    oid = s.create_order(
+        plant.uow(), customer="C-001", product_spec="PE 50", quantity="1200.5", unit="kg", due_date=in_days(3)
+    )
     page = q.orders(plant.reader())
     assert page.total == 1 and page.rows[0].id == oid
     assert page.rows[0].number == f"PO-{datetime.now().year}-00001"
@@ -48,8 +65,13 @@ def test_order_numbers_are_generated_and_validated(plant: Context) -> None:
         ({"number": f"PO-{datetime.now().year}-00001"}, "already exists"),
     ]
     for override, message in bad:
-        args: dict[str, Any] = {"customer": "C-001", "product_spec": "PE", "quantity": 10, "unit": "kg",
-                                "due_date": in_days(3)}
+        args: dict[str, Any] = {
+            "customer": "C-001",
+            "product_spec": "PE",
+            "quantity": 10,
+            "unit": "kg",
+            "due_date": in_days(3),
+        }
         args.update(override)
         with pytest.raises(ValidationError, match=message):
             s.create_order(plant.uow(), **args)
@@ -59,13 +81,36 @@ def test_order_numbers_are_generated_and_validated(plant: Context) -> None:
 def test_edit_order_with_stale_version_is_refused(plant: Context, people: dict[Role, Context]) -> None:
     order(plant, "PO-1")
     version = q.orders(plant.reader()).rows[0].version
-    s.edit_order(people[Role.PLANNER].uow(), number="PO-1", customer="C-002", product_spec="PE 60", quantity=900,
-                 unit="kg", priority=2, due_date=in_days(4), expected_version=version)
+    s.edit_order(
+        people[Role.PLANNER].uow(),
+        number="PO-1",
+        customer="C-002",
+        product_spec="PE 60",
+        quantity=900,
+        unit="kg",
+        priority=2,
+        due_date=in_days(4),
+        expected_version=version,
+    )
     row = q.orders(plant.reader()).rows[0]
-    assert (row.customer_code, row.product_spec, row.quantity, row.priority) == ("C-002", "PE 60", Decimal("900.000"), 2)
+    assert (row.customer_code, row.product_spec, row.quantity, row.priority) == (
+        "C-002",
+        "PE 60",
+        Decimal("900.000"),
+        2,
+    )
     with pytest.raises(ConflictError, match="changed by planner1"):
-        s.edit_order(plant.uow(), number="PO-1", customer="C-001", product_spec="PE 70", quantity=900, unit="kg",
-                     priority=2, due_date=in_days(4), expected_version=version)
+        s.edit_order(
+            plant.uow(),
+            number="PO-1",
+            customer="C-001",
+            product_spec="PE 70",
+            quantity=900,
+            unit="kg",
+            priority=2,
+            due_date=in_days(4),
+            expected_version=version,
+        )
     with pytest.raises(PermissionDenied, match="Only a planner or above"):
         order(people[Role.CLERK], "PO-2")
 
@@ -125,8 +170,14 @@ def test_running_order_stays_first_and_one_per_line(plant: Context) -> None:
 
 
 def test_optimise_orders_by_priority_due_date_and_groups_specs(plant: Context) -> None:
-    specs = [("PO-A", 3, 9, "PE 50"), ("PO-B", 1, 20, "PE 80 white"), ("PO-C", 3, 2, "PE 80 white"),
-             ("PO-D", 3, 5, "PE 50"), ("PO-E", 3, 3, "HDPE 15"), ("PO-F", 1, 10, "PE 50")]
+    specs = [
+        ("PO-A", 3, 9, "PE 50"),
+        ("PO-B", 1, 20, "PE 80 white"),
+        ("PO-C", 3, 2, "PE 80 white"),
+        ("PO-D", 3, 5, "PE 50"),
+        ("PO-E", 3, 3, "HDPE 15"),
+        ("PO-F", 1, 10, "PE 50"),
+    ]
     for number, priority, due, spec in specs:
         order(plant, number, priority=priority, due=due, spec=spec)
         plan(plant, number)
@@ -146,8 +197,8 @@ def test_optimise_orders_by_priority_due_date_and_groups_specs(plant: Context) -
 
 
 def test_schedule_estimates_and_flags_late_orders(plant: Context) -> None:
-    order(plant, "PO-1", quantity=1000, due=1)   # 2 h at 500 kg/h
-    order(plant, "PO-2", quantity=5000, due=0)   # 10 h more: ends tomorrow at the earliest if started late
+    order(plant, "PO-1", quantity=1000, due=1)  # 2 h at 500 kg/h
+    order(plant, "PO-2", quantity=5000, due=0)  # 10 h more: ends tomorrow at the earliest if started late
     plan(plant, "PO-1")
     plan(plant, "PO-2")
     now = datetime.combine(in_days(0), datetime.min.time()).astimezone().replace(hour=20)
@@ -160,8 +211,15 @@ def test_schedule_estimates_and_flags_late_orders(plant: Context) -> None:
 
 
 def test_consumption_output_and_trace(plant: Context) -> None:
-    s.receive_batch(plant.uow(), number="R-1", material="LDPE", supplier="BASELL", quantity=800, warehouse="MAG-1",
-                    expiry_date=in_days(300))
+    s.receive_batch(
+        plant.uow(),
+        number="R-1",
+        material="LDPE",
+        supplier="BASELL",
+        quantity=800,
+        warehouse="MAG-1",
+        expiry_date=in_days(300),
+    )
     s.approve_batch(plant.uow(), batch="R-1")
     order(plant, "PO-1")
     plan(plant, "PO-1")
@@ -209,11 +267,26 @@ def _bulk_queue(ctx: Context, count: int) -> None:
         line_id = conn.execute(select(ProductionLine.id).where(ProductionLine.code == "EXTRUDER-1")).scalar_one()
         customer_id = conn.execute(select(Customer.id).where(Customer.code == "C-001")).scalar_one()
         now = datetime.now(timezone.utc)
-        conn.execute(insert(ProductionOrder), [
-            {"number": f"Q-{i:05d}", "customer_id": customer_id, "product_spec": "PE", "quantity": Decimal(100),
-             "unit": "kg", "priority": 3, "due_date": in_days(30), "status": "planned", "line_id": line_id,
-             "queue_rank": i * (1 << 20), "created_at": now, "version": 1}
-            for i in range(1, count + 1)])
+        conn.execute(
+            insert(ProductionOrder),
+            [
+                {
+                    "number": f"Q-{i:05d}",
+                    "customer_id": customer_id,
+                    "product_spec": "PE",
+                    "quantity": Decimal(100),
+                    "unit": "kg",
+                    "priority": 3,
+                    "due_date": in_days(30),
+                    "status": "planned",
+                    "line_id": line_id,
+                    "queue_rank": i * (1 << 20),
+                    "created_at": now,
+                    "version": 1,
+                }
+                for i in range(1, count + 1)
+            ],
+        )
 
 
 def test_moving_one_order_in_a_10000_queue_writes_a_bounded_number_of_rows(plant: Context) -> None:

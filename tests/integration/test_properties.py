@@ -4,6 +4,7 @@ ledger; queue positions stay dense and unique and match the planner's intent."""
 from __future__ import annotations
 
 import itertools
+from functools import partial
 from collections import defaultdict
 from decimal import Decimal
 
@@ -19,14 +20,19 @@ from tests.helpers import ledger_mismatches, negative_balances, queue_numbers, q
 
 WAREHOUSES = ("MAG-1", "MAG-3", "MAG-6")
 quantities = st.decimals(min_value=Decimal("0.001"), max_value=Decimal("400"), places=3)
-stock_ops = st.lists(st.one_of(
-    st.tuples(st.just("receive"), st.sampled_from(WAREHOUSES), quantities),
-    st.tuples(st.just("transfer"), st.integers(0, 5), st.sampled_from(WAREHOUSES), st.sampled_from(WAREHOUSES),
-              quantities),
-    st.tuples(st.just("issue"), st.integers(0, 5), st.sampled_from(WAREHOUSES), quantities),
-    st.tuples(st.just("consume"), st.integers(0, 5), st.sampled_from(WAREHOUSES), quantities),
-    st.tuples(st.just("adjust"), st.integers(0, 5), st.sampled_from(WAREHOUSES), quantities, st.booleans()),
-), min_size=1, max_size=14)
+stock_ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("receive"), st.sampled_from(WAREHOUSES), quantities),
+        st.tuples(
+            st.just("transfer"), st.integers(0, 5), st.sampled_from(WAREHOUSES), st.sampled_from(WAREHOUSES), quantities
+        ),
+        st.tuples(st.just("issue"), st.integers(0, 5), st.sampled_from(WAREHOUSES), quantities),
+        st.tuples(st.just("consume"), st.integers(0, 5), st.sampled_from(WAREHOUSES), quantities),
+        st.tuples(st.just("adjust"), st.integers(0, 5), st.sampled_from(WAREHOUSES), quantities, st.booleans()),
+    ),
+    min_size=1,
+    max_size=14,
+)
 _example = itertools.count()
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -35,8 +41,9 @@ SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[Healt
 @given(ops=stock_ops)
 def test_random_stock_operations_keep_the_ledger(plant: Context, ops: list[tuple[object, ...]]) -> None:
     if not q.orders(plant.reader(), q.OrderFilter(status="in_progress")).total:
-        s.create_order(plant.uow(), number="RUN-1", customer="C-001", product_spec="PE", quantity=1, unit="kg",
-                       due_date=in_days(5))
+        s.create_order(
+            plant.uow(), number="RUN-1", customer="C-001", product_spec="PE", quantity=1, unit="kg", due_date=in_days(5)
+        )
         s.plan_order(plant.uow(), number="RUN-1", line="EXTRUDER-1")
         s.start_order(plant.uow(), number="RUN-1")
     prefix = f"P{next(_example)}-"
@@ -47,8 +54,15 @@ def test_random_stock_operations_keep_the_ledger(plant: Context, ops: list[tuple
         if kind == "receive":
             _, wh, qty = op
             number = f"{prefix}{len(batches)}"
-            s.receive_batch(plant.uow(), number=number, material="LDPE", supplier="BASELL", quantity=qty,
-                            warehouse=wh, expiry_date=in_days(100))
+            s.receive_batch(
+                plant.uow(),
+                number=number,
+                material="LDPE",
+                supplier="BASELL",
+                quantity=qty,
+                warehouse=wh,
+                expiry_date=in_days(100),
+            )
             s.approve_batch(plant.uow(), batch=number)
             batches.append(number)
             model[(number, wh)] += qty
@@ -59,24 +73,25 @@ def test_random_stock_operations_keep_the_ledger(plant: Context, ops: list[tuple
         if kind == "transfer":
             _, _, src, dst, qty = op
             expect_ok = src != dst and model[(number, src)] >= qty
-            call = lambda: s.transfer_stock(plant.uow(), batch=number, from_warehouse=src, to_warehouse=dst,  # noqa: E731
-                                            quantity=qty)
+            call = partial(
+                s.transfer_stock, plant.uow(), batch=number, from_warehouse=src, to_warehouse=dst, quantity=qty
+            )
             changes = [((number, src), -qty), ((number, dst), qty)]
         elif kind in ("issue", "consume"):
             _, _, src, qty = op
             expect_ok = model[(number, src)] >= qty
             if kind == "issue":
-                call = lambda: s.issue_stock(plant.uow(), batch=number, warehouse=src, quantity=qty)  # noqa: E731
+                call = partial(s.issue_stock, plant.uow(), batch=number, warehouse=src, quantity=qty)
             else:
-                call = lambda: s.consume_batch(plant.uow(), order="RUN-1", batch=number, warehouse=src,  # noqa: E731
-                                               quantity=qty)
+                call = partial(
+                    s.consume_batch, plant.uow(), order="RUN-1", batch=number, warehouse=src, quantity=qty
+                )
             changes = [((number, src), -qty)]
         else:
             _, _, wh, qty, up = op
             delta = qty if up else -qty
             expect_ok = up or model[(number, wh)] >= qty
-            call = lambda: s.adjust_stock(plant.uow(), batch=number, warehouse=wh, change=delta,  # noqa: E731
-                                          reason="count")
+            call = partial(s.adjust_stock, plant.uow(), batch=number, warehouse=wh, change=delta, reason="count")
             changes = [((number, wh), delta)]
         if expect_ok:
             call()
@@ -99,10 +114,14 @@ def test_random_stock_operations_keep_the_ledger(plant: Context, ops: list[tuple
 
 LINES = ("EXTRUDER-1", "EXTRUDER-2")
 ORDERS = [f"QO-{i}" for i in range(8)]
-queue_ops = st.lists(st.one_of(
-    st.tuples(st.just("plan"), st.sampled_from(ORDERS), st.sampled_from(LINES), st.integers(1, 10)),
-    st.tuples(st.just("unplan"), st.sampled_from(ORDERS)),
-), min_size=1, max_size=25)
+queue_ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("plan"), st.sampled_from(ORDERS), st.sampled_from(LINES), st.integers(1, 10)),
+        st.tuples(st.just("unplan"), st.sampled_from(ORDERS)),
+    ),
+    min_size=1,
+    max_size=25,
+)
 
 
 @SETTINGS
@@ -110,8 +129,15 @@ queue_ops = st.lists(st.one_of(
 def test_random_queue_moves_keep_positions_dense_and_unique(plant: Context, ops: list[tuple[object, ...]]) -> None:
     if not q.orders(plant.reader(), q.OrderFilter(text="QO-")).total:
         for number in ORDERS:
-            s.create_order(plant.uow(), number=number, customer="C-001", product_spec="PE", quantity=10, unit="kg",
-                           due_date=in_days(5))
+            s.create_order(
+                plant.uow(),
+                number=number,
+                customer="C-001",
+                product_spec="PE",
+                quantity=10,
+                unit="kg",
+                due_date=in_days(5),
+            )
     model = {line: queue_numbers(plant.database, line) for line in LINES}
     for op in ops:
         number = str(op[1])

@@ -16,8 +16,15 @@ from tests.conftest import in_days
 @pytest.fixture
 def stocked(plant: Context) -> Context:
     for i in range(1, 13):
-        s.receive_batch(plant.uow(), number=f"B-{i:03d}", material="LDPE" if i % 2 else "INK-CYAN", supplier="BASELL",
-                        quantity=100 * i, warehouse="MAG-1" if i % 3 else "MAG-1.1", expiry_date=in_days(10 * i))
+        s.receive_batch(
+            plant.uow(),
+            number=f"B-{i:03d}",
+            material="LDPE" if i % 2 else "INK-CYAN",
+            supplier="BASELL",
+            quantity=100 * i,
+            warehouse="MAG-1" if i % 3 else "MAG-1.1",
+            expiry_date=in_days(10 * i),
+        )
     s.approve_batch(plant.uow(), batch="B-001")
     s.block_batch(plant.uow(), batch="B-002", reason="Colour off")
     s.transfer_stock(plant.uow(), batch="B-001", from_warehouse="MAG-1", to_warehouse="MAG-3", quantity=40)
@@ -93,16 +100,18 @@ def test_line_queues_show_every_line(plant: Context) -> None:
 
 
 @pytest.mark.parametrize("common_threshold", [20_000, 50])
-def test_journal_search_paths_agree_with_a_literal_count(database_url: str, admin: Context,
-                                                         monkeypatch: pytest.MonkeyPatch, common_threshold: int) -> None:
+def test_journal_search_paths_agree_with_a_literal_count(
+    database_url: str, admin: Context, monkeypatch: pytest.MonkeyPatch, common_threshold: int
+) -> None:
     """Index, scan and combined filters all give what a plain substring search gives."""
     from data.demo import load_demo
 
     monkeypatch.setattr(q, "COMMON_MATCHES", common_threshold)
     load_demo(admin.database, events=6000)
     journal = q.events(admin.reader(), limit=1000)
-    everything = [e for offset in range(0, journal.total, 1000)
-                  for e in q.events(admin.reader(), offset=offset, limit=1000).rows]
+    everything = [
+        e for offset in range(0, journal.total, 1000) for e in q.events(admin.reader(), offset=offset, limit=1000).rows
+    ]
     assert len(everything) == journal.total == 6000
     for needle in ["signed in", "SIGNED", "po-20", "Bałtyk", "ЛЬВІВ", "łódź", "MAG-1.1", "zz-none", "e"]:
         expected = [e.id for e in everything if needle.lower() in e.summary.lower()]

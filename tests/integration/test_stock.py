@@ -18,18 +18,34 @@ from tests.conftest import in_days, snapshot
 from tests.helpers import ledger_mismatches, negative_balances
 
 
-def receive(ctx: Context, number: str = "B-001", quantity: Any = "1000", warehouse: str = "MAG-1",
-            material: str = "LDPE", expiry: Any = None) -> int:
-    return s.receive_batch(ctx.uow(), number=number, material=material, supplier="BASELL", quantity=quantity,
-                           warehouse=warehouse, expiry_date=expiry or in_days(365))
+def receive(
+    ctx: Context,
+    number: str = "B-001",
+    quantity: Any = "1000",
+    warehouse: str = "MAG-1",
+    material: str = "LDPE",
+    expiry: Any = None,
+) -> int:
+    return s.receive_batch(
+        ctx.uow(),
+        number=number,
+        material=material,
+        supplier="BASELL",
+        quantity=quantity,
+        warehouse=warehouse,
+        expiry_date=expiry or in_days(365),
+    )
 
 
 def balance(ctx: Context, number: str, warehouse: str) -> Decimal:
     with ctx.database.engine.connect() as conn:
-        value = conn.execute(text(
-            "SELECT b.quantity FROM stock_balances b JOIN batches x ON x.id = b.batch_id "
-            "JOIN warehouses w ON w.id = b.warehouse_id WHERE x.number = :n AND w.code = :w"),
-            {"n": number, "w": warehouse}).scalar()
+        value = conn.execute(
+            text(
+                "SELECT b.quantity FROM stock_balances b JOIN batches x ON x.id = b.batch_id "
+                "JOIN warehouses w ON w.id = b.warehouse_id WHERE x.number = :n AND w.code = :w"
+            ),
+            {"n": number, "w": warehouse},
+        ).scalar()
     if value is None:
         return Decimal("0")
     # SQLite keeps thousandths as integers; PostgreSQL keeps NUMERIC
@@ -48,7 +64,12 @@ def test_receive_creates_pending_batch_with_receipt_and_one_event(plant: Context
     assert page.total == 1
     row = page.rows[0]
     assert (row.id, row.status, row.quantity, row.locations, row.origin) == (
-        batch_id, "pending", Decimal("1250.500"), "MAG-1", "LyondellBasell")
+        batch_id,
+        "pending",
+        Decimal("1250.500"),
+        "MAG-1",
+        "LyondellBasell",
+    )
     assert balance(plant, "B-001", "MAG-1") == Decimal("1250.5")
     assert events_count(plant) == before + 1
     assert ledger_mismatches(plant.database) == []
@@ -101,14 +122,22 @@ BAD_RECEIPTS: list[tuple[dict[str, Any], type[Exception], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("override", "error", "message"), BAD_RECEIPTS,
-                         ids=[repr(sorted(o))[:40] + m for o, _e, m in BAD_RECEIPTS])
-def test_bad_receipt_is_refused_and_changes_nothing(plant: Context, override: dict[str, Any],
-                                                    error: type[Exception], message: str) -> None:
+@pytest.mark.parametrize(
+    ("override", "error", "message"), BAD_RECEIPTS, ids=[repr(sorted(o))[:40] + m for o, _e, m in BAD_RECEIPTS]
+)
+def test_bad_receipt_is_refused_and_changes_nothing(
+    plant: Context, override: dict[str, Any], error: type[Exception], message: str
+) -> None:
     receive(plant, number="B-EXISTING")
     before = snapshot(plant.database)
-    args: dict[str, Any] = {"number": "B-NEW", "material": "LDPE", "supplier": "BASELL", "quantity": "10",
-                            "warehouse": "MAG-1", "expiry_date": in_days(30)}
+    args: dict[str, Any] = {
+        "number": "B-NEW",
+        "material": "LDPE",
+        "supplier": "BASELL",
+        "quantity": "10",
+        "warehouse": "MAG-1",
+        "expiry_date": in_days(30),
+    }
     args.update(override)
     with pytest.raises(error, match=message):
         s.receive_batch(plant.uow(), **args)
@@ -127,8 +156,15 @@ def test_duplicate_batch_number_and_whole_pieces(plant: Context) -> None:
 
 def test_polish_and_cyrillic_text_round_trips(plant: Context) -> None:
     s.create_material(plant.uow(), code="ŻÓŁW-1", name="Granulat żółty – Жовтий", kind="granulate", unit="kg")
-    s.receive_batch(plant.uow(), number="ŁÓDŹ-ПАРТІЯ-1", material="ŻÓŁW-1", supplier="BASELL", quantity=5,
-                    warehouse="MAG-1", note="Dostawa: «Северная» % _ \\ ' \"")
+    s.receive_batch(
+        plant.uow(),
+        number="ŁÓDŹ-ПАРТІЯ-1",
+        material="ŻÓŁW-1",
+        supplier="BASELL",
+        quantity=5,
+        warehouse="MAG-1",
+        note="Dostawa: «Северная» % _ \\ ' \"",
+    )
     page = q.batches(plant.reader(), q.BatchFilter(text="жовтий"))
     assert [r.number for r in page.rows] == ["ŁÓDŹ-ПАРТІЯ-1"]
     assert q.batches(plant.reader(), q.BatchFilter(text="łódź")).total == 1
@@ -145,8 +181,15 @@ def test_only_approved_unexpired_batches_leave(plant: Context, verb: str, state:
         with plant.database.engine.begin() as conn:
             conn.execute(text("UPDATE batches SET expiry_date = :d WHERE number = 'B-001'"), {"d": in_days(-1)})
     if verb == "consume":
-        s.create_order(plant.uow(), number="PO-1", customer="C-001", product_spec="PE 50", quantity=100, unit="kg",
-                       due_date=in_days(5))
+        s.create_order(
+            plant.uow(),
+            number="PO-1",
+            customer="C-001",
+            product_spec="PE 50",
+            quantity=100,
+            unit="kg",
+            due_date=in_days(5),
+        )
         s.plan_order(plant.uow(), number="PO-1", line="EXTRUDER-1")
         s.start_order(plant.uow(), number="PO-1")
     before = snapshot(plant.database)
@@ -183,10 +226,18 @@ def test_database_refuses_a_negative_balance_even_without_the_service(plant: Con
     with pytest.raises(Exception, match="(?i)check"), plant.database.engine.begin() as conn:
         conn.execute(text("UPDATE stock_balances SET quantity = -1"))
     with pytest.raises(Exception, match="(?i)check"), plant.database.engine.begin() as conn:
-        conn.execute(text("INSERT INTO stock_movements (batch_id, kind, quantity, to_warehouse_id, created_at) "
-                          "SELECT id, 'issue', 1, 1, created_at FROM users LIMIT 0"))
-        conn.execute(text("INSERT INTO stock_movements (batch_id, kind, quantity, from_warehouse_id, to_warehouse_id,"
-                          " created_at) VALUES (1, 'transfer', 1, 1, 1, '2026-01-01')"))
+        conn.execute(
+            text(
+                "INSERT INTO stock_movements (batch_id, kind, quantity, to_warehouse_id, created_at) "
+                "SELECT id, 'issue', 1, 1, created_at FROM users LIMIT 0"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO stock_movements (batch_id, kind, quantity, from_warehouse_id, to_warehouse_id,"
+                " created_at) VALUES (1, 'transfer', 1, 1, 1, '2026-01-01')"
+            )
+        )
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER])
@@ -215,7 +266,8 @@ def test_quality_decisions_need_a_manager_and_record_who(plant: Context, people:
     assert (row.status, row.status_reason) == ("blocked", "Melt index out of spec")
     events = q.events(plant.reader(), q.EventFilter(action="blocked"))
     assert [(e.username, e.summary) for e in events.rows] == [
-        ("manager1", "Blocked batch B-001: Melt index out of spec")]
+        ("manager1", "Blocked batch B-001: Melt index out of spec")
+    ]
     with pytest.raises(ValidationError, match="already blocked"):
         s.block_batch(people[Role.MANAGER].uow(), batch="B-001", reason="again")
     s.approve_batch(people[Role.MANAGER].uow(), batch="B-001")

@@ -9,19 +9,34 @@ from app.errors import ValidationError
 from app.services._common import fmt_qty
 
 
-@pytest.mark.parametrize(("value", "unit", "expected"), [
-    ("12,5", "kg", Decimal("12.500")), (3, "pcs", Decimal("3.000")), (Decimal("0.001"), "kg", Decimal("0.001")),
-    (" 7 ", "m", Decimal("7.000")), (0.1, "kg", Decimal("0.100")), ("1E+2", "kg", Decimal("100.000")),
-])
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        ("12,5", "kg", Decimal("12.500")),
+        (3, "pcs", Decimal("3.000")),
+        (Decimal("0.001"), "kg", Decimal("0.001")),
+        (" 7 ", "m", Decimal("7.000")),
+        (0.1, "kg", Decimal("0.100")),
+        ("1E+2", "kg", Decimal("100.000")),
+    ],
+)
 def test_quantities_accepted(value: object, unit: str, expected: Decimal) -> None:
     assert v.quantity(value, unit) == expected
 
 
-@pytest.mark.parametrize(("value", "unit", "message"), [
-    (None, "kg", "Enter a quantity"), (True, "kg", "Enter a quantity"), ("", "kg", "not a number"),
-    ("1.5", "pcs", "whole numbers"), ("0.005", "m", "at most 2"), ("-inf", "kg", "real number"),
-    ("100000000.001", "kg", "too large"), ("0", "kg", "must not be zero"),
-])
+@pytest.mark.parametrize(
+    ("value", "unit", "message"),
+    [
+        (None, "kg", "Enter a quantity"),
+        (True, "kg", "Enter a quantity"),
+        ("", "kg", "not a number"),
+        ("1.5", "pcs", "whole numbers"),
+        ("0.005", "m", "at most 2"),
+        ("-inf", "kg", "real number"),
+        ("100000000.001", "kg", "too large"),
+        ("0", "kg", "must not be zero"),
+    ],
+)
 def test_quantities_refused(value: object, unit: str, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         v.quantity(value, unit)
