@@ -109,8 +109,6 @@ class InventoryFilter:
     below_reorder_only: bool = False
 
 
-INVENTORY_SORT = ("material_code", "material_name", "warehouse_code", "quantity", "batch_count")
-
 
 def inventory(
     uow: UnitOfWork,
@@ -246,8 +244,6 @@ class BatchFilter:
     expires_to: date | None = None
     in_stock_only: bool = False
 
-
-BATCH_SORT = ("number", "material_code", "origin", "received_at", "expiry_date", "status", "quantity")
 
 
 def batches(
@@ -408,8 +404,6 @@ class OrderFilter:
     customer: str | None = None
 
 
-ORDER_SORT = ("number", "customer_name", "priority", "due_date", "quantity", "status")
-
 
 def orders(
     uow: UnitOfWork,
@@ -518,8 +512,6 @@ class EventFilter:
     action: str | None = None
     text: str | None = None
 
-
-EVENT_SORT = ("occurred_at", "username", "entity_type", "action")
 
 
 def events(
@@ -652,8 +644,6 @@ class CustomerFilter:
     text: str | None = None
     archived: bool | None = False  # None: both
 
-
-CUSTOMER_SORT = ("code", "name", "contact", "open_orders", "total_orders")
 
 
 def customers(

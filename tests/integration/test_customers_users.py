@@ -159,3 +159,34 @@ def test_password_rules(admin: Context, people: dict[Role, Context]) -> None:
     with pytest.raises(PermissionDenied):
         s.change_password(people[Role.CLERK].uow(), username="viewer1", new_password="a long password")
     s.change_password(people[Role.CLERK].uow(), username="clerk1", new_password="a long password")
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_sign_in_on_postgresql_is_a_connection_as_that_user(database_url: str, admin: Context) -> None:
+    """The server checks the password; the client then finds the user row of that login."""
+    import psycopg
+
+    suffix = database_url.rsplit("_", 2)[-2] + "_" + database_url.rsplit("_", 1)[-1]  # roles are cluster-wide
+    ewa, stranger = f"ewa_{suffix}", f"stranger_{suffix}"
+    s.create_user(admin.uow(), username=ewa, role="planner", full_name="Ewa Lis")
+    plain = database_url.replace("+psycopg", "")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        for role, password in ((ewa, "server side secret"), (stranger, "another secret")):
+            conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+            conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+    try:
+        database, user = security.sign_in(database_url, ewa, "server side secret")
+        assert (user.username, user.full_name, user.role) == (ewa, "Ewa Lis", Role.PLANNER)
+        database.dispose()
+        with pytest.raises(AuthenticationFailed, match="user name or the password is wrong"):
+            security.sign_in(database_url, ewa, "not the secret")
+        with pytest.raises(AuthenticationFailed, match="not an MPSYSTEM user"):
+            security.sign_in(database_url, stranger, "another secret")
+        s.set_user_active(admin.uow(), username=ewa, active=False)
+        with pytest.raises(AuthenticationFailed, match="disabled"):
+            security.sign_in(database_url, ewa, "server side secret")
+    finally:
+        with psycopg.connect(plain, autocommit=True) as conn:
+            for role in (ewa, stranger):
+                conn.execute(f"DROP OWNED BY {role}")
+                conn.execute(f"DROP ROLE {role}")

@@ -281,3 +281,30 @@ def test_stale_quality_decision_names_who_changed_it(plant: Context, people: dic
     with pytest.raises(ConflictError, match=r"changed by manager1 at \d{4}-\d\d-\d\d \d\d:\d\d"):
         s.block_batch(people[Role.ADMIN].uow(), batch="B-001", reason="late objection", expected_version=version)
     assert snapshot(plant.database) == before
+
+
+def test_a_failure_halfway_rolls_back_everything(plant: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The balances have moved when the ledger write fails: nothing of it may remain."""
+    import app.services.stock as stock
+
+    receive(plant, quantity=100)
+    s.approve_batch(plant.uow(), batch="B-001")
+    before = snapshot(plant.database)
+
+    def broken_ledger(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(stock, "add_movement", broken_ledger)
+    with pytest.raises(RuntimeError, match="disk full"):
+        s.transfer_stock(plant.uow(), batch="B-001", from_warehouse="MAG-1", to_warehouse="MAG-3", quantity=60)
+    assert snapshot(plant.database) == before
+
+
+def test_a_change_without_its_journal_entry_cannot_commit(plant: Context) -> None:
+    from data.models import Warehouse
+
+    before = snapshot(plant.database)
+    with pytest.raises(RuntimeError, match="exactly one event"), plant.uow() as uow:
+        uow.warehouses.add(Warehouse(code="MAG-X", name="Unjournalled", kind="production"))
+        uow.commit()
+    assert snapshot(plant.database) == before
