@@ -1,0 +1,151 @@
+"""Connection profiles: a PostgreSQL server or a local SQLite file.
+
+Profiles are kept as JSON in the user's config directory. Passwords never go
+there: they are kept in the operating system's keyring, and only when the user
+ticked "remember me".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from urllib.parse import quote
+
+import keyring
+import keyring.errors
+
+from app import config
+from app import validation as v
+from app.errors import ValidationError
+
+log = logging.getLogger(__name__)
+
+KEYRING_SERVICE = "MPSYSTEM"
+SSL_MODES = ("disable", "prefer", "require", "verify-ca", "verify-full")
+LOCAL_NAME = "Local database"
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    kind: str = "sqlite"  # "sqlite" or "postgresql"
+    path: str = ""
+    host: str = ""
+    port: int = 5432
+    database: str = "mpsystem"
+    sslmode: str = "prefer"
+    last_user: str = ""
+    remember: bool = False
+
+    @property
+    def is_server(self) -> bool:
+        return self.kind == "postgresql"
+
+    def describe(self) -> str:
+        if self.is_server:
+            return f"{self.host}:{self.port}/{self.database}"
+        return self.path
+
+    def url(self) -> str:
+        """The database URL without credentials; sign-in adds the user and password."""
+        if self.is_server:
+            return (f"postgresql+psycopg://{quote(self.host)}:{self.port}/{quote(self.database)}"
+                    f"?sslmode={self.sslmode}")
+        return "sqlite:///" + str(Path(self.path).expanduser())
+
+
+def local_profile() -> Profile:
+    return Profile(name=LOCAL_NAME, kind="sqlite", path=str(config.default_local_database()))
+
+
+def demo_profile() -> Profile:
+    return Profile(name="Demo plant", kind="sqlite", path=str(config.default_demo_database()))
+
+
+def validate(profile: Profile) -> Profile:
+    name = v.required_text(profile.name, "profile_name", 60)
+    if profile.kind not in ("sqlite", "postgresql"):
+        raise ValidationError("Choose a local file or a PostgreSQL server.", "kind")
+    if profile.kind == "sqlite":
+        path = v.required_text(profile.path, "file", 1000)
+        return replace(profile, name=name, path=path)
+    host = v.required_text(profile.host, "host", 255)
+    if any(c.isspace() or c in "/@?#" for c in host):
+        raise ValidationError(f"“{host}” is not a host name.", "host")
+    port = v.integer(profile.port, "port", 1, 65535)
+    database = v.code(profile.database, "database", 63)
+    sslmode = v.choice(profile.sslmode, "sslmode", SSL_MODES)
+    return replace(profile, name=name, host=host, port=port, database=database, sslmode=sslmode)
+
+
+def _profiles_file() -> Path:
+    return config.user_config_dir() / "profiles.json"
+
+
+def load_profiles() -> list[Profile]:
+    """The user's profiles; the local database is always there, first."""
+    profiles: list[Profile] = []
+    try:
+        raw = json.loads(_profiles_file().read_text(encoding="utf-8"))
+        for item in raw.get("profiles", []):
+            known = {k: item[k] for k in Profile.__dataclass_fields__ if k in item}
+            profiles.append(Profile(**known))
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, TypeError) as exc:
+        log.warning("ignoring unreadable profiles file %s: %s", _profiles_file(), exc)
+    if not any(p.name == LOCAL_NAME for p in profiles):
+        profiles.insert(0, local_profile())
+    return profiles
+
+
+def save_profiles(profiles: list[Profile]) -> None:
+    path = _profiles_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"profiles": [asdict(p) for p in profiles]}, indent=2, ensure_ascii=False),
+                   encoding="utf-8")
+    os.replace(tmp, path)  # never leave a half-written file behind
+
+
+def upsert(profiles: list[Profile], profile: Profile, replacing: str | None = None) -> list[Profile]:
+    """Add a profile, or replace the one named `replacing`; names stay unique."""
+    profile = validate(profile)
+    if any(p.name == profile.name and p.name != replacing for p in profiles):
+        raise ValidationError(f"A profile named “{profile.name}” exists already.", "profile_name")
+    if replacing is None:
+        return [*profiles, profile]
+    return [profile if p.name == replacing else p for p in profiles]
+
+
+def _key(profile: Profile, username: str) -> str:
+    return f"{profile.describe()}|{username.lower()}"
+
+
+def remembered_password(profile: Profile, username: str) -> str | None:
+    if not username:
+        return None
+    try:
+        return keyring.get_password(KEYRING_SERVICE, _key(profile, username))
+    except keyring.errors.KeyringError as exc:
+        log.info("no keyring: %s", exc)
+        return None
+
+
+def remember_password(profile: Profile, username: str, password: str | None) -> bool:
+    """Store (or, with None, forget) a password in the keyring; False if there is no keyring."""
+    try:
+        if password is None:
+            try:
+                keyring.delete_password(KEYRING_SERVICE, _key(profile, username))
+            except keyring.errors.PasswordDeleteError:
+                pass
+        else:
+            keyring.set_password(KEYRING_SERVICE, _key(profile, username), password)
+        return True
+    except keyring.errors.KeyringError as exc:
+        log.info("no keyring: %s", exc)
+        return False

@@ -1,0 +1,189 @@
+"""A table model fed page by page from an app query on a worker thread.
+
+The GUI thread never waits on the database: `data()` answers from the pages it
+has and asks the worker for a missing page, which arrives by signal. Sorting
+and filtering are sent to SQL; only a bounded number of pages is kept, so a
+table of a million rows costs the memory of a few thousand.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from enum import IntEnum
+from typing import Any, ClassVar, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from app.dto import Page
+from ui.ops import Ops, message_for
+
+T = TypeVar("T")
+Index = QModelIndex | QPersistentModelIndex
+Fetch = Callable[[Any, str | None, bool, int, int], Page[Any]]
+
+
+class PagedTableModel(QAbstractTableModel, Generic[T]):
+    """Subclasses set `Columns`, `HEADERS`, `SORT_KEYS` and implement `cell()`."""
+
+    Columns: ClassVar[type[IntEnum]]
+    HEADERS: ClassVar[dict[Any, str]]
+    SORT_KEYS: ClassVar[dict[Any, str]] = {}
+    RIGHT_ALIGNED: ClassVar[frozenset[Any]] = frozenset()
+    DEFAULT_SORT: ClassVar[tuple[str | None, bool]] = (None, False)
+
+    PAGE_SIZE = 200
+    MAX_PAGES = 30
+
+    loaded = Signal()  # the first page (and the row count) arrived
+    failed = Signal(str)
+
+    def __init__(self, ops: Ops, fetch: Fetch, filter_: Any = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self._fetch = fetch
+        self.filter = filter_
+        self.sort_key, self.descending = self.DEFAULT_SORT
+        self.total = 0
+        self._pages: OrderedDict[int, tuple[T, ...]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._generation = 0
+        self.loading = False
+
+    # ---------------------------------------------------------------- Qt overrides
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """Every row the filter matches, loaded or not."""
+        return 0 if parent.isValid() else self.total
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """One column per `Columns` member."""
+        return 0 if parent.isValid() else len(self.Columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Column titles from HEADERS."""
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.Columns):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.HEADERS[self.Columns(section)]
+            if role == Qt.ItemDataRole.TextAlignmentRole and self.Columns(section) in self.RIGHT_ALIGNED:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Cells of loaded pages; a missing page is requested and shows as empty until it arrives."""
+        if not index.isValid() or index.row() >= self.total:
+            return None
+        row = self.row_at(index.row())
+        column = self.Columns(index.column())
+        if row is None:
+            return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.RIGHT_ALIGNED:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return self.cell(row, column, role)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in SQL by the column's key; columns without one keep the current order."""
+        key = self.SORT_KEYS.get(self.Columns(column)) if 0 <= column < len(self.Columns) else None
+        if key is None:
+            return
+        self.sort_key, self.descending = key, order == Qt.SortOrder.DescendingOrder
+        self.refresh()
+
+    # ---------------------------------------------------------------- for subclasses
+
+    def cell(self, row: T, column: Any, role: int) -> Any:
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------- loading
+
+    def set_filter(self, filter_: Any) -> None:
+        self.filter = filter_
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Throw away what is loaded and ask again from the first page."""
+        self._generation += 1
+        generation = self._generation
+        self._pending.clear()
+        self.loading = True
+        filter_, key, desc = self.filter, self.sort_key, self.descending
+        self.ops.run(lambda: self._fetch(filter_, key, desc, 0, self.PAGE_SIZE),
+                     lambda page: self._first_page(generation, page),
+                     lambda exc: self._failed(generation, exc))
+
+    def _first_page(self, generation: int, page: Page[T]) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self.total = page.total
+        self._pages = OrderedDict({0: page.rows})
+        self.endResetModel()
+        self.loading = False
+        self.loaded.emit()
+
+    def _failed(self, generation: int, exc: Exception) -> None:
+        if generation == self._generation:
+            self.loading = False
+            self.failed.emit(message_for(exc))
+
+    def row_at(self, row: int) -> T | None:
+        number, offset = divmod(row, self.PAGE_SIZE)
+        page = self._pages.get(number)
+        if page is None:
+            self._request(number)
+            return None
+        self._pages.move_to_end(number)
+        return page[offset] if offset < len(page) else None
+
+    def is_loaded(self, row: int) -> bool:
+        return row // self.PAGE_SIZE in self._pages
+
+    def _request(self, number: int) -> None:
+        if number in self._pending:
+            return
+        self._pending.add(number)
+        generation = self._generation
+        filter_, key, desc = self.filter, self.sort_key, self.descending
+        self.ops.run(lambda: self._fetch(filter_, key, desc, number * self.PAGE_SIZE, self.PAGE_SIZE),
+                     lambda page: self._page_arrived(generation, number, page),
+                     lambda exc: self._failed(generation, exc))
+
+    def _page_arrived(self, generation: int, number: int, page: Page[T]) -> None:
+        if generation != self._generation:
+            return
+        self._pending.discard(number)
+        if page.total != self.total:
+            # Rows came or went since the count: start again rather than show a shifted page.
+            self.refresh()
+            return
+        self._pages[number] = page.rows
+        while len(self._pages) > self.MAX_PAGES:
+            self._pages.popitem(last=False)
+        first = number * self.PAGE_SIZE
+        last = min(first + len(page.rows), self.total) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.Columns) - 1))
+
+    def loaded_rows(self) -> list[T]:
+        """The rows in memory, in order (for copying a selection)."""
+        return [r for _n, rows in sorted(self._pages.items()) for r in rows]
+
+    def fetch_all(self) -> Callable[[], list[T]]:
+        """A function for a worker that reads every row of the current filter and sort, page by page."""
+        filter_, key, desc, fetch = self.filter, self.sort_key, self.descending, self._fetch
+
+        def read() -> list[T]:
+            rows: list[T] = []
+            offset = 0
+            while True:
+                page = fetch(filter_, key, desc, offset, 1000)
+                rows.extend(page.rows)
+                offset += len(page.rows)
+                if not page.rows or offset >= page.total:
+                    return rows
+
+        return read
+
+    def text(self, row: T, column: Any) -> str:
+        value = self.cell(row, column, Qt.ItemDataRole.DisplayRole)
+        return "" if value is None else str(value)

@@ -1,0 +1,310 @@
+"""The table models of the main screens: one per list, each with its columns and how they show."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+
+from app.dto import BatchRow, CustomerRow, EventRow, InventoryRow, OrderRow
+from ui.paged import PagedTableModel
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+BACKGROUND = Qt.ItemDataRole.BackgroundRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+
+STATUS_COLOURS = {
+    "pending": QColor("#a15c00"),
+    "approved": QColor("#1b7a2f"),
+    "blocked": QColor("#b3261e"),
+    "new": QColor("#5f6368"),
+    "planned": QColor("#1a5fb4"),
+    "in_progress": QColor("#a15c00"),
+    "done": QColor("#1b7a2f"),
+    "cancelled": QColor("#80868b"),
+}
+WARN = QBrush(QColor("#fff4d6"))
+ALERT = QBrush(QColor("#fde2e1"))
+EXPIRY_WARNING_DAYS = 30
+
+
+def qty(value: Decimal, unit: str | None = None) -> str:
+    text = f"{value:,.3f}".rstrip("0").rstrip(".") if value != value.to_integral_value() else f"{value:,.0f}"
+    return f"{text} {unit}" if unit else text
+
+
+def day(value: date | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def moment(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def status_text(status: str) -> str:
+    return status.replace("_", " ")
+
+
+def expiry_brush(expiry: date | None) -> QBrush | None:
+    if expiry is None:
+        return None
+    today = date.today()
+    if expiry < today:
+        return ALERT
+    if expiry <= today + timedelta(days=EXPIRY_WARNING_DAYS):
+        return WARN
+    return None
+
+
+class InventoryModel(PagedTableModel[InventoryRow]):
+    class Columns(IntEnum):
+        MATERIAL = 0
+        NAME = 1
+        KIND = 2
+        WAREHOUSE = 3
+        QUANTITY = 4
+        BATCHES = 5
+        TOTAL = 6
+        REORDER = 7
+
+    HEADERS = {
+        Columns.MATERIAL: "Material",
+        Columns.NAME: "Name",
+        Columns.KIND: "Kind",
+        Columns.WAREHOUSE: "Warehouse",
+        Columns.QUANTITY: "Quantity",
+        Columns.BATCHES: "Batches",
+        Columns.TOTAL: "Material total",
+        Columns.REORDER: "Reorder level",
+    }
+    SORT_KEYS = {
+        Columns.MATERIAL: "material_code",
+        Columns.NAME: "material_name",
+        Columns.WAREHOUSE: "warehouse_code",
+        Columns.QUANTITY: "quantity",
+        Columns.BATCHES: "batch_count",
+    }
+    RIGHT_ALIGNED = frozenset({Columns.QUANTITY, Columns.BATCHES, Columns.TOTAL, Columns.REORDER})
+
+    def cell(self, row: InventoryRow, column: Any, role: int) -> Any:
+        c = self.Columns
+        if role == DISPLAY:
+            return {
+                c.MATERIAL: row.material_code,
+                c.NAME: row.material_name,
+                c.KIND: row.material_kind,
+                c.WAREHOUSE: row.warehouse_code,
+                c.QUANTITY: qty(row.quantity, row.unit),
+                c.BATCHES: str(row.batch_count),
+                c.TOTAL: qty(row.material_total, row.unit),
+                c.REORDER: qty(row.reorder_level, row.unit) if row.reorder_level else "",
+            }[column]
+        if role == BACKGROUND and row.below_reorder:
+            return ALERT
+        if role == TOOLTIP and row.below_reorder:
+            return (f"{row.material_name}: {qty(row.material_total, row.unit)} in stock, "
+                    f"below the reorder level of {qty(row.reorder_level, row.unit)}")
+        return None
+
+
+class BatchModel(PagedTableModel[BatchRow]):
+    class Columns(IntEnum):
+        NUMBER = 0
+        MATERIAL = 1
+        NAME = 2
+        ORIGIN = 3
+        LOCATIONS = 4
+        QUANTITY = 5
+        STATUS = 6
+        EXPIRY = 7
+        RECEIVED = 8
+
+    HEADERS = {
+        Columns.NUMBER: "Batch",
+        Columns.MATERIAL: "Material",
+        Columns.NAME: "Name",
+        Columns.ORIGIN: "Supplier / order",
+        Columns.LOCATIONS: "Where",
+        Columns.QUANTITY: "Quantity",
+        Columns.STATUS: "Quality",
+        Columns.EXPIRY: "Expiry",
+        Columns.RECEIVED: "Received / produced",
+    }
+    SORT_KEYS = {
+        Columns.NUMBER: "number",
+        Columns.MATERIAL: "material_code",
+        Columns.ORIGIN: "origin",
+        Columns.QUANTITY: "quantity",
+        Columns.STATUS: "status",
+        Columns.EXPIRY: "expiry_date",
+        Columns.RECEIVED: "received_at",
+    }
+    RIGHT_ALIGNED = frozenset({Columns.QUANTITY})
+    DEFAULT_SORT = ("received_at", True)
+
+    def cell(self, row: BatchRow, column: Any, role: int) -> Any:
+        c = self.Columns
+        if role == DISPLAY:
+            return {
+                c.NUMBER: row.number,
+                c.MATERIAL: row.material_code,
+                c.NAME: row.material_name,
+                c.ORIGIN: row.origin,
+                c.LOCATIONS: row.locations,
+                c.QUANTITY: qty(row.quantity, row.unit),
+                c.STATUS: status_text(row.status),
+                c.EXPIRY: day(row.expiry_date),
+                c.RECEIVED: moment(row.received_at),
+            }[column]
+        if role == FOREGROUND and column == c.STATUS:
+            return QBrush(STATUS_COLOURS[row.status])
+        if role == BACKGROUND and column == c.EXPIRY:
+            return expiry_brush(row.expiry_date)
+        if role == TOOLTIP:
+            if column == c.STATUS and row.status_reason:
+                return f"{status_text(row.status).capitalize()}: {row.status_reason}"
+            if column == c.EXPIRY and row.expiry_date:
+                left = (row.expiry_date - date.today()).days
+                return "Expired" if left < 0 else f"Expires in {left} days"
+        return None
+
+
+class EventModel(PagedTableModel[EventRow]):
+    class Columns(IntEnum):
+        WHEN = 0
+        USER = 1
+        ENTITY = 2
+        ACTION = 3
+        SUMMARY = 4
+
+    HEADERS = {
+        Columns.WHEN: "When",
+        Columns.USER: "User",
+        Columns.ENTITY: "About",
+        Columns.ACTION: "Action",
+        Columns.SUMMARY: "Summary",
+    }
+    SORT_KEYS = {
+        Columns.WHEN: "occurred_at",
+        Columns.USER: "username",
+        Columns.ENTITY: "entity_type",
+        Columns.ACTION: "action",
+    }
+    DEFAULT_SORT = ("occurred_at", True)
+
+    def cell(self, row: EventRow, column: Any, role: int) -> Any:
+        c = self.Columns
+        if role == DISPLAY:
+            return {
+                c.WHEN: moment(row.occurred_at),
+                c.USER: row.username,
+                c.ENTITY: f"{row.entity_type} #{row.entity_id}" if row.entity_id is not None else row.entity_type,
+                c.ACTION: row.action.replace("_", " "),
+                c.SUMMARY: row.summary,
+            }[column]
+        if role == TOOLTIP and column == c.SUMMARY:
+            return row.summary
+        return None
+
+
+class CustomerModel(PagedTableModel[CustomerRow]):
+    class Columns(IntEnum):
+        CODE = 0
+        NAME = 1
+        CONTACT = 2
+        EMAIL = 3
+        PHONE = 4
+        TAX_ID = 5
+        OPEN = 6
+        TOTAL = 7
+
+    HEADERS = {
+        Columns.CODE: "Code",
+        Columns.NAME: "Name",
+        Columns.CONTACT: "Contact",
+        Columns.EMAIL: "E-mail",
+        Columns.PHONE: "Phone",
+        Columns.TAX_ID: "Tax id",
+        Columns.OPEN: "Open orders",
+        Columns.TOTAL: "All orders",
+    }
+    SORT_KEYS = {
+        Columns.CODE: "code",
+        Columns.NAME: "name",
+        Columns.CONTACT: "contact",
+        Columns.OPEN: "open_orders",
+        Columns.TOTAL: "total_orders",
+    }
+    RIGHT_ALIGNED = frozenset({Columns.OPEN, Columns.TOTAL})
+    DEFAULT_SORT = ("name", False)
+
+    def cell(self, row: CustomerRow, column: Any, role: int) -> Any:
+        c = self.Columns
+        if role == DISPLAY:
+            return {
+                c.CODE: row.code,
+                c.NAME: row.name + (" (archived)" if row.archived else ""),
+                c.CONTACT: row.contact or "",
+                c.EMAIL: row.email or "",
+                c.PHONE: row.phone or "",
+                c.TAX_ID: row.tax_id or "",
+                c.OPEN: str(row.open_orders),
+                c.TOTAL: str(row.total_orders),
+            }[column]
+        if role == FOREGROUND and row.archived:
+            return QBrush(STATUS_COLOURS["cancelled"])
+        return None
+
+
+class OrderModel(PagedTableModel[OrderRow]):
+    class Columns(IntEnum):
+        NUMBER = 0
+        CUSTOMER = 1
+        SPEC = 2
+        QUANTITY = 3
+        PRIORITY = 4
+        DUE = 5
+        STATUS = 6
+        LINE = 7
+
+    HEADERS = {
+        Columns.NUMBER: "Order",
+        Columns.CUSTOMER: "Customer",
+        Columns.SPEC: "Product",
+        Columns.QUANTITY: "Quantity",
+        Columns.PRIORITY: "Priority",
+        Columns.DUE: "Due",
+        Columns.STATUS: "Status",
+        Columns.LINE: "Line",
+    }
+    SORT_KEYS = {
+        Columns.NUMBER: "number",
+        Columns.CUSTOMER: "customer_name",
+        Columns.QUANTITY: "quantity",
+        Columns.PRIORITY: "priority",
+        Columns.DUE: "due_date",
+        Columns.STATUS: "status",
+    }
+    RIGHT_ALIGNED = frozenset({Columns.QUANTITY, Columns.PRIORITY})
+
+    def cell(self, row: OrderRow, column: Any, role: int) -> Any:
+        c = self.Columns
+        if role == DISPLAY:
+            return {
+                c.NUMBER: row.number,
+                c.CUSTOMER: row.customer_name,
+                c.SPEC: row.product_spec,
+                c.QUANTITY: qty(row.quantity, row.unit),
+                c.PRIORITY: str(row.priority),
+                c.DUE: day(row.due_date),
+                c.STATUS: status_text(row.status),
+                c.LINE: row.line_code or "",
+            }[column]
+        if role == FOREGROUND and column == c.STATUS:
+            return QBrush(STATUS_COLOURS[row.status])
+        return None
