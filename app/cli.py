@@ -152,6 +152,7 @@ def demo_database() -> tuple[Database, bool]:
 
 
 def cmd_open_demo(args: argparse.Namespace) -> int:
+    from app import profiles
     from data.demo import DEMO_PASSWORD, DEMO_USERS
     from data.migrate import check_schema
 
@@ -163,8 +164,16 @@ def cmd_open_demo(args: argparse.Namespace) -> int:
     print(f"  orders     {queries.orders(ctx.reader(), limit=1).total}")
     print(f"  customers  {queries.customers(ctx.reader(), queries.CustomerFilter(archived=None), limit=1).total}")
     print(f"  events     {queries.events(ctx.reader(), limit=1).total}")
-    print(f"Sign in as {', '.join(name for name, _f, _r in DEMO_USERS)} with the password {DEMO_PASSWORD}.")
-    return 0
+    names = ", ".join(name for name, _f, _r in DEMO_USERS)
+    print(f"Sign in as {names} with the password {DEMO_PASSWORD}.", flush=True)
+    database.dispose()
+    return _start_client(profiles.demo_profile(), f"Demo plant: sign in as {names}; the password is {DEMO_PASSWORD}.")
+
+
+def _start_client(profile: Any = None, hint: str = "") -> int:
+    from ui.main import run  # Qt loads only when a window is wanted
+
+    return run(profile, hint)
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
@@ -289,10 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
-        if not args.demo:
-            parser.print_help()
-            return 0
-        args.handler = cmd_open_demo
+        args.handler = cmd_open_demo if args.demo else (lambda _a: _start_client())
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.handler(args))

@@ -52,8 +52,7 @@ class Profile:
     def url(self) -> str:
         """The database URL without credentials; sign-in adds the user and password."""
         if self.is_server:
-            return (f"postgresql+psycopg://{quote(self.host)}:{self.port}/{quote(self.database)}"
-                    f"?sslmode={self.sslmode}")
+            return f"postgresql+psycopg://{quote(self.host)}:{self.port}/{quote(self.database)}?sslmode={self.sslmode}"
         return "sqlite:///" + str(Path(self.path).expanduser())
 
 
@@ -106,8 +105,9 @@ def save_profiles(profiles: list[Profile]) -> None:
     path = _profiles_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"profiles": [asdict(p) for p in profiles]}, indent=2, ensure_ascii=False),
-                   encoding="utf-8")
+    tmp.write_text(
+        json.dumps({"profiles": [asdict(p) for p in profiles]}, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
     os.replace(tmp, path)  # never leave a half-written file behind
 
 

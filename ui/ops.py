@@ -59,8 +59,12 @@ class Ops(QObject):
     def busy(self) -> bool:
         return bool(self._pending)
 
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[Exception], None] | None = None) -> int:
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> int:
         token = next(self._tokens)
         was_idle = not self._pending
         self._pending[token] = (on_done, on_error)

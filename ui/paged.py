@@ -30,6 +30,7 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
     HEADERS: ClassVar[dict[Any, str]]
     SORT_KEYS: ClassVar[dict[Any, str]] = {}
     RIGHT_ALIGNED: ClassVar[frozenset[Any]] = frozenset()
+    STRETCH: ClassVar[Any] = None  # the column that takes the spare width (a name or a summary)
     DEFAULT_SORT: ClassVar[tuple[str | None, bool]] = (None, False)
 
     PAGE_SIZE = 200
@@ -107,9 +108,11 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         self._pending.clear()
         self.loading = True
         filter_, key, desc = self.filter, self.sort_key, self.descending
-        self.ops.run(lambda: self._fetch(filter_, key, desc, 0, self.PAGE_SIZE),
-                     lambda page: self._first_page(generation, page),
-                     lambda exc: self._failed(generation, exc))
+        self.ops.run(
+            lambda: self._fetch(filter_, key, desc, 0, self.PAGE_SIZE),
+            lambda page: self._first_page(generation, page),
+            lambda exc: self._failed(generation, exc),
+        )
 
     def _first_page(self, generation: int, page: Page[T]) -> None:
         if generation != self._generation:
@@ -144,9 +147,11 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         self._pending.add(number)
         generation = self._generation
         filter_, key, desc = self.filter, self.sort_key, self.descending
-        self.ops.run(lambda: self._fetch(filter_, key, desc, number * self.PAGE_SIZE, self.PAGE_SIZE),
-                     lambda page: self._page_arrived(generation, number, page),
-                     lambda exc: self._failed(generation, exc))
+        self.ops.run(
+            lambda: self._fetch(filter_, key, desc, number * self.PAGE_SIZE, self.PAGE_SIZE),
+            lambda page: self._page_arrived(generation, number, page),
+            lambda exc: self._failed(generation, exc),
+        )
 
     def _page_arrived(self, generation: int, number: int, page: Page[T]) -> None:
         if generation != self._generation:

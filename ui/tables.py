@@ -90,6 +90,7 @@ class InventoryModel(PagedTableModel[InventoryRow]):
         Columns.BATCHES: "batch_count",
     }
     RIGHT_ALIGNED = frozenset({Columns.QUANTITY, Columns.BATCHES, Columns.TOTAL, Columns.REORDER})
+    STRETCH = Columns.NAME
 
     def cell(self, row: InventoryRow, column: Any, role: int) -> Any:
         c = self.Columns
@@ -107,8 +108,10 @@ class InventoryModel(PagedTableModel[InventoryRow]):
         if role == BACKGROUND and row.below_reorder:
             return ALERT
         if role == TOOLTIP and row.below_reorder:
-            return (f"{row.material_name}: {qty(row.material_total, row.unit)} in stock, "
-                    f"below the reorder level of {qty(row.reorder_level, row.unit)}")
+            return (
+                f"{row.material_name}: {qty(row.material_total, row.unit)} in stock, "
+                f"below the reorder level of {qty(row.reorder_level, row.unit)}"
+            )
         return None
 
 
@@ -145,6 +148,7 @@ class BatchModel(PagedTableModel[BatchRow]):
         Columns.RECEIVED: "received_at",
     }
     RIGHT_ALIGNED = frozenset({Columns.QUANTITY})
+    STRETCH = Columns.NAME
     DEFAULT_SORT = ("received_at", True)
 
     def cell(self, row: BatchRow, column: Any, role: int) -> Any:
@@ -196,6 +200,7 @@ class EventModel(PagedTableModel[EventRow]):
         Columns.ACTION: "action",
     }
     DEFAULT_SORT = ("occurred_at", True)
+    STRETCH = Columns.SUMMARY
 
     def cell(self, row: EventRow, column: Any, role: int) -> Any:
         c = self.Columns
@@ -241,6 +246,7 @@ class CustomerModel(PagedTableModel[CustomerRow]):
         Columns.TOTAL: "total_orders",
     }
     RIGHT_ALIGNED = frozenset({Columns.OPEN, Columns.TOTAL})
+    STRETCH = Columns.NAME
     DEFAULT_SORT = ("name", False)
 
     def cell(self, row: CustomerRow, column: Any, role: int) -> Any:
@@ -291,6 +297,7 @@ class OrderModel(PagedTableModel[OrderRow]):
         Columns.STATUS: "status",
     }
     RIGHT_ALIGNED = frozenset({Columns.QUANTITY, Columns.PRIORITY})
+    STRETCH = Columns.SPEC
 
     def cell(self, row: OrderRow, column: Any, role: int) -> Any:
         c = self.Columns

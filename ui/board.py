@@ -1,0 +1,360 @@
+"""The planning board: the backlog beside every line's queue, planned by drag and drop.
+
+Each drop is one call of the planning service; the board then reloads from the
+database, so what it shows is always what was saved.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QScrollArea,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import queries as q
+from app import services as s
+from app.context import Context
+from app.dto import LineQueue, OrderRow, ScheduledOrder
+from ui.ops import Ops, message_for
+from ui.tables import STATUS_COLOURS, day, qty
+
+MIME = "application/x-mpsystem-order"
+Index = QModelIndex | QPersistentModelIndex
+LATE = QBrush(QColor("#fde2e1"))
+RUNNING = QBrush(QColor("#fff4d6"))
+
+
+def _short(moment: datetime) -> str:
+    return moment.astimezone().strftime("%d.%m %H:%M")
+
+
+class _OrderListModel(QAbstractListModel):
+    """Orders in a list that takes drops; a drop asks for a move and changes nothing itself."""
+
+    drop_requested = Signal(str, int, object, int)  # number, version, line code (None: backlog), position
+
+    def __init__(self, line_code: str | None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.line_code = line_code
+        self.items: list[Any] = []
+
+    def order_at(self, row: int) -> OrderRow:
+        item = self.items[row]
+        return item.order if isinstance(item, ScheduledOrder) else item
+
+    def set_items(self, items: list[Any]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """The orders in this list."""
+        return 0 if parent.isValid() else len(self.items)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        """Orders drag; the list (and each gap in it) takes drops."""
+        base = Qt.ItemFlag.ItemIsDropEnabled
+        if not index.isValid():
+            return base
+        flags = base | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.order_at(index.row()).status in ("new", "planned"):
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        return flags
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        """Orders move; they are never copied."""
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        """Orders move; they are never copied."""
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        """Only orders are dropped here."""
+        return [MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        """The dragged order's number and the version the planner saw."""
+        data = QMimeData()
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        if rows:
+            order = self.order_at(rows[0])
+            payload = {"number": order.number, "version": order.version, "line": order.line_code}
+            data.setData(MIME, QByteArray(json.dumps(payload).encode()))
+        return data
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index) -> bool:
+        """Accept an order moved here."""
+        return data.hasFormat(MIME) and action == Qt.DropAction.MoveAction
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index) -> bool:
+        """Turn the drop into a position and ask the board to plan it there."""
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        payload = json.loads(bytes(data.data(MIME).data()).decode())
+        if row < 0:
+            row = parent.row() if parent.isValid() else len(self.items)
+        current = next((i for i, _ in enumerate(self.items) if self.order_at(i).number == payload["number"]), None)
+        # Positions count the other orders: moving down a list, the order leaves a gap above.
+        position = row if current is not None and current < row else row + 1
+        if current is not None and position == current + 1:
+            return False  # dropped where it already is
+        self.drop_requested.emit(payload["number"], int(payload["version"]), self.line_code, position)
+        return True
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Two lines per order; late orders and the running one stand out."""
+        if not index.isValid() or index.row() >= len(self.items):
+            return None
+        item = self.items[index.row()]
+        order = self.order_at(index.row())
+        if role == Qt.ItemDataRole.DisplayRole:
+            first = (
+                f"{order.number}  ·  {order.customer_name}\n{order.product_spec}  ·  {qty(order.quantity, order.unit)}"
+            )
+            if isinstance(item, ScheduledOrder):
+                timing = f"{_short(item.estimated_start)} → {_short(item.estimated_end)}"
+                flag = "  LATE" if item.late else ""
+                running = "  RUNNING" if order.status == "in_progress" else ""
+                return f"{item.order.position}. {first}\ndue {day(order.due_date)}  ·  {timing}{flag}{running}"
+            return f"{first}\ndue {day(order.due_date)}  ·  priority {order.priority}"
+        if role == Qt.ItemDataRole.BackgroundRole and isinstance(item, ScheduledOrder):
+            if item.late:
+                return LATE
+            if order.status == "in_progress":
+                return RUNNING
+        if role == Qt.ItemDataRole.ForegroundRole and isinstance(item, ScheduledOrder) and item.late:
+            return QBrush(STATUS_COLOURS["blocked"])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{order.number}: {order.product_spec}, due {day(order.due_date)}, priority {order.priority}"
+        if role == Qt.ItemDataRole.SizeHintRole:
+            return QSize(240, 58)
+        return None
+
+
+class QueueModel(_OrderListModel):
+    """One line's queue, in sequence, with estimated times."""
+
+
+class BacklogModel(_OrderListModel):
+    """New orders waiting for a line; dropping a planned order here unplans it."""
+
+
+def _list_view(model: _OrderListModel, parent: QWidget) -> QListView:
+    view = QListView(parent)
+    view.setModel(model)
+    view.setDragEnabled(True)
+    view.setAcceptDrops(True)
+    view.setDropIndicatorShown(True)
+    view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+    view.setDefaultDropAction(Qt.DropAction.MoveAction)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setSpacing(1)
+    view.setWordWrap(True)
+    return view
+
+
+class PlanningBoard(QWidget):
+    """The production queue screen."""
+
+    message = Signal(str)
+    order_selected = Signal(object)
+
+    def __init__(self, ctx: Context, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.ops = ctx, ops
+        self.toolbar = QToolBar(self)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search the backlog…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _t: self.reload())
+        self.backlog = BacklogModel(None, self)
+        self.backlog.drop_requested.connect(self.request_move)
+        self.backlog_view = _list_view(self.backlog, self)
+        self.backlog_title = QLabel("Backlog", self)
+        self.backlog_title.setObjectName("panelTitle")
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.backlog_title)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.backlog_view, 1)
+
+        self.queues: dict[str, QueueModel] = {}
+        self.queue_views: dict[str, QListView] = {}
+        self.queue_titles: dict[str, QLabel] = {}
+        self.grid = QGridLayout()
+        self.grid.setSpacing(10)
+        self.grid.setColumnStretch(0, 1)
+        self.grid.setColumnStretch(1, 1)
+        lines_box = QWidget(self)
+        lines_box.setLayout(self.grid)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(lines_box)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([330, 1000])
+        self.status = QLabel(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(splitter, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        layout.addLayout(bottom)
+        self.selected: OrderRow | None = None
+        self.selected_line: str | None = None
+        self.loaded_once = False
+        self._connect_selection(self.backlog_view, None)
+
+    # ---------------------------------------------------------------- loading
+
+    def reload(self, done: Callable[[], None] | None = None) -> None:
+        text = self.search.text().strip() or None
+        ctx = self.ctx
+
+        def read() -> tuple[tuple[LineQueue, ...], tuple[OrderRow, ...], int]:
+            page = q.backlog(ctx.reader(), text, limit=1000)
+            return q.line_queues(ctx.reader()), page.rows, page.total
+
+        def show(result: tuple[tuple[LineQueue, ...], tuple[OrderRow, ...], int]) -> None:
+            queues, backlog, total = result
+            self._show(queues, list(backlog), total)
+            self.loaded_once = True
+            if done is not None:
+                done()
+
+        self.ops.run(read, show, lambda exc: self.status.setText(message_for(exc)))
+
+    def _show(self, queues: tuple[LineQueue, ...], backlog: list[OrderRow], total: int) -> None:
+        self.backlog.set_items(backlog)
+        shown = f"{len(backlog)} of {total}" if total > len(backlog) else str(total)
+        self.backlog_title.setText(f"Backlog — {shown} new orders")
+        for i, queue in enumerate(queues):
+            if queue.line_code not in self.queues:
+                self._add_line(i, queue.line_code)
+            model = self.queues[queue.line_code]
+            model.set_items(list(queue.orders))
+            late = sum(1 for o in queue.orders if o.late)
+            late_text = f" · {late} late" if late else ""
+            rate = qty(queue.rate_per_hour, queue.rate_unit)
+            self.queue_titles[queue.line_code].setText(
+                f"<b>{queue.line_code}</b> · {queue.line_name} · {rate}/h · {len(queue.orders)} queued{late_text}"
+            )
+        planned = sum(len(m.items) for m in self.queues.values())
+        self.status.setText(f"{planned} orders on {len(queues)} lines, {total} in the backlog")
+        self._reselect()
+
+    def _add_line(self, i: int, code: str) -> None:
+        model = QueueModel(code, self)
+        model.drop_requested.connect(self.request_move)
+        title = QLabel(code, self)
+        title.setObjectName("panelTitle")
+        title.setWordWrap(True)
+        view = _list_view(model, self)
+        view.setMinimumHeight(190)
+        panel = QFrame(self)
+        panel.setObjectName("linePanel")
+        panel.setMinimumWidth(300)
+        panel.setFrameShape(QFrame.Shape.StyledPanel)
+        box = QVBoxLayout(panel)
+        box.setContentsMargins(6, 6, 6, 6)
+        box.addWidget(title)
+        box.addWidget(view, 1)
+        self.grid.addWidget(panel, i // 2, i % 2)
+        self.queues[code], self.queue_views[code], self.queue_titles[code] = model, view, title
+        self._connect_selection(view, code)
+
+    # ---------------------------------------------------------------- selection
+
+    def _connect_selection(self, view: QListView, line_code: str | None) -> None:
+        model = view.model()
+        assert isinstance(model, _OrderListModel)
+
+        def changed(current: QModelIndex, _previous: QModelIndex) -> None:
+            if current.isValid():
+                self._select(model.order_at(current.row()), line_code, view)
+
+        view.selectionModel().currentChanged.connect(changed)
+
+    def _select(self, order: OrderRow, line_code: str | None, source: QListView) -> None:
+        self.selected, self.selected_line = order, line_code
+        for view in [self.backlog_view, *self.queue_views.values()]:
+            if view is not source:
+                view.selectionModel().clearSelection()
+        self.order_selected.emit(order)
+
+    def _reselect(self) -> None:
+        number = self.selected.number if self.selected else None
+        self.selected = None
+        for code, view in [(None, self.backlog_view), *self.queue_views.items()]:
+            model = view.model()
+            assert isinstance(model, _OrderListModel)
+            for row in range(model.rowCount()):
+                if model.order_at(row).number == number:
+                    view.setCurrentIndex(model.index(row))
+                    self.selected, self.selected_line = model.order_at(row), code
+        self.order_selected.emit(self.selected)
+
+    def select_line(self, code: str) -> None:
+        self.selected_line = code
+
+    # ---------------------------------------------------------------- planning
+
+    def request_move(self, number: str, version: int, line_code: str | None, position: int) -> None:
+        """One drop, one service call; a clash with another planner reloads the board."""
+        ctx = self.ctx
+
+        def call() -> Any:
+            if line_code is None:
+                return s.unplan_order(ctx.uow(), number=number, expected_version=version)
+            return s.plan_order(ctx.uow(), number=number, line=line_code, position=position, expected_version=version)
+
+        done_text = f"{number} is back in the backlog" if line_code is None else f"{number} planned on {line_code}"
+        self.status.setText(f"Planning {number}…")
+
+        def done(result: Any) -> None:
+            where = f" at position {result}" if isinstance(result, int) else ""
+            self.message.emit(done_text + where)
+            self.reload()
+
+        def failed(exc: Exception) -> None:
+            self.message.emit(message_for(exc))
+            self.status.setText(message_for(exc))
+            self.reload()
+
+        self.ops.run(call, done, failed)

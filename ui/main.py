@@ -1,0 +1,99 @@
+"""Starting the client: the login dialog, then the main window; signing out returns to the login."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from importlib import resources
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from app import profiles as pf
+from app import queries as q
+from app.context import Context
+from ui.login import LoginDialog
+from ui.main_window import MainWindow
+from ui.ops import Ops, message_for
+
+log = logging.getLogger(__name__)
+# Set by the start-up benchmark and the bundle's smoke test: quit as soon as the login dialog shows.
+EXIT_AFTER_LOGIN_SHOWN = "MPSYSTEM_EXIT_AFTER_LOGIN_SHOWN"
+
+
+def style_sheet() -> str:
+    return resources.files("resources").joinpath("style.qss").read_text(encoding="utf-8")
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("MPSYSTEM")
+    app.setOrganizationName("MPSYSTEM")
+    app.setStyle("Fusion")
+    app.setStyleSheet(style_sheet())
+    return app
+
+
+class Client:
+    """Holds the one ops runner and whichever window is open."""
+
+    def __init__(self, app: QApplication, preferred: pf.Profile | None = None, hint: str = "") -> None:
+        self.app, self.preferred, self.hint = app, preferred, hint
+        self.ops = Ops(app)
+        self.window: MainWindow | None = None
+        self.login: LoginDialog | None = None
+        self.context: Context | None = None
+
+    def show_login(self) -> LoginDialog:
+        self.login = LoginDialog(self.ops, self.preferred, self.hint)
+        self.login.signed_in.connect(self._signed_in)
+        self.login.rejected.connect(self._login_closed)
+        self.login.show()
+        return self.login
+
+    def _login_closed(self) -> None:
+        if self.window is None:
+            self.app.quit()
+
+    def _signed_in(self, database: Any, user: Any) -> None:
+        ctx = Context(database, user)
+        self.context = ctx
+        self.ops.run(
+            lambda: q.lookups(ctx.reader()),
+            lambda lookups: self._open_main(ctx, lookups),
+            lambda exc: self._lookups_failed(exc),
+        )
+
+    def _lookups_failed(self, exc: Exception) -> None:
+        if self.login is not None:
+            self.login.show()
+            self.login.show_message(message_for(exc))
+
+    def _open_main(self, ctx: Context, lookups: Any) -> None:
+        self.window = MainWindow(ctx, self.ops, lookups)
+        self.window.signed_out.connect(self._signed_out)
+        self.window.show()
+
+    def _signed_out(self) -> None:
+        window, self.window = self.window, None
+        if window is not None:
+            window.deleteLater()
+        if self.context is not None:
+            database = self.context.database
+            self.ops.run(database.dispose)
+            self.context = None
+        self.show_login()
+
+
+def run(preferred: pf.Profile | None = None, hint: str = "") -> int:
+    app = make_application()
+    client = Client(app, preferred, hint)
+    client.show_login()
+    if os.environ.get(EXIT_AFTER_LOGIN_SHOWN):
+        QTimer.singleShot(0, app.quit)
+    code = app.exec()
+    client.ops.wait()
+    return int(code)

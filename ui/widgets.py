@@ -1,0 +1,345 @@
+"""Building blocks of the screens: a table screen with its filter bar, and a form dialog."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import config
+from app.errors import ValidationError
+from ui.ops import Ops, message_for
+from ui.paged import PagedTableModel
+
+
+def settings() -> QSettings:
+    """Per-user interface settings (column layout, last tab) in the user's config directory."""
+    return QSettings(str(config.user_config_dir() / "interface.ini"), QSettings.Format.IniFormat)
+
+
+def combo(items: list[tuple[str, Any]], parent: QWidget | None = None) -> QComboBox:
+    box = QComboBox(parent)
+    for label, value in items:
+        box.addItem(label, value)
+    return box
+
+
+class TableScreen(QWidget):
+    """A filter bar over a table fed by a paged model, with a count and the screen's toolbar."""
+
+    activated = Signal(object)  # a row double-clicked or Enter pressed on it
+
+    def __init__(
+        self, key: str, model: PagedTableModel[Any], ops: Ops, username: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.key, self.model, self.ops, self.username = key, model, ops, username
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self.filters = QHBoxLayout()
+        self.filters.setSpacing(8)
+        self.filters.addWidget(self.search, 2)
+        self.count = QLabel(self)
+        self.count.setObjectName("rowCount")
+        self.toolbar = QToolBar(self)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.table = QTableView(self)
+        self.table.setModel(model)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(False)
+        header.setHighlightSections(False)
+        sort_key, descending = model.DEFAULT_SORT
+        for column, name in model.SORT_KEYS.items():
+            if name == sort_key:
+                # Show the order the rows really come in; the model already sorts this way.
+                header.blockSignals(True)
+                header.setSortIndicator(
+                    int(column), Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+                )
+                header.blockSignals(False)
+        self.table.doubleClicked.connect(lambda index: self._activate(index.row()))
+
+        bar = QHBoxLayout()
+        bar.addLayout(self.filters, 1)
+        bar.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self.apply_filter)
+        model.loaded.connect(self._show_count)
+        model.failed.connect(self._show_failure)
+        model.modelReset.connect(self._show_count)
+
+        copy = QAction("Copy", self)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        copy.triggered.connect(self.copy_selection)
+        self.table.addAction(copy)
+        self.export_action = QAction("Export CSV…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.export_action.setToolTip("Export the rows of the current filter to a CSV file (Ctrl+E)")
+        self.export_action.triggered.connect(self._ask_export)
+        self.addAction(self.export_action)
+        self.restore_layout()
+
+    # ---------------------------------------------------------------- filters
+
+    def add_filter(self, label: str, widget: QWidget) -> QWidget:
+        if label:
+            caption = QLabel(label, self)
+            caption.setBuddy(widget)
+            self.filters.addWidget(caption)
+        self.filters.addWidget(widget)
+        for signal_name in ("currentIndexChanged", "toggled", "dateChanged"):
+            signal = getattr(widget, signal_name, None)
+            if signal is not None:
+                signal.connect(lambda *_a: self._debounce.start())
+        return widget
+
+    def build_filter(self) -> Any:
+        raise NotImplementedError
+
+    def apply_filter(self) -> None:
+        self._debounce.stop()
+        try:
+            flt = self.build_filter()
+        except ValidationError as exc:
+            self._show_failure(str(exc))
+            return
+        self.count.setText("Loading…")
+        self.model.set_filter(flt)
+
+    def reload(self) -> None:
+        self.count.setText("Loading…")
+        self.model.refresh()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # ---------------------------------------------------------------- rows
+
+    def selected_rows(self) -> list[Any]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [r for r in (self.model.row_at(i) for i in rows) if r is not None]
+
+    def current_row(self) -> Any:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _activate(self, row: int) -> None:
+        item = self.model.row_at(row)
+        if item is not None:
+            self.activated.emit(item)
+
+    def keyPressEvent(self, event: Any) -> None:
+        """Enter on a row opens it, as a double-click does."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
+            self._activate(self.table.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+    def copy_selection(self) -> None:
+        columns = self._visual_columns()
+        lines = ["\t".join(self.model.HEADERS[c] for c in columns)]
+        for row in self.selected_rows():
+            lines.append("\t".join(self.model.text(row, c) for c in columns))
+        QGuiApplication.clipboard().setText("\n".join(lines))
+
+    def _visual_columns(self) -> list[Any]:
+        header = self.table.horizontalHeader()
+        logical = [header.logicalIndex(v) for v in range(header.count())]
+        return [self.model.Columns(i) for i in logical if not header.isSectionHidden(i)]
+
+    # ---------------------------------------------------------------- export
+
+    def _ask_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export to CSV", f"{self.key}.csv", "CSV files (*.csv)")
+        if path:
+            self.export_csv(Path(path))
+
+    def export_csv(self, path: Path, done: Callable[[int], None] | None = None) -> None:
+        """Write every row of the current filter and sort, as shown, on a worker thread."""
+        columns = self._visual_columns()
+        read_all = self.model.fetch_all()
+        model = self.model
+
+        def write() -> int:
+            rows = read_all()
+            with path.open("w", newline="", encoding="utf-8-sig") as out:  # BOM: spreadsheets detect UTF-8
+                writer = csv.writer(out)
+                writer.writerow([model.HEADERS[c] for c in columns])
+                for row in rows:
+                    writer.writerow([model.text(row, c) for c in columns])
+            return len(rows)
+
+        def finished(count: int) -> None:
+            self.count.setText(f"Exported {count:,} rows to {path.name}")
+            if done is not None:
+                done(count)
+
+        self.ops.run(write, finished, lambda exc: self._show_failure(message_for(exc)))
+
+    # ---------------------------------------------------------------- status
+
+    def _show_count(self) -> None:
+        if not self.model.loading:
+            total = self.model.total
+            self.count.setText("No rows match" if total == 0 else f"{total:,} row{'s' if total != 1 else ''}")
+            self.count.setStyleSheet("")
+
+    def _show_failure(self, message: str) -> None:
+        self.count.setText(message)
+        self.count.setStyleSheet("color: #b3261e")
+
+    # ---------------------------------------------------------------- layout memory
+
+    def _settings_key(self) -> str:
+        return f"{self.username}/{self.key}/header"
+
+    def save_layout(self) -> None:
+        settings().setValue(self._settings_key(), self.table.horizontalHeader().saveState())
+
+    def restore_layout(self) -> None:
+        """The user's own column layout, or widths fitted to the first page once it arrives."""
+        state = settings().value(self._settings_key())
+        if state is not None and self.table.horizontalHeader().restoreState(state):
+            return
+        self.model.loaded.connect(self._fit_columns, Qt.ConnectionType.SingleShotConnection)
+
+    def _fit_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        self.table.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.table.setColumnWidth(column, min(max(self.table.columnWidth(column) + 12, 70), 300))
+        if self.model.STRETCH is not None:
+            header.setSectionResizeMode(int(self.model.STRETCH), QHeaderView.ResizeMode.Stretch)
+
+
+class FormDialog(QDialog):
+    """A form that runs its service on a worker and stays open, filled, when the service refuses."""
+
+    succeeded = Signal(object)
+
+    def __init__(self, title: str, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.setMinimumWidth(460)
+        self.ops = ops
+        self.error = QLabel(self)
+        self.error.setObjectName("formError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e; font-weight: 600")
+        self.error.hide()
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setHorizontalSpacing(12)
+        self.form.setVerticalSpacing(8)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 12)
+        layout.setSpacing(10)
+        layout.addWidget(self.error)
+        layout.addLayout(self.form)
+        layout.addWidget(self.buttons)
+        self.fields: dict[str, QWidget] = {}
+        self._busy = False
+
+    def add(self, name: str, label: str, widget: QWidget) -> QWidget:
+        self.fields[name] = widget
+        self.form.addRow(label, widget)
+        for signal_name in ("textChanged", "currentTextChanged", "valueChanged", "dateChanged"):
+            signal = getattr(widget, signal_name, None)
+            if signal is not None:
+                signal.connect(lambda *_a: self.revalidate())
+        return widget
+
+    def check(self) -> str | None:
+        """A message while the input cannot be sent yet (checked as the user types), else None."""
+        return None
+
+    def revalidate(self) -> None:
+        problem = self.check()
+        self.ok.setEnabled(problem is None and not self._busy)
+        self.ok.setToolTip(problem or "")
+
+    def action(self) -> Callable[[], Any]:
+        """The service call to run, built from the fields (on the GUI thread)."""
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        problem = self.check()
+        if problem:
+            self.show_error(problem)
+            return
+        try:
+            call = self.action()
+        except ValidationError as exc:
+            self.show_error(str(exc), exc.field)
+            return
+        self._busy = True
+        self.revalidate()
+        self.error.hide()
+        self.ops.run(call, self._done, self._failed)
+
+    def _done(self, result: Any) -> None:
+        self._busy = False
+        self.succeeded.emit(result)
+        self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        self._busy = False
+        self.revalidate()
+        self.show_error(message_for(exc), getattr(exc, "field", None))
+
+    def show_error(self, message: str, field: str | None = None) -> None:
+        self.error.setText(message)
+        self.error.show()
+        widget = self.fields.get(field or "")
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
