@@ -739,7 +739,7 @@ def lookups(uow: UnitOfWork) -> Lookups:
     require(uow.actor, "read")
     with uow:
         s = uow.session
-        units = dict(s.execute(select(Material.code, Material.unit).order_by(Material.code)).tuples().all())
+        units = {code: unit for code, unit in s.execute(select(Material.code, Material.unit).order_by(Material.code))}
         return Lookups(
             warehouses=tuple(s.scalars(select(Warehouse.code).order_by(Warehouse.code))),
             materials=tuple(units),

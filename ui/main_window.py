@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QMessageBox, QPlainTextEdit, QTabWidget, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QWindow
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from app import queries as q
 from app import services as s
@@ -31,15 +31,27 @@ class ScannerFilter(QObject):
 
     scanned = Signal(str)
 
-    def __init__(self, parent: QObject | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, parent: QObject | None = None, clock: Callable[[], float] = time.monotonic, scope: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.clock = clock
+        self.scope = scope  # only keystrokes in this window count; dialogs keep their own Enter
         self.buffer = ""
         self.last = 0.0
+
+    def _first_delivery(self, watched: QObject) -> bool:
+        # A keystroke reaches the window's QWindow once, then the focused widget and, if that
+        # ignores it, each parent in turn; counting at the QWindow sees every keystroke once.
+        if self.scope is None:
+            return True
+        return isinstance(watched, QWindow) and watched is self.scope.windowHandle()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Collect fast printable keystrokes; Enter after enough of them is a scan."""
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if not self._first_delivery(watched):
             return False
         now = self.clock()
         if now - self.last > SCAN_MAX_GAP:
@@ -107,11 +119,9 @@ class MainWindow(QMainWindow):
         ops.busy_changed.connect(lambda busy: self.busy.setText("working…" if busy else ""))
         ops.error.connect(lambda text: status.showMessage(text, 10000))
 
-        self.scanner = ScannerFilter(self)
+        self.scanner = ScannerFilter(self, scope=self)
         self.scanner.scanned.connect(self.open_scanned)
-        self.installEventFilter(self.scanner)
-        for child in (self.tabs,):
-            child.installEventFilter(self.scanner)
+        QApplication.instance().installEventFilter(self.scanner)
 
         self.loaded: set[int] = set()
         last_tab = settings().value(f"{user.username}/tab", 0)
@@ -476,9 +486,6 @@ class MainWindow(QMainWindow):
 
     def open_scanned(self, code: str) -> None:
         """A scanned batch number opens that batch."""
-        focus = self.focusWidget()
-        if isinstance(focus, (QLineEdit, QPlainTextEdit)) and focus.window() is not self:
-            return
         self.tabs.setCurrentWidget(self.batches)
         self.batches.show_batch(code.strip())
         self.statusBar().showMessage(f"Scanned {code.strip()}", 6000)
@@ -527,4 +534,5 @@ class MainWindow(QMainWindow):
         """Remember the column layouts for this user."""
         for screen in (self.inventory, self.batches, self.events, self.customers):
             screen.save_layout()
+        QApplication.instance().removeEventFilter(self.scanner)
         super().closeEvent(event)

@@ -18,9 +18,7 @@ UNEXPECTED = "Something went wrong that should not have. The details are in the 
 
 
 class _Relay(QObject):
-    # One object argument: PySide6 miscounts references to bools marshalled across
-    # threads and crashes at interpreter exit, so nothing but Python objects cross.
-    finished = Signal(object)
+    finished = Signal(object)  # (token, ok, result or exception)
 
 
 class _Job(QRunnable):

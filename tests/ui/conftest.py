@@ -71,8 +71,10 @@ def demo_contexts(demo_path: Path) -> Iterator[dict[Role, Context]]:
     from app import queries
 
     users = {u.username: u for u in queries.users(Context(database, _system()).reader())}
-    yield {Role.parse(u.role): Context(database, CurrentUser(u.id, u.username, u.full_name, u.role))
-           for u in users.values()}
+    yield {
+        Role.parse(u.role): Context(database, CurrentUser(u.id, u.username, u.full_name, u.role))
+        for u in users.values()
+    }
     database.dispose()
 
 

@@ -15,22 +15,28 @@ from ui.tables import BatchModel, CustomerModel, EventModel, InventoryModel, Ord
 
 def fetchers(ctx: Context) -> dict[type, Any]:
     return {
-        InventoryModel: lambda f, s, d, o, n: q.inventory(ctx.reader(), f or q.InventoryFilter(), sort=s,
-                                                          descending=d, offset=o, limit=n),
-        BatchModel: lambda f, s, d, o, n: q.batches(ctx.reader(), f or q.BatchFilter(), sort=s, descending=d,
-                                                    offset=o, limit=n),
-        EventModel: lambda f, s, d, o, n: q.events(ctx.reader(), f or q.EventFilter(), sort=s, descending=d,
-                                                   offset=o, limit=n),
-        CustomerModel: lambda f, s, d, o, n: q.customers(ctx.reader(), f or q.CustomerFilter(), sort=s,
-                                                         descending=d, offset=o, limit=n),
-        OrderModel: lambda f, s, d, o, n: q.orders(ctx.reader(), f or q.OrderFilter(), sort=s, descending=d,
-                                                   offset=o, limit=n),
+        InventoryModel: lambda f, s, d, o, n: q.inventory(
+            ctx.reader(), f or q.InventoryFilter(), sort=s, descending=d, offset=o, limit=n
+        ),
+        BatchModel: lambda f, s, d, o, n: q.batches(
+            ctx.reader(), f or q.BatchFilter(), sort=s, descending=d, offset=o, limit=n
+        ),
+        EventModel: lambda f, s, d, o, n: q.events(
+            ctx.reader(), f or q.EventFilter(), sort=s, descending=d, offset=o, limit=n
+        ),
+        CustomerModel: lambda f, s, d, o, n: q.customers(
+            ctx.reader(), f or q.CustomerFilter(), sort=s, descending=d, offset=o, limit=n
+        ),
+        OrderModel: lambda f, s, d, o, n: q.orders(
+            ctx.reader(), f or q.OrderFilter(), sort=s, descending=d, offset=o, limit=n
+        ),
     }
 
 
 @pytest.mark.parametrize("model_class", [InventoryModel, BatchModel, EventModel, CustomerModel, OrderModel])
-def test_models_pass_the_model_tester(qtbot: Any, ops: Ops, qtmodeltester: Any,
-                                      demo_contexts: dict[Role, Context], model_class: type) -> None:
+def test_models_pass_the_model_tester(
+    qtbot: Any, ops: Ops, qtmodeltester: Any, demo_contexts: dict[Role, Context], model_class: type
+) -> None:
     model = model_class(ops, fetchers(demo_contexts[Role.VIEWER])[model_class], parent=ops)
     with qtbot.waitSignal(model.loaded, timeout=10_000):
         model.refresh()
@@ -51,8 +57,9 @@ def test_sorting_and_filtering_go_to_sql(qtbot: Any, demo_contexts: dict[Role, C
     with qtbot.waitSignal(model.loaded, timeout=10_000):
         model.set_filter(q.EventFilter(action="blocked"))
     assert 0 < model.rowCount() < 100
-    assert all("Blocked batch" in model.data(model.index(r, EventModel.Columns.SUMMARY))
-               for r in range(model.rowCount()))
+    assert all(
+        "Blocked batch" in model.data(model.index(r, EventModel.Columns.SUMMARY)) for r in range(model.rowCount())
+    )
     with qtbot.waitSignal(model.loaded, timeout=10_000):
         model.sort(EventModel.Columns.WHEN, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.SortOrder.AscendingOrder)
     first = model.row_at(0)
