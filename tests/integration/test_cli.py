@@ -23,6 +23,15 @@ def run(args: list[str], stdin: str = "", env: dict[str, str] | None = None) -> 
     )
 
 
+def test_plain_mpsystem_opens_the_login_dialog(tmp_path: Path) -> None:
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "QT_QPA_PLATFORM": "offscreen", "MPSYSTEM_EXIT_AFTER_LOGIN_SHOWN": "1",
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    done = run([], env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_version_and_usage_errors() -> None:
     done = run(["--version"])
     assert done.returncode == 0 and done.stdout.startswith("mpsystem ")
@@ -165,7 +174,10 @@ def test_default_database_is_the_users_data_dir(tmp_path: Path) -> None:
 
 
 def test_open_demo_creates_once_then_reuses(tmp_path: Path) -> None:
-    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path)}
+    # the window opens offscreen and closes as soon as the login dialog shows
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"), "HOME": str(tmp_path),
+           "QT_QPA_PLATFORM": "offscreen", "MPSYSTEM_EXIT_AFTER_LOGIN_SHOWN": "1",
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
     first = run(["--demo"], env=env)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("Created the demo plant") and "events     100000" in first.stdout

@@ -1,0 +1,119 @@
+"""Figures for the client: the Events table over a million events, and start-up time."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, QTimer
+
+from app import queries as q
+from app.context import Context
+from app.permissions import Role
+from app.security import CurrentUser
+from data.db import Database
+from tests.benchmarks.conftest import report
+from ui.main import settle_memory
+from ui.ops import Ops
+from ui.screens import EventsScreen
+
+pytestmark = pytest.mark.benchmark
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class StallMeter:
+    """Measures the longest gap between ticks of a 5 ms timer: how long the event loop was blocked."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.clock = QElapsedTimer()
+        self.longest = 0
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        self.longest = max(self.longest, self.clock.restart())
+
+    def start(self) -> None:
+        self.longest = 0
+        self.clock.start()
+        self.timer.start()
+
+    def stop(self) -> int:
+        self.timer.stop()
+        return self.longest
+
+
+def test_events_table_over_a_million_events(qtbot: Any, million_sqlite: Database) -> None:
+    ctx = Context(million_sqlite, CurrentUser(None, "bench", "Bench", Role.VIEWER))
+    assert q.events(ctx.reader(), limit=1).total >= 1_000_000
+    ops = Ops()
+    screen = EventsScreen(ctx, ops)
+    qtbot.addWidget(screen)
+    screen.resize(1300, 800)
+    screen.show()
+    rss_before = rss_mb()
+
+    opens = []
+    for _ in range(4):  # the first open is cold (new threads, file cache); the others are warm
+        started = time.perf_counter()
+        with qtbot.waitSignal(screen.model.loaded, timeout=30_000):
+            screen.reload()
+        qtbot.waitUntil(lambda: screen.model.is_loaded(0), timeout=30_000)
+        opens.append((time.perf_counter() - started) * 1000)
+    settle_memory()  # as the client does once its window is up
+    report("Events table: first rows shown after opening, cold (1,000,000 events, SQLite)", opens[0], "ms",
+           "< 300 ms")
+    report("Events table: first rows shown after opening, warm (median of 3)", sorted(opens[1:])[1], "ms",
+           "< 300 ms")
+
+    last = screen.model.rowCount() - 1
+    started = time.perf_counter()
+    screen.table.scrollToBottom()
+    qtbot.waitUntil(lambda: screen.model.is_loaded(last) and screen.model.row_at(last) is not None, timeout=30_000)
+    jump = (time.perf_counter() - started) * 1000
+    report("Events table: jump to the last row", jump, "ms", "< 300 ms")
+
+    meter = StallMeter()
+    meter.start()
+    bar = screen.table.verticalScrollBar()
+    step = 1000
+    started = time.perf_counter()
+    for row in range(0, screen.model.rowCount(), step):
+        screen.table.scrollTo(screen.model.index(row, 0))
+        qtbot.waitUntil(lambda row=row: screen.model.is_loaded(row), timeout=30_000)
+    stall = meter.stop()
+    elapsed = time.perf_counter() - started
+    report(f"Events table: longest event-loop stall while scrolling all rows in {step}-row steps", stall, "ms",
+           "< 50 ms")
+    report("Events table: time to scroll through all 1,000,000 rows", elapsed, "s")
+    report("Events table: resident memory after scrolling the whole table", rss_mb(), "MB", "< 300 MB")
+    report("  of which grown while showing the table", rss_mb() - rss_before, "MB")
+    assert bar.maximum() > 0
+    ops.wait()
+
+
+def test_start_to_login_dialog(tmp_path: Any) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MPSYSTEM_EXIT_AFTER_LOGIN_SHOWN": "1",
+           "XDG_CONFIG_HOME": str(tmp_path / "cfg"), "XDG_DATA_HOME": str(tmp_path / "data"),
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    samples = []
+    for _ in range(5):
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "app.cli"], env=env, capture_output=True, text=True, timeout=60)
+        samples.append(time.perf_counter() - started)
+        assert done.returncode == 0, done.stderr
+    samples.sort()
+    report("mpsystem to the login dialog (offscreen, median of 5)", samples[2] * 1000, "ms", "< 1500 ms")
