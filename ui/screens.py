@@ -84,7 +84,7 @@ class BatchesBehindDialog(QDialog):
             ):
                 item = QTableWidgetItem(text)
                 if c == 1:
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(r, c, item)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -233,7 +233,7 @@ class TraceDialog(QDialog):
         self.resize(720, 520)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("traceTree")
-        self.tree.setHeaderLabels(["", "Details"])
+        self.tree.setHeaderLabels(["Genealogy", "Details"])
         self.tree.setColumnWidth(0, 430)
         back = QTreeWidgetItem(self.tree, ["Where it came from", ""])
         self._add(back, backward)

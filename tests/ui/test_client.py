@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QTableWidget
 from sqlalchemy import text
 
 from app import profiles as pf
@@ -486,3 +486,84 @@ def test_column_layout_is_remembered_per_user(qtbot: Any, ops: Ops, demo_context
     window.close()
     again = open_window(qtbot, ops, ctx)
     assert again.inventory.table.columnWidth(3) == 333
+
+
+def test_issue_form_refuses_a_pending_batch_and_keeps_the_input(qtbot: Any, ops: Ops,
+                                                               demo_contexts: dict[Role, Context]) -> None:
+    ctx = demo_contexts[Role.CLERK]
+    s.receive_batch(ctx.uow(), number="R-I-1", material="GR-HDPE-5502", supplier="BASELL", quantity=50,
+                    warehouse="MAG-1")
+    window = open_window(qtbot, ops, ctx)
+    dialog = window.move_stock("issue")
+    qtbot.addWidget(dialog)
+    dialog.batch.setText("R-I-1")
+    dialog.source.setCurrentText("MAG-1")
+    dialog.quantity.setText("5")
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    assert "is pending; only approved batches may be issued" in dialog.error.text()
+    assert dialog.batch.text() == "R-I-1" and dialog.quantity.text() == "5"
+    s.approve_batch(demo_contexts[Role.MANAGER].uow(), batch="R-I-1")
+    with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+        dialog.ok.click()
+    assert q.batches(ctx.reader(), q.BatchFilter(text="R-I-1")).rows[0].quantity == 45
+
+
+def test_running_an_order_from_the_board(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
+    ctx = demo_contexts[Role.PLANNER]
+    s.receive_batch(ctx.uow(), number="R-C-1", material="GR-LDPE-FT5230", supplier="BASELL", quantity=500,
+                    warehouse="MAG-3")
+    s.approve_batch(demo_contexts[Role.MANAGER].uow(), batch="R-C-1")
+    window = open_window(qtbot, ops, ctx)
+    show_tab(qtbot, window, 2)
+    view = window.board.queue_views["EXTRUDER-1"]
+    view.setCurrentIndex(view.model().index(0))
+    running = window.board.selected
+    assert running is not None and running.status == "in_progress"
+    consume = window.consume()
+    qtbot.addWidget(consume)
+    consume.batch.setText("R-C-1")
+    consume.warehouse.setCurrentText("MAG-3")
+    consume.quantity.setText("600")
+    consume.ok.click()
+    qtbot.waitUntil(lambda: consume.error.isVisible(), timeout=10_000)
+    assert "has only 500 kg in MAG-3" in consume.error.text()
+    consume.quantity.setText("450")
+    with qtbot.waitSignal(consume.succeeded, timeout=10_000):
+        consume.ok.click()
+    output = window.output()
+    qtbot.addWidget(output)
+    output.material.setCurrentText("FILM-PE-50")
+    output.quantity.setText("430")
+    output.warehouse.setCurrentText("MAG-5")
+    with qtbot.waitSignal(output.succeeded, timeout=10_000):
+        output.ok.click()
+    produced = q.batches(ctx.reader(), q.BatchFilter(text=running.number + "-"), sort="number").rows
+    assert any(b.quantity == 430 and b.status == "pending" for b in produced)
+    back, _forward = s.trace_batch(ctx.reader(), number=produced[-1].number)
+    assert any(child.key == "R-C-1" for child in back.children[0].children)
+
+
+def test_inventory_drill_down_and_customer_orders(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
+    from ui.dialogs import OrdersDialog
+    from ui.screens import BatchesBehindDialog
+
+    ctx = demo_contexts[Role.MANAGER]
+    window = open_window(qtbot, ops, ctx)
+    row = window.inventory.model.row_at(0)
+    assert row is not None
+    window.inventory.show_batches(row)
+    qtbot.waitUntil(lambda: window.inventory.findChild(BatchesBehindDialog) is not None, timeout=10_000)
+    drill = window.inventory.findChild(BatchesBehindDialog)
+    table = drill.findChild(QTableWidget, "batchesBehind")
+    assert table.rowCount() == row.batch_count
+    show_tab(qtbot, window, 4)
+    window.customers.table.selectRow(0)
+    customer = window.customers.current_row()
+    window.customer_orders()
+    qtbot.waitUntil(lambda: window.findChild(OrdersDialog) is not None, timeout=10_000)
+    dialog = window.findChild(OrdersDialog)
+    assert dialog.table.rowCount() == customer.total_orders
+    window.archive_customer()
+    qtbot.waitUntil(lambda: not ops.busy and window.customers.model.rowCount() == 46, timeout=10_000)
+    assert q.customers(ctx.reader(), q.CustomerFilter(text=customer.code, archived=True)).total == 1
