@@ -153,3 +153,53 @@ class TraceNode:
     label: str
     detail: str = ""
     children: tuple["TraceNode", ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class BatchLabel:
+    number: str
+    material_code: str
+    material_name: str
+    quantity: Decimal
+    unit: str
+    origin_kind: str  # "supplier" or "order"
+    origin: str
+    received_at: datetime
+    expiry_date: date | None
+    status: str
+    status_reason: str | None
+
+
+@dataclass(frozen=True)
+class StockLine:
+    warehouse_code: str
+    warehouse_name: str
+    material_code: str
+    material_name: str
+    unit: str
+    batch_number: str
+    quantity: Decimal
+    status: str
+    expiry_date: date | None
+
+
+@dataclass(frozen=True)
+class MovementRow:
+    created_at: datetime
+    kind: str
+    quantity: Decimal
+    unit: str
+    from_warehouse: str | None
+    to_warehouse: str | None
+    order_number: str | None
+    username: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ReportHeader:
+    plant: str
+    title: str
+    filters: tuple[tuple[str, str], ...]
+    printed_by: str
+    printed_at: datetime

@@ -1,0 +1,239 @@
+"""What the labels and reports print, read and checked here; `reports` only lays it out.
+
+Viewers print the operational views they see (inventory, the production plan);
+clerks print batch labels; managers print every report, including the audit
+documents (traceability, the journal, customer statements).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+
+from app import queries as q
+from app import validation as v
+from app.context import Context
+from app.dto import (
+    BatchLabel,
+    CustomerRow,
+    EventRow,
+    InventoryRow,
+    LineQueue,
+    MovementRow,
+    OrderRow,
+    ReportHeader,
+    StockLine,
+    TraceNode,
+)
+from app.errors import NotFound, ValidationError
+from app.permissions import require
+from app.services.trace import trace_batch
+from data.models import (
+    NUMBER_LEN,
+    Batch,
+    Material,
+    ProductionOrder,
+    StockBalance,
+    StockMovement,
+    Supplier,
+    User,
+    Warehouse,
+)
+
+PLANT_ENV = "MPSYSTEM_PLANT_NAME"
+MAX_LABELS = 5000
+EVENT_CHUNK = 1000
+
+
+def plant_name() -> str:
+    return os.environ.get(PLANT_ENV, "").strip() or "MPSYSTEM film plant"
+
+
+def make_header(ctx: Context, title: str, filters: list[tuple[str, str]]) -> ReportHeader:
+    user = ctx.user
+    return ReportHeader(plant=plant_name(), title=title, filters=tuple(filters),
+                        printed_by=f"{user.display_name} ({user.username})", printed_at=datetime.now(timezone.utc))
+
+
+# ---------------------------------------------------------------- labels
+
+
+def batch_labels(ctx: Context, numbers: list[str]) -> tuple[BatchLabel, ...]:
+    """Label data for the batches, in the order given; every number must exist."""
+    require(ctx.user, "label.print")
+    wanted = [v.code(n, "batch", NUMBER_LEN) for n in numbers if str(n).strip()]
+    if not wanted:
+        raise ValidationError("Select at least one batch to print labels for.", "batch")
+    if len(wanted) > MAX_LABELS:
+        raise ValidationError(f"At most {MAX_LABELS} labels at a time; {len(wanted)} were asked for.", "batch")
+    with ctx.reader() as uow:
+        quantity = (select(func.coalesce(func.sum(StockBalance.quantity), 0))
+                    .where(StockBalance.batch_id == Batch.id).correlate(Batch).scalar_subquery())
+        found: dict[str, BatchLabel] = {}
+        for start in range(0, len(wanted), 500):  # keep IN lists short for every backend
+            chunk = wanted[start:start + 500]
+            rows = uow.session.execute(
+                select(Batch.number, Material.code, Material.name, quantity, Material.unit, Supplier.name,
+                       ProductionOrder.number, Batch.received_at, Batch.expiry_date, Batch.status,
+                       Batch.status_reason)
+                .join(Material, Material.id == Batch.material_id)
+                .outerjoin(Supplier, Supplier.id == Batch.supplier_id)
+                .outerjoin(ProductionOrder, ProductionOrder.id == Batch.production_order_id)
+                .where(Batch.number.in_(chunk))
+            ).all()
+            for r in rows:
+                qty = r[3] if not isinstance(r[3], int) else q._decimal(r[3])
+                found[r[0]] = BatchLabel(
+                    number=r[0], material_code=r[1], material_name=r[2], quantity=q._decimal(qty), unit=r[4],
+                    origin_kind="supplier" if r[5] else "order", origin=r[5] or r[6] or "", received_at=r[7],
+                    expiry_date=r[8], status=r[9], status_reason=r[10])
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        listed = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise NotFound(f"There is no batch {listed}.", "batch")
+    return tuple(found[n] for n in wanted)
+
+
+# ---------------------------------------------------------------- inventory
+
+
+@dataclass(frozen=True)
+class InventoryReport:
+    header: ReportHeader
+    lines: tuple[StockLine, ...]
+    below_reorder: tuple[InventoryRow, ...]
+
+
+def inventory_report(ctx: Context, warehouse: str | None = None) -> InventoryReport:
+    require(ctx.user, "print.view")
+    filters = [("Warehouse", warehouse or "all")]
+    with ctx.reader() as uow:
+        if warehouse and uow.warehouses.find(warehouse) is None:
+            raise NotFound(f"There is no warehouse “{warehouse}”.", "warehouse")
+        stmt = (
+            select(Warehouse.code, Warehouse.name, Material.code, Material.name, Material.unit, Batch.number,
+                   StockBalance.quantity, Batch.status, Batch.expiry_date)
+            .select_from(StockBalance)
+            .join(Batch, Batch.id == StockBalance.batch_id)
+            .join(Material, Material.id == Batch.material_id)
+            .join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
+            .where(StockBalance.quantity > 0)
+            .order_by(Warehouse.code, Material.code, Batch.number)
+        )
+        if warehouse:
+            stmt = stmt.where(Warehouse.code == warehouse)
+        lines = tuple(StockLine(*r) for r in uow.session.execute(stmt).all())
+    below = q.inventory(ctx.reader(), q.InventoryFilter(below_reorder_only=True, warehouse=None), limit=1000).rows
+    # one row per material: the flag is about the material's total across warehouses
+    seen: dict[str, InventoryRow] = {}
+    for row in below:
+        seen.setdefault(row.material_code, row)
+    return InventoryReport(make_header(ctx, "Inventory", filters), lines, tuple(seen.values()))
+
+
+# ---------------------------------------------------------------- traceability
+
+
+@dataclass(frozen=True)
+class TraceReport:
+    header: ReportHeader
+    backward: TraceNode
+    forward: TraceNode
+    movements: tuple[MovementRow, ...]
+
+
+def trace_report(ctx: Context, number: str) -> TraceReport:
+    require(ctx.user, "report.all")
+    backward, forward = trace_batch(ctx.reader(), number=number)
+    with ctx.reader() as uow:
+        batch = uow.batches.by_key(v.code(number, "batch", NUMBER_LEN))
+        source, target = Warehouse.__table__.alias("source"), Warehouse.__table__.alias("target")
+        rows = uow.session.execute(
+            select(StockMovement.created_at, StockMovement.kind, StockMovement.quantity, Material.unit, source.c.code,
+                   target.c.code, ProductionOrder.number, func.coalesce(User.username, "system"), StockMovement.note)
+            .select_from(StockMovement)
+            .join(Batch, Batch.id == StockMovement.batch_id)
+            .join(Material, Material.id == Batch.material_id)
+            .outerjoin(source, source.c.id == StockMovement.from_warehouse_id)
+            .outerjoin(target, target.c.id == StockMovement.to_warehouse_id)
+            .outerjoin(ProductionOrder, ProductionOrder.id == StockMovement.production_order_id)
+            .outerjoin(User, User.id == StockMovement.user_id)
+            .where(StockMovement.batch_id == batch.id)
+            .order_by(StockMovement.created_at, StockMovement.id)
+        ).all()
+        movements = tuple(MovementRow(*r) for r in rows)
+    return TraceReport(make_header(ctx, f"Traceability of batch {backward.key}", [("Batch", backward.key)]),
+                       backward, forward, movements)
+
+
+# ---------------------------------------------------------------- production plan
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    header: ReportHeader
+    queues: tuple[LineQueue, ...]
+
+
+def plan_report(ctx: Context, line: str | None = None) -> PlanReport:
+    require(ctx.user, "print.view")
+    queues = q.line_queues(ctx.reader(), line=line)
+    return PlanReport(make_header(ctx, "Production plan", [("Line", line or "all lines")]), queues)
+
+
+# ---------------------------------------------------------------- events
+
+
+@dataclass(frozen=True)
+class EventsReport:
+    header: ReportHeader
+    total: int
+    rows: Callable[[], Iterator[EventRow]]  # read page by page, so 100,000 rows never sit in memory
+
+
+def events_report(ctx: Context, flt: q.EventFilter) -> EventsReport:
+    require(ctx.user, "report.all")
+    total = q.events(ctx.reader(), flt, limit=1).total
+    filters = [("From", flt.date_from.isoformat() if flt.date_from else "the beginning"),
+               ("To", flt.date_to.isoformat() if flt.date_to else "today")]
+    for label, value in (("User", flt.username), ("About", flt.entity_type), ("Action", flt.action),
+                         ("Text", flt.text)):
+        if value:
+            filters.append((label, str(value)))
+
+    def rows() -> Iterator[EventRow]:
+        offset = 0
+        while offset < total:
+            page = q.events(ctx.reader(), flt, offset=offset, limit=EVENT_CHUNK)
+            if not page.rows:
+                return
+            yield from page.rows
+            offset += len(page.rows)
+
+    return EventsReport(make_header(ctx, "Event journal", filters), total, rows)
+
+
+# ---------------------------------------------------------------- customer
+
+
+@dataclass(frozen=True)
+class CustomerReport:
+    header: ReportHeader
+    customer: CustomerRow
+    orders: tuple[OrderRow, ...]
+
+
+def customer_report(ctx: Context, code: str) -> CustomerReport:
+    require(ctx.user, "report.all")
+    code = v.code(code, "customer", 30)
+    page = q.customers(ctx.reader(), q.CustomerFilter(text=code, archived=None), limit=1000)
+    customer = next((c for c in page.rows if c.code.lower() == code.lower()), None)
+    if customer is None:
+        raise NotFound(f"There is no customer “{code}”.", "customer")
+    orders = q.orders(ctx.reader(), q.OrderFilter(customer=customer.code), sort="due_date", limit=1000).rows
+    return CustomerReport(make_header(ctx, f"Customer report — {customer.name}", [("Customer", customer.code)]),
+                          customer, orders)

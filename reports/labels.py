@@ -1,0 +1,181 @@
+"""Batch labels, 100 x 50 mm: Code128 and QR of the batch, what it is, how much, where from, its status.
+
+PDF for office printers (one label a page, or ten to an A4 sheet) and ZPL for
+thermal printers; both carry the same fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import BinaryIO
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode import code128, qr
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from app.dto import BatchLabel
+from reports import fonts
+
+WIDTH, HEIGHT = 100 * mm, 50 * mm
+SHEET_COLUMNS, SHEET_ROWS = 2, 5
+STATUS_MARK = {
+    "approved": ("APPROVED", colors.HexColor("#1b7a2f")),
+    "pending": ("PENDING — DO NOT USE", colors.HexColor("#c26a00")),
+    "blocked": ("BLOCKED — DO NOT USE", colors.HexColor("#b3261e")),
+}
+
+
+def qr_payload(label: BatchLabel) -> str:
+    """What the QR code carries: the batch number and the material code."""
+    return f"MPS1|{label.number}|{label.material_code}"
+
+
+def quantity_text(quantity: Decimal, unit: str) -> str:
+    text = f"{quantity:,.3f}".rstrip("0").rstrip(".") if quantity != quantity.to_integral_value() else f"{quantity:,.0f}"
+    return f"{text} {unit}"
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else "—"
+
+
+def draw_label(canvas: Canvas, x: float, y: float, label: BatchLabel) -> None:
+    """One label with its lower-left corner at (x, y)."""
+    fonts.register()
+    pad = 3 * mm
+    canvas.saveState()
+    canvas.setStrokeColor(colors.HexColor("#9aa0a6"))
+    canvas.setLineWidth(0.4)
+    canvas.rect(x, y, WIDTH, HEIGHT)
+    text_room = WIDTH - 2 * pad - 24 * mm
+    top = y + HEIGHT - pad
+    canvas.setFillColor(colors.black)
+    canvas.setFont(fonts.BOLD, 10)
+    canvas.drawString(x + pad, top - 9, fonts.fit(label.material_name, fonts.BOLD, 10, text_room))
+    canvas.setFont(fonts.REGULAR, 7)
+    canvas.drawString(x + pad, top - 18, fonts.fit(label.material_code, fonts.REGULAR, 7, text_room))
+    canvas.setFont(fonts.BOLD, 13)
+    canvas.drawString(x + pad, top - 32, fonts.fit(label.number, fonts.BOLD, 13, text_room))
+
+    barcode = code128.Code128(label.number, barHeight=10 * mm, barWidth=0.32 * mm, humanReadable=False, quiet=False)
+    scale = min(1.0, text_room / barcode.width)
+    canvas.saveState()
+    canvas.translate(x + pad, y + 19 * mm)
+    canvas.scale(scale, 1)
+    barcode.drawOn(canvas, 0, 0)
+    canvas.restoreState()
+
+    widget = qr.QrCodeWidget(qr_payload(label), barLevel="M")
+    left, bottom, right, upper = widget.getBounds()
+    size = 22 * mm
+    drawing = Drawing(size, size, transform=[size / (right - left), 0, 0, size / (upper - bottom), 0, 0])
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, x + WIDTH - pad - size, y + HEIGHT - pad - size)
+
+    canvas.setFont(fonts.REGULAR, 7.5)
+    origin = ("Supplier: " if label.origin_kind == "supplier" else "Order: ") + label.origin
+    received = "Received" if label.origin_kind == "supplier" else "Produced"
+    rows = [
+        (f"Qty: {quantity_text(label.quantity, label.unit)}", f"{received}: {_day(label.received_at.date())}"),
+        (fonts.fit(origin, fonts.REGULAR, 7.5, WIDTH / 2 - pad), f"Expiry: {_day(label.expiry_date)}"),
+    ]
+    for i, (left_text, right_text) in enumerate(rows):
+        line_y = y + 13 * mm - i * 9.5
+        canvas.drawString(x + pad, line_y, left_text)
+        canvas.drawString(x + WIDTH / 2 + 4 * mm, line_y, right_text)
+
+    mark, colour = STATUS_MARK.get(label.status, (label.status.upper(), colors.black))
+    band = 6 * mm
+    canvas.setFillColor(colour)
+    canvas.rect(x, y, WIDTH, band, stroke=0, fill=1)
+    canvas.setFillColor(colors.white)
+    canvas.setFont(fonts.BOLD, 9)
+    text = mark if label.status == "approved" or not label.status_reason else f"{mark}: {label.status_reason}"
+    canvas.drawCentredString(x + WIDTH / 2, y + 1.9 * mm, fonts.fit(text, fonts.BOLD, 9, WIDTH - 2 * pad))
+    if label.status != "approved":
+        # a second, unmistakable mark across the label for anything that must not be used
+        canvas.setStrokeColor(colour)
+        canvas.setLineWidth(1.6)
+        canvas.rect(x + 0.8, y + 0.8, WIDTH - 1.6, HEIGHT - 1.6)
+    canvas.restoreState()
+
+
+def labels_pdf(labels: Iterable[BatchLabel], out: str | BinaryIO, *, sheet: bool = False) -> int:
+    """Write the labels; one 100 x 50 mm page each, or ten to an A4 sheet. Returns the page count."""
+    fonts.register()
+    size = A4 if sheet else (WIDTH, HEIGHT)
+    canvas = Canvas(out, pagesize=size, pageCompression=1)
+    canvas.setTitle("Batch labels")
+    canvas.setCreator("MPSYSTEM")
+    per_page = SHEET_COLUMNS * SHEET_ROWS if sheet else 1
+    margin_x = (A4[0] - SHEET_COLUMNS * WIDTH) / 2
+    margin_y = (A4[1] - SHEET_ROWS * HEIGHT) / 2
+    pages = 0
+    count = 0
+    for count, label in enumerate(labels, start=1):
+        slot = (count - 1) % per_page
+        if sheet:
+            column, row = slot % SHEET_COLUMNS, slot // SHEET_COLUMNS
+            draw_label(canvas, margin_x + column * WIDTH, A4[1] - margin_y - (row + 1) * HEIGHT, label)
+        else:
+            draw_label(canvas, 0, 0, label)
+        if slot == per_page - 1:
+            canvas.showPage()
+            pages += 1
+    if count % per_page:
+        canvas.showPage()
+        pages += 1
+    canvas.save()
+    return pages
+
+
+def _zpl_text(text: str) -> str:
+    # ^FH_ lets _XX stand for a byte; ^ and ~ would end the field, so they (and _) go as hex.
+    out = []
+    for ch in text:
+        if ch in "^~_\\":
+            out.append("".join(f"_{b:02X}" for b in ch.encode("utf-8")))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def label_zpl(label: BatchLabel) -> str:
+    """The same label for a 203 dpi thermal printer (800 x 400 dots), UTF-8 text."""
+    mark, _colour = STATUS_MARK.get(label.status, (label.status.upper(), None))
+    if label.status != "approved" and label.status_reason:
+        mark = f"{mark}: {label.status_reason}"
+    origin = ("Supplier: " if label.origin_kind == "supplier" else "Order: ") + label.origin
+    received = "Received" if label.origin_kind == "supplier" else "Produced"
+
+    def field(x: int, y: int, height: int, text: str, width: int = 600) -> str:
+        return f"^FO{x},{y}^A0N,{height},{height}^FB{width},1,0,L^FH_^FD{_zpl_text(text)}^FS"
+
+    parts = [
+        "^XA", "^CI28", "^PW800", "^LL400", "^LH0,0",
+        field(24, 20, 30, label.material_name, 560),
+        field(24, 56, 20, label.material_code, 560),
+        field(24, 82, 40, label.number, 560),
+        f"^FO24,130^BY2^BCN,80,N,N,N^FH_^FD{_zpl_text(label.number)}^FS",
+        f"^FO600,20^BQN,2,5^FH_^FDMA,{_zpl_text(qr_payload(label))}^FS",
+        field(24, 225, 24, f"Qty: {quantity_text(label.quantity, label.unit)}", 380),
+        field(420, 225, 24, f"{received}: {_day(label.received_at.date())}", 360),
+        field(24, 260, 24, origin, 380),
+        field(420, 260, 24, f"Expiry: {_day(label.expiry_date)}", 360),
+        "^FO0,340^GB800,60,60^FS",  # a black band; the status prints reversed in it
+        f"^FO0,352^A0N,36,36^FB800,1,0,C^FR^FH_^FD{_zpl_text(mark)}^FS",
+    ]
+    if label.status != "approved":
+        parts.append("^FO4,4^GB792,332,8^FS")  # a heavy frame: do not use
+    parts.append("^XZ")
+    return "\n".join(parts) + "\n"
+
+
+def labels_zpl(labels: Iterable[BatchLabel]) -> str:
+    return "".join(label_zpl(label) for label in labels)
