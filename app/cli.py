@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import time
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from sqlalchemy import func, select
@@ -224,6 +225,66 @@ def cmd_users_role(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_label(args: argparse.Namespace) -> int:
+    from app import reporting
+    from reports.labels import labels_pdf, labels_zpl
+
+    ctx = _context(args)
+    labels = reporting.batch_labels(ctx, args.numbers)
+    out = _writable(args.out)
+    if args.format == "zpl":
+        out.write_text(labels_zpl(labels), encoding="utf-8")
+        print(f"Wrote {len(labels)} label{'s' if len(labels) != 1 else ''} (ZPL) to {out}.")
+    else:
+        pages = labels_pdf(labels, str(out), sheet=args.sheet)
+        print(f"Wrote {len(labels)} label{'s' if len(labels) != 1 else ''} on {pages} page{'s' if pages != 1 else ''} to {out}.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from app import reporting
+    from reports import documents
+
+    ctx = _context(args)
+    out = _writable(args.out)
+    kind = args.kind
+    if kind == "inventory":
+        pages = documents.inventory(reporting.inventory_report(ctx, args.warehouse), str(out))
+    elif kind == "trace":
+        if not args.batch:
+            raise ValidationError("The trace report needs --batch NUMBER.")
+        pages = documents.trace(reporting.trace_report(ctx, args.batch), str(out))
+    elif kind == "plan":
+        pages = documents.plan(reporting.plan_report(ctx, args.line), str(out))
+    elif kind == "events":
+        flt = queries.EventFilter(date_from=_date(args.date_from, "--from"), date_to=_date(args.date_to, "--to"),
+                                  username=args.user, entity_type=args.entity, action=args.action, text=args.text)
+        pages = documents.events(reporting.events_report(ctx, flt), str(out))
+    else:
+        if not args.customer:
+            raise ValidationError("The customer report needs --customer CODE.")
+        pages = documents.customer(reporting.customer_report(ctx, args.customer), str(out))
+    print(f"Wrote the {kind} report ({pages} page{'s' if pages != 1 else ''}) to {out}.")
+    return 0
+
+
+def _writable(path: str) -> Path:
+    out = Path(path).expanduser()
+    if out.is_dir():
+        raise ValidationError(f"{out} is a folder; give a file name with --out.")
+    if not out.parent.exists():
+        raise ValidationError(f"The folder {out.parent} does not exist.")
+    if not os.access(out.parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise ValidationError(f"Cannot write to {out}.")
+    return out
+
+
+def _date(text: str | None, option: str) -> Any:
+    from app import validation
+
+    return validation.a_date(text, option, required=False) if text else None
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -274,6 +335,26 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="fill the journal up to N events with older history (default 5000; the plant's own story is about 3,100)",
     )
+
+    p = add(sub, "label", cmd_label, "print batch labels to a PDF or ZPL file")
+    p.add_argument("numbers", nargs="+", metavar="NUMBER", help="batch numbers")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--format", choices=["pdf", "zpl"], default="pdf")
+    p.add_argument("--sheet", action="store_true", help="ten labels to an A4 sheet instead of one per page")
+
+    p = add(sub, "report", cmd_report, "write a report as PDF")
+    p.add_argument("kind", choices=["inventory", "trace", "plan", "events", "customer"])
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.add_argument("--warehouse", help="inventory: only this warehouse")
+    p.add_argument("--batch", help="trace: the batch number")
+    p.add_argument("--line", help="plan: only this line")
+    p.add_argument("--customer", help="customer: the customer code")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="events: from this day")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="events: up to this day")
+    p.add_argument("--user", help="events: by this user")
+    p.add_argument("--entity", help="events: about batch, order, customer, user…")
+    p.add_argument("--action", help="events: this action only")
+    p.add_argument("--text", help="events: summaries containing this text")
 
     users = sub.add_parser("users", help="manage user accounts")
     u_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)

@@ -11,9 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import BinaryIO
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode import code128, qr
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import code128, qrencoder
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -45,6 +43,22 @@ def _day(value: date | None) -> str:
     return value.strftime("%Y-%m-%d") if value else "—"
 
 
+def _draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
+    """The QR code's dark modules as filled squares, with the four-module quiet zone inside `size`."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(payload)
+    code.make()
+    count = code.getModuleCount()
+    module = size / (count + 8)
+    canvas.saveState()
+    canvas.setFillColor(colors.black)
+    for row in range(count):
+        for column in range(count):
+            if code.isDark(row, column):
+                canvas.rect(x + (column + 4) * module, y + size - (row + 5) * module, module, module, stroke=0, fill=1)
+    canvas.restoreState()
+
+
 def draw_label(canvas: Canvas, x: float, y: float, label: BatchLabel) -> None:
     """One label with its lower-left corner at (x, y)."""
     fonts.register()
@@ -63,7 +77,8 @@ def draw_label(canvas: Canvas, x: float, y: float, label: BatchLabel) -> None:
     canvas.setFont(fonts.BOLD, 13)
     canvas.drawString(x + pad, top - 32, fonts.fit(label.number, fonts.BOLD, 13, text_room))
 
-    barcode = code128.Code128(label.number, barHeight=10 * mm, barWidth=0.32 * mm, humanReadable=False, quiet=False)
+    barcode = code128.Code128(label.number, barHeight=10 * mm, barWidth=0.32 * mm, humanReadable=False, quiet=False,
+                              fontName=fonts.REGULAR)
     scale = min(1.0, text_room / barcode.width)
     canvas.saveState()
     canvas.translate(x + pad, y + 19 * mm)
@@ -71,12 +86,7 @@ def draw_label(canvas: Canvas, x: float, y: float, label: BatchLabel) -> None:
     barcode.drawOn(canvas, 0, 0)
     canvas.restoreState()
 
-    widget = qr.QrCodeWidget(qr_payload(label), barLevel="M")
-    left, bottom, right, upper = widget.getBounds()
-    size = 22 * mm
-    drawing = Drawing(size, size, transform=[size / (right - left), 0, 0, size / (upper - bottom), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, x + WIDTH - pad - size, y + HEIGHT - pad - size)
+    _draw_qr(canvas, qr_payload(label), x + WIDTH - pad - 22 * mm, y + HEIGHT - pad - 22 * mm, 22 * mm)
 
     canvas.setFont(fonts.REGULAR, 7.5)
     origin = ("Supplier: " if label.origin_kind == "supplier" else "Order: ") + label.origin
@@ -110,7 +120,7 @@ def labels_pdf(labels: Iterable[BatchLabel], out: str | BinaryIO, *, sheet: bool
     """Write the labels; one 100 x 50 mm page each, or ten to an A4 sheet. Returns the page count."""
     fonts.register()
     size = A4 if sheet else (WIDTH, HEIGHT)
-    canvas = Canvas(out, pagesize=size, pageCompression=1)
+    canvas = Canvas(out, pagesize=size, pageCompression=1, initialFontName=fonts.REGULAR)
     canvas.setTitle("Batch labels")
     canvas.setCreator("MPSYSTEM")
     per_page = SHEET_COLUMNS * SHEET_ROWS if sheet else 1

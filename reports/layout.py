@@ -92,7 +92,7 @@ def write(report: Report, out: str | BinaryIO) -> int:
     usable = width - 2 * MARGIN
     total_weight = sum(c.weight for c in report.columns)
     report._widths = [usable * c.weight / total_weight for c in report.columns]
-    canvas = Canvas(out, pagesize=_page_size(report), pageCompression=1)
+    canvas = Canvas(out, pagesize=_page_size(report), pageCompression=1, initialFontName=fonts.REGULAR)
     canvas.setTitle(report.header.title)
     canvas.setAuthor(report.header.printed_by)
     canvas.setCreator("MPSYSTEM")
