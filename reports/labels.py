@@ -44,18 +44,30 @@ def _day(value: date | None) -> str:
 
 
 def _draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
-    """The QR code's dark modules as filled squares, with the four-module quiet zone inside `size`."""
+    """The QR code as filled runs of dark modules, with the four-module quiet zone inside `size`."""
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(payload)
-    code.make()
+    # Every mask pattern gives a valid code; scoring all eight (what make() does) is most of
+    # the cost of a label in this pure-Python encoder, so one fixed mask is used.
+    if code.version is None:
+        code.version = code.calculate_version()
+    code.makeImpl(False, 0)
     count = code.getModuleCount()
     module = size / (count + 8)
+    path = canvas.beginPath()
+    for row in range(count):
+        column = 0
+        while column < count:
+            if code.isDark(row, column):
+                start = column
+                while column < count and code.isDark(row, column):
+                    column += 1
+                path.rect(x + (start + 4) * module, y + size - (row + 5) * module, (column - start) * module, module)
+            else:
+                column += 1
     canvas.saveState()
     canvas.setFillColor(colors.black)
-    for row in range(count):
-        for column in range(count):
-            if code.isDark(row, column):
-                canvas.rect(x + (column + 4) * module, y + size - (row + 5) * module, module, module, stroke=0, fill=1)
+    canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
 
 

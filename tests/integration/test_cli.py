@@ -184,3 +184,33 @@ def test_open_demo_creates_once_then_reuses(tmp_path: Path) -> None:
     assert "Sign in as admin, manager, planner, clerk, viewer" in first.stdout
     second = run(["--demo"], env=env)
     assert second.returncode == 0 and second.stdout.startswith("Opened the demo plant")
+
+
+def test_label_and_report_commands(database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from data.db import open_database as open_db
+    from data.demo import load_demo
+
+    database = open_db(database_url)
+    load_demo(database, events=4000)
+    with database.engine.connect() as conn:
+        number = conn.execute(text("SELECT number FROM batches ORDER BY number LIMIT 1")).scalar_one()
+    database.dispose()
+    out = tmp_path / "labels.pdf"
+    assert cli.main(["label", number, "--url", database_url, "--out", str(out), "--sheet"]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    zpl = tmp_path / "labels.zpl"
+    assert cli.main(["label", number, "--url", database_url, "--out", str(zpl), "--format", "zpl"]) == 0
+    assert zpl.read_text(encoding="utf-8").startswith("^XA")
+    for kind, extra in (("inventory", []), ("trace", ["--batch", number]), ("plan", []),
+                        ("events", ["--from", "2020-01-01", "--action", "received"]),
+                        ("customer", ["--customer", "C-001"])):
+        pdf = tmp_path / f"{kind}.pdf"
+        assert cli.main(["report", kind, "--url", database_url, "--out", str(pdf), *extra]) == 0, kind
+        assert pdf.read_bytes().startswith(b"%PDF")
+    capsys.readouterr()
+    assert cli.main(["label", "NOPE-1", "--url", database_url, "--out", str(out)]) == 1
+    assert capsys.readouterr().err.strip() == "mpsystem: error: There is no batch NOPE-1."
+    assert cli.main(["report", "customer", "--customer", "C-999", "--url", database_url, "--out", str(out)]) == 1
+    assert capsys.readouterr().err.strip() == "mpsystem: error: There is no customer “C-999”."
+    assert cli.main(["report", "events", "--from", "1.1.2020", "--url", database_url, "--out", str(out)]) == 1
+    assert "not a date" in capsys.readouterr().err
