@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QWindow
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from app import queries as q
 from app import services as s
@@ -19,6 +21,15 @@ from app.queries import Lookups
 from ui import forms
 from ui.board import PlanningBoard
 from ui.ops import Ops, message_for
+from ui.printing import (
+    REPORTS,
+    LabelsDialog,
+    PreviewDialog,
+    ReportDialog,
+    expected_rows,
+    run_with_progress,
+    write_report,
+)
 from ui.screens import BatchesScreen, CustomersScreen, EventsScreen, InventoryScreen, TraceDialog
 from ui.widgets import FormDialog, settings
 
@@ -190,6 +201,8 @@ class MainWindow(QMainWindow):
         self._action("approve", "A&pprove batch", "batch.quality", self.approve_batch, "Ctrl+Shift+A", quality, tb)
         self._action("block", "&Block batch…", "batch.quality", self.block_batch, "Ctrl+Shift+B", quality, tb)
         self._action("trace", "T&race batch", "read", lambda: self._trace(None), "Ctrl+Shift+T", quality, tb)
+        tb.addSeparator()
+        self._action("print_labels", "Print &labels…", "label.print", self.print_labels, "Ctrl+L", quality, tb)
 
         production = bar.addMenu("&Production")
         tb = self.board.toolbar
@@ -223,6 +236,13 @@ class MainWindow(QMainWindow):
             "archive_customer", "&Archive / restore", "customer.archive", self.archive_customer, "", customers, tb
         )
         self._action("customer_orders", "Customer's &orders", "read", self.customer_orders, "", customers, tb)
+
+        reports_menu = bar.addMenu("&Reports")
+        for kind, title in REPORTS.items():
+            permission = "print.view" if kind in ("inventory", "plan") else "report.all"
+            self._action(
+                f"report_{kind}", f"{title}…", permission, lambda kind=kind: self.open_report(kind), "", reports_menu
+            )
 
         view = bar.addMenu("&View")
         for i, title in enumerate(("Inventory", "Batches", "Production queue", "Events", "Customers")):
@@ -481,6 +501,57 @@ class MainWindow(QMainWindow):
 
         self.orders_dialog = OrdersDialog(customer, orders, self)
         self.orders_dialog.open()
+
+    # ---------------------------------------------------------------- labels and reports
+
+    def print_labels(self) -> FormDialog | None:
+        rows = self.batches.selected_rows() if self.tabs.currentWidget() is self.batches else []
+        if not rows:
+            self.statusBar().showMessage("Select the batches to label on the Batches screen first.", 6000)
+            return None
+        dialog = LabelsDialog(self.ctx, self.ops, [r.number for r in rows], self)
+        dialog.succeeded.connect(self._labels_ready)
+        dialog.open()
+        return dialog
+
+    def _labels_ready(self, path: Path) -> None:
+        self.last_output = path
+        if path.suffix == ".zpl":
+            target, _ = QFileDialog.getSaveFileName(
+                self, "Save labels for the thermal printer", "labels.zpl", "ZPL files (*.zpl)"
+            )
+            if target:
+                shutil.copyfile(path, target)
+                self.statusBar().showMessage(f"Labels saved to {target}", 8000)
+            return
+        self.preview = PreviewDialog(path, "Batch labels", self)
+        self.preview.open()
+
+    def open_report(self, kind: str) -> FormDialog:
+        preset = ""
+        if kind == "trace" and self.tabs.currentWidget() is self.batches and self.batches.current_row():
+            preset = self.batches.current_row().number
+        if kind == "customer" and self.tabs.currentWidget() is self.customers and self.customers.current_row():
+            preset = self.customers.current_row().code
+        dialog = ReportDialog(kind, self.ctx, self.ops, self.lookups, preset, self)
+        dialog.succeeded.connect(lambda data: self._write_report(kind, data))
+        dialog.open()
+        return dialog
+
+    def _write_report(self, kind: str, data: Any) -> None:
+        self.report_progress = run_with_progress(
+            self,
+            self.ops,
+            REPORTS[kind],
+            expected_rows(data),
+            lambda progress: write_report(kind, data, progress),
+            lambda path: self._show_report(kind, path),
+        )
+
+    def _show_report(self, kind: str, path: Path) -> None:
+        self.last_output = path
+        self.preview = PreviewDialog(path, REPORTS[kind], self)
+        self.preview.open()
 
     # ---------------------------------------------------------------- scanning and the journal
 

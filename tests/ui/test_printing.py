@@ -1,0 +1,110 @@
+"""Labels and reports from the client: parameters, preview, print, save, roles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtPrintSupport import QPrinter
+
+from app.context import Context
+from app.permissions import Role
+from tests.ui.conftest import save_screenshot
+from tests.ui.test_client import open_window, show_tab, wait_loaded
+from ui.ops import Ops
+from ui.printing import PreviewDialog
+
+
+def _wait_preview(qtbot: Any, window: Any) -> PreviewDialog:
+    qtbot.waitUntil(lambda: getattr(window, "preview", None) is not None and window.preview.isVisible(),
+                    timeout=30_000)
+    return window.preview
+
+
+def test_labels_for_the_selected_batches(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context],
+                                         tmp_path: Path) -> None:
+    window = open_window(qtbot, ops, demo_contexts[Role.CLERK])
+    show_tab(qtbot, window, 1)
+    window.batches.table.selectRow(0)
+    window.batches.table.selectionModel().select(window.batches.model.index(1, 0),
+                                                 window.batches.table.selectionModel().SelectionFlag.Select
+                                                 | window.batches.table.selectionModel().SelectionFlag.Rows)
+    numbers = [r.number for r in window.batches.selected_rows()]
+    assert len(numbers) == 2
+    dialog = window.print_labels()
+    qtbot.addWidget(dialog)
+    dialog.sheet.setChecked(True)
+    with qtbot.waitSignal(dialog.succeeded, timeout=20_000):
+        dialog.ok.click()
+    preview = _wait_preview(qtbot, window)
+    assert preview.document.pageCount() == 1  # both on one A4 sheet
+    text = PdfReader(str(preview.path)).pages[0].extract_text()
+    assert all(n in text for n in numbers)
+    save_screenshot(preview, "labels-preview")
+    saved = tmp_path / "saved.pdf"
+    preview.save_to(saved)
+    assert saved.read_bytes() == preview.path.read_bytes()
+
+
+def test_labels_need_a_selection_and_a_clerk(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
+    window = open_window(qtbot, ops, demo_contexts[Role.CLERK])
+    show_tab(qtbot, window, 1)
+    window.batches.table.clearSelection()
+    assert window.print_labels() is None
+    assert "Select the batches" in window.statusBar().currentMessage()
+    viewer = open_window(qtbot, ops, demo_contexts[Role.VIEWER])
+    action = viewer.actions_by_name["print_labels"]
+    assert not action.isEnabled() and action.toolTip() == "Only a clerk or above may print batch labels."
+
+
+@pytest.mark.parametrize("kind", ["inventory", "plan", "trace", "events", "customer"])
+def test_each_report_from_the_menu(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context], kind: str,
+                                   tmp_path: Path) -> None:
+    ctx = demo_contexts[Role.MANAGER]
+    window = open_window(qtbot, ops, ctx)
+    if kind == "trace":
+        show_tab(qtbot, window, 1)
+        window.batches.table.selectRow(0)
+    if kind == "customer":
+        show_tab(qtbot, window, 4)
+        window.customers.table.selectRow(0)
+    dialog = window.open_report(kind)
+    qtbot.addWidget(dialog)
+    if kind == "trace":
+        assert dialog.batch.text() == window.batches.current_row().number
+    if kind == "events":
+        dialog.date_from.enabled.setChecked(False)
+    with qtbot.waitSignal(dialog.succeeded, timeout=30_000):
+        dialog.ok.click()
+    preview = _wait_preview(qtbot, window)
+    pages = len(PdfReader(str(preview.path)).pages)
+    assert preview.document.pageCount() == pages >= 1
+    save_screenshot(preview, f"report-{kind}")
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    assert preview.print_to(printer) == pages
+    assert len(PdfReader(str(printed)).pages) == pages
+
+
+def test_reports_follow_the_roles(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
+    window = open_window(qtbot, ops, demo_contexts[Role.VIEWER])
+    actions = window.actions_by_name
+    assert actions["report_inventory"].isEnabled() and actions["report_plan"].isEnabled()
+    for kind in ("trace", "events", "customer"):
+        assert not actions[f"report_{kind}"].isEnabled()
+        assert actions[f"report_{kind}"].toolTip() == "Only a manager or above may print every report."
+
+
+def test_an_unknown_batch_is_said_in_the_dialog(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
+    window = open_window(qtbot, ops, demo_contexts[Role.MANAGER])
+    dialog = window.open_report("trace")
+    qtbot.addWidget(dialog)
+    dialog.batch.setText("NOPE-404")
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    assert dialog.error.text() == "There is no batch “NOPE-404”." and dialog.isVisible()
+    wait_loaded(qtbot, window)
