@@ -234,10 +234,10 @@ def cmd_label(args: argparse.Namespace) -> int:
     out = _writable(args.out)
     if args.format == "zpl":
         out.write_text(labels_zpl(labels), encoding="utf-8")
-        print(f"Wrote {len(labels)} label{'s' if len(labels) != 1 else ''} (ZPL) to {out}.")
+        print(f"Wrote {_count(len(labels), 'label')} (ZPL) to {out}.")
     else:
         pages = labels_pdf(labels, str(out), sheet=args.sheet)
-        print(f"Wrote {len(labels)} label{'s' if len(labels) != 1 else ''} on {pages} page{'s' if pages != 1 else ''} to {out}.")
+        print(f"Wrote {_count(len(labels), 'label')} on {_count(pages, 'page')} to {out}.")
     return 0
 
 
@@ -257,15 +257,25 @@ def cmd_report(args: argparse.Namespace) -> int:
     elif kind == "plan":
         pages = documents.plan(reporting.plan_report(ctx, args.line), str(out))
     elif kind == "events":
-        flt = queries.EventFilter(date_from=_date(args.date_from, "--from"), date_to=_date(args.date_to, "--to"),
-                                  username=args.user, entity_type=args.entity, action=args.action, text=args.text)
+        flt = queries.EventFilter(
+            date_from=_date(args.date_from, "--from"),
+            date_to=_date(args.date_to, "--to"),
+            username=args.user,
+            entity_type=args.entity,
+            action=args.action,
+            text=args.text,
+        )
         pages = documents.events(reporting.events_report(ctx, flt), str(out))
     else:
         if not args.customer:
             raise ValidationError("The customer report needs --customer CODE.")
         pages = documents.customer(reporting.customer_report(ctx, args.customer), str(out))
-    print(f"Wrote the {kind} report ({pages} page{'s' if pages != 1 else ''}) to {out}.")
+    print(f"Wrote the {kind} report ({_count(pages, 'page')}) to {out}.")
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def _writable(path: str) -> Path:

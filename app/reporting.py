@@ -55,8 +55,13 @@ def plant_name() -> str:
 
 def make_header(ctx: Context, title: str, filters: list[tuple[str, str]]) -> ReportHeader:
     user = ctx.user
-    return ReportHeader(plant=plant_name(), title=title, filters=tuple(filters),
-                        printed_by=f"{user.display_name} ({user.username})", printed_at=datetime.now(timezone.utc))
+    return ReportHeader(
+        plant=plant_name(),
+        title=title,
+        filters=tuple(filters),
+        printed_by=f"{user.display_name} ({user.username})",
+        printed_at=datetime.now(timezone.utc),
+    )
 
 
 # ---------------------------------------------------------------- labels
@@ -71,15 +76,29 @@ def batch_labels(ctx: Context, numbers: list[str]) -> tuple[BatchLabel, ...]:
     if len(wanted) > MAX_LABELS:
         raise ValidationError(f"At most {MAX_LABELS} labels at a time; {len(wanted)} were asked for.", "batch")
     with ctx.reader() as uow:
-        quantity = (select(func.coalesce(func.sum(StockBalance.quantity), 0))
-                    .where(StockBalance.batch_id == Batch.id).correlate(Batch).scalar_subquery())
+        quantity = (
+            select(func.coalesce(func.sum(StockBalance.quantity), 0))
+            .where(StockBalance.batch_id == Batch.id)
+            .correlate(Batch)
+            .scalar_subquery()
+        )
         found: dict[str, BatchLabel] = {}
         for start in range(0, len(wanted), 500):  # keep IN lists short for every backend
-            chunk = wanted[start:start + 500]
+            chunk = wanted[start : start + 500]
             rows = uow.session.execute(
-                select(Batch.number, Material.code, Material.name, quantity, Material.unit, Supplier.name,
-                       ProductionOrder.number, Batch.received_at, Batch.expiry_date, Batch.status,
-                       Batch.status_reason)
+                select(
+                    Batch.number,
+                    Material.code,
+                    Material.name,
+                    quantity,
+                    Material.unit,
+                    Supplier.name,
+                    ProductionOrder.number,
+                    Batch.received_at,
+                    Batch.expiry_date,
+                    Batch.status,
+                    Batch.status_reason,
+                )
                 .join(Material, Material.id == Batch.material_id)
                 .outerjoin(Supplier, Supplier.id == Batch.supplier_id)
                 .outerjoin(ProductionOrder, ProductionOrder.id == Batch.production_order_id)
@@ -88,9 +107,18 @@ def batch_labels(ctx: Context, numbers: list[str]) -> tuple[BatchLabel, ...]:
             for r in rows:
                 qty = r[3] if not isinstance(r[3], int) else q._decimal(r[3])
                 found[r[0]] = BatchLabel(
-                    number=r[0], material_code=r[1], material_name=r[2], quantity=q._decimal(qty), unit=r[4],
-                    origin_kind="supplier" if r[5] else "order", origin=r[5] or r[6] or "", received_at=r[7],
-                    expiry_date=r[8], status=r[9], status_reason=r[10])
+                    number=r[0],
+                    material_code=r[1],
+                    material_name=r[2],
+                    quantity=q._decimal(qty),
+                    unit=r[4],
+                    origin_kind="supplier" if r[5] else "order",
+                    origin=r[5] or r[6] or "",
+                    received_at=r[7],
+                    expiry_date=r[8],
+                    status=r[9],
+                    status_reason=r[10],
+                )
     missing = [n for n in wanted if n not in found]
     if missing:
         listed = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
@@ -115,8 +143,17 @@ def inventory_report(ctx: Context, warehouse: str | None = None) -> InventoryRep
         if warehouse and uow.warehouses.find(warehouse) is None:
             raise NotFound(f"There is no warehouse “{warehouse}”.", "warehouse")
         stmt = (
-            select(Warehouse.code, Warehouse.name, Material.code, Material.name, Material.unit, Batch.number,
-                   StockBalance.quantity, Batch.status, Batch.expiry_date)
+            select(
+                Warehouse.code,
+                Warehouse.name,
+                Material.code,
+                Material.name,
+                Material.unit,
+                Batch.number,
+                StockBalance.quantity,
+                Batch.status,
+                Batch.expiry_date,
+            )
             .select_from(StockBalance)
             .join(Batch, Batch.id == StockBalance.batch_id)
             .join(Material, Material.id == Batch.material_id)
@@ -153,8 +190,17 @@ def trace_report(ctx: Context, number: str) -> TraceReport:
         batch = uow.batches.by_key(v.code(number, "batch", NUMBER_LEN))
         source, target = Warehouse.__table__.alias("source"), Warehouse.__table__.alias("target")
         rows = uow.session.execute(
-            select(StockMovement.created_at, StockMovement.kind, StockMovement.quantity, Material.unit, source.c.code,
-                   target.c.code, ProductionOrder.number, func.coalesce(User.username, "system"), StockMovement.note)
+            select(
+                StockMovement.created_at,
+                StockMovement.kind,
+                StockMovement.quantity,
+                Material.unit,
+                source.c.code,
+                target.c.code,
+                ProductionOrder.number,
+                func.coalesce(User.username, "system"),
+                StockMovement.note,
+            )
             .select_from(StockMovement)
             .join(Batch, Batch.id == StockMovement.batch_id)
             .join(Material, Material.id == Batch.material_id)
@@ -166,8 +212,12 @@ def trace_report(ctx: Context, number: str) -> TraceReport:
             .order_by(StockMovement.created_at, StockMovement.id)
         ).all()
         movements = tuple(MovementRow(*r) for r in rows)
-    return TraceReport(make_header(ctx, f"Traceability of batch {backward.key}", [("Batch", backward.key)]),
-                       backward, forward, movements)
+    return TraceReport(
+        make_header(ctx, f"Traceability of batch {backward.key}", [("Batch", backward.key)]),
+        backward,
+        forward,
+        movements,
+    )
 
 
 # ---------------------------------------------------------------- production plan
@@ -198,10 +248,16 @@ class EventsReport:
 def events_report(ctx: Context, flt: q.EventFilter) -> EventsReport:
     require(ctx.user, "report.all")
     total = q.events(ctx.reader(), flt, limit=1).total
-    filters = [("From", flt.date_from.isoformat() if flt.date_from else "the beginning"),
-               ("To", flt.date_to.isoformat() if flt.date_to else "today")]
-    for label, value in (("User", flt.username), ("About", flt.entity_type), ("Action", flt.action),
-                         ("Text", flt.text)):
+    filters = [
+        ("From", flt.date_from.isoformat() if flt.date_from else "the beginning"),
+        ("To", flt.date_to.isoformat() if flt.date_to else "today"),
+    ]
+    for label, value in (
+        ("User", flt.username),
+        ("About", flt.entity_type),
+        ("Action", flt.action),
+        ("Text", flt.text),
+    ):
         if value:
             filters.append((label, str(value)))
 
@@ -235,5 +291,6 @@ def customer_report(ctx: Context, code: str) -> CustomerReport:
     if customer is None:
         raise NotFound(f"There is no customer “{code}”.", "customer")
     orders = q.orders(ctx.reader(), q.OrderFilter(customer=customer.code), sort="due_date", limit=1000).rows
-    return CustomerReport(make_header(ctx, f"Customer report — {customer.name}", [("Customer", customer.code)]),
-                          customer, orders)
+    return CustomerReport(
+        make_header(ctx, f"Customer report — {customer.name}", [("Customer", customer.code)]), customer, orders
+    )

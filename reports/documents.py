@@ -45,8 +45,7 @@ def inventory(data: InventoryReport, out: Out, progress: Progress = None) -> int
 
         def close_material() -> Iterator[Row]:
             if current_mat is not None:
-                yield Row((current_mat[0], current_mat[1], "", quantity_text(mat_total, mat_unit), "", ""),
-                          "subtotal")
+                yield Row((current_mat[0], current_mat[1], "", quantity_text(mat_total, mat_unit), "", ""), "subtotal")
                 yield from pending_batches
 
         for line in data.lines:
@@ -66,8 +65,20 @@ def inventory(data: InventoryReport, out: Out, progress: Progress = None) -> int
             wh_totals[line.unit] += line.quantity
             grand[line.unit] += line.quantity
             kind = "alert" if line.status == "blocked" else "normal"
-            pending_batches.append(Row((line.batch_number, "", line.status, quantity_text(line.quantity, line.unit),
-                                        _day(line.expiry_date), ""), kind, indent=1))
+            pending_batches.append(
+                Row(
+                    (
+                        line.batch_number,
+                        "",
+                        line.status,
+                        quantity_text(line.quantity, line.unit),
+                        _day(line.expiry_date),
+                        "",
+                    ),
+                    kind,
+                    indent=1,
+                )
+            )
         yield from close_material()
         if current_wh is not None:
             yield Row((f"Total {current_wh}", "", "", _totals(wh_totals), "", ""), "total")
@@ -75,14 +86,28 @@ def inventory(data: InventoryReport, out: Out, progress: Progress = None) -> int
         if not data.below_reorder:
             yield Row(("Every material is at or above its reorder level.", "", "", "", "", ""))
         for item in data.below_reorder:
-            yield Row((item.material_code, item.material_name, "",
-                       quantity_text(item.material_total, item.unit), "",
-                       f"reorder at {quantity_text(item.reorder_level, item.unit)}"), "alert")
+            yield Row(
+                (
+                    item.material_code,
+                    item.material_name,
+                    "",
+                    quantity_text(item.material_total, item.unit),
+                    "",
+                    f"reorder at {quantity_text(item.reorder_level, item.unit)}",
+                ),
+                "alert",
+            )
         yield Row(("Totals",), "section")
         yield Row(("All warehouses", "", "", _totals(grand), "", f"{len(data.lines)} batch balances"), "total")
 
-    columns = [Column("Material / batch", 2.0), Column("Name", 3.2), Column("Quality", 1.1),
-               Column("Quantity", 1.6, "right"), Column("Expiry", 1.1), Column("Note", 1.8)]
+    columns = [
+        Column("Material / batch", 2.0),
+        Column("Name", 3.2),
+        Column("Quality", 1.1),
+        Column("Quantity", 1.6, "right"),
+        Column("Expiry", 1.1),
+        Column("Note", 1.8),
+    ]
     empty = "There is no stock in the chosen warehouse." if data.lines == () else "Nothing matches these filters."
     report = Report(data.header, columns, rows, wide=False, progress=progress)
     if not data.lines:
@@ -110,11 +135,19 @@ def trace(data: TraceReport, out: Out, progress: Progress = None) -> int:
         for m in data.movements:
             where = " → ".join(x for x in (m.from_warehouse, m.to_warehouse) if x)
             order = f" order {m.order_number}" if m.order_number else ""
-            yield Row((f"{_moment(m.created_at)}  {m.kind}  {where}{order}", quantity_text(m.quantity, m.unit),
-                       f"{m.username}{' · ' + m.note if m.note else ''}"))
+            yield Row(
+                (
+                    f"{_moment(m.created_at)}  {m.kind}  {where}{order}",
+                    quantity_text(m.quantity, m.unit),
+                    f"{m.username}{' · ' + m.note if m.note else ''}",
+                )
+            )
 
-    columns = [Column("Batch, order, supplier or customer", 5.0), Column("Kind / quantity", 1.4),
-               Column("Details", 3.2)]
+    columns = [
+        Column("Batch, order, supplier or customer", 5.0),
+        Column("Kind / quantity", 1.4),
+        Column("Details", 3.2),
+    ]
     return write(Report(data.header, columns, rows, wide=True, progress=progress), out)
 
 
@@ -126,22 +159,47 @@ def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
         for queue in data.queues:
             late = sum(1 for o in queue.orders if o.late)
             rate = quantity_text(queue.rate_per_hour, queue.rate_unit)
-            yield Row((f"{queue.line_code} — {queue.line_name} · {rate}/h · {len(queue.orders)} queued"
-                       + (f" · {late} LATE" if late else ""),), "section")
+            yield Row(
+                (
+                    f"{queue.line_code} — {queue.line_name} · {rate}/h · {len(queue.orders)} queued"
+                    + (f" · {late} LATE" if late else ""),
+                ),
+                "section",
+            )
             if not queue.orders:
                 yield Row(("", "Nothing planned on this line.", "", "", "", "", "", "", ""))
             for s in queue.orders:
                 o = s.order
-                yield Row((str(o.position), o.number, o.customer_name, o.product_spec, quantity_text(o.quantity, o.unit),
-                           _day(o.due_date), _moment(s.estimated_start), _moment(s.estimated_end),
-                           "LATE" if s.late else ("running" if o.status == "in_progress" else "")),
-                          "alert" if s.late else "normal")
+                yield Row(
+                    (
+                        str(o.position),
+                        o.number,
+                        o.customer_name,
+                        o.product_spec,
+                        quantity_text(o.quantity, o.unit),
+                        _day(o.due_date),
+                        _moment(s.estimated_start),
+                        _moment(s.estimated_end),
+                        "LATE" if s.late else ("running" if o.status == "in_progress" else ""),
+                    ),
+                    "alert" if s.late else "normal",
+                )
 
-    columns = [Column("#", 0.4, "right"), Column("Order", 1.4), Column("Customer", 2.4), Column("Product", 3.0),
-               Column("Quantity", 1.3, "right"), Column("Due", 1.0), Column("Est. start", 1.4),
-               Column("Est. end", 1.4), Column("", 0.7)]
-    return write(Report(data.header, columns, rows, wide=True, progress=progress,
-                        empty_message="There is no production line."), out)
+    columns = [
+        Column("#", 0.4, "right"),
+        Column("Order", 1.4),
+        Column("Customer", 2.4),
+        Column("Product", 3.0),
+        Column("Quantity", 1.3, "right"),
+        Column("Due", 1.0),
+        Column("Est. start", 1.4),
+        Column("Est. end", 1.4),
+        Column("", 0.7),
+    ]
+    return write(
+        Report(data.header, columns, rows, wide=True, progress=progress, empty_message="There is no production line."),
+        out,
+    )
 
 
 # ---------------------------------------------------------------- events
@@ -153,10 +211,24 @@ def events(data: EventsReport, out: Out, progress: Progress = None) -> int:
             about = f"{e.entity_type} #{e.entity_id}" if e.entity_id is not None else e.entity_type
             yield Row((_moment(e.occurred_at), e.username, about, e.action.replace("_", " "), e.summary))
 
-    columns = [Column("When", 1.3), Column("User", 1.1), Column("About", 1.2), Column("Action", 1.1),
-               Column("Summary", 7.0)]
-    return write(Report(data.header, columns, rows, wide=True, progress=progress,
-                        empty_message="No events in this date range match these filters."), out)
+    columns = [
+        Column("When", 1.3),
+        Column("User", 1.1),
+        Column("About", 1.2),
+        Column("Action", 1.1),
+        Column("Summary", 7.0),
+    ]
+    return write(
+        Report(
+            data.header,
+            columns,
+            rows,
+            wide=True,
+            progress=progress,
+            empty_message="No events in this date range match these filters.",
+        ),
+        out,
+    )
 
 
 # ---------------------------------------------------------------- customer
@@ -167,8 +239,14 @@ def customer(data: CustomerReport, out: Out, progress: Progress = None) -> int:
 
     def rows() -> Iterator[Row]:
         yield Row((f"{c.code} — {c.name}" + (" (archived)" if c.archived else ""),), "section")
-        for label, value in (("Contact", c.contact), ("E-mail", c.email), ("Phone", c.phone),
-                             ("Address", c.address), ("Tax id", c.tax_id), ("Notes", c.notes)):
+        for label, value in (
+            ("Contact", c.contact),
+            ("E-mail", c.email),
+            ("Phone", c.phone),
+            ("Address", c.address),
+            ("Tax id", c.tax_id),
+            ("Notes", c.notes),
+        ):
             if value:
                 yield Row((label, value.replace("\n", " ")), "note")
         yield Row((f"Orders: {c.total_orders} in all, {c.open_orders} open",), "section")
@@ -177,13 +255,27 @@ def customer(data: CustomerReport, out: Out, progress: Progress = None) -> int:
         by_status: dict[str, int] = defaultdict(int)
         for o in data.orders:
             by_status[o.status] += 1
-            yield Row((o.number, o.product_spec, quantity_text(o.quantity, o.unit), _day(o.due_date),
-                       o.status.replace("_", " "), o.line_code or ""),
-                      "alert" if o.status == "cancelled" else "normal")
+            yield Row(
+                (
+                    o.number,
+                    o.product_spec,
+                    quantity_text(o.quantity, o.unit),
+                    _day(o.due_date),
+                    o.status.replace("_", " "),
+                    o.line_code or "",
+                ),
+                "alert" if o.status == "cancelled" else "normal",
+            )
         if data.orders:
             summary = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(by_status.items()))
             yield Row(("Total", summary, "", "", "", ""), "total")
 
-    columns = [Column("Order", 1.6), Column("Product", 3.4), Column("Quantity", 1.4, "right"), Column("Due", 1.1),
-               Column("Status", 1.1), Column("Line", 1.2)]
+    columns = [
+        Column("Order", 1.6),
+        Column("Product", 3.4),
+        Column("Quantity", 1.4, "right"),
+        Column("Due", 1.1),
+        Column("Status", 1.1),
+        Column("Line", 1.2),
+    ]
     return write(Report(data.header, columns, rows, progress=progress), out)

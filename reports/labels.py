@@ -35,7 +35,9 @@ def qr_payload(label: BatchLabel) -> str:
 
 
 def quantity_text(quantity: Decimal, unit: str) -> str:
-    text = f"{quantity:,.3f}".rstrip("0").rstrip(".") if quantity != quantity.to_integral_value() else f"{quantity:,.0f}"
+    text = (
+        f"{quantity:,.3f}".rstrip("0").rstrip(".") if quantity != quantity.to_integral_value() else f"{quantity:,.0f}"
+    )
     return f"{text} {unit}"
 
 
@@ -89,8 +91,9 @@ def draw_label(canvas: Canvas, x: float, y: float, label: BatchLabel) -> None:
     canvas.setFont(fonts.BOLD, 13)
     canvas.drawString(x + pad, top - 32, fonts.fit(label.number, fonts.BOLD, 13, text_room))
 
-    barcode = code128.Code128(label.number, barHeight=10 * mm, barWidth=0.32 * mm, humanReadable=False, quiet=False,
-                              fontName=fonts.REGULAR)
+    barcode = code128.Code128(
+        label.number, barHeight=10 * mm, barWidth=0.32 * mm, humanReadable=False, quiet=False, fontName=fonts.REGULAR
+    )
     scale = min(1.0, text_room / barcode.width)
     canvas.saveState()
     canvas.translate(x + pad, y + 19 * mm)
@@ -180,7 +183,11 @@ def label_zpl(label: BatchLabel) -> str:
         return f"^FO{x},{y}^A0N,{height},{height}^FB{width},1,0,L^FH_^FD{_zpl_text(text)}^FS"
 
     parts = [
-        "^XA", "^CI28", "^PW800", "^LL400", "^LH0,0",
+        "^XA",
+        "^CI28",
+        "^PW800",
+        "^LL400",
+        "^LH0,0",
         field(24, 20, 30, label.material_name, 560),
         field(24, 56, 20, label.material_code, 560),
         field(24, 82, 40, label.number, 560),

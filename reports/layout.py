@@ -135,7 +135,7 @@ def _draw_header(canvas: Canvas, report: Report, page: int, pages: int) -> None:
     filters = [f"{label}: {value}" for label, value in h.filters]
     line_y = top - 42
     for start in range(0, len(filters), 3):
-        text = "    ".join(filters[start:start + 3])
+        text = "    ".join(filters[start : start + 3])
         canvas.drawString(MARGIN, line_y, fonts.fit(text, fonts.REGULAR, 8, width - 2 * MARGIN))
         line_y -= 10
     canvas.setStrokeColor(colors.HexColor("#1a3d6d"))
@@ -164,8 +164,9 @@ def _draw_table_heading(canvas: Canvas, report: Report) -> float:
     return y - ROW_HEIGHT
 
 
-def _cell(canvas: Canvas, text: str, x: float, y: float, width: float, align: str, font: str,
-          indent: float = 0.0) -> None:
+def _cell(
+    canvas: Canvas, text: str, x: float, y: float, width: float, align: str, font: str, indent: float = 0.0
+) -> None:
     room = width - 6 - indent
     text = fonts.fit(text, font, FONT_SIZE, room)
     if align == "right":
@@ -183,8 +184,9 @@ def _draw_row(canvas: Canvas, report: Report, row: Row, y: float) -> float:
         canvas.rect(MARGIN, bottom, total_width, ROW_HEIGHT, stroke=0, fill=1)
         canvas.setFillColor(colors.black)
         canvas.setFont(fonts.BOLD, FONT_SIZE + 0.5)
-        canvas.drawString(MARGIN + 3, bottom + 3.8, fonts.fit(row.cells[0], fonts.BOLD, FONT_SIZE + 0.5,
-                                                              total_width - 6))
+        canvas.drawString(
+            MARGIN + 3, bottom + 3.8, fonts.fit(row.cells[0], fonts.BOLD, FONT_SIZE + 0.5, total_width - 6)
+        )
         return bottom
     if row.kind == "alert":
         canvas.setFillColor(ALERT_FILL)

@@ -74,10 +74,8 @@ def test_events_table_over_a_million_events(qtbot: Any, million_sqlite: Database
         qtbot.waitUntil(lambda: screen.model.is_loaded(0), timeout=30_000)
         opens.append((time.perf_counter() - started) * 1000)
     settle_memory()  # as the client does once its window is up
-    report("Events table: first rows shown after opening, cold (1,000,000 events, SQLite)", opens[0], "ms",
-           "< 300 ms")
-    report("Events table: first rows shown after opening, warm (median of 3)", sorted(opens[1:])[1], "ms",
-           "< 300 ms")
+    report("Events table: first rows shown after opening, cold (1,000,000 events, SQLite)", opens[0], "ms", "< 300 ms")
+    report("Events table: first rows shown after opening, warm (median of 3)", sorted(opens[1:])[1], "ms", "< 300 ms")
 
     last = screen.model.rowCount() - 1
     started = time.perf_counter()
@@ -96,8 +94,9 @@ def test_events_table_over_a_million_events(qtbot: Any, million_sqlite: Database
         qtbot.waitUntil(lambda row=row: screen.model.is_loaded(row), timeout=30_000)
     stall = meter.stop()
     elapsed = time.perf_counter() - started
-    report(f"Events table: longest event-loop stall while scrolling all rows in {step}-row steps", stall, "ms",
-           "< 50 ms")
+    report(
+        f"Events table: longest event-loop stall while scrolling all rows in {step}-row steps", stall, "ms", "< 50 ms"
+    )
     report("Events table: time to scroll through all 1,000,000 rows", elapsed, "s")
     report("Events table: resident memory after scrolling the whole table", rss_mb(), "MB", "< 300 MB")
     report("  of which grown while showing the table", rss_mb() - rss_before, "MB")
@@ -106,9 +105,14 @@ def test_events_table_over_a_million_events(qtbot: Any, million_sqlite: Database
 
 
 def test_start_to_login_dialog(tmp_path: Any) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MPSYSTEM_EXIT_AFTER_LOGIN_SHOWN": "1",
-           "XDG_CONFIG_HOME": str(tmp_path / "cfg"), "XDG_DATA_HOME": str(tmp_path / "data"),
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "MPSYSTEM_EXIT_AFTER_LOGIN_SHOWN": "1",
+        "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
     samples = []
     for _ in range(5):
         started = time.perf_counter()

@@ -42,17 +42,42 @@ def ten_thousand_batches(tmp_path_factory: pytest.TempPathFactory) -> Database:
         warehouses = conn.execute(select(Warehouse.id)).scalars().all()
         now = datetime.now(timezone.utc)
         extra = 10_000 - len(have)
-        conn.execute(insert(Batch), [
-            {"number": f"BENCH-{i:05d}", "material_id": materials[i % len(materials)], "supplier_id": supplier,
-             "received_at": now - timedelta(days=i % 200), "expiry_date": (now + timedelta(days=365)).date(),
-             "status": "approved", "version": 1} for i in range(extra)])
+        conn.execute(
+            insert(Batch),
+            [
+                {
+                    "number": f"BENCH-{i:05d}",
+                    "material_id": materials[i % len(materials)],
+                    "supplier_id": supplier,
+                    "received_at": now - timedelta(days=i % 200),
+                    "expiry_date": (now + timedelta(days=365)).date(),
+                    "status": "approved",
+                    "version": 1,
+                }
+                for i in range(extra)
+            ],
+        )
         ids = conn.execute(select(Batch.id).where(Batch.number.like("BENCH-%")).order_by(Batch.id)).scalars().all()
-        conn.execute(insert(StockBalance), [
-            {"batch_id": b, "warehouse_id": warehouses[i % len(warehouses)], "quantity": Decimal(100 + i % 900)}
-            for i, b in enumerate(ids)])
-        conn.execute(insert(StockMovement), [
-            {"batch_id": b, "kind": "receipt", "quantity": Decimal(100 + i % 900),
-             "to_warehouse_id": warehouses[i % len(warehouses)], "created_at": now} for i, b in enumerate(ids)])
+        conn.execute(
+            insert(StockBalance),
+            [
+                {"batch_id": b, "warehouse_id": warehouses[i % len(warehouses)], "quantity": Decimal(100 + i % 900)}
+                for i, b in enumerate(ids)
+            ],
+        )
+        conn.execute(
+            insert(StockMovement),
+            [
+                {
+                    "batch_id": b,
+                    "kind": "receipt",
+                    "quantity": Decimal(100 + i % 900),
+                    "to_warehouse_id": warehouses[i % len(warehouses)],
+                    "created_at": now,
+                }
+                for i, b in enumerate(ids)
+            ],
+        )
     return database
 
 
@@ -78,10 +103,12 @@ def test_thousand_labels_on_a4_sheets(ten_thousand_batches: Database, tmp_path: 
 
 def _child_peak_mb(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Run the command in a fresh interpreter; its peak resident memory (MB) and its time (s)."""
-    code = ("import resource, sys, time; from app.cli import main; t = time.perf_counter(); "
-            "rc = main(sys.argv[1:]); "
-            "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, time.perf_counter() - t); "
-            "sys.exit(rc)")
+    code = (
+        "import resource, sys, time; from app.cli import main; t = time.perf_counter(); "
+        "rc = main(sys.argv[1:]); "
+        "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, time.perf_counter() - t); "
+        "sys.exit(rc)"
+    )
     done = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     line = next(x for x in done.stdout.splitlines() if x.startswith("PEAK"))
@@ -92,8 +119,9 @@ def _child_peak_mb(args: list[str], env: dict[str, str]) -> tuple[float, float]:
 def test_events_report_of_100000_rows_streams(ten_thousand_batches: Database, tmp_path: Path) -> None:
     url = str(ten_thousand_batches.url)
     env = {**os.environ}
-    base, _ = _child_peak_mb(["report", "events", "--url", url, "--action", "no-such-action",
-                              "--out", str(tmp_path / "empty.pdf")], env)
+    base, _ = _child_peak_mb(
+        ["report", "events", "--url", url, "--action", "no-such-action", "--out", str(tmp_path / "empty.pdf")], env
+    )
     peak, seconds = _child_peak_mb(["report", "events", "--url", url, "--out", str(tmp_path / "events.pdf")], env)
     pages = open(tmp_path / "events.pdf", "rb").read().count(b"/Type /Page\n") or "?"
     report("events report of 100,000+ rows: peak memory growth over an empty report", peak - base, "MB", "< 200 MB")

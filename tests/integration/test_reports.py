@@ -41,20 +41,27 @@ def pdf_text(path: Path) -> list[str]:
 
 def render(path: Path, tmp: Path, page: int = 1, dpi: int = 300) -> Image.Image:
     prefix = tmp / f"page{page}"
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page), "-singlefile", str(path),
-                    str(prefix)], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page), "-singlefile", str(path), str(prefix)],
+        check=True,
+    )
     return Image.open(f"{prefix}.png")
 
 
 def numbers_with(ctx: Context, condition: str, limit: int = 1) -> list[str]:
     with ctx.database.engine.connect() as conn:
-        return [r[0] for r in conn.execute(text(f"SELECT number FROM batches WHERE {condition} "
-                                                f"ORDER BY number LIMIT {limit}"))]
+        return [
+            r[0]
+            for r in conn.execute(text(f"SELECT number FROM batches WHERE {condition} ORDER BY number LIMIT {limit}"))
+        ]
 
 
 def test_labels_carry_their_batch_in_text_and_barcodes(demo: Context, tmp_path: Path) -> None:
-    numbers = (numbers_with(demo, "status = 'approved' AND supplier_id IS NOT NULL")
-               + numbers_with(demo, "status = 'blocked'") + numbers_with(demo, "production_order_id IS NOT NULL"))
+    numbers = (
+        numbers_with(demo, "status = 'approved' AND supplier_id IS NOT NULL")
+        + numbers_with(demo, "status = 'blocked'")
+        + numbers_with(demo, "production_order_id IS NOT NULL")
+    )
     labels = reporting.batch_labels(demo, numbers)
     out = tmp_path / "labels.pdf"
     assert labels_pdf(labels, str(out)) == 3
@@ -83,8 +90,9 @@ def assert_fonts_embedded(path: Path) -> None:
 
 def test_polish_and_cyrillic_print(demo: Context, tmp_path: Path) -> None:
     s.create_material(demo.uow(), code="ŻÓŁW-1", name="Granulat żółty – Жовтий", kind="granulate", unit="kg")
-    s.receive_batch(demo.uow(), number="ŁÓDŹ-ПАРТІЯ-1", material="ŻÓŁW-1", supplier="BASELL", quantity=5,
-                    warehouse="MAG-1")
+    s.receive_batch(
+        demo.uow(), number="ŁÓDŹ-ПАРТІЯ-1", material="ŻÓŁW-1", supplier="BASELL", quantity=5, warehouse="MAG-1"
+    )
     out = tmp_path / "label.pdf"
     labels_pdf(reporting.batch_labels(demo, ["ŁÓDŹ-ПАРТІЯ-1"]), str(out))
     page = pdf_text(out)[0]
@@ -125,7 +133,7 @@ def _quantities(page_texts: list[str], unit: str) -> Decimal:
         cells = [c.strip() for c in page.splitlines()]
         for i, cell in enumerate(cells):
             if batch.match(cell):
-                for following in cells[i + 1:i + 4]:
+                for following in cells[i + 1 : i + 4]:
                     found = amount.match(following)
                     if found:
                         total += Decimal(found.group(1).replace(",", ""))
@@ -142,8 +150,12 @@ def test_inventory_report_adds_up_to_the_database(demo: Context, tmp_path: Path)
         assert f"Page {number} of {pages}" in page
         assert "Material / batch" in page and "Printed by" in page  # header and table heading on every page
     with demo.database.engine.connect() as conn:
-        rows = conn.execute(text("SELECT m.unit, SUM(b.quantity) FROM stock_balances b JOIN batches x ON x.id = "
-                                 "b.batch_id JOIN materials m ON m.id = x.material_id GROUP BY m.unit")).all()
+        rows = conn.execute(
+            text(
+                "SELECT m.unit, SUM(b.quantity) FROM stock_balances b JOIN batches x ON x.id = "
+                "b.batch_id JOIN materials m ON m.id = x.material_id GROUP BY m.unit"
+            )
+        ).all()
     scale = Decimal(1000) if demo.database.is_sqlite else Decimal(1)
     for unit, amount in rows:
         assert _quantities(texts, unit) == Decimal(amount) / scale, unit
@@ -189,8 +201,11 @@ def test_report_roles(demo: Context) -> None:
     viewer, manager = as_role(demo, Role.VIEWER), as_role(demo, Role.MANAGER)
     reporting.inventory_report(viewer)
     reporting.plan_report(viewer)
-    for call in (lambda: reporting.trace_report(viewer, "x"), lambda: reporting.events_report(viewer, q.EventFilter()),
-                 lambda: reporting.customer_report(viewer, "C-001")):
+    for call in (
+        lambda: reporting.trace_report(viewer, "x"),
+        lambda: reporting.events_report(viewer, q.EventFilter()),
+        lambda: reporting.customer_report(viewer, "C-001"),
+    ):
         with pytest.raises(PermissionDenied, match="Only a manager or above may print every report"):
             call()
     reporting.events_report(manager, q.EventFilter())
