@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from app.dto import TraceNode
+from app.formatting import quantity
 from app.reporting import CustomerReport, EventsReport, InventoryReport, PlanReport, TraceReport
-from reports.labels import quantity_text
 from reports.layout import Column, Report, Row, write
 
 Out = str | BinaryIO
@@ -26,7 +26,7 @@ def _moment(value: datetime | None) -> str:
 
 
 def _totals(amounts: dict[str, Decimal]) -> str:
-    return ", ".join(quantity_text(amount, unit) for unit, amount in sorted(amounts.items())) or "0"
+    return ", ".join(quantity(amount, unit) for unit, amount in sorted(amounts.items())) or "0"
 
 
 # ---------------------------------------------------------------- inventory
@@ -45,7 +45,7 @@ def inventory(data: InventoryReport, out: Out, progress: Progress = None) -> int
 
         def close_material() -> Iterator[Row]:
             if current_mat is not None:
-                yield Row((current_mat[0], current_mat[1], "", quantity_text(mat_total, mat_unit), "", ""), "subtotal")
+                yield Row((current_mat[0], current_mat[1], "", quantity(mat_total, mat_unit), "", ""), "subtotal")
                 yield from pending_batches
 
         for line in data.lines:
@@ -71,7 +71,7 @@ def inventory(data: InventoryReport, out: Out, progress: Progress = None) -> int
                         line.batch_number,
                         "",
                         line.status,
-                        quantity_text(line.quantity, line.unit),
+                        quantity(line.quantity, line.unit),
                         _day(line.expiry_date),
                         "",
                     ),
@@ -91,9 +91,9 @@ def inventory(data: InventoryReport, out: Out, progress: Progress = None) -> int
                     item.material_code,
                     item.material_name,
                     "",
-                    quantity_text(item.material_total, item.unit),
+                    quantity(item.material_total, item.unit),
                     "",
-                    f"reorder at {quantity_text(item.reorder_level, item.unit)}",
+                    f"reorder at {quantity(item.reorder_level, item.unit)}",
                 ),
                 "alert",
             )
@@ -138,7 +138,7 @@ def trace(data: TraceReport, out: Out, progress: Progress = None) -> int:
             yield Row(
                 (
                     f"{_moment(m.created_at)}  {m.kind}  {where}{order}",
-                    quantity_text(m.quantity, m.unit),
+                    quantity(m.quantity, m.unit),
                     f"{m.username}{' · ' + m.note if m.note else ''}",
                 )
             )
@@ -158,7 +158,7 @@ def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
     def rows() -> Iterator[Row]:
         for queue in data.queues:
             late = sum(1 for o in queue.orders if o.late)
-            rate = quantity_text(queue.rate_per_hour, queue.rate_unit)
+            rate = quantity(queue.rate_per_hour, queue.rate_unit)
             yield Row(
                 (
                     f"{queue.line_code} — {queue.line_name} · {rate}/h · {len(queue.orders)} queued"
@@ -176,7 +176,7 @@ def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
                         o.number,
                         o.customer_name,
                         o.product_spec,
-                        quantity_text(o.quantity, o.unit),
+                        quantity(o.quantity, o.unit),
                         _day(o.due_date),
                         _moment(s.estimated_start),
                         _moment(s.estimated_end),
@@ -259,7 +259,7 @@ def customer(data: CustomerReport, out: Out, progress: Progress = None) -> int:
                 (
                     o.number,
                     o.product_spec,
-                    quantity_text(o.quantity, o.unit),
+                    quantity(o.quantity, o.unit),
                     _day(o.due_date),
                     o.status.replace("_", " "),
                     o.line_code or "",

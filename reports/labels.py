@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 from typing import BinaryIO
 
 from reportlab.graphics.barcode import code128, qrencoder
@@ -18,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.dto import BatchLabel
+from app.formatting import quantity
 from reports import fonts
 
 WIDTH, HEIGHT = 100 * mm, 50 * mm
@@ -32,13 +32,6 @@ STATUS_MARK = {
 def qr_payload(label: BatchLabel) -> str:
     """What the QR code carries: the batch number and the material code."""
     return f"MPS1|{label.number}|{label.material_code}"
-
-
-def quantity_text(quantity: Decimal, unit: str) -> str:
-    text = (
-        f"{quantity:,.3f}".rstrip("0").rstrip(".") if quantity != quantity.to_integral_value() else f"{quantity:,.0f}"
-    )
-    return f"{text} {unit}"
 
 
 def _day(value: date | None) -> str:
@@ -107,7 +100,7 @@ def draw_label(canvas: Canvas, x: float, y: float, label: BatchLabel) -> None:
     origin = ("Supplier: " if label.origin_kind == "supplier" else "Order: ") + label.origin
     received = "Received" if label.origin_kind == "supplier" else "Produced"
     rows = [
-        (f"Qty: {quantity_text(label.quantity, label.unit)}", f"{received}: {_day(label.received_at.date())}"),
+        (f"Qty: {quantity(label.quantity, label.unit)}", f"{received}: {_day(label.received_at.date())}"),
         (fonts.fit(origin, fonts.REGULAR, 7.5, WIDTH / 2 - pad), f"Expiry: {_day(label.expiry_date)}"),
     ]
     for i, (left_text, right_text) in enumerate(rows):
@@ -193,7 +186,7 @@ def label_zpl(label: BatchLabel) -> str:
         field(24, 82, 40, label.number, 560),
         f"^FO24,130^BY2^BCN,80,N,N,N^FH_^FD{_zpl_text(label.number)}^FS",
         f"^FO600,20^BQN,2,5^FH_^FDMA,{_zpl_text(qr_payload(label))}^FS",
-        field(24, 225, 24, f"Qty: {quantity_text(label.quantity, label.unit)}", 380),
+        field(24, 225, 24, f"Qty: {quantity(label.quantity, label.unit)}", 380),
         field(420, 225, 24, f"{received}: {_day(label.received_at.date())}", 360),
         field(24, 260, 24, origin, 380),
         field(420, 260, 24, f"Expiry: {_day(label.expiry_date)}", 360),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
+from app.formatting import quantity as qty
 from app.dto import BatchRow, CustomerRow, EventRow, InventoryRow, OrderRow
 from ui.paged import PagedTableModel
 
@@ -31,11 +31,6 @@ STATUS_COLOURS = {
 WARN = QBrush(QColor("#fff4d6"))
 ALERT = QBrush(QColor("#fde2e1"))
 EXPIRY_WARNING_DAYS = 30
-
-
-def qty(value: Decimal, unit: str | None = None) -> str:
-    text = f"{value:,.3f}".rstrip("0").rstrip(".") if value != value.to_integral_value() else f"{value:,.0f}"
-    return f"{text} {unit}" if unit else text
 
 
 def day(value: date | None) -> str:

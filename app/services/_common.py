@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from app import formatting
 from app.errors import ValidationError
 from data.models import Batch, Material, StockMovement
 from data.uow import UnitOfWork, utcnow
@@ -15,9 +16,8 @@ def today() -> date:
     return date.today()
 
 
-def fmt_qty(quantity: Decimal, unit: str) -> str:
-    text = f"{quantity.normalize():f}" if quantity == quantity.to_integral_value() else f"{quantity:f}".rstrip("0")
-    return f"{text} {unit}"
+def fmt_qty(value: Decimal, unit: str) -> str:
+    return formatting.quantity(value, unit, grouped=False)
 
 
 def ensure_usable(batch: Batch, material: Material, verb: str) -> None:

@@ -1,0 +1,15 @@
+"""How quantities read, on screens, on paper and in the journal: one place, one rule."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def quantity(value: Decimal, unit: str | None = None, *, grouped: bool = True) -> str:
+    """'1,250.5 kg' (grouped, for screens and paper) or '1250.5 kg' (for the journal's sentences)."""
+    whole = value == value.to_integral_value()
+    if grouped:
+        text = f"{value:,.0f}" if whole else f"{value:,.3f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value.normalize():f}" if whole else f"{value:f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}" if unit else text
