@@ -68,10 +68,6 @@ class Actor(Protocol):
     def role(self) -> Role: ...
 
 
-def required_role(permission: str) -> Role:
-    return PERMISSIONS[permission][0]
-
-
 def allowed(role: Role, permission: str) -> bool:
     return role >= PERMISSIONS[permission][0]
 

@@ -105,12 +105,11 @@ def batch_labels(ctx: Context, numbers: list[str]) -> tuple[BatchLabel, ...]:
                 .where(Batch.number.in_(chunk))
             ).all()
             for r in rows:
-                qty = r[3] if not isinstance(r[3], int) else q._decimal(r[3])
                 found[r[0]] = BatchLabel(
                     number=r[0],
                     material_code=r[1],
                     material_name=r[2],
-                    quantity=q._decimal(qty),
+                    quantity=q._decimal(r[3]),
                     unit=r[4],
                     origin_kind="supplier" if r[5] else "order",
                     origin=r[5] or r[6] or "",

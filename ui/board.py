@@ -318,6 +318,10 @@ class PlanningBoard(QWidget):
                 view.selectionModel().clearSelection()
         self.order_selected.emit(order)
 
+    def line_is_running(self, code: str | None) -> bool:
+        model = self.queues.get(code or "")
+        return model is not None and any(model.order_at(i).status == "in_progress" for i in range(model.rowCount()))
+
     def _reselect(self) -> None:
         number = self.selected.number if self.selected else None
         self.selected = None
@@ -329,9 +333,6 @@ class PlanningBoard(QWidget):
                     view.setCurrentIndex(model.index(row))
                     self.selected, self.selected_line = model.order_at(row), code
         self.order_selected.emit(self.selected)
-
-    def select_line(self, code: str) -> None:
-        self.selected_line = code
 
     # ---------------------------------------------------------------- planning
 

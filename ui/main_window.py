@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
         status = order.status if order else None
         wants = {
             "edit_order": status in ("new", "planned"),
-            "start": status == "planned",
+            "start": status == "planned" and not self.board.line_is_running(self.board.selected_line),
             "consume": status == "in_progress",
             "output": status == "in_progress",
             "finish": status == "in_progress",

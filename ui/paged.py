@@ -169,10 +169,6 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.Columns) - 1))
 
-    def loaded_rows(self) -> list[T]:
-        """The rows in memory, in order (for copying a selection)."""
-        return [r for _n, rows in sorted(self._pages.items()) for r in rows]
-
     def fetch_all(self) -> Callable[[], list[T]]:
         """A function for a worker that reads every row of the current filter and sort, page by page."""
         filter_, key, desc, fetch = self.filter, self.sort_key, self.descending, self._fetch
