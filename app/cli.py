@@ -101,7 +101,7 @@ def cmd_db_init(args: argparse.Namespace) -> int:
             f"The database {database.describe()} is already initialised; "
             "use `mpsystem db upgrade` to bring it up to date."
         )
-    password = _read_password(args, f"Password for {args.admin}") if database.is_sqlite else None
+    password = _read_password(args, f"Password for {args.admin}")
     upgrade(database)
     ctx = Context(database, SYSTEM)
     services.create_user(ctx.uow(), username=args.admin, role=Role.ADMIN, full_name=args.full_name, password=password)
@@ -128,11 +128,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Demo plant loaded into {database.describe()} in {elapsed:.1f} s:")
     for line in summary.lines_of_text():
         print("  " + line)
-    if database.is_sqlite:
-        print(
-            f"Demo users (password {DEMO_PASSWORD} for all): "
-            + ", ".join(f"{name} ({role})" for name, _full, role in DEMO_USERS)
-        )
+    print(
+        f"Demo users (password {DEMO_PASSWORD} for all): "
+        + ", ".join(f"{name} ({role})" for name, _full, role in DEMO_USERS)
+    )
+    if not database.is_sqlite:
+        print("These are server logins with a published password: load the demo on a training server only.")
     return 0
 
 
@@ -179,7 +180,7 @@ def _start_client(profile: Any = None, hint: str = "") -> int:
 
 def cmd_users_add(args: argparse.Namespace) -> int:
     ctx = _context(args)
-    password = _read_password(args, f"Password for {args.name}") if ctx.database.is_sqlite else None
+    password = _read_password(args, f"Password for {args.name}")
     services.create_user(ctx.uow(), username=args.name, role=args.role, full_name=args.full_name, password=password)
     print(f"Created user {args.name.lower()} ({Role.parse(args.role).label}).")
     return 0

@@ -109,7 +109,6 @@ class InventoryFilter:
     below_reorder_only: bool = False
 
 
-
 def inventory(
     uow: UnitOfWork,
     flt: InventoryFilter = InventoryFilter(),
@@ -243,7 +242,6 @@ class BatchFilter:
     expires_from: date | None = None
     expires_to: date | None = None
     in_stock_only: bool = False
-
 
 
 def batches(
@@ -404,7 +402,6 @@ class OrderFilter:
     customer: str | None = None
 
 
-
 def orders(
     uow: UnitOfWork,
     flt: OrderFilter = OrderFilter(),
@@ -511,7 +508,6 @@ class EventFilter:
     entity_id: int | None = None
     action: str | None = None
     text: str | None = None
-
 
 
 def events(
@@ -645,7 +641,6 @@ class CustomerFilter:
     archived: bool | None = False  # None: both
 
 
-
 def customers(
     uow: UnitOfWork,
     flt: CustomerFilter = CustomerFilter(),
@@ -755,8 +750,13 @@ def lookups(uow: UnitOfWork) -> Lookups:
 def entity_key(uow: UnitOfWork, entity_type: str, entity_id: int) -> str | None:
     """The number or code people know an entity by, for opening it from the journal."""
     require(uow.actor, "read")
-    column = {"batch": Batch.number, "order": ProductionOrder.number, "customer": Customer.code,
-              "user": User.username, "line": ProductionLine.code}.get(entity_type)
+    column = {
+        "batch": Batch.number,
+        "order": ProductionOrder.number,
+        "customer": Customer.code,
+        "user": User.username,
+        "line": ProductionLine.code,
+    }.get(entity_type)
     if column is None:
         return None
     with uow:

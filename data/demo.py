@@ -16,10 +16,12 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import Session
 
 from data.db import Database
 from data.errors import ValidationError
+from data.pgroles import scram_verifier
 from data.models import (
     Batch,
     Customer,
@@ -334,6 +336,17 @@ class _Plant:
         self.events.append((when, user, entity, entity_id, action, summary, details))
 
 
+def _create_demo_login(session: Session, username: str, role: str) -> None:
+    """On PostgreSQL a user is a login role; the demo's people get one, unless the server has it already."""
+    if session.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": username}):
+        return
+    dbapi = session.connection().connection.dbapi_connection
+    session.execute(
+        text("SELECT mpsystem_create_login(:n, :level, :v)"),
+        {"n": username, "level": role, "v": scram_verifier(dbapi, username, DEMO_PASSWORD)},
+    )
+
+
 def load_demo(
     database: Database,
     *,
@@ -381,6 +394,8 @@ def load_demo(
                 ],
             )
             user_ids[username] = uid
+            if not database.is_sqlite:
+                _create_demo_login(session, username, role)
             plant.event(
                 now - timedelta(days=400),
                 None,
@@ -929,7 +944,7 @@ def _write_events(conn: Any, database: Database, rows: Iterator[tuple[Any, ...]]
         return
     raw = conn.connection.driver_connection
     with raw.cursor() as cur, cur.copy(f"COPY events ({columns}) FROM STDIN") as copy:
-        for when, uid, etype, eid, action, text, details in rows:
+        for when, uid, etype, eid, action, summary, details in rows:
             copy.write_row(
                 (
                     when,
@@ -937,7 +952,7 @@ def _write_events(conn: Any, database: Database, rows: Iterator[tuple[Any, ...]]
                     etype,
                     eid,
                     action,
-                    text,
+                    summary,
                     json.dumps(details, ensure_ascii=False) if details is not None else None,
                 )
             )
@@ -946,7 +961,7 @@ def _write_events(conn: Any, database: Database, rows: Iterator[tuple[Any, ...]]
 def _insert_sqlite_events(conn: Any, columns: str, rows: Iterator[tuple[Any, ...]]) -> None:
     sql = f"INSERT INTO events ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?)"
     chunk: list[tuple[Any, ...]] = []
-    for when, uid, etype, eid, action, text, details in rows:
+    for when, uid, etype, eid, action, summary, details in rows:
         chunk.append(
             (
                 when.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f"),
@@ -954,7 +969,7 @@ def _insert_sqlite_events(conn: Any, columns: str, rows: Iterator[tuple[Any, ...
                 etype,
                 eid,
                 action,
-                text,
+                summary,
                 json.dumps(details, ensure_ascii=False) if details is not None else None,
             )
         )

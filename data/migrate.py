@@ -8,11 +8,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import Connection, inspect
 
 import migrations
 from data.db import Database
-from data.errors import SchemaMismatch
+from data.errors import PermissionDenied, SchemaMismatch
 
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
 
@@ -41,8 +41,27 @@ def current_revision(database: Database) -> str | None:
 def _run(database: Database, action: str, target: str) -> None:
     config = alembic_config()
     with database.engine.begin() as conn:
+        if not database.is_sqlite:
+            _act_as_schema_owner(conn)
         config.attributes["connection"] = conn
         getattr(command, action)(config, target)
+
+
+def _act_as_schema_owner(conn: Connection) -> None:
+    """Run DDL as the role that owns the schema, so new tables are the owner's, not the superuser's."""
+    owner = conn.exec_driver_sql(
+        "SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'alembic_version'"
+    ).scalar()
+    if owner is None:
+        return  # a new database: migration 0003 hands everything to the owner role
+    me = conn.exec_driver_sql("SELECT current_user").scalar()
+    if owner == me:
+        return
+    if not conn.exec_driver_sql("SELECT pg_has_role(current_user, %(o)s, 'MEMBER')", {"o": owner}).scalar():
+        raise PermissionDenied(
+            f"The schema belongs to the role {owner}; upgrade it as {owner}, a member of it, or a superuser."
+        )
+    conn.exec_driver_sql(f'SET LOCAL ROLE "{owner}"')
 
 
 def upgrade(database: Database, target: str = "head") -> None:

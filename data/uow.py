@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from data.db import Database
-from data.errors import ConflictError, ConnectionFailed, KnownError, NotFound
+from data.errors import ConflictError, ConnectionFailed, KnownError, NotFound, PermissionDenied, ValidationError
 from data.models import (
     Base,
     Batch,
@@ -176,8 +176,10 @@ class UnitOfWork:
         self._events.append(event)
         self.session.add(event)
 
-    def commit(self) -> None:
-        if len(self._events) != 1:
+    def commit(self, *, journal_written_by_database: bool = False) -> None:
+        """Commit the change and its journal entry; `journal_written_by_database` for the few
+        PostgreSQL functions that write their own entry as the owner (see data/pgroles.py)."""
+        if len(self._events) != (0 if journal_written_by_database else 1):
             raise RuntimeError(f"a change must record exactly one event, got {len(self._events)}")
         try:
             self.session.commit()
@@ -217,8 +219,25 @@ class UnitOfWork:
         )
 
 
+CONNECTION_LOST = (
+    "The connection to the database was lost; nothing was saved. "
+    "Your entries are kept: try again when the server is back (the client reconnects by itself)."
+)
+
+
 def translate_database_error(exc: BaseException) -> KnownError | None:
     """Map what the driver says to a message a clerk can act on; None for real bugs."""
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if sqlstate is not None:
+        message = (exc.orig.diag.message_primary if exc.orig.diag is not None else None) or str(exc.orig)  # type: ignore[union-attr]
+        if sqlstate == "42501":  # insufficient_privilege: the database's own GRANTs refused it
+            return PermissionDenied(f"The database refused the change: {message.rstrip('.')}. Nothing was saved.")
+        if sqlstate == "42710":  # duplicate_object: a login of that name already exists
+            return ValidationError(message, "user_name")
+        if sqlstate == "42704":  # undefined_object
+            return NotFound(message)
+        if sqlstate.startswith("08") or sqlstate in ("57P01", "57P02", "57P03"):
+            return ConnectionFailed(CONNECTION_LOST)
     if isinstance(exc, StaleDataError):
         return ConflictError(
             "Someone else changed the same record at the same moment. Reload and try again; nothing was saved."
@@ -232,9 +251,7 @@ def translate_database_error(exc: BaseException) -> KnownError | None:
             return ConflictError("The database is busy with another workstation's change. Try again in a moment.")
         if "deadlock" in text or "could not serialize" in text:
             return ConflictError("Another workstation changed the same data at the same moment. Try again.")
-        return ConnectionFailed(
-            "The connection to the database was lost; nothing was saved. Check the network or the server and try again."
-        )
+        return ConnectionFailed(CONNECTION_LOST)
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return ConnectionFailed("The connection to the database was lost; nothing was saved.")
+        return ConnectionFailed(CONNECTION_LOST)
     return None

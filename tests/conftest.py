@@ -102,9 +102,18 @@ def new_pg_database(server: pgcluster.PgCluster | str, template: str | None) -> 
 
 
 def drop_pg_database(server: pgcluster.PgCluster | str, url: str) -> None:
+    """Drop the database and the login roles its users had: roles are cluster-wide, names repeat."""
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(_plain(pg_admin_url(server)), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        drop_login_roles(conn)
+
+
+def drop_login_roles(conn: psycopg.Connection) -> None:
+    from data.pgroles import login_roles_sql
+
+    for (role,) in conn.execute(login_roles_sql()).fetchall():
+        conn.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
 @pytest.fixture(params=BACKENDS)

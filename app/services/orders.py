@@ -138,11 +138,18 @@ def edit_order(
 # ---------------------------------------------------------------- queue ranks
 
 
+# The first key of the two-key advisory locks that stand for a line's queue.
+QUEUE_LOCK_SPACE = 0x4D50  # "MP"
+
+
 def _lock_lines(uow: UnitOfWork, *line_ids: int) -> None:
-    # Serialise queue changes per line (PostgreSQL; SQLite's write lock already does),
-    # always in id order so that two planners never deadlock.
+    # Serialise queue changes per line (PostgreSQL; SQLite's write lock already does), always in
+    # id order so that two planners never deadlock. An advisory lock, not SELECT … FOR UPDATE on
+    # the line: that would need UPDATE rights on production_lines, which planners do not have.
+    if uow.backend != "postgresql":
+        return
     for line_id in sorted(set(line_ids)):
-        uow.session.execute(select(ProductionLine.id).where(ProductionLine.id == line_id).with_for_update())
+        uow.session.execute(select(func.pg_advisory_xact_lock(QUEUE_LOCK_SPACE, line_id)))
 
 
 def _queue_ranks(uow: UnitOfWork, line_id: int, exclude_id: int, offset: int, limit: int) -> list[tuple[int, int]]:

@@ -1,9 +1,11 @@
 """User accounts: created, disabled, re-roled and given new passwords by administrators.
 
 On SQLite the password is kept as a bcrypt hash in the users table. On
-PostgreSQL the server keeps it: each user is a login role of the same name
-(see the database roles in the deployment guide), and the row here carries the
-name, the role and whether the account is active.
+PostgreSQL the server keeps it: each user is a login role of the same name in
+the group role of their level (data/pgroles.py), created, re-grouped, disabled
+and re-passworded in the same transaction as the users row, through the
+owner's SECURITY DEFINER functions. The password travels only as a SCRAM
+verifier computed on this machine.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app import validation as v
 from app.errors import ValidationError
 from app.permissions import Role, require
 from app.security import check_password_rules, hash_password
 from data.models import NAME_LEN, USERNAME_LEN, User
+from data.pgroles import scram_verifier
 from data.uow import UnitOfWork, utcnow
 
 _USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]*$")
@@ -33,6 +36,19 @@ def clean_username(value: Any) -> str:
     return name
 
 
+def _verifier(uow: UnitOfWork, username: str, password: str) -> str:
+    dbapi = uow.session.connection().connection.dbapi_connection
+    return scram_verifier(dbapi, username, password)
+
+
+def _set_login(uow: UnitOfWork, username: str, role: str, active: bool) -> None:
+    if uow.backend == "postgresql":
+        uow.session.execute(
+            text("SELECT mpsystem_set_login(:name, :level, :active)"),
+            {"name": username, "level": role, "active": active},
+        )
+
+
 def _active_admins(uow: UnitOfWork) -> int:
     return uow.session.scalar(select(func.count()).where(User.role == "admin", User.active.is_(True))) or 0
 
@@ -44,10 +60,11 @@ def create_user(
     name = clean_username(username)
     parsed = Role.parse(role)
     full = v.text(full_name, "full_name", NAME_LEN, required=False) or ""
+    check_password_rules(password or "")
     with uow:
         hashed = None
         if uow.backend == "sqlite":
-            hashed = hash_password(check_password_rules(password or ""))
+            hashed = hash_password(password or "")
         if uow.session.scalar(select(User.id).where(func.lower(User.username) == name)) is not None:
             raise ValidationError(f"The user name {name} is taken.", "user_name")
         user = uow.users.add(
@@ -62,6 +79,11 @@ def create_user(
             )
         )
         uow.session.flush()
+        if uow.backend == "postgresql":
+            uow.session.execute(
+                text("SELECT mpsystem_create_login(:name, :level, :verifier)"),
+                {"name": name, "level": parsed.label, "verifier": _verifier(uow, name, password or "")},
+            )
         uow.record_event(
             "user",
             user.id,
@@ -86,6 +108,7 @@ def set_user_active(uow: UnitOfWork, *, username: str, active: bool) -> None:
             raise ValidationError(f"{name} is the last active administrator and cannot be disabled.", "user_name")
         user.active = active
         user.failed_logins, user.locked_until = 0, None
+        _set_login(uow, name, user.role, active)
         uow.record_event(
             "user",
             user.id,
@@ -108,6 +131,7 @@ def change_role(uow: UnitOfWork, *, username: str, role: str | Role) -> None:
             raise ValidationError(f"{name} is the last active administrator; make another administrator first.", "role")
         previous = user.role
         user.role = parsed.label
+        _set_login(uow, name, parsed.label, user.active)
         uow.record_event(
             "user",
             user.id,
@@ -126,8 +150,16 @@ def change_password(uow: UnitOfWork, *, username: str, new_password: str) -> Non
     check_password_rules(new_password)
     with uow:
         user = uow.users.by_key(name)
-        if uow.backend == "sqlite":
-            user.password_hash = hash_password(new_password)
+        if uow.backend == "postgresql":
+            # The function checks again who may, changes the login and writes the journal entry as
+            # the owner: a viewer may change their own password but may not write to the journal.
+            uow.session.execute(
+                text("SELECT mpsystem_set_password(:name, :verifier)"),
+                {"name": name, "verifier": _verifier(uow, name, new_password)},
+            )
+            uow.commit(journal_written_by_database=True)
+            return
+        user.password_hash = hash_password(new_password)
         user.failed_logins, user.locked_until = 0, None
         uow.record_event("user", user.id, "password_changed", f"Changed the password of {name}", {})
         uow.commit()

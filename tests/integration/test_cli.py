@@ -24,9 +24,13 @@ def run(args: list[str], stdin: str = "", env: dict[str, str] | None = None) -> 
 
 
 def test_plain_mpsystem_opens_the_login_dialog(tmp_path: Path) -> None:
-    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "QT_QPA_PLATFORM": "offscreen", "MPSYSTEM_EXIT_AFTER_LOGIN_SHOWN": "1",
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    env = {
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "MPSYSTEM_EXIT_AFTER_LOGIN_SHOWN": "1",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
     done = run([], env=env)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
@@ -175,9 +179,14 @@ def test_default_database_is_the_users_data_dir(tmp_path: Path) -> None:
 
 def test_open_demo_creates_once_then_reuses(tmp_path: Path) -> None:
     # the window opens offscreen and closes as soon as the login dialog shows
-    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"), "HOME": str(tmp_path),
-           "QT_QPA_PLATFORM": "offscreen", "MPSYSTEM_EXIT_AFTER_LOGIN_SHOWN": "1",
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    env = {
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "HOME": str(tmp_path),
+        "QT_QPA_PLATFORM": "offscreen",
+        "MPSYSTEM_EXIT_AFTER_LOGIN_SHOWN": "1",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
     first = run(["--demo"], env=env)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("Created the demo plant") and "events     100000" in first.stdout
@@ -201,9 +210,13 @@ def test_label_and_report_commands(database_url: str, tmp_path: Path, capsys: py
     zpl = tmp_path / "labels.zpl"
     assert cli.main(["label", number, "--url", database_url, "--out", str(zpl), "--format", "zpl"]) == 0
     assert zpl.read_text(encoding="utf-8").startswith("^XA")
-    for kind, extra in (("inventory", []), ("trace", ["--batch", number]), ("plan", []),
-                        ("events", ["--from", "2020-01-01", "--action", "received"]),
-                        ("customer", ["--customer", "C-001"])):
+    for kind, extra in (
+        ("inventory", []),
+        ("trace", ["--batch", number]),
+        ("plan", []),
+        ("events", ["--from", "2020-01-01", "--action", "received"]),
+        ("customer", ["--customer", "C-001"]),
+    ):
         pdf = tmp_path / f"{kind}.pdf"
         assert cli.main(["report", kind, "--url", database_url, "--out", str(pdf), *extra]) == 0, kind
         assert pdf.read_bytes().startswith(b"%PDF")

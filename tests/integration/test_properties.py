@@ -83,9 +83,7 @@ def test_random_stock_operations_keep_the_ledger(plant: Context, ops: list[tuple
             if kind == "issue":
                 call = partial(s.issue_stock, plant.uow(), batch=number, warehouse=src, quantity=qty)
             else:
-                call = partial(
-                    s.consume_batch, plant.uow(), order="RUN-1", batch=number, warehouse=src, quantity=qty
-                )
+                call = partial(s.consume_batch, plant.uow(), order="RUN-1", batch=number, warehouse=src, quantity=qty)
             changes = [((number, src), -qty)]
         else:
             _, _, wh, qty, up = op

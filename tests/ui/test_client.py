@@ -488,11 +488,13 @@ def test_column_layout_is_remembered_per_user(qtbot: Any, ops: Ops, demo_context
     assert again.inventory.table.columnWidth(3) == 333
 
 
-def test_issue_form_refuses_a_pending_batch_and_keeps_the_input(qtbot: Any, ops: Ops,
-                                                               demo_contexts: dict[Role, Context]) -> None:
+def test_issue_form_refuses_a_pending_batch_and_keeps_the_input(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
     ctx = demo_contexts[Role.CLERK]
-    s.receive_batch(ctx.uow(), number="R-I-1", material="GR-HDPE-5502", supplier="BASELL", quantity=50,
-                    warehouse="MAG-1")
+    s.receive_batch(
+        ctx.uow(), number="R-I-1", material="GR-HDPE-5502", supplier="BASELL", quantity=50, warehouse="MAG-1"
+    )
     window = open_window(qtbot, ops, ctx)
     dialog = window.move_stock("issue")
     qtbot.addWidget(dialog)
@@ -511,8 +513,9 @@ def test_issue_form_refuses_a_pending_batch_and_keeps_the_input(qtbot: Any, ops:
 
 def test_running_an_order_from_the_board(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
     ctx = demo_contexts[Role.PLANNER]
-    s.receive_batch(ctx.uow(), number="R-C-1", material="GR-LDPE-FT5230", supplier="BASELL", quantity=500,
-                    warehouse="MAG-3")
+    s.receive_batch(
+        ctx.uow(), number="R-C-1", material="GR-LDPE-FT5230", supplier="BASELL", quantity=500, warehouse="MAG-3"
+    )
     s.approve_batch(demo_contexts[Role.MANAGER].uow(), batch="R-C-1")
     window = open_window(qtbot, ops, ctx)
     show_tab(qtbot, window, 2)

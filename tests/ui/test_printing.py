@@ -18,19 +18,21 @@ from ui.printing import PreviewDialog
 
 
 def _wait_preview(qtbot: Any, window: Any) -> PreviewDialog:
-    qtbot.waitUntil(lambda: getattr(window, "preview", None) is not None and window.preview.isVisible(),
-                    timeout=30_000)
+    qtbot.waitUntil(lambda: getattr(window, "preview", None) is not None and window.preview.isVisible(), timeout=30_000)
     return window.preview
 
 
-def test_labels_for_the_selected_batches(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context],
-                                         tmp_path: Path) -> None:
+def test_labels_for_the_selected_batches(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context], tmp_path: Path
+) -> None:
     window = open_window(qtbot, ops, demo_contexts[Role.CLERK])
     show_tab(qtbot, window, 1)
     window.batches.table.selectRow(0)
-    window.batches.table.selectionModel().select(window.batches.model.index(1, 0),
-                                                 window.batches.table.selectionModel().SelectionFlag.Select
-                                                 | window.batches.table.selectionModel().SelectionFlag.Rows)
+    window.batches.table.selectionModel().select(
+        window.batches.model.index(1, 0),
+        window.batches.table.selectionModel().SelectionFlag.Select
+        | window.batches.table.selectionModel().SelectionFlag.Rows,
+    )
     numbers = [r.number for r in window.batches.selected_rows()]
     assert len(numbers) == 2
     dialog = window.print_labels()
@@ -60,8 +62,9 @@ def test_labels_need_a_selection_and_a_clerk(qtbot: Any, ops: Ops, demo_contexts
 
 
 @pytest.mark.parametrize("kind", ["inventory", "plan", "trace", "events", "customer"])
-def test_each_report_from_the_menu(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context], kind: str,
-                                   tmp_path: Path) -> None:
+def test_each_report_from_the_menu(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context], kind: str, tmp_path: Path
+) -> None:
     ctx = demo_contexts[Role.MANAGER]
     window = open_window(qtbot, ops, ctx)
     if kind == "trace":

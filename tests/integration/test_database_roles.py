@@ -1,0 +1,336 @@
+"""PostgreSQL enforces the permission table itself.
+
+Each test connects with a person's own login, outside the application, the way
+someone with psql and their password would, and shows what the server allows.
+A second set signs in through the application as each role and does that
+role's work, proving the grants are enough for the client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import psycopg
+import pytest
+from psycopg import errors
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from app import queries as q
+from app import security
+from app import services as s
+from app.context import Context
+from app.errors import AuthenticationFailed
+from app.permissions import Role
+from data.migrate import alembic_config
+from data.models import Base
+from data.pgroles import GROUPS, login_roles_sql
+from tests.conftest import in_days
+
+pytestmark = pytest.mark.parametrize("backend", ["postgresql"])
+
+PASSWORD = "correct horse"  # the `people` fixture's password
+TABLES = sorted(Base.metadata.tables)
+DENIED = (errors.InsufficientPrivilege,)
+
+
+def connect(database_url: str, username: str, password: str = PASSWORD, **kwargs: object) -> psycopg.Connection:
+    """psql's way in: a plain connection as that login, with nothing of the application in between."""
+    url = make_url(database_url)
+    return psycopg.connect(
+        host=url.host,
+        port=url.port,
+        dbname=url.database,
+        user=username,
+        password=password,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def psql(database_url: str, people: dict[Role, Context], plant: Context) -> Iterator[dict[Role, psycopg.Connection]]:
+    """A raw connection per role, as its own login (viewer1 … admin1), on a plant with a batch and an order."""
+    s.receive_batch(plant.uow(), number="B-1", material="LDPE", supplier="BASELL", quantity=1000, warehouse="MAG-1")
+    s.create_order(
+        plant.uow(), number="PO-1", customer="C-001", product_spec="PE 50", quantity=500, unit="kg", due_date=in_days(5)
+    )
+    conns = {role: connect(database_url, f"{role.label}1", autocommit=True) for role in Role}
+    yield conns
+    for conn in conns.values():
+        conn.close()
+
+
+def refused(conn: psycopg.Connection, sql: str, params: tuple[object, ...] = ()) -> bool:
+    try:
+        conn.execute(sql, params)  # type: ignore[arg-type]
+    except DENIED:
+        return True
+    return False
+
+
+def writes(table: str) -> list[str]:
+    """An INSERT, an UPDATE and a DELETE on `table`, each refused before any row is looked at."""
+    column = next(iter(Base.metadata.tables[table].columns)).name
+    return [
+        f"INSERT INTO {table} DEFAULT VALUES",
+        f"UPDATE {table} SET {column} = {column}",
+        f"DELETE FROM {table}",
+        f"TRUNCATE {table}",
+    ]
+
+
+def test_a_viewer_reads_everything_and_writes_nothing(psql: dict[Role, psycopg.Connection]) -> None:
+    viewer = psql[Role.VIEWER]
+    for table in [*TABLES, "production_queue"]:
+        viewer.execute(f"SELECT count(*) FROM {table}").fetchone()
+    for table in TABLES:
+        for sql in writes(table):
+            assert refused(viewer, sql), sql
+    assert refused(viewer, "SELECT mpsystem_create_login('mallory', 'admin', 'SCRAM-SHA-256$x')")
+    assert refused(viewer, "SELECT mpsystem_set_login('clerk1', 'admin', true)")
+    assert refused(viewer, "CREATE TABLE mine (id int)")
+
+
+def test_a_clerk_cannot_change_quality_edit_orders_touch_users_or_the_journal(
+    psql: dict[Role, psycopg.Connection],
+) -> None:
+    clerk = psql[Role.CLERK]
+    assert refused(clerk, "UPDATE batches SET status = 'approved' WHERE number = 'B-1'")
+    assert refused(clerk, "UPDATE batches SET status_reason = 'fine' WHERE number = 'B-1'")
+    # A new batch starts pending: inserting one already approved is a quality decision too.
+    assert refused(
+        clerk,
+        "INSERT INTO batches (number, material_id, received_at, status, version) "
+        "SELECT 'B-X', id, now(), 'approved', 1 FROM materials LIMIT 1",
+    )
+    assert refused(clerk, "UPDATE production_orders SET priority = 1")
+    assert refused(clerk, "INSERT INTO production_orders DEFAULT VALUES")
+    assert refused(clerk, "UPDATE customers SET name = 'x'")
+    for sql in writes("users"):
+        assert refused(clerk, sql), sql
+    assert refused(clerk, "UPDATE events SET summary = 'nothing happened'")
+    assert refused(clerk, "DELETE FROM events")
+    assert refused(clerk, "SELECT mpsystem_set_password('viewer1', 'SCRAM-SHA-256$4096:x')")
+    assert refused(clerk, "UPDATE stock_balances SET batch_id = batch_id")  # only the quantity may change
+    # What a clerk may do, they may do from psql too; the journal then names them, whoever they claim to be.
+    clerk.execute(
+        "INSERT INTO events (occurred_at, user_id, entity_type, action, summary) "
+        "VALUES (now(), (SELECT id FROM users WHERE username = 'admin1'), 'note', 'note', 'written by hand')"
+    )
+    author = clerk.execute(
+        "SELECT u.username FROM events e JOIN users u ON u.id = e.user_id WHERE e.summary = 'written by hand'"
+    ).fetchone()
+    assert author == ("clerk1",)
+
+
+def test_a_planner_cannot_touch_users_the_journal_quality_or_cancel(psql: dict[Role, psycopg.Connection]) -> None:
+    planner = psql[Role.PLANNER]
+    planner.execute("UPDATE production_orders SET priority = 1 WHERE number = 'PO-1'")
+    for sql in writes("users"):
+        assert refused(planner, sql), sql
+    assert refused(planner, "UPDATE events SET summary = 'x'")
+    assert refused(planner, "DELETE FROM events")
+    assert refused(planner, "UPDATE batches SET status = 'approved'")
+    assert refused(planner, "UPDATE production_orders SET status = 'cancelled' WHERE number = 'PO-1'")
+    assert refused(planner, "UPDATE customers SET archived = true")
+    assert refused(planner, "SELECT mpsystem_create_login('mallory', 'admin', 'SCRAM-SHA-256$x')")
+    assert refused(planner, "UPDATE production_lines SET rate_per_hour = 1")
+
+
+def test_a_manager_decides_quality_but_manages_no_users(psql: dict[Role, psycopg.Connection]) -> None:
+    manager = psql[Role.MANAGER]
+    manager.execute("UPDATE batches SET status = 'blocked', status_reason = 'test' WHERE number = 'B-1'")
+    manager.execute("UPDATE customers SET archived = true WHERE code = 'C-002'")
+    assert refused(manager, "UPDATE users SET role = 'admin'")
+    assert refused(manager, "INSERT INTO warehouses (code, name, kind) VALUES ('X', 'X', 'adr')")
+
+
+def test_no_application_role_changes_or_deletes_the_journal(psql: dict[Role, psycopg.Connection]) -> None:
+    for role, conn in psql.items():
+        for sql in ("UPDATE events SET summary = 'rewritten'", "DELETE FROM events", "TRUNCATE events"):
+            assert refused(conn, sql), (role, sql)
+        # Not by stepping into a group role either.
+        conn.execute("SET ROLE mpsystem_admin" if role is Role.ADMIN else f"SET ROLE mpsystem_{role.label}")
+        assert refused(conn, "DELETE FROM events"), role
+        conn.execute("RESET ROLE")
+
+
+def test_an_admin_manages_logins_only_inside_the_groups(
+    psql: dict[Role, psycopg.Connection], database_url: str
+) -> None:
+    admin = psql[Role.ADMIN]
+    assert refused(admin, "CREATE ROLE mallory LOGIN SUPERUSER")
+    assert refused(admin, "ALTER ROLE mpsystem_owner LOGIN")
+    with pytest.raises(errors.UndefinedObject):
+        admin.execute("SELECT mpsystem_set_password('mpsystem_owner', 'SCRAM-SHA-256$4096:x')")
+    with pytest.raises(errors.UndefinedObject):
+        admin.execute("SELECT mpsystem_set_login('mpsystem_test_owner', 'admin', true)")
+    with pytest.raises(errors.InvalidParameterValue, match="never in clear"):
+        admin.execute("SELECT mpsystem_set_password('clerk1', 'a clear password')")
+    with pytest.raises(errors.InvalidParameterValue):
+        admin.execute("SELECT mpsystem_create_login('mallory', 'owner', 'SCRAM-SHA-256$x')")
+    with pytest.raises(errors.DuplicateObject):
+        admin.execute("SELECT mpsystem_create_login('mpsystem_owner', 'admin', 'SCRAM-SHA-256$x')")
+    roles = {r for (r,) in admin.execute(login_roles_sql()).fetchall()}
+    assert roles == {f"{r.label}1" for r in Role}
+
+
+def test_a_disabled_user_cannot_connect(
+    psql: dict[Role, psycopg.Connection], admin: Context, database_url: str
+) -> None:
+    s.set_user_active(admin.uow(), username="clerk1", active=False)
+    with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+        connect(database_url, "clerk1")
+    # The open session of a disabled user is ended, not left running.
+    assert psql[Role.CLERK].closed or refused_after_disable(psql[Role.CLERK])
+    s.set_user_active(admin.uow(), username="clerk1", active=True)
+    connect(database_url, "clerk1").close()
+
+
+def refused_after_disable(conn: psycopg.Connection) -> bool:
+    try:
+        conn.execute("SELECT 1")
+    except psycopg.OperationalError:
+        return True
+    return False
+
+
+def test_passwords_reach_the_server_only_as_scram_verifiers(admin: Context, database_url: str) -> None:
+    statements: list[str] = []
+    from sqlalchemy import event
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
+        statements.append(f"{statement} {parameters}")
+
+    event.listen(admin.database.engine, "before_cursor_execute", capture)
+    try:
+        s.create_user(admin.uow(), username="nadia", role="clerk", password="plain words here")
+        s.change_password(admin.uow(), username="nadia", new_password="other plain words")
+    finally:
+        event.remove(admin.database.engine, "before_cursor_execute", capture)
+    sent = "\n".join(statements)
+    assert "plain words" not in sent
+    assert sent.count("SCRAM-SHA-256$4096:") == 2
+    with psycopg.connect(database_url.replace("+psycopg", "")) as conn:
+        stored = conn.execute("SELECT rolpassword FROM pg_authid WHERE rolname = 'nadia'").fetchone()
+    assert stored is not None and stored[0].startswith("SCRAM-SHA-256$")
+    connect(database_url, "nadia", "other plain words").close()
+
+
+def test_every_table_of_the_schema_has_its_grants(database_url: str) -> None:
+    """A later migration that adds a table without GRANTs fails here."""
+    with psycopg.connect(database_url.replace("+psycopg", "")) as conn:
+        tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+        for table in tables:
+            owner = conn.execute("SELECT tableowner FROM pg_tables WHERE tablename = %s", (table,)).fetchone()
+            assert owner == ("mpsystem_owner",), table
+            assert conn.execute("SELECT has_table_privilege('mpsystem_viewer', %s, 'SELECT')", (table,)).fetchone() == (
+                True,
+            ), table
+            for group in GROUPS:
+                for privilege in ("DELETE", "TRUNCATE"):
+                    assert conn.execute(
+                        "SELECT has_table_privilege(%s, %s, %s)", (group, table, privilege)
+                    ).fetchone() == (False,), (group, table, privilege)
+    assert alembic_config() is not None
+
+
+def test_each_role_does_its_work_through_the_application_with_its_own_login(
+    database_url: str, people: dict[Role, Context], plant: Context
+) -> None:
+    """The grants are not only tight but enough: every role's work, signed in as that role."""
+
+    def sign_in(role: Role) -> Context:
+        database, user = security.sign_in(database_url, f"{role.label}1", PASSWORD)
+        return Context(database, user)
+
+    viewer, clerk, planner, manager, admin = (sign_in(r) for r in Role)
+    try:
+        s.receive_batch(clerk.uow(), number="B-1", material="LDPE", supplier="BASELL", quantity=1000, warehouse="MAG-1")
+        s.receive_batch(
+            clerk.uow(), number="F-1", material="FILM-PE-50", supplier="BASELL", quantity=300, warehouse="MAG-6"
+        )
+        s.approve_batch(manager.uow(), batch="B-1")
+        s.block_batch(manager.uow(), batch="F-1", reason="wrong thickness")
+        s.transfer_stock(clerk.uow(), batch="B-1", from_warehouse="MAG-1", to_warehouse="MAG-3", quantity=400)
+        s.issue_stock(clerk.uow(), batch="B-1", warehouse="MAG-1", quantity=100)
+        s.adjust_stock(clerk.uow(), batch="B-1", warehouse="MAG-1", change="-0.5", reason="spillage")
+        s.create_customer(planner.uow(), code="C-100", name="New Dairy")
+        s.edit_customer(planner.uow(), code="C-100", name="New Dairy Ltd")
+        s.set_customer_archived(manager.uow(), code="C-100", archived=True)
+        for n in ("PO-1", "PO-2", "PO-3"):
+            s.create_order(
+                planner.uow(),
+                number=n,
+                customer="C-001",
+                product_spec="PE 50",
+                quantity=500,
+                unit="kg",
+                due_date=in_days(5),
+            )
+        s.edit_order(
+            planner.uow(),
+            number="PO-1",
+            customer="C-001",
+            product_spec="PE 60",
+            quantity=600,
+            unit="kg",
+            priority=2,
+            due_date=in_days(6),
+        )
+        for n in ("PO-1", "PO-2", "PO-3"):
+            s.plan_order(planner.uow(), number=n, line="EXTRUDER-1")
+        s.move_order(planner.uow(), number="PO-3", line="EXTRUDER-1", position=1)
+        s.optimise_line(planner.uow(), line="EXTRUDER-1")
+        s.start_order(planner.uow(), number="PO-1")
+        s.consume_batch(planner.uow(), order="PO-1", batch="B-1", warehouse="MAG-3", quantity=300)
+        s.record_output(planner.uow(), order="PO-1", material="FILM-PE-50", quantity=280, warehouse="MAG-6")
+        s.finish_order(planner.uow(), number="PO-1")
+        s.cancel_order(manager.uow(), number="PO-2", reason="customer withdrew")
+        s.unplan_order(planner.uow(), number="PO-3")
+        s.create_warehouse(admin.uow(), code="MAG-9", name="Overflow", kind="finished")
+        s.create_material(admin.uow(), code="INK-RED", name="Flexo ink red", kind="ink", unit="kg")
+        s.create_supplier(admin.uow(), code="SIEGWERK", name="Siegwerk")
+        s.create_line(
+            admin.uow(), code="SLITTER-1", name="Slitter 1", stage="slitting", rate_per_hour=3000, rate_unit="m"
+        )
+        s.create_user(admin.uow(), username="olga", role="viewer", full_name="Olga", password="olga's password")
+        s.change_role(admin.uow(), username="olga", role="clerk")
+        s.set_user_active(admin.uow(), username="olga", active=False)
+        s.change_password(viewer.uow(), username="viewer1", new_password="a better password")
+        # Everyone reads every screen.
+        for ctx in (viewer, clerk):
+            assert q.inventory(ctx.reader()).total > 0
+            assert q.batches(ctx.reader()).total == 3
+            assert q.orders(ctx.reader()).total == 3
+            assert q.customers(ctx.reader(), q.CustomerFilter(archived=None)).total == 3
+            assert q.events(ctx.reader()).total > 20
+        with admin.uow() as uow:
+            journal = dict(
+                uow.session.execute(
+                    text(
+                        "SELECT e.action, u.username FROM events e JOIN users u ON u.id = e.user_id "
+                        "WHERE e.action IN ('received', 'approved', 'password_changed', 'cancelled')"
+                    )
+                ).all()
+            )
+        assert journal == {
+            "received": "clerk1",
+            "approved": "manager1",
+            "password_changed": "viewer1",
+            "cancelled": "manager1",
+        }
+        with admin.uow() as uow:
+            balance = uow.session.scalar(
+                text(
+                    "SELECT sum(quantity) FROM stock_balances b JOIN batches x ON x.id = b.batch_id "
+                    "WHERE x.number = 'B-1'"
+                )
+            )
+        assert balance == Decimal("599.500")  # 1000 − 100 issued − 0.5 adjusted − 300 consumed
+        with pytest.raises(AuthenticationFailed):
+            security.sign_in(database_url, "viewer1", PASSWORD)
+    finally:
+        for ctx in (viewer, clerk, planner, manager, admin):
+            ctx.database.dispose()
