@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from data.changes import watch_sqlite
 from data.errors import AuthenticationFailed, ConnectionFailed
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -86,8 +87,18 @@ class Database:
         port = f":{self.url.port}" if self.url.port else ""
         return f"server {self.url.host or 'localhost'}{port}/{self.url.database}"
 
+    @property
+    def change_key(self) -> str:
+        """What identifies this database to the in-process change feed (SQLite)."""
+        return sqlite_key(self.url)
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def sqlite_key(url: URL) -> str:
+    database = url.database or ":memory:"
+    return database if database == ":memory:" else str(Path(database).expanduser().resolve())
 
 
 def open_database(
@@ -113,6 +124,7 @@ def open_database(
                 raise ConnectionFailed(f"Cannot create the folder {folder}: {exc.strerror}.") from exc
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **engine_options)
         _configure_sqlite(engine)
+        watch_sqlite(engine, sqlite_key(parsed))
     else:
         connect_args = {"connect_timeout": 5, "application_name": "mpsystem"}
         engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **engine_options)

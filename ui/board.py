@@ -186,6 +186,7 @@ class PlanningBoard(QWidget):
 
     message = Signal(str)
     order_selected = Signal(object)
+    WATCHES = frozenset({"production_orders", "production_lines", "customers"})
 
     def __init__(self, ctx: Context, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)

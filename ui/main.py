@@ -107,5 +107,7 @@ def run(preferred: pf.Profile | None = None, hint: str = "") -> int:
     if os.environ.get(EXIT_AFTER_LOGIN_SHOWN):
         QTimer.singleShot(0, app.quit)
     code = app.exec()
+    if client.window is not None:
+        client.window.live.stop()
     client.ops.wait()
     return int(code)

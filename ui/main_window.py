@@ -30,6 +30,7 @@ from ui.printing import (
     run_with_progress,
     write_report,
 )
+from ui.live import LiveUpdates
 from ui.screens import BatchesScreen, CustomersScreen, EventsScreen, InventoryScreen, TraceDialog
 from ui.widgets import FormDialog, settings
 
@@ -129,6 +130,13 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.where)
         ops.busy_changed.connect(lambda busy: self.busy.setText("working…" if busy else ""))
         ops.error.connect(lambda text: status.showMessage(text, 10000))
+
+        self.online = QLabel("", self)
+        self.online.setObjectName("statusOnline")
+        status.addPermanentWidget(self.online)
+        self.live = LiveUpdates(ctx, self)
+        self.live.changed.connect(self.apply_changes)
+        self.live.connection.connect(self._connection_changed)
 
         self.scanner = ScannerFilter(self, scope=self)
         self.scanner.scanned.connect(self.open_scanned)
@@ -296,6 +304,29 @@ class MainWindow(QMainWindow):
             screen = self.tabs.widget(index)
             screen.reload()  # type: ignore[attr-defined]
 
+    def apply_changes(self, tables: frozenset[str]) -> None:
+        """Writes committed elsewhere (another workstation, window or psql): refresh what shows them."""
+        for index in list(self.loaded):
+            screen = self.tabs.widget(index)
+            if "*" not in tables and not (tables & screen.WATCHES):  # type: ignore[attr-defined]
+                continue
+            if screen is self.board:
+                self.board.reload()
+            else:
+                screen.refresh_in_place()  # type: ignore[attr-defined]
+
+    def _connection_changed(self, up: bool, why: str) -> None:
+        if up:
+            self.online.setText("")
+            self.online.setToolTip("")
+            if self.online.property("lost"):
+                self.statusBar().showMessage("Connection to the server restored.", 8000)
+            self.online.setProperty("lost", False)
+        else:
+            self.online.setText("⚠ offline — reconnecting…")
+            self.online.setToolTip(f"The connection to the server was lost: {why}")
+            self.online.setProperty("lost", True)
+
     def focus_filter(self) -> None:
         screen = self.tabs.currentWidget()
         if screen is self.board:
@@ -316,6 +347,7 @@ class MainWindow(QMainWindow):
             self.refresh_all()
 
         dialog.succeeded.connect(succeeded)
+        dialog.conflicted.connect(self.refresh_all)
         dialog.open()
         return dialog
 
@@ -606,4 +638,5 @@ class MainWindow(QMainWindow):
         for screen in (self.inventory, self.batches, self.events, self.customers):
             screen.save_layout()
         QApplication.instance().removeEventFilter(self.scanner)
+        self.live.stop()
         super().closeEvent(event)

@@ -114,6 +114,18 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
             lambda exc: self._failed(generation, exc),
         )
 
+    def requery(self) -> None:
+        """Read the loaded pages again in place: the view keeps its scroll position and selection.
+
+        If rows came or went meanwhile, `_page_arrived` sees the new total and starts over.
+        """
+        if self.loading or not self._pages:
+            self.refresh()
+            return
+        for number in list(self._pages):
+            self._pending.discard(number)
+            self._request(number)
+
     def _first_page(self, generation: int, page: Page[T]) -> None:
         if generation != self._generation:
             return

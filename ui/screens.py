@@ -37,6 +37,8 @@ def _choices(label: str, values: tuple[str, ...]) -> list[tuple[str, Any]]:
 
 
 class InventoryScreen(TableScreen):
+    WATCHES = frozenset({"stock_balances", "batches", "materials", "warehouses"})
+
     def __init__(self, ctx: Context, ops: Ops, lookups: Lookups, parent: QWidget | None = None) -> None:
         model = InventoryModel(
             ops,
@@ -104,6 +106,8 @@ EXPIRY_WINDOWS = [
 
 
 class BatchesScreen(TableScreen):
+    WATCHES = frozenset({"batches", "stock_balances", "materials", "suppliers", "production_orders"})
+
     def __init__(self, ctx: Context, ops: Ops, lookups: Lookups, parent: QWidget | None = None) -> None:
         model = BatchModel(
             ops,
@@ -151,6 +155,8 @@ class BatchesScreen(TableScreen):
 
 
 class EventsScreen(TableScreen):
+    WATCHES = frozenset({"events", "users"})
+
     def __init__(self, ctx: Context, ops: Ops, parent: QWidget | None = None) -> None:
         model = EventModel(
             ops,
@@ -209,6 +215,8 @@ class EventsScreen(TableScreen):
 
 
 class CustomersScreen(TableScreen):
+    WATCHES = frozenset({"customers", "production_orders"})
+
     def __init__(self, ctx: Context, ops: Ops, parent: QWidget | None = None) -> None:
         model = CustomerModel(
             ops,

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import config
-from app.errors import ValidationError
+from app.errors import ConflictError, ValidationError
 from ui.ops import Ops, message_for
 from ui.paged import PagedTableModel
 
@@ -48,6 +48,7 @@ class TableScreen(QWidget):
     """A filter bar over a table fed by a paged model, with a count and the screen's toolbar."""
 
     activated = Signal(object)  # a row double-clicked or Enter pressed on it
+    WATCHES: frozenset[str] = frozenset()  # the tables whose changes this screen shows
 
     def __init__(
         self, key: str, model: PagedTableModel[Any], ops: Ops, username: str, parent: QWidget | None = None
@@ -151,6 +152,10 @@ class TableScreen(QWidget):
     def reload(self) -> None:
         self.count.setText("Loading…")
         self.model.refresh()
+
+    def refresh_in_place(self) -> None:
+        """Someone changed what this screen shows: read the visible rows again, keep the place."""
+        self.model.requery()
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -259,6 +264,7 @@ class FormDialog(QDialog):
     """A form that runs its service on a worker and stays open, filled, when the service refuses."""
 
     succeeded = Signal(object)
+    conflicted = Signal()  # someone else changed the record: the screens behind reload
 
     def __init__(self, title: str, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -336,6 +342,8 @@ class FormDialog(QDialog):
         self._busy = False
         self.revalidate()
         self.show_error(message_for(exc), getattr(exc, "field", None))
+        if isinstance(exc, ConflictError):
+            self.conflicted.emit()
 
     def show_error(self, message: str, field: str | None = None) -> None:
         self.error.setText(message)

@@ -1,0 +1,180 @@
+"""Live updates between workstations, and a client that rides out a server restart.
+
+Two windows, each with its own database connection and login, as on two
+workstations; on PostgreSQL the change travels through NOTIFY, on SQLite
+through the in-process feed (two windows of one process).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+
+from app import queries as q
+from app import security
+from app import services as s
+from app.context import Context
+from data.db import open_database
+from data.demo import DEMO_PASSWORD, load_demo
+from tests.pgcluster import PgCluster, wait_until_accepting
+from tests.ui.conftest import save_screenshot
+from tests.ui.test_client import open_window, show_tab
+from ui import forms
+from ui.main_window import MainWindow
+from ui.ops import Ops
+
+BATCHES_TAB, CUSTOMERS_TAB = 1, 4
+
+
+@pytest.fixture
+def plant_url(database_url: str) -> str:
+    """The demo plant on the backend under test; on PostgreSQL with a login per demo user."""
+    database = open_database(database_url)
+    load_demo(database, events=300, password_hash=lambda p: security.hash_password(p, rounds=4))
+    database.dispose()
+    return database_url
+
+
+@pytest.fixture
+def sign_in(plant_url: str) -> Iterator[Any]:
+    opened: list[Context] = []
+
+    def _sign_in(username: str) -> Context:
+        database, user = security.sign_in(plant_url, username, DEMO_PASSWORD)
+        ctx = Context(database, user)
+        opened.append(ctx)
+        return ctx
+
+    yield _sign_in
+    for ctx in opened:
+        ctx.database.dispose()
+
+
+def batch_numbers(window: MainWindow) -> list[str]:
+    model = window.batches.model
+    return [row.number for row in (model.row_at(i) for i in range(model.rowCount())) if row is not None]
+
+
+def test_two_workstations_see_each_others_changes(
+    qtbot: Any, ops: Ops, sign_in: Any, plant_url: str, backend: str
+) -> None:
+    clerk_ws = open_window(qtbot, ops, sign_in("clerk"))
+    manager_ws = open_window(qtbot, ops, sign_in("manager"))
+    try:
+        show_tab(qtbot, manager_ws, BATCHES_TAB)
+        manager_ws.batches.search.setText("LIVE-")
+        manager_ws.batches.apply_filter()
+        qtbot.waitUntil(lambda: not manager_ws.batches.model.loading and manager_ws.batches.model.total == 0)
+
+        # The clerk receives through the form; the manager's open table shows it without pressing F5.
+        dialog = clerk_ws.receive()
+        qtbot.addWidget(dialog)
+        dialog.number.setText("LIVE-0001")
+        dialog.material.setCurrentText("GR-LDPE-FT5230")
+        dialog.supplier.setCurrentText("BASELL")
+        dialog.quantity.setText("500")
+        with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+            dialog.ok.click()
+        qtbot.waitUntil(lambda: batch_numbers(manager_ws) == ["LIVE-0001"], timeout=5_000)
+
+        # The manager approves; the clerk's batches screen follows, in place.
+        show_tab(qtbot, clerk_ws, BATCHES_TAB)
+        clerk_ws.batches.search.setText("LIVE-0001")
+        clerk_ws.batches.apply_filter()
+        qtbot.waitUntil(lambda: batch_numbers(clerk_ws) == ["LIVE-0001"])
+        assert clerk_ws.batches.model.row_at(0).status == "pending"
+        s.approve_batch(manager_ws.ctx.uow(), batch="LIVE-0001")
+        qtbot.waitUntil(lambda: clerk_ws.batches.model.row_at(0).status == "approved", timeout=5_000)
+        save_screenshot(clerk_ws, f"live-update-{backend}")
+    finally:
+        clerk_ws.close()
+        manager_ws.close()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_write_from_psql_reaches_the_open_windows(qtbot: Any, ops: Ops, sign_in: Any, plant_url: str) -> None:
+    window = open_window(qtbot, ops, sign_in("viewer"))
+    try:
+        show_tab(qtbot, window, CUSTOMERS_TAB)
+        model = window.customers.model
+        first = model.row_at(0)
+        assert first is not None
+        with psycopg.connect(plant_url.replace("+psycopg", ""), autocommit=True) as conn:
+            conn.execute("UPDATE customers SET name = name || ' (renamed)' WHERE id = %s", (first.id,))
+        qtbot.waitUntil(
+            lambda: any((r := model.row_at(i)) is not None and r.name.endswith("(renamed)") for i in range(5)),
+            timeout=5_000,
+        )
+    finally:
+        window.close()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_server_restart_keeps_the_form_and_the_client_reconnects(
+    qtbot: Any, ops: Ops, sign_in: Any, plant_url: str, pg_server: Any
+) -> None:
+    if not isinstance(pg_server, PgCluster):
+        pytest.fail("this test stops and starts the server; it needs the suite's own cluster", pytrace=False)
+    window = open_window(qtbot, ops, sign_in("clerk"))
+    other = open_window(qtbot, ops, sign_in("manager"))
+    try:
+        show_tab(qtbot, other, BATCHES_TAB)
+        dialog = window.receive()
+        qtbot.addWidget(dialog)
+        dialog.number.setText("OUTAGE-0001")
+        dialog.material.setCurrentText("GR-LDPE-FT5230")
+        dialog.supplier.setCurrentText("BASELL")
+        dialog.quantity.setText("750")
+
+        pg_server.stop()
+        try:
+            qtbot.waitUntil(lambda: "offline" in window.online.text(), timeout=10_000)
+            dialog.ok.click()
+            qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=20_000)
+            assert "connection to the database was lost; nothing was saved" in dialog.error.text()
+            assert dialog.isVisible()
+            assert (dialog.number.text(), dialog.quantity.text()) == ("OUTAGE-0001", "750")
+            save_screenshot(window, "outage-window")
+            save_screenshot(dialog, "outage-form")
+        finally:
+            pg_server.start()
+            wait_until_accepting(pg_server.url())
+
+        # The listener reconnects by itself; the same form, sent again, goes through.
+        qtbot.waitUntil(lambda: window.online.text() == "", timeout=15_000)
+        with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+            dialog.ok.click()
+        assert q.batches(window.ctx.reader(), q.BatchFilter(text="OUTAGE-0001")).total == 1
+        qtbot.waitUntil(lambda: "OUTAGE-0001" in batch_numbers(other), timeout=5_000)
+    finally:
+        window.close()
+        other.close()
+
+
+def test_a_stale_edit_is_refused_names_who_and_reloads(qtbot: Any, ops: Ops, sign_in: Any, plant_url: str) -> None:
+    """Optimistic locking seen from the form: nothing is overwritten, the message names the other person."""
+    planner_ws = open_window(qtbot, ops, sign_in("planner"))
+    try:
+        show_tab(qtbot, planner_ws, CUSTOMERS_TAB)
+        row = planner_ws.customers.model.row_at(0)
+        assert row is not None
+        dialog = planner_ws._edit_customer_row(row)
+        assert isinstance(dialog, forms.CustomerDialog)
+        qtbot.addWidget(dialog)
+        manager = sign_in("manager")
+        s.edit_customer(manager.uow(), code=row.code, name=row.name + " Group")
+        dialog.name.setText(row.name + " Holding")
+        dialog.ok.click()
+        qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+        assert f"Customer {row.code} was changed by manager at " in dialog.error.text()
+        assert "nothing was overwritten" in dialog.error.text()
+        assert dialog.name.text() == row.name + " Holding"
+        qtbot.waitUntil(
+            lambda: (r := planner_ws.customers.model.row_at(0)) is not None and r.name == row.name + " Group",
+            timeout=5_000,
+        )
+    finally:
+        planner_ws.close()
