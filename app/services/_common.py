@@ -40,6 +40,8 @@ def take_stock(
     """Take stock or explain why not; the conditional UPDATE settles races the check cannot see."""
     available = uow.balances.quantity(batch.id, warehouse_id)
     if available < quantity or not uow.balances.take(batch.id, warehouse_id, quantity):
+        # Another workstation may have taken stock since the first read: report what is there now.
+        available = uow.balances.quantity(batch.id, warehouse_id)
         if available <= 0:
             raise ValidationError(f"Batch {batch.number} has no stock in {warehouse_code}.", "quantity")
         raise ValidationError(

@@ -1,0 +1,143 @@
+"""Workstations at the same moment: no overdrawn batch, no lost or doubled queue position, no overwrite."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from app import services as s
+from app.context import Context
+from app.errors import ConflictError, KnownError
+from app.permissions import Role
+from data.db import open_database
+from data.models import StockBalance
+from tests.conftest import in_days
+from tests.helpers import ledger_mismatches, negative_balances, queue_problems
+
+
+def at_once(workers: list[Callable[[], Any]]) -> list[Any]:
+    """Start every worker at the same instant on its own thread; their results or the errors they raised."""
+    barrier = threading.Barrier(len(workers))
+    results: list[Any] = [None] * len(workers)
+
+    def run(i: int, work: Callable[[], Any]) -> None:
+        barrier.wait()
+        try:
+            results[i] = work()
+        except Exception as exc:  # noqa: BLE001 - collected and asserted on below
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+@pytest.fixture
+def two_clerks(plant: Context, people: dict[Role, Context], database_url: str) -> list[Context]:
+    """Two workstations: each its own engine and connections, like two PCs."""
+    contexts = []
+    for _ in range(2):
+        database = open_database(database_url)
+        contexts.append(Context(database, people[Role.CLERK].user))
+    yield contexts
+    for ctx in contexts:
+        ctx.database.dispose()
+
+
+def test_clerks_issuing_from_one_batch_at_once_never_overdraw_it(
+    plant: Context, people: dict[Role, Context], two_clerks: list[Context]
+) -> None:
+    s.receive_batch(plant.uow(), number="B-1", material="LDPE", supplier="BASELL", quantity=100, warehouse="MAG-1")
+    s.approve_batch(people[Role.MANAGER].uow(), batch="B-1")
+    workers = [
+        (lambda ctx=two_clerks[i % 2]: s.issue_stock(ctx.uow(), batch="B-1", warehouse="MAG-1", quantity=15))
+        for i in range(10)
+    ]
+    results = at_once(workers)
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(r, KnownError) for r in refused), [repr(r) for r in refused]
+    assert len(refused) == 4  # 6 × 15 = 90 fit into 100; the seventh would overdraw
+    assert all("has only 10 kg in MAG-1" in str(r) for r in refused if "only" in str(r))
+    with plant.database.engine.connect() as conn:
+        balance = conn.execute(select(StockBalance.quantity)).scalar_one()
+        issues = conn.execute(text("SELECT count(*) FROM events WHERE action = 'issued'")).scalar_one()
+    assert balance == Decimal("10")
+    assert issues == 6
+    assert ledger_mismatches(plant.database) == [] and negative_balances(plant.database) == 0
+
+
+def test_planners_moving_at_once_keep_every_position_once(
+    plant: Context, people: dict[Role, Context], database_url: str
+) -> None:
+    planner = people[Role.PLANNER]
+    numbers = [f"PO-{i:02d}" for i in range(24)]
+    for n in numbers:
+        s.create_order(
+            planner.uow(), number=n, customer="C-001", product_spec="PE", quantity=100, unit="kg", due_date=in_days(9)
+        )
+        s.plan_order(planner.uow(), number=n, line="EXTRUDER-1" if int(n[-2:]) % 2 else "EXTRUDER-2")
+    stations = [Context(open_database(database_url), planner.user) for _ in range(4)]
+    done: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def planner_at(ctx: Context, seed: int) -> None:
+        rng = random.Random(seed)
+        for _ in range(25):
+            try:
+                s.move_order(
+                    ctx.uow(),
+                    number=rng.choice(numbers),
+                    line=rng.choice(["EXTRUDER-1", "EXTRUDER-2"]),
+                    position=rng.randint(1, 13),
+                )
+                outcome = "moved"
+            except ConflictError:
+                outcome = "conflict"  # told to reload; a planner tries again
+            with lock:
+                done[outcome] += 1
+
+    try:
+        results = at_once([lambda c=c, i=i: planner_at(c, i) for i, c in enumerate(stations)])
+    finally:
+        for ctx in stations:
+            ctx.database.dispose()
+    assert results == [None] * 4, results
+    assert done["moved"] > 50
+    assert queue_problems(plant.database) == []
+    with plant.database.engine.connect() as conn:
+        queued = conn.execute(text("SELECT count(*) FROM production_orders WHERE queue_rank IS NOT NULL")).scalar()
+        moves = conn.execute(text("SELECT count(*) FROM events WHERE action = 'moved'")).scalar()
+        positions = conn.execute(
+            text("SELECT line_code, array_agg(position ORDER BY position) FROM production_queue GROUP BY line_code")
+            if plant.database.backend == "postgresql"
+            else text("SELECT line_code, group_concat(position) FROM production_queue GROUP BY line_code")
+        ).all()
+    assert queued == 24  # none lost
+    assert moves == done["moved"]  # every move has its journal entry
+    for _line, listed in positions:
+        values = listed if isinstance(listed, list) else [int(v) for v in listed.split(",")]
+        assert sorted(values) == list(range(1, len(values) + 1))  # dense 1..n
+
+
+def test_two_managers_deciding_on_one_batch_do_not_overwrite_each_other(
+    plant: Context, people: dict[Role, Context]
+) -> None:
+    from app import queries as q
+
+    s.receive_batch(plant.uow(), number="B-1", material="LDPE", supplier="BASELL", quantity=100, warehouse="MAG-1")
+    seen = q.batches(plant.reader(), q.BatchFilter(text="B-1")).rows[0]
+    manager = people[Role.MANAGER]
+    s.block_batch(manager.uow(), batch="B-1", reason="moisture", expected_version=seen.version)
+    with pytest.raises(ConflictError, match=r"Batch B-1 was changed by manager1 at \d{4}-\d\d-\d\d \d\d:\d\d"):
+        s.approve_batch(manager.uow(), batch="B-1", expected_version=seen.version)
+    assert q.batches(plant.reader(), q.BatchFilter(text="B-1")).rows[0].status == "blocked"
