@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "MPSYSTEM"
 DATABASE_URL_ENV = "MPSYSTEM_DATABASE_URL"
+MACHINE_CONFIG_ENV = "MPSYSTEM_MACHINE_CONFIG_DIR"
+
+
+def machine_config_dir() -> Path:
+    """Settings IT presets for every user of the machine.
+
+    /etc/mpsystem on Linux, %PROGRAMDATA%\\MPSYSTEM on Windows, /Library/Application Support/MPSYSTEM on macOS.
+    """
+    env = os.environ.get(MACHINE_CONFIG_ENV, "").strip()
+    if env:
+        return Path(env)
+    if sys.platform == "win32":
+        return Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData")) / APP_NAME
+    if sys.platform == "darwin":
+        return Path("/Library/Application Support") / APP_NAME
+    return Path("/etc/mpsystem")
 
 
 def user_data_dir() -> Path:

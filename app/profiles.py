@@ -37,8 +37,10 @@ class Profile:
     port: int = 5432
     database: str = "mpsystem"
     sslmode: str = "prefer"
+    sslrootcert: str = ""  # the CA certificate that signed the server's (verify-ca, verify-full)
     last_user: str = ""
     remember: bool = False
+    managed: bool = False  # preset by IT in the machine-wide file; a user's own profile of that name overrides
 
     @property
     def is_server(self) -> bool:
@@ -52,7 +54,10 @@ class Profile:
     def url(self) -> str:
         """The database URL without credentials; sign-in adds the user and password."""
         if self.is_server:
-            return f"postgresql+psycopg://{quote(self.host)}:{self.port}/{quote(self.database)}?sslmode={self.sslmode}"
+            url = f"postgresql+psycopg://{quote(self.host)}:{self.port}/{quote(self.database)}?sslmode={self.sslmode}"
+            if self.sslrootcert:
+                url += "&sslrootcert=" + quote(str(Path(self.sslrootcert).expanduser()), safe="/:\\")
+            return url
         return "sqlite:///" + str(Path(self.path).expanduser())
 
 
@@ -77,37 +82,60 @@ def validate(profile: Profile) -> Profile:
     port = v.integer(profile.port, "port", 1, 65535)
     database = v.code(profile.database, "database", 63)
     sslmode = v.choice(profile.sslmode, "sslmode", SSL_MODES)
-    return replace(profile, name=name, host=host, port=port, database=database, sslmode=sslmode)
+    ca = (profile.sslrootcert or "").strip()
+    if sslmode in ("verify-ca", "verify-full") and not ca:
+        raise ValidationError(
+            f"sslmode {sslmode} checks the server's certificate: choose the CA certificate file (.crt or .pem).",
+            "sslrootcert",
+        )
+    if ca and not Path(ca).expanduser().is_file():
+        raise ValidationError(f"The CA certificate file {ca} does not exist.", "sslrootcert")
+    return replace(profile, name=name, host=host, port=port, database=database, sslmode=sslmode, sslrootcert=ca)
 
 
 def _profiles_file() -> Path:
     return config.user_config_dir() / "profiles.json"
 
 
-def load_profiles() -> list[Profile]:
-    """The user's profiles; the local database is always there, first."""
-    profiles: list[Profile] = []
+def _read(path: Path, managed: bool) -> list[Profile]:
     try:
-        raw = json.loads(_profiles_file().read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        profiles = []
         for item in raw.get("profiles", []):
-            known = {k: item[k] for k in Profile.__dataclass_fields__ if k in item}
-            profiles.append(Profile(**known))
+            known = {k: item[k] for k in Profile.__dataclass_fields__ if k in item and k != "managed"}
+            profiles.append(Profile(**known, managed=managed))
+        return profiles
     except FileNotFoundError:
-        pass
-    except (OSError, ValueError, TypeError) as exc:
-        log.warning("ignoring unreadable profiles file %s: %s", _profiles_file(), exc)
+        return []
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        log.warning("ignoring unreadable profiles file %s: %s", path, exc)
+        return []
+
+
+def machine_profiles() -> list[Profile]:
+    """The server profiles IT presets for every user of this machine (see the deployment guide)."""
+    return _read(config.machine_config_dir() / "profiles.json", managed=True)
+
+
+def load_profiles() -> list[Profile]:
+    """The machine's preset profiles, overridden by name by the user's own; the local database first."""
+    own = _read(_profiles_file(), managed=False)
+    names = {p.name for p in own}
+    profiles = [p for p in machine_profiles() if p.name not in names] + own
     if not any(p.name == LOCAL_NAME for p in profiles):
         profiles.insert(0, local_profile())
     return profiles
 
 
 def save_profiles(profiles: list[Profile]) -> None:
+    """Save the user's profiles; the machine's presets stay in their file unless the user changed them."""
     path = _profiles_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(
-        json.dumps({"profiles": [asdict(p) for p in profiles]}, indent=2, ensure_ascii=False), encoding="utf-8"
-    )
+    own = [asdict(p) for p in profiles if not p.managed]
+    for item in own:
+        item.pop("managed", None)
+    tmp.write_text(json.dumps({"profiles": own}, indent=2, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)  # never leave a half-written file behind
 
 

@@ -158,6 +158,17 @@ def translate_connect_error(exc: DBAPIError, database: Database) -> Exception:
         )
     if database.is_sqlite:
         return ConnectionFailed(f"Cannot open the database {database.describe()}: {text}.")
+    if "certificate" in lowered or "ssl" in lowered and "does not support" in lowered:
+        ca = database.url.query.get("sslrootcert")
+        return ConnectionFailed(
+            f"The server {database.describe()} could not be trusted over TLS ({text.splitlines()[0]}). "
+            + (
+                f"Check that the CA certificate {ca} signed the server's certificate"
+                if ca
+                else "Check the CA certificate"
+            )
+            + " and that the host name matches it; ask IT."
+        )
     if isinstance(exc, OperationalError) and "database" in lowered and "does not exist" in lowered:
         return ConnectionFailed(f"The database “{database.url.database}” does not exist on the server.")
     return ConnectionFailed(

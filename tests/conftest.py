@@ -43,6 +43,14 @@ def _fast_bcrypt(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(app.security, "BCRYPT_ROUNDS", 4)
 
 
+@pytest.fixture(autouse=True)
+def _machine_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The machine-wide configuration folder, empty unless a test fills it (never this machine's /etc)."""
+    folder = tmp_path_factory.mktemp("machine-config")
+    monkeypatch.setenv("MPSYSTEM_MACHINE_CONFIG_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[pgcluster.PgCluster | str]:
     """The PostgreSQL server for this run. If it cannot start, every PostgreSQL test errors: never a silent skip."""

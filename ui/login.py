@@ -62,6 +62,15 @@ class ProfileDialog(QDialog):
         self.sslmode = QComboBox(self)
         self.sslmode.addItems(list(pf.SSL_MODES))
         self.sslmode.setCurrentText(p.sslmode)
+        self.sslrootcert = QLineEdit(p.sslrootcert, self)
+        self.sslrootcert.setPlaceholderText("CA certificate (.crt, .pem) for verify-ca and verify-full")
+        browse_ca = QPushButton("Browse…", self)
+        browse_ca.clicked.connect(self._browse_ca)
+        ca_row = QWidget(self)
+        ca_layout = QHBoxLayout(ca_row)
+        ca_layout.setContentsMargins(0, 0, 0, 0)
+        ca_layout.addWidget(self.sslrootcert, 1)
+        ca_layout.addWidget(browse_ca)
         file_page, server_page = QWidget(self), QWidget(self)
         file_form = QFormLayout(file_page)
         file_form.addRow("File", file_row)
@@ -70,6 +79,7 @@ class ProfileDialog(QDialog):
         server_form.addRow("Port", self.port)
         server_form.addRow("Database", self.database)
         server_form.addRow("TLS (sslmode)", self.sslmode)
+        server_form.addRow("CA certificate", ca_row)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(file_page)
         self.pages.addWidget(server_page)
@@ -105,6 +115,13 @@ class ProfileDialog(QDialog):
         if path:
             self.path.setText(path)
 
+    def _browse_ca(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "CA certificate", self.sslrootcert.text(), "Certificates (*.crt *.pem *.cer);;All files (*)"
+        )
+        if path:
+            self.sslrootcert.setText(path)
+
     def profile(self) -> pf.Profile:
         base = self.existing or pf.Profile(name="")
         return replace(
@@ -116,6 +133,8 @@ class ProfileDialog(QDialog):
             port=self.port.value(),
             database=self.database.text(),
             sslmode=self.sslmode.currentText(),
+            sslrootcert=self.sslrootcert.text().strip(),
+            managed=False,  # edited here, it becomes the user's own, overriding a preset of that name
         )
 
     def save(self) -> None:

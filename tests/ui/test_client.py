@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -135,7 +136,7 @@ def test_login_messages_for_locked_uninitialised_and_old_schema(
     database.dispose()
 
 
-def test_profiles_are_added_and_validated(qtbot: Any, app_instance: QApplication) -> None:
+def test_profiles_are_added_and_validated(qtbot: Any, app_instance: QApplication, tmp_path: Path) -> None:
     from ui.login import ProfileDialog
 
     dialog = ProfileDialog(None, pf.load_profiles())
@@ -148,10 +149,37 @@ def test_profiles_are_added_and_validated(qtbot: Any, app_instance: QApplication
     dialog.host.setText("db.plant.local")
     dialog.sslmode.setCurrentText("verify-full")
     dialog.save()
+    assert "choose the CA certificate file" in dialog.error.text()
+    ca = tmp_path / "plant ca.crt"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    dialog.sslrootcert.setText(str(ca))
+    save_screenshot(dialog, "profile-tls")
+    dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted
     saved = pf.load_profiles()
     server = next(p for p in saved if p.name == "Plant server")
-    assert server.url() == "postgresql+psycopg://db.plant.local:5432/mpsystem?sslmode=verify-full"
+    assert server.url() == (
+        "postgresql+psycopg://db.plant.local:5432/mpsystem?sslmode=verify-full&sslrootcert="
+        + str(ca).replace(" ", "%20")
+    )
+
+
+def test_machine_wide_profiles_are_preset_and_a_user_may_override_them(_machine_config: Path, tmp_path: Path) -> None:
+    preset = {"profiles": [{"name": "Plant server", "kind": "postgresql", "host": "db.plant.local",
+                            "database": "mpsystem", "sslmode": "require"}]}  # fmt: skip
+    (_machine_config / "profiles.json").write_text(json.dumps(preset))
+    profiles = pf.load_profiles()
+    assert [p.name for p in profiles] == [pf.LOCAL_NAME, "Plant server"]
+    server = profiles[1]
+    assert server.managed and server.sslmode == "require"
+    # Saving the user's own profiles does not copy the preset into them.
+    pf.save_profiles(profiles)
+    own = json.loads((Path(pf.config.user_config_dir()) / "profiles.json").read_text())["profiles"]
+    assert [p["name"] for p in own] == [pf.LOCAL_NAME]
+    # A user's profile of the same name wins.
+    changed = pf.upsert(profiles, replace(server, host="db2.plant.local", managed=False), "Plant server")
+    pf.save_profiles(changed)
+    assert [(p.host, p.managed) for p in pf.load_profiles() if p.name == "Plant server"] == [("db2.plant.local", False)]
 
 
 # ---------------------------------------------------------------- roles and screens
