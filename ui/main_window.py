@@ -31,6 +31,7 @@ from ui.printing import (
     write_report,
 )
 from ui.live import LiveUpdates
+from ui.users import PasswordDialog, UsersDialog
 from ui.screens import BatchesScreen, CustomersScreen, EventsScreen, InventoryScreen, TraceDialog
 from ui.widgets import FormDialog, settings
 
@@ -188,6 +189,7 @@ class MainWindow(QMainWindow):
         self._action("refresh", "&Refresh", "read", self.refresh_current, "F5", file_menu)
         self._action("export", "&Export view to CSV…", "read", self._export_current, "Ctrl+E", file_menu)
         self._action("find", "&Find", "read", self.focus_filter, "Ctrl+F", file_menu)
+        self._action("password", "Change my &password…", "read", self.change_my_password, "", file_menu)
         file_menu.addSeparator()
         self._action("sign_out", "Sign &out", "read", self._sign_out, "", file_menu)
         self._action("quit", "&Quit", "read", self.close, "Ctrl+Q", file_menu)
@@ -255,6 +257,8 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         for i, title in enumerate(("Inventory", "Batches", "Production queue", "Events", "Customers")):
             self._action(f"tab_{i}", title, "read", lambda i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}", view)
+        admin_menu = bar.addMenu("&Administration")
+        self._action("users", "&Users…", "user.manage", self.open_users, "", admin_menu)
         help_menu = bar.addMenu("&Help")
         self._action("about", "&About MPSYSTEM", "read", self._about, "", help_menu)
         self._update_board_actions()
@@ -621,6 +625,15 @@ class MainWindow(QMainWindow):
         self.ops.run(lambda: q.entity_key(ctx.reader(), entity, event.entity_id or 0), go)
 
     # ---------------------------------------------------------------- window
+
+    def open_users(self) -> UsersDialog:
+        self.users_dialog = UsersDialog(self.ctx, self.ops, self)
+        self.users_dialog.changed.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.users_dialog.open()
+        return self.users_dialog
+
+    def change_my_password(self) -> FormDialog:
+        return self._open(PasswordDialog(self.ctx, self.ops, self.ctx.user.username, self), "Password changed.")
 
     def _about(self) -> None:
         import app

@@ -121,8 +121,9 @@ BEGIN
     FOREACH g IN ARRAY %(groups)s LOOP
         IF g = 'mpsystem_' || p_level THEN
             EXECUTE format('GRANT %%I TO %%I', g, p_name);
-        ELSIF pg_has_role(p_name, g, 'MEMBER') AND EXISTS (
-            SELECT 1 FROM pg_auth_members m WHERE m.member = p_name::regrole AND m.roleid = g::regrole
+        ELSIF EXISTS (
+            SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member JOIN pg_roles gr ON gr.oid = m.roleid
+            WHERE r.rolname = p_name AND gr.rolname = g
         ) THEN
             EXECUTE format('REVOKE %%I FROM %%I', g, p_name);
         END IF;

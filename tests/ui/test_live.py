@@ -178,3 +178,80 @@ def test_a_stale_edit_is_refused_names_who_and_reloads(qtbot: Any, ops: Ops, sig
         )
     finally:
         planner_ws.close()
+
+
+def test_an_administrator_manages_users_from_the_client(
+    qtbot: Any, ops: Ops, sign_in: Any, plant_url: str, backend: str
+) -> None:
+    """On PostgreSQL every step here changes a server login: who may connect, in which group."""
+    window = open_window(qtbot, ops, sign_in("admin"))
+    try:
+        users = window.open_users()
+        qtbot.addWidget(users)
+        qtbot.waitUntil(lambda: len(users.rows) == 5)
+        dialog = users.add_user()
+        qtbot.addWidget(dialog)
+        dialog.username.setText("Anna.Nowak")
+        dialog.full_name.setText("Anna Nowak")
+        dialog.role.setCurrentIndex(1)  # clerk
+        dialog.password.setText("first shift pass")
+        dialog.again.setText("first shift pasS")
+        assert not dialog.ok.isEnabled() and dialog.ok.toolTip() == "The two passwords differ."
+        dialog.again.setText("first shift pass")
+        with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+            dialog.ok.click()
+        qtbot.waitUntil(lambda: any(r.username == "anna.nowak" for r in users.rows))
+        database, user = security.sign_in(plant_url, "anna.nowak", "first shift pass")
+        database.dispose()
+        assert (user.full_name, user.role.label) == ("Anna Nowak", "clerk")
+
+        users.select("anna.nowak")
+        users.role.setCurrentIndex(2)  # planner
+        users.role_button.click()
+        qtbot.waitUntil(lambda: next(r for r in users.rows if r.username == "anna.nowak").role.label == "planner")
+        reset = users.set_password()
+        assert reset is not None
+        qtbot.addWidget(reset)
+        reset.password.setText("second shift pass")
+        reset.again.setText("second shift pass")
+        with qtbot.waitSignal(reset.succeeded, timeout=10_000):
+            reset.ok.click()
+        database, user = security.sign_in(plant_url, "anna.nowak", "second shift pass")
+        database.dispose()
+        assert user.role.label == "planner"
+        save_screenshot(users, f"users-{backend}")
+
+        s.set_user_active(window.ctx.uow(), username="anna.nowak", active=False)
+        users.reload("anna.nowak")
+        qtbot.waitUntil(lambda: users.toggle_button.text() == "&Enable")
+        with pytest.raises(security.AuthenticationFailed):
+            security.sign_in(plant_url, "anna.nowak", "second shift pass")
+
+        # Refusals come back as a message in the dialog, and nothing changes.
+        users.select("admin")
+        users.role.setCurrentIndex(0)
+        users.role_button.click()
+        qtbot.waitUntil(lambda: users.message.isVisible(), timeout=10_000)
+        assert "last active administrator" in users.message.text()
+    finally:
+        window.close()
+
+
+def test_everyone_may_change_their_own_password(qtbot: Any, ops: Ops, sign_in: Any, plant_url: str) -> None:
+    window = open_window(qtbot, ops, sign_in("viewer"))
+    try:
+        assert not window.actions_by_name["users"].isEnabled()
+        dialog = window.change_my_password()
+        qtbot.addWidget(dialog)
+        dialog.password.setText("short")
+        dialog.again.setText("short")
+        assert not dialog.ok.isEnabled() and "at least 8" in dialog.ok.toolTip()
+        dialog.password.setText("viewer's own secret")
+        dialog.again.setText("viewer's own secret")
+        with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+            dialog.ok.click()
+        database, user = security.sign_in(plant_url, "viewer", "viewer's own secret")
+        database.dispose()
+        assert user.username == "viewer"
+    finally:
+        window.close()
