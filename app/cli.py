@@ -48,9 +48,23 @@ def _read_password(args: argparse.Namespace, prompt: str = "Password") -> str:
 
 
 def _open(args: argparse.Namespace) -> Database:
-    from app.config import database_url
+    """Open the database; on a server, ask for the login's password if libpq found none.
 
-    return open_database(database_url(getattr(args, "url", None)))
+    Scripts give it the PostgreSQL way: PGPASSWORD, or a ~/.pgpass (pgpass.conf on Windows) file.
+    """
+    from app.config import database_url
+    from app.errors import AuthenticationFailed
+    from data.db import normalise_url
+
+    url = database_url(getattr(args, "url", None))
+    try:
+        return open_database(url)
+    except AuthenticationFailed:
+        parsed = normalise_url(url)
+        if parsed.get_backend_name() != "postgresql" or parsed.password is not None or not sys.stdin.isatty():
+            raise
+        who = parsed.username or getpass.getuser()
+        return open_database(url, password=getpass.getpass(f"Password for {who}@{parsed.host or 'localhost'}: "))
 
 
 def _actor(database: Database) -> CurrentUser:

@@ -23,5 +23,14 @@ def subscribe(
     """
     if database.is_sqlite:
         return LOCAL.subscribe(database.change_key, on_changes)
-    listener = ChangeListener(database.url, on_changes, on_state).start()
+    was_down = False
+
+    def state(up: bool, why: str) -> None:
+        nonlocal was_down
+        if up and was_down:
+            database.reset_connections()  # the pooled ones died with the old server process
+        was_down = not up
+        on_state(up, why)
+
+    listener = ChangeListener(database.url, on_changes, state).start()
     return listener.stop

