@@ -192,6 +192,12 @@ def _start_client(profile: Any = None, hint: str = "") -> int:
     return run(profile, hint)
 
 
+def cmd_self_test(_args: argparse.Namespace) -> int:
+    from ui import selftest  # Qt loads only here
+
+    return selftest.run()
+
+
 def cmd_users_add(args: argparse.Namespace) -> int:
     ctx = _context(args)
     password = _read_password(args, f"Password for {args.name}")
@@ -381,6 +387,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--action", help="events: this action only")
     p.add_argument("--text", help="events: summaries containing this text")
 
+    p = sub.add_parser(
+        "self-test",
+        help="check this installation end to end, offscreen, on a throwaway database",
+        description="Create a temporary SQLite database, migrate it, load a small demo plant, sign in, open the "
+        "main window and every table offscreen, render a label and a report. Prints `self-test ok` and exits 0, "
+        "or names the step that failed and exits 1.",
+    )
+    p.set_defaults(handler=cmd_self_test)
+
     users = sub.add_parser("users", help="manage user accounts")
     u_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     p = add(u_sub, "add", cmd_users_add, "create a user")
@@ -405,7 +420,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         args.handler = cmd_open_demo if args.demo else (lambda _a: _start_client())
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from app.logs import setup_logging
+
+    setup_logging()
+    log.info("mpsystem %s: %s", app.__version__, args.command or ("demo" if args.demo else "client"))
     try:
         return int(args.handler(args))
     except KnownError as exc:
@@ -420,6 +438,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         log.debug("database error", exc_info=exc)
         return 1
+    except Exception:
+        log.exception("unexpected failure")  # the traceback goes to the log file for the bug report
+        raise
     except BrokenPipeError:
         # `mpsystem users list | head`: the reader left; that is not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's exit flush quiet

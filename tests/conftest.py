@@ -48,6 +48,7 @@ def _machine_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     """The machine-wide configuration folder, empty unless a test fills it (never this machine's /etc)."""
     folder = tmp_path_factory.mktemp("machine-config")
     monkeypatch.setenv("MPSYSTEM_MACHINE_CONFIG_DIR", str(folder))
+    monkeypatch.setenv("MPSYSTEM_LOG_DIR", str(tmp_path_factory.getbasetemp() / "logs"))
     return folder
 
 

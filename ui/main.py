@@ -38,6 +38,29 @@ def style_sheet() -> str:
     return resources.files("resources").joinpath("style.qss").read_text(encoding="utf-8")
 
 
+_QT_NOISE = ("propagateSizeHints",)  # the offscreen platform's remark on every window; nothing to act on
+
+
+def route_qt_messages() -> None:
+    """Qt's own warnings go to the log file with everything else, not to a terminal nobody reads."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+    qt_log = logging.getLogger("qt")
+
+    def handler(kind: QtMsgType, _context: Any, message: str) -> None:
+        if not any(noise in message for noise in _QT_NOISE):
+            qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -101,6 +124,7 @@ class Client:
 
 
 def run(preferred: pf.Profile | None = None, hint: str = "") -> int:
+    route_qt_messages()
     app = make_application()
     client = Client(app, preferred, hint)
     client.show_login()
