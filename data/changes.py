@@ -186,8 +186,11 @@ class ChangeListener:
             try:
                 with conn:
                     while not self._stop.is_set():
-                        changes = [parse_notice(n.payload) for n in conn.notifies(timeout=self.POLL_SECONDS)]
-                        self._deliver([c for c in changes if c is not None])
+                        # Each notice is passed on as it arrives; the timeout only lets `stop` be seen.
+                        for notice in conn.notifies(timeout=self.POLL_SECONDS):
+                            change = parse_notice(notice.payload)
+                            if change is not None:
+                                self._deliver([change])
             except psycopg.Error as exc:
                 self.connected.clear()
                 log.info("change listener lost its connection: %s", exc)
