@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
 from app import live
 from app.context import Context
@@ -17,6 +17,7 @@ class LiveUpdates(QObject):
     _state = Signal(bool, str)
 
     COALESCE_MS = 150  # a burst of writes becomes one refresh, well inside the one-second promise
+    MIN_GAP_MS = 700  # and under a steady stream, at most about one refresh a second per window
 
     def __init__(self, ctx: Context, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -25,6 +26,7 @@ class LiveUpdates(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(self.COALESCE_MS)
         self._timer.timeout.connect(self._flush)
+        self._clock = QElapsedTimer()
         self._arrived.connect(self._collect)
         self._state.connect(self.connection)
         self._stop = live.subscribe(
@@ -38,11 +40,13 @@ class LiveUpdates(QObject):
             return  # stopped: a notice already on its way is dropped
         self._tables |= tables
         if not self._timer.isActive():
-            self._timer.start()
+            since = self._clock.elapsed() if self._clock.isValid() else self.MIN_GAP_MS
+            self._timer.start(max(self.COALESCE_MS, self.MIN_GAP_MS - since))
 
     def _flush(self) -> None:
         tables, self._tables = frozenset(self._tables), set()
         if tables:
+            self._clock.start()
             self.changed.emit(tables)
 
     def stop(self) -> None:

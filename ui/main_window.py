@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         QApplication.instance().installEventFilter(self.scanner)
 
         self.loaded: set[int] = set()
+        self.stale: set[int] = set()  # loaded screens that changed while another one was in front
         last_tab = settings().value(f"{user.username}/tab", 0)
         self.tabs.setCurrentIndex(int(last_tab) if str(last_tab).isdigit() else 0)
         self._tab_changed(self.tabs.currentIndex())
@@ -286,6 +287,9 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         settings().setValue(f"{self.ctx.user.username}/tab", index)
         if index in self.loaded:
+            if index in self.stale:
+                self.stale.discard(index)
+                self._refresh_screen(self.tabs.widget(index))
             return
         self.loaded.add(index)
         screen = self.tabs.widget(index)
@@ -309,15 +313,25 @@ class MainWindow(QMainWindow):
             screen.reload()  # type: ignore[attr-defined]
 
     def apply_changes(self, tables: frozenset[str]) -> None:
-        """Writes committed elsewhere (another workstation, window or psql): refresh what shows them."""
+        """Writes committed elsewhere (another workstation, window or psql): refresh what shows them.
+
+        Only the screen in front reads again now; the others are marked and read when shown, so
+        a busy plant does not make every client re-count every table several times a second.
+        """
         for index in list(self.loaded):
             screen = self.tabs.widget(index)
             if "*" not in tables and not (tables & screen.WATCHES):  # type: ignore[attr-defined]
                 continue
-            if screen is self.board:
-                self.board.reload()
+            if screen is self.tabs.currentWidget():
+                self._refresh_screen(screen)
             else:
-                screen.refresh_in_place()  # type: ignore[attr-defined]
+                self.stale.add(index)
+
+    def _refresh_screen(self, screen: QWidget) -> None:
+        if screen is self.board:
+            self.board.reload()
+        else:
+            screen.refresh_in_place()  # type: ignore[attr-defined]
 
     def _connection_changed(self, up: bool, why: str) -> None:
         if up:
