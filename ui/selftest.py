@@ -11,28 +11,11 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-DEMO_EVENTS = 500
-
-
-class StepFailed(Exception):
-    def __init__(self, step: str, cause: BaseException) -> None:
-        super().__init__(f"self-test failed at step “{step}”: {type(cause).__name__}: {cause}")
-        self.step = step
-
-
-@contextmanager
-def step(name: str, out: Any) -> Iterator[None]:
-    started = time.perf_counter()
-    try:
-        yield
-    except Exception as exc:
-        raise StepFailed(name, exc) from exc
-    print(f"  ok  {name} ({(time.perf_counter() - started) * 1000:.0f} ms)", file=out, flush=True)
+from app.selftest import StepFailed, demo_plant, step
 
 
 def _wait(app: Any, done: Callable[[], bool], what: str, seconds: float = 30) -> None:
@@ -59,24 +42,9 @@ def run(out: Any = sys.stdout) -> int:
 
 def _run(folder: Path, out: Any) -> None:
     from app import queries as q
-    from app import reporting, security
-    from app.context import Context
-    from data.db import open_database
-    from data.demo import DEMO_PASSWORD, load_demo
-    from data.migrate import check_schema, upgrade
+    from app import reporting
 
-    url = f"sqlite:///{folder / 'self-test.sqlite3'}"
-    with step("create a temporary SQLite database", out):
-        database = open_database(url)
-    with step("migrate it to this version's schema", out):
-        upgrade(database)
-        check_schema(database)
-    with step("load a small demo plant", out):
-        load_demo(database, events=DEMO_EVENTS, password_hash=lambda p: security.hash_password(p, rounds=4))
-        database.dispose()
-    with step("sign in as the demo administrator", out):
-        database, user = security.sign_in(url, "admin", DEMO_PASSWORD)
-        ctx = Context(database, user)
+    ctx = demo_plant(folder, out)
     try:
         with step("start Qt offscreen", out):
             from ui.main import make_application, route_qt_messages

@@ -27,6 +27,8 @@ down_revision = '0002'
 branch_labels = None
 depends_on = None
 
+# Copies of data/pgroles.py's names, on purpose: a migration must do the same thing forever,
+# whatever the code around it becomes.
 OWNER = "mpsystem_owner"
 LEVELS = ("viewer", "clerk", "planner", "manager", "admin")
 GROUPS = tuple(f"mpsystem_{level}" for level in LEVELS)
