@@ -308,9 +308,12 @@ class MainWindow(QMainWindow):
             screen.reload()  # type: ignore[attr-defined]
 
     def refresh_all(self) -> None:
-        for index in list(self.loaded):
-            screen = self.tabs.widget(index)
-            screen.reload()  # type: ignore[attr-defined]
+        """After a write from this window, or one refused as stale: show the database as it is now.
+
+        Like a change from elsewhere, each screen reads its rows again in place, so the user keeps
+        the row they were working on selected and the table does not jump back to the top.
+        """
+        self.apply_changes(frozenset({"*"}))
 
     def apply_changes(self, tables: frozenset[str]) -> None:
         """Writes committed elsewhere (another workstation, window or psql): refresh what shows them.

@@ -598,3 +598,84 @@ def test_inventory_drill_down_and_customer_orders(qtbot: Any, ops: Ops, demo_con
     window.archive_customer()
     qtbot.waitUntil(lambda: not ops.busy and window.customers.model.rowCount() == 46, timeout=10_000)
     assert q.customers(ctx.reader(), q.CustomerFilter(text=customer.code, archived=True)).total == 1
+
+
+def test_edit_customer_refuses_a_stale_copy_and_keeps_the_input(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    ctx = demo_contexts[Role.PLANNER]
+    window = open_window(qtbot, ops, ctx)
+    show_tab(qtbot, window, 4)
+    window.customers.table.selectRow(0)
+    row = window.customers.current_row()
+    assert row is not None
+    dialog = window.actions_by_name["edit_customer"].trigger() or window.findChild(forms.CustomerDialog)
+    qtbot.addWidget(dialog)
+    assert dialog.code.isReadOnly() and dialog.code.text() == row.code
+    # Another planner saves the same customer while this form is open.
+    s.edit_customer(
+        demo_contexts[Role.ADMIN].uow(), code=row.code, name=row.name, expected_version=row.version, phone="+48 1"
+    )
+    dialog.phone.setText("+48 22 555 01 02")
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    assert "changed by admin" in dialog.error.text()
+    assert dialog.isVisible() and dialog.phone.text() == "+48 22 555 01 02"
+    assert q.customers(ctx.reader(), q.CustomerFilter(text=row.code)).rows[0].phone == "+48 1"
+    qtbot.waitUntil(lambda: not ops.busy and not window.customers.model.loading, timeout=10_000)
+
+    # Opened again on the reloaded row, the same edit goes through.
+    fresh = window.customers.current_row()
+    assert fresh is not None and fresh.version == row.version + 1
+    again = window._edit_customer_row(fresh)
+    qtbot.addWidget(again)
+    again.phone.setText("+48 22 555 01 02")
+    with qtbot.waitSignal(again.succeeded, timeout=10_000):
+        again.ok.click()
+    assert q.customers(ctx.reader(), q.CustomerFilter(text=row.code)).rows[0].phone == "+48 22 555 01 02"
+
+
+def exact_order(ctx: Context, number: str) -> Any:
+    return next(r for r in q.orders(ctx.reader(), q.OrderFilter(text=number)).rows if r.number == number)
+
+
+def test_edit_order_from_the_board_then_a_manager_cancels_it(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    planner = open_window(qtbot, ops, demo_contexts[Role.PLANNER])
+    show_tab(qtbot, planner, 2)
+    backlog = planner.board.backlog_view
+    backlog.setCurrentIndex(backlog.model().index(0))
+    order = planner.board.selected
+    assert order is not None and order.status == "new"
+    assert planner.actions_by_name["edit_order"].isEnabled()
+    assert not planner.actions_by_name["cancel_order"].isEnabled()  # cancelling is a manager's decision
+    edit = planner.edit_order()
+    qtbot.addWidget(edit)
+    assert edit.spec.text() == order.product_spec
+    edit.quantity.setText("-5")
+    assert not edit.ok.isEnabled()
+    edit.quantity.setText("1234")
+    edit.priority.setValue(1)
+    with qtbot.waitSignal(edit.succeeded, timeout=10_000):
+        edit.ok.click()
+    saved = exact_order(planner.ctx, order.number)
+    assert (saved.quantity, saved.priority, saved.version) == (Decimal(1234), 1, order.version + 1)
+
+    manager = open_window(qtbot, ops, demo_contexts[Role.MANAGER])
+    show_tab(qtbot, manager, 2)
+    view = manager.board.backlog_view
+    row = next(r for r in range(view.model().rowCount()) if view.model().order_at(r).number == order.number)
+    view.setCurrentIndex(view.model().index(row))
+    assert manager.actions_by_name["cancel_order"].isEnabled()
+    cancel = manager.cancel_order()
+    qtbot.addWidget(cancel)
+    assert not cancel.ok.isEnabled()  # a reason is required
+    cancel.reason.setText("Customer withdrew the order")
+    with qtbot.waitSignal(cancel.succeeded, timeout=10_000):
+        cancel.ok.click()
+    cancelled = exact_order(planner.ctx, order.number)
+    assert cancelled.status == "cancelled"
+    qtbot.waitUntil(lambda: not ops.busy and manager.board.loaded_once, timeout=10_000)
+    numbers = [view.model().order_at(r).number for r in range(view.model().rowCount())]
+    assert order.number not in numbers
