@@ -85,9 +85,10 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in SQL by the column's key; columns without one keep the current order."""
         key = self.SORT_KEYS.get(self.Columns(column)) if 0 <= column < len(self.Columns) else None
-        if key is None:
-            return
-        self.sort_key, self.descending = key, order == Qt.SortOrder.DescendingOrder
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key is None or (key, descending) == (self.sort_key, self.descending):
+            return  # e.g. the view announcing the order the rows already come in
+        self.sort_key, self.descending = key, descending
         self.refresh()
 
     # ---------------------------------------------------------------- for subclasses

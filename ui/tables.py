@@ -84,6 +84,7 @@ class InventoryModel(PagedTableModel[InventoryRow]):
         Columns.QUANTITY: "quantity",
         Columns.BATCHES: "batch_count",
     }
+    DEFAULT_SORT = ("material_code", False)
     RIGHT_ALIGNED = frozenset({Columns.QUANTITY, Columns.BATCHES, Columns.TOTAL, Columns.REORDER})
     STRETCH = Columns.NAME
 
@@ -291,6 +292,7 @@ class OrderModel(PagedTableModel[OrderRow]):
         Columns.DUE: "due_date",
         Columns.STATUS: "status",
     }
+    DEFAULT_SORT = ("due_date", False)
     RIGHT_ALIGNED = frozenset({Columns.QUANTITY, Columns.PRIORITY})
     STRETCH = Columns.SPEC
 

@@ -68,7 +68,6 @@ class TableScreen(QWidget):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.table = QTableView(self)
         self.table.setModel(model)
-        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -78,15 +77,15 @@ class TableScreen(QWidget):
         header.setSectionsMovable(True)
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
+        # The indicator must show the model's own order before sorting is switched on: enabling it
+        # sorts by whatever the header shows, and Qt's default (first column, descending) would
+        # silently replace the screen's default order.
         sort_key, descending = model.DEFAULT_SORT
-        for column, name in model.SORT_KEYS.items():
-            if name == sort_key:
-                # Show the order the rows really come in; the model already sorts this way.
-                header.blockSignals(True)
-                header.setSortIndicator(
-                    int(column), Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
-                )
-                header.blockSignals(False)
+        columns = [int(column) for column, name in model.SORT_KEYS.items() if name == sort_key]
+        header.setSortIndicator(
+            columns[0] if columns else -1, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        )
+        self.table.setSortingEnabled(True)
         self.table.doubleClicked.connect(lambda index: self._activate(index.row()))
 
         bar = QHBoxLayout()
