@@ -35,9 +35,12 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
 
     PAGE_SIZE = 200
     MAX_PAGES = 30
+    REQUERY_PAGES = 3  # pages read again on a live update: those last shown, which hold the visible rows
 
     loaded = Signal()  # the first page (and the row count) arrived
     failed = Signal(str)
+    replacing = Signal()  # rows came or went on a requery: the view notes its place...
+    replaced = Signal()  # ...and takes it up again among the new rows
 
     def __init__(self, ops: Ops, fetch: Fetch, filter_: Any = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -116,16 +119,67 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         )
 
     def requery(self) -> None:
-        """Read the loaded pages again in place: the view keeps its scroll position and selection.
+        """Read the rows the user is looking at again, keeping their place.
 
-        If rows came or went meanwhile, `_page_arrived` sees the new total and starts over.
+        The most recently shown pages are read again in one job; pages further away are dropped
+        and read when scrolled to. If the count is unchanged the rows update in place. If rows
+        came or went, the model is replaced between `replacing` and `replaced`, which the view
+        uses to keep the same record selected and at the same place on the screen.
         """
         if self.loading or not self._pages:
             self.refresh()
             return
-        for number in list(self._pages):
-            self._pending.discard(number)
-            self._request(number)
+        self._generation += 1
+        generation = self._generation
+        self._pending.clear()
+        numbers = list(self._pages)[-self.REQUERY_PAGES :]
+        filter_, key, desc, fetch, size = self.filter, self.sort_key, self.descending, self._fetch, self.PAGE_SIZE
+
+        def read() -> dict[int, Page[T]]:
+            return {number: fetch(filter_, key, desc, number * size, size) for number in sorted(numbers)}
+
+        self.ops.run(
+            read,
+            lambda pages: self._requeried(generation, pages),
+            lambda exc: self._failed(generation, exc),
+        )
+
+    def _requeried(self, generation: int, pages: dict[int, Page[T]]) -> None:
+        if generation != self._generation:
+            return
+        totals = {page.total for page in pages.values()}
+        if len(totals) != 1:
+            self.refresh()  # a write landed between two of the reads: read once more from the top
+            return
+        (total,) = totals
+        fresh = OrderedDict((number, pages[number].rows) for number in pages if number * self.PAGE_SIZE < total)
+        if total == self.total:
+            for number in [n for n in self._pages if n not in fresh]:
+                del self._pages[number]
+            self._pages.update(fresh)
+            if total:
+                self.dataChanged.emit(self.index(0, 0), self.index(total - 1, len(self.Columns) - 1))
+            return
+        self.replacing.emit()
+        self.beginResetModel()
+        self.total = total
+        self._pages = fresh
+        self.endResetModel()
+        self.replaced.emit()
+
+    def row_key(self, row: T) -> Any:
+        """What identifies a row across reads (its id unless a subclass says otherwise)."""
+        return getattr(row, "id", None)
+
+    def find_key(self, key: Any) -> int | None:
+        """The row now showing the record `key`, if it is among the loaded pages."""
+        if key is None:
+            return None
+        for number, rows in self._pages.items():
+            for offset, row in enumerate(rows):
+                if self.row_key(row) == key:
+                    return number * self.PAGE_SIZE + offset
+        return None
 
     def _first_page(self, generation: int, page: Page[T]) -> None:
         if generation != self._generation:
@@ -171,8 +225,8 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
             return
         self._pending.discard(number)
         if page.total != self.total:
-            # Rows came or went since the count: start again rather than show a shifted page.
-            self.refresh()
+            # Rows came or went since the count: read again rather than show a shifted page.
+            self.requery()
             return
         self._pages[number] = page.rows
         while len(self._pages) > self.MAX_PAGES:

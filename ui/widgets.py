@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -107,6 +107,9 @@ class TableScreen(QWidget):
         model.loaded.connect(self._show_count)
         model.failed.connect(self._show_failure)
         model.modelReset.connect(self._show_count)
+        model.replacing.connect(self._note_place)
+        model.replaced.connect(self._take_place)
+        self._place: tuple[Any, Any, int, int] | None = None
 
         copy = QAction("Copy", self)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
@@ -155,6 +158,38 @@ class TableScreen(QWidget):
     def refresh_in_place(self) -> None:
         """Someone changed what this screen shows: read the visible rows again, keep the place."""
         self.model.requery()
+
+    def _note_place(self) -> None:
+        """Before rows come or go under the user: which record is selected, which is at the top."""
+        model, table = self.model, self.table
+        current = table.currentIndex()
+        top = table.rowAt(0)
+        selected = model.row_at(current.row()) if current.isValid() and model.is_loaded(current.row()) else None
+        anchor = model.row_at(top) if top >= 0 and model.is_loaded(top) else None
+        self._place = (
+            model.row_key(selected) if selected is not None else None,
+            model.row_key(anchor) if anchor is not None else None,
+            current.column() if current.isValid() else 0,
+            table.verticalScrollBar().value(),
+        )
+
+    def _take_place(self) -> None:
+        """The same record selected and the same record at the top as before, wherever they moved."""
+        if self._place is None:
+            return
+        selected_key, anchor_key, column, scrolled = self._place
+        self._place = None
+        model, table = self.model, self.table
+        row = model.find_key(selected_key)
+        if row is not None:
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            table.selectionModel().setCurrentIndex(model.index(row, column), flags)
+        top = model.find_key(anchor_key)
+        if top is not None:
+            table.scrollTo(model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        else:
+            table.verticalScrollBar().setValue(scrolled)
+        self._show_count()
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -26,7 +26,7 @@ from ui import forms
 from ui.main_window import MainWindow
 from ui.ops import Ops
 
-BATCHES_TAB, CUSTOMERS_TAB = 1, 4
+BATCHES_TAB, EVENTS_TAB, CUSTOMERS_TAB = 1, 3, 4
 
 
 @pytest.fixture
@@ -96,6 +96,34 @@ def test_two_workstations_see_each_others_changes(
     finally:
         clerk_ws.close()
         manager_ws.close()
+
+
+def test_new_rows_from_elsewhere_keep_the_readers_place(qtbot: Any, ops: Ops, sign_in: Any) -> None:
+    """A manager reading far down the journal is not thrown back to the top by the plant's writes."""
+    clerk = sign_in("clerk")
+    manager_ws = open_window(qtbot, ops, sign_in("manager"))
+    show_tab(qtbot, manager_ws, EVENTS_TAB)
+    events = manager_ws.events
+    table, model = events.table, events.model
+    table.scrollTo(model.index(260, 0), table.ScrollHint.PositionAtTop)
+    qtbot.waitUntil(lambda: model.is_loaded(260) and model.is_loaded(table.rowAt(0)), timeout=10_000)
+    table.selectRow(265)
+    selected, top = model.row_at(265), model.row_at(table.rowAt(0))
+    assert selected is not None and top is not None
+    before = model.total
+
+    # Newest first: each new entry pushes the rows the manager reads one further down.
+    s.receive_batch(
+        clerk.uow(), number="LIVE-0100", material="GR-LDPE-FT5230", supplier="BASELL", quantity=50, warehouse="MAG-1"
+    )
+    s.receive_batch(
+        clerk.uow(), number="LIVE-0101", material="GR-LDPE-FT5230", supplier="BASELL", quantity=50, warehouse="MAG-1"
+    )
+    qtbot.waitUntil(lambda: model.total == before + 2 and not ops.busy, timeout=10_000)
+    current = table.currentIndex()
+    assert current.row() == 267 and model.row_at(current.row()).id == selected.id
+    assert model.row_at(table.rowAt(0)).id == top.id
+    assert events.count.text().startswith(f"{before + 2:,}")
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])
