@@ -8,6 +8,8 @@ from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -90,15 +92,28 @@ class BalanceRepository:
         return value if value is not None else Decimal("0.000")
 
     def add(self, batch_id: int, warehouse_id: int, quantity: Decimal) -> None:
-        result = self.session.execute(
-            update(StockBalance)
-            .where(StockBalance.batch_id == batch_id, StockBalance.warehouse_id == warehouse_id)
-            .values(quantity=StockBalance.quantity + quantity)
-            .execution_options(synchronize_session=False)
+        # One statement, not UPDATE-then-INSERT: two clerks bringing the first stock of a batch into
+        # a warehouse at the same moment would otherwise both INSERT, and one would fail.
+        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        stmt = insert(StockBalance).values(batch_id=batch_id, warehouse_id=warehouse_id, quantity=quantity)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[StockBalance.batch_id, StockBalance.warehouse_id],
+            set_={"quantity": StockBalance.quantity + stmt.excluded.quantity},
         )
-        if result.rowcount == 0:
-            self.session.add(StockBalance(batch_id=batch_id, warehouse_id=warehouse_id, quantity=quantity))
-            self.session.flush()
+        self.session.execute(stmt.execution_options(synchronize_session=False))
+
+    def lock(self, batch_id: int, warehouse_ids: list[int]) -> None:
+        """Lock a batch's balances in these warehouses, always in warehouse order.
+
+        Two opposite transfers of one batch (A→B and B→A) would otherwise each lock one row and
+        wait for the other's: a deadlock the server breaks by failing one of them.
+        """
+        self.session.execute(
+            select(StockBalance.warehouse_id)
+            .where(StockBalance.batch_id == batch_id, StockBalance.warehouse_id.in_(warehouse_ids))
+            .order_by(StockBalance.warehouse_id)
+            .with_for_update()
+        ).all()
 
     def take(self, batch_id: int, warehouse_id: int, quantity: Decimal) -> bool:
         """Take `quantity` if it is there; False (and nothing written) if it is not."""
@@ -247,10 +262,11 @@ def translate_database_error(exc: BaseException) -> KnownError | None:
         return ConflictError(f"The change clashes with data saved at the same time ({detail}). Nothing was saved.")
     if isinstance(exc, OperationalError):
         text = str(exc.orig).lower() if exc.orig is not None else ""
-        if "locked" in text or "busy" in text:
-            return ConflictError("The database is busy with another workstation's change. Try again in a moment.")
+        # Deadlock first: PostgreSQL's report of one says "blocked by process", which contains "locked".
         if "deadlock" in text or "could not serialize" in text:
             return ConflictError("Another workstation changed the same data at the same moment. Try again.")
+        if "is locked" in text or "busy" in text:  # SQLite: "database is locked", "database table is locked"
+            return ConflictError("The database is busy with another workstation's change. Try again in a moment.")
         return ConnectionFailed(CONNECTION_LOST)
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return ConnectionFailed(CONNECTION_LOST)

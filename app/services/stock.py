@@ -98,6 +98,7 @@ def transfer_stock(
         qty = v.quantity(quantity, mat.unit)
         source = uow.warehouses.by_key(source_code)
         target = uow.warehouses.by_key(target_code)
+        uow.balances.lock(b.id, [source.id, target.id])
         take_stock(uow, b, source.id, source.code, qty, mat.unit)
         uow.balances.add(b.id, target.id, qty)
         add_movement(uow, b.id, "transfer", qty, from_warehouse_id=source.id, to_warehouse_id=target.id, note=note)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from app import services as s
 from app.context import Context
@@ -73,6 +73,36 @@ def test_clerks_issuing_from_one_batch_at_once_never_overdraw_it(
         issues = conn.execute(text("SELECT count(*) FROM events WHERE action = 'issued'")).scalar_one()
     assert balance == Decimal("10")
     assert issues == 6
+    assert ledger_mismatches(plant.database) == [] and negative_balances(plant.database) == 0
+
+
+def test_opposite_transfers_and_first_stock_in_a_warehouse_at_once_all_succeed(
+    plant: Context, people: dict[Role, Context], two_clerks: list[Context]
+) -> None:
+    """Neither a deadlock (A→B against B→A) nor a doubled first balance row refuses a clerk's transfer."""
+    s.receive_batch(plant.uow(), number="B-1", material="LDPE", supplier="BASELL", quantity=5000, warehouse="MAG-1")
+    s.transfer_stock(plant.uow(), batch="B-1", from_warehouse="MAG-1", to_warehouse="MAG-3", quantity=2500)
+    targets = ["MAG-6", "MAG-8", "MAG-1.1"]
+    for round_ in range(12):
+        first_stock = targets[round_ % 3] if round_ < 3 else None  # the first rounds also open new balances
+        workers: list[Callable[[], Any]] = []
+        for i in range(6):
+            ctx = two_clerks[i % 2]
+            source, target = ("MAG-1", "MAG-3") if i % 2 else ("MAG-3", "MAG-1")
+            if first_stock is not None and i < 2:
+                target = first_stock
+            workers.append(
+                lambda ctx=ctx, source=source, target=target: s.transfer_stock(
+                    ctx.uow(), batch="B-1", from_warehouse=source, to_warehouse=target, quantity=10
+                )
+            )
+        results = at_once(workers)
+        assert [r for r in results if isinstance(r, Exception)] == [], round_
+    with plant.database.engine.connect() as conn:
+        total = conn.execute(select(func.sum(StockBalance.quantity))).scalar_one()
+        transfers = conn.execute(text("SELECT count(*) FROM events WHERE action = 'transferred'")).scalar_one()
+    assert total == Decimal("5000")
+    assert transfers == 1 + 12 * 6
     assert ledger_mismatches(plant.database) == [] and negative_balances(plant.database) == 0
 
 
