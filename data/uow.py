@@ -78,10 +78,10 @@ class Repository(Generic[M]):
 
 
 class BalanceRepository:
-    """Balances change only through conditional UPDATEs, so two clerks can never overdraw a batch."""
+    """Stock is taken only by a conditional UPDATE, so two clerks can never overdraw a batch."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, session: Session, backend: str) -> None:
+        self.session, self.backend = session, backend
 
     def quantity(self, batch_id: int, warehouse_id: int) -> Decimal:
         value = self.session.scalar(
@@ -94,7 +94,7 @@ class BalanceRepository:
     def add(self, batch_id: int, warehouse_id: int, quantity: Decimal) -> None:
         # One statement, not UPDATE-then-INSERT: two clerks bringing the first stock of a batch into
         # a warehouse at the same moment would otherwise both INSERT, and one would fail.
-        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        insert = pg_insert if self.backend == "postgresql" else sqlite_insert
         stmt = insert(StockBalance).values(batch_id=batch_id, warehouse_id=warehouse_id, quantity=quantity)
         stmt = stmt.on_conflict_do_update(
             index_elements=[StockBalance.batch_id, StockBalance.warehouse_id],
@@ -156,7 +156,7 @@ class UnitOfWork:
         self.orders = Repository(s, ProductionOrder, "number", "production order")
         self.batches = Repository(s, Batch, "number", "batch")
         self.users = Repository(s, User, "username", "user")
-        self.balances = BalanceRepository(s)
+        self.balances = BalanceRepository(s, self.database.backend)
         return self
 
     def __exit__(

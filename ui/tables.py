@@ -85,12 +85,11 @@ class InventoryModel(PagedTableModel[InventoryRow]):
         Columns.BATCHES: "batch_count",
     }
     DEFAULT_SORT = ("material_code", False)
+    RIGHT_ALIGNED = frozenset({Columns.QUANTITY, Columns.BATCHES, Columns.TOTAL, Columns.REORDER})
+    STRETCH = Columns.NAME
 
     def row_key(self, row: InventoryRow) -> Any:
         return (row.material_code, row.warehouse_code)
-
-    RIGHT_ALIGNED = frozenset({Columns.QUANTITY, Columns.BATCHES, Columns.TOTAL, Columns.REORDER})
-    STRETCH = Columns.NAME
 
     def cell(self, row: InventoryRow, column: Any, role: int) -> Any:
         c = self.Columns

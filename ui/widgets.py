@@ -189,7 +189,6 @@ class TableScreen(QWidget):
             table.scrollTo(model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop)
         else:
             table.verticalScrollBar().setValue(scrolled)
-        self._show_count()
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
