@@ -8,19 +8,8 @@ scripts/dev.sh setup
 
 # Qt's X11 platform plugin needs these at run time. PyInstaller copies into the bundle the libraries it
 # finds on the build machine, so they must be here for the bundle to carry them to workstations.
-xcb_packages=(libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0
-    libxcb-cursor0 libxcb-randr0 libxcb-shape0 libxcb-sync1 libxcb-xfixes0 libxcb-shm0 libxcb-util1)
-missing=()
-for package in "${xcb_packages[@]}"; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    echo "Installing the X11 libraries the bundle carries: ${missing[*]}"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+scripts/apt-install.sh libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 \
+    libxkbcommon-x11-0 libxcb-cursor0 libxcb-randr0 libxcb-shape0 libxcb-sync1 libxcb-xfixes0 libxcb-shm0 libxcb-util1
 .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[build]"
 .venv/bin/pyinstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/mpsystem.spec

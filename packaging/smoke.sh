@@ -33,13 +33,7 @@ done
 
 # A real X server, as on a Linux workstation's desktop: Qt's xcb platform under Xvfb (installed here if
 # missing and apt-get is available).
-if ! command -v xvfb-run >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    echo "Installing Xvfb for the X11 check"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends xvfb xauth >/dev/null
-fi
+command -v xvfb-run >/dev/null 2>&1 || scripts/apt-install.sh xvfb xauth || true
 if command -v xvfb-run >/dev/null 2>&1; then
     QT_QPA_PLATFORM=xcb MPSYSTEM_EXIT_AFTER_LOGIN_SHOWN=1 xvfb-run -a -s "-screen 0 1400x900x24" "$exe" \
         || { echo "smoke: the bundle did not show its login dialog on an X server (xcb)" >&2; exit 1; }

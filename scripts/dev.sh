@@ -28,11 +28,7 @@ need_system_packages() {
 setup() {
     mapfile -t missing < <(need_system_packages)
     if [ ${#missing[@]} -gt 0 ] && [ -n "${missing[0]}" ]; then
-        echo "Installing system packages: ${missing[*]}"
-        local sudo=""
-        [ "$(id -u)" -eq 0 ] || sudo="sudo"
-        $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+        scripts/apt-install.sh "${missing[@]}"
     fi
     if [ ! -x "$VENV/bin/python" ]; then
         $PYTHON -m venv "$VENV"
