@@ -95,6 +95,7 @@ def test_change_to_the_other_workstations_screen(qtbot: Any, plant: Context, dat
             for n in range(1, shown + 1):
                 seen.setdefault(n, time.perf_counter())
         writer.join()
+        assert len(seen) == 60, f"only {len(seen)} of 60 new rows reached the screen within 20 s"
         lags = [(seen[n] - commits[n - 1]) * 1000 for n in range(1, 61)]
     finally:
         window.close()

@@ -639,7 +639,8 @@ def test_edit_customer_refuses_a_stale_copy_and_keeps_the_input(
     window.customers.table.selectRow(0)
     row = window.customers.current_row()
     assert row is not None
-    dialog = window.actions_by_name["edit_customer"].trigger() or window.findChild(forms.CustomerDialog)
+    window.actions_by_name["edit_customer"].trigger()
+    dialog = window.findChild(forms.CustomerDialog)
     qtbot.addWidget(dialog)
     assert dialog.code.isReadOnly() and dialog.code.text() == row.code
     # Another planner saves the same customer while this form is open.

@@ -113,12 +113,10 @@ def test_new_rows_from_elsewhere_keep_the_readers_place(qtbot: Any, ops: Ops, si
     before = model.total
 
     # Newest first: each new entry pushes the rows the manager reads one further down.
-    s.receive_batch(
-        clerk.uow(), number="LIVE-0100", material="GR-LDPE-FT5230", supplier="BASELL", quantity=50, warehouse="MAG-1"
-    )
-    s.receive_batch(
-        clerk.uow(), number="LIVE-0101", material="GR-LDPE-FT5230", supplier="BASELL", quantity=50, warehouse="MAG-1"
-    )
+    for number in ("LIVE-0100", "LIVE-0101"):
+        s.receive_batch(
+            clerk.uow(), number=number, material="GR-LDPE-FT5230", supplier="BASELL", quantity=50, warehouse="MAG-1"
+        )
     qtbot.waitUntil(lambda: model.total == before + 2 and not ops.busy, timeout=10_000)
     current = table.currentIndex()
     assert current.row() == 267 and model.row_at(current.row()).id == selected.id
