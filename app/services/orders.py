@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from app import validation as v
-from app.errors import ValidationError
+from app.errors import ConflictError, ValidationError
 from app.permissions import require
 from app.services._common import add_movement, ensure_usable, fmt_qty, take_stock, today
 from data.models import (
@@ -152,6 +152,30 @@ def _lock_lines(uow: UnitOfWork, *line_ids: int) -> None:
         uow.session.execute(select(func.pg_advisory_xact_lock(QUEUE_LOCK_SPACE, line_id)))
 
 
+def _lock_queues_of(uow: UnitOfWork, order: ProductionOrder, *line_ids: int, for_update: bool = False) -> None:
+    """Lock the queue of the line `order` is on, and of `line_ids`, then re-read the order.
+
+    The order's line is known only from a read made before the lock was held: another
+    planner may have moved the order to a third line in between. Working on that line
+    unlocked would race with its planners (positions counted one moment and gone the next,
+    a respread rewriting a rank that was just cleared). Taking the extra lock out of id
+    order could deadlock, so let go of everything and lock again instead. Removals from a
+    line (unplan, finish, cancel) take the lock too. The order row itself is locked after
+    the queues (`for_update`), the order a respread takes its rows in.
+    """
+    for _ in range(5):
+        held = {*line_ids, *([order.line_id] if order.line_id is not None else [])}
+        _lock_lines(uow, *held)
+        uow.session.refresh(order, with_for_update=for_update or None)
+        if order.line_id is None or order.line_id in held:
+            return
+        uow.session.rollback()  # releases the transaction's advisory locks; the order is read afresh
+    raise ConflictError(
+        f"Order {order.number} is being moved between lines by other planners right now. "
+        "The screen will reload; try again."
+    )
+
+
 def _queue_ranks(uow: UnitOfWork, line_id: int, exclude_id: int, offset: int, limit: int) -> list[tuple[int, int]]:
     rows = uow.session.execute(
         select(ProductionOrder.id, ProductionOrder.queue_rank)
@@ -272,8 +296,7 @@ def _place(
     with uow:
         target = uow.lines.by_key(line_code)
         order = uow.orders.by_key(number)
-        _lock_lines(uow, target.id, *([order.line_id] if order.line_id else []))
-        uow.session.refresh(order)
+        _lock_queues_of(uow, order, target.id)
         uow.check_version("order", order, expected_version, f"Order {order.number}")
         if order.status not in permission_statuses:
             if order.status == "in_progress":
@@ -317,7 +340,8 @@ def unplan_order(uow: UnitOfWork, *, number: str, expected_version: int | None =
     require(uow.actor, "order.plan")
     number = v.code(number, "order", NUMBER_LEN)
     with uow:
-        order = uow.orders.by_key(number, for_update=True)
+        order = uow.orders.by_key(number)
+        _lock_queues_of(uow, order, for_update=True)
         uow.check_version("order", order, expected_version, f"Order {order.number}")
         if order.status != "planned":
             raise ValidationError(
@@ -401,9 +425,10 @@ def start_order(uow: UnitOfWork, *, number: str, expected_version: int | None = 
                 f"Order {order.number} is {order.status.replace('_', ' ')}; only an order planned on a line can start.",
                 "order",
             )
-        _lock_lines(uow, order.line_id)
-        uow.session.refresh(order)
+        _lock_queues_of(uow, order)
         uow.check_version("order", order, expected_version, f"Order {order.number}")
+        if order.line_id is None or order.status != "planned":
+            raise ConflictError(f"Order {order.number} was just taken off its line. The screen will reload.")
         line = uow.lines.get(order.line_id)
         running = uow.session.scalar(
             select(ProductionOrder.number).where(
@@ -515,7 +540,10 @@ def finish_order(uow: UnitOfWork, *, number: str, expected_version: int | None =
     require(uow.actor, "order.run")
     with uow:
         o = _running_order(uow, number)
+        _lock_queues_of(uow, o, for_update=True)  # it leaves the queue
         uow.check_version("order", o, expected_version, f"Order {o.number}")
+        if o.status != "in_progress":
+            raise ConflictError(f"Order {o.number} was just {o.status.replace('_', ' ')}. The screen will reload.")
         o.status, o.queue_rank, o.finished_at = "done", None, utcnow()
         uow.record_event("order", o.id, "finished", f"Finished order {o.number}", {})
         uow.commit()
@@ -526,7 +554,8 @@ def cancel_order(uow: UnitOfWork, *, number: str, reason: str, expected_version:
     number = v.code(number, "order", NUMBER_LEN)
     why = v.required_text(reason, "reason", REASON_LEN)
     with uow:
-        o = uow.orders.by_key(number, for_update=True)
+        o = uow.orders.by_key(number)
+        _lock_queues_of(uow, o, for_update=True)  # a planned or running order leaves its queue
         uow.check_version("order", o, expected_version, f"Order {o.number}")
         if o.status in ("done", "cancelled"):
             raise ValidationError(f"Order {o.number} is already {o.status}.", "order")

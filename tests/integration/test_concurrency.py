@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
@@ -14,8 +15,9 @@ from sqlalchemy import func, select, text
 
 from app import services as s
 from app.context import Context
-from app.errors import ConflictError, KnownError
+from app.errors import ConflictError, KnownError, ValidationError
 from app.permissions import Role
+from app.services.orders import QUEUE_LOCK_SPACE
 from data.db import open_database
 from data.models import StockBalance
 from tests.conftest import in_days
@@ -133,15 +135,34 @@ def test_planners_moving_at_once_keep_every_position_once(
                 outcome = "moved"
             except ConflictError:
                 outcome = "conflict"  # told to reload; a planner tries again
+            except ValidationError as exc:
+                # The replanner had just taken this order off its line.
+                assert "is new and cannot be planned" in str(exc), exc
+                outcome = "refused"
             with lock:
                 done[outcome] += 1
 
+    def replanner_at(ctx: Context, seed: int) -> None:
+        # Takes orders off their line and puts them back: removals race with the moves too.
+        rng = random.Random(seed)
+        for _ in range(12):
+            number = rng.choice(numbers)
+            try:
+                s.unplan_order(ctx.uow(), number=number)
+            except ConflictError:
+                continue
+            s.plan_order(ctx.uow(), number=number, line=rng.choice(["EXTRUDER-1", "EXTRUDER-2"]), position=1)
+
+    stations.append(Context(open_database(database_url), planner.user))
     try:
-        results = at_once([lambda c=c, i=i: planner_at(c, i) for i, c in enumerate(stations)])
+        results = at_once(
+            [lambda c=c, i=i: planner_at(c, i) for i, c in enumerate(stations[:4])]
+            + [lambda: replanner_at(stations[4], 99)]
+        )
     finally:
         for ctx in stations:
             ctx.database.dispose()
-    assert results == [None] * 4, results
+    assert results == [None] * 5, results
     assert done["moved"] > 50
     assert queue_problems(plant.database) == []
     with plant.database.engine.connect() as conn:
@@ -171,3 +192,95 @@ def test_two_managers_deciding_on_one_batch_do_not_overwrite_each_other(
     with pytest.raises(ConflictError, match=r"Batch B-1 was changed by manager1 at \d{4}-\d\d-\d\d \d\d:\d\d"):
         s.approve_batch(manager.uow(), batch="B-1", expected_version=seen.version)
     assert q.batches(plant.reader(), q.BatchFilter(text="B-1")).rows[0].status == "blocked"
+
+
+def _waiting_for_queue_lock(database: Any, line_id: int) -> bool:
+    with database.engine.connect() as conn:
+        return bool(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                    " AND classid::bigint = :space AND objid::bigint = :line"
+                ),
+                {"space": QUEUE_LOCK_SPACE, "line": line_id},
+            ).scalar()
+        )
+
+
+def _eventually(check: Callable[[], bool], what: str) -> None:
+    for _ in range(200):
+        if check():
+            return
+        time.sleep(0.05)
+    raise AssertionError(what)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_move_waits_for_the_line_its_order_was_moved_to_in_the_meantime(
+    plant: Context, people: dict[Role, Context], database_url: str
+) -> None:
+    # A planner's move reads the order's line before it holds that line's lock. If another
+    # planner moves the order to a third line in between, the move must lock that line too:
+    # otherwise it takes the order out of a queue someone else is rearranging.
+    planner = people[Role.PLANNER]
+    s.create_line(
+        plant.uow(), code="EXTRUDER-3", name="Extruder 3", stage="extrusion", rate_per_hour=250, rate_unit="kg"
+    )
+    for number, line in (("PO-1", "EXTRUDER-2"), ("PO-2", "EXTRUDER-3"), ("PO-3", "EXTRUDER-3")):
+        s.create_order(
+            planner.uow(),
+            number=number,
+            customer="C-001",
+            product_spec="PE",
+            quantity=100,
+            unit="kg",
+            due_date=in_days(9),
+        )
+        s.plan_order(planner.uow(), number=number, line=line)
+    with plant.database.engine.connect() as conn:
+        line_ids = {code: id_ for code, id_ in conn.execute(text("SELECT code, id FROM production_lines"))}
+
+    def hold_queue(line: str) -> Any:
+        conn = plant.database.engine.connect()
+        conn.execute(select(func.pg_advisory_xact_lock(QUEUE_LOCK_SPACE, line_ids[line])))
+        return conn
+
+    station = Context(open_database(database_url), planner.user)
+    outcome: list[Any] = []
+    mover = threading.Thread(
+        target=lambda: outcome.append(
+            at_once([lambda: s.move_order(station.uow(), number="PO-1", line="EXTRUDER-1", position=1)])[0]
+        )
+    )
+    busy_on_1 = hold_queue("EXTRUDER-1")  # someone is rearranging line 1
+    busy_on_3 = None
+    try:
+        mover.start()
+        _eventually(lambda: _waiting_for_queue_lock(plant.database, line_ids["EXTRUDER-1"]), "the move never queued")
+        # Meanwhile another planner puts PO-1 at the head of line 3, and a third starts on line 3.
+        s.move_order(planner.uow(), number="PO-1", line="EXTRUDER-3", position=1)
+        busy_on_3 = hold_queue("EXTRUDER-3")
+        busy_on_1.commit()
+        _eventually(
+            lambda: _waiting_for_queue_lock(plant.database, line_ids["EXTRUDER-3"]),
+            "the move took PO-1 off line 3 without waiting for line 3's queue",
+        )
+        busy_on_3.commit()
+        mover.join(30)
+    finally:
+        for conn in (busy_on_1, busy_on_3):
+            if conn is not None:
+                conn.close()
+        mover.join(30)
+        station.database.dispose()
+    assert outcome == [1]
+    assert queue_problems(plant.database) == []
+    with plant.database.engine.connect() as conn:
+        queue = conn.execute(
+            text("SELECT line_code, number, position FROM production_queue ORDER BY line_code, position")
+        ).all()
+    assert [tuple(r) for r in queue] == [
+        ("EXTRUDER-1", "PO-1", 1),
+        ("EXTRUDER-3", "PO-2", 1),
+        ("EXTRUDER-3", "PO-3", 2),
+    ]
