@@ -38,6 +38,8 @@ class Profile:
     database: str = "mpsystem"
     sslmode: str = "prefer"
     sslrootcert: str = ""  # the CA certificate that signed the server's (verify-ca, verify-full)
+    sslcert: str = ""  # this workstation's client certificate, where the server asks for one
+    sslkey: str = ""  # and its private key
     last_user: str = ""
     remember: bool = False
     managed: bool = False  # preset by IT in the machine-wide file; a user's own profile of that name overrides
@@ -55,8 +57,10 @@ class Profile:
         """The database URL without credentials; sign-in adds the user and password."""
         if self.is_server:
             url = f"postgresql+psycopg://{quote(self.host)}:{self.port}/{quote(self.database)}?sslmode={self.sslmode}"
-            if self.sslrootcert:
-                url += "&sslrootcert=" + quote(str(Path(self.sslrootcert).expanduser()), safe="/:\\")
+            for key in ("sslrootcert", "sslcert", "sslkey"):
+                value = getattr(self, key)
+                if value:
+                    url += f"&{key}=" + quote(str(Path(value).expanduser()), safe="/:\\")
             return url
         return "sqlite:///" + str(Path(self.path).expanduser())
 
@@ -90,7 +94,35 @@ def validate(profile: Profile) -> Profile:
         )
     if ca and not Path(ca).expanduser().is_file():
         raise ValidationError(f"The CA certificate file {ca} does not exist.", "sslrootcert")
-    return replace(profile, name=name, host=host, port=port, database=database, sslmode=sslmode, sslrootcert=ca)
+    cert, key = (profile.sslcert or "").strip(), (profile.sslkey or "").strip()
+    if bool(cert) != bool(key):
+        raise ValidationError(
+            "A client certificate needs both files: the certificate (.crt) and its private key (.key).",
+            "sslkey" if cert else "sslcert",
+        )
+    if cert and sslmode == "disable":
+        raise ValidationError("A client certificate is sent over TLS: choose an sslmode other than disable.", "sslmode")
+    for value, field, what in ((cert, "sslcert", "client certificate"), (key, "sslkey", "private key")):
+        if value and not Path(value).expanduser().is_file():
+            raise ValidationError(f"The {what} file {value} does not exist.", field)
+    if key and os.name == "posix" and Path(key).expanduser().stat().st_mode & 0o077:
+        # libpq refuses a key others can read, with a message few users would understand.
+        raise ValidationError(
+            f"The private key {key} can be read by other users of this computer; "
+            f"make it private first (chmod 600 {key}).",
+            "sslkey",
+        )
+    return replace(
+        profile,
+        name=name,
+        host=host,
+        port=port,
+        database=database,
+        sslmode=sslmode,
+        sslrootcert=ca,
+        sslcert=cert,
+        sslkey=key,
+    )
 
 
 def _profiles_file() -> Path:

@@ -161,15 +161,35 @@ def translate_connect_error(exc: DBAPIError, database: Database) -> Exception:
         or ("role" in lowered and "does not exist" in lowered)
         or "not permitted to log in" in lowered
     ):
+        if database.url.query.get("sslcert"):
+            # The server reports a certificate issued to someone else as a failed password.
+            return AuthenticationFailed(
+                "Sign-in failed: the user name or the password is wrong, the account is disabled, "
+                "or this connection's client certificate is issued to another user."
+            )
         return AuthenticationFailed(
             "Sign-in failed: the user name or the password is wrong, or the account is disabled."
         )
     if database.is_sqlite:
         return ConnectionFailed(f"Cannot open the database {database.describe()}: {text}.")
+    first_line = text.splitlines()[0] if text else type(exc).__name__
+    if "requires a valid client certificate" in lowered:
+        return ConnectionFailed(
+            f"The {database.describe()} asks for this workstation's client certificate. "
+            "Choose the certificate and private key issued to you in the connection's settings (Edit…); "
+            "ask IT for them."
+        )
+    cert = database.url.query.get("sslcert")
+    client_side = "private key" in lowered or "certificate file" in lowered or "client certificate" in lowered
+    if cert and client_side and "root certificate" not in lowered:
+        return ConnectionFailed(
+            f"The client certificate {cert} or its private key {database.url.query.get('sslkey')} "
+            f"cannot be used ({first_line}); ask IT for a new pair."
+        )
     if "certificate" in lowered or "ssl" in lowered and "does not support" in lowered:
         ca = database.url.query.get("sslrootcert")
         return ConnectionFailed(
-            f"The server {database.describe()} could not be trusted over TLS ({text.splitlines()[0]}). "
+            f"The {database.describe()} could not be trusted over TLS ({first_line}). "
             + (
                 f"Check that the CA certificate {ca} signed the server's certificate"
                 if ca

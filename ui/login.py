@@ -71,6 +71,12 @@ class ProfileDialog(QDialog):
         ca_layout.setContentsMargins(0, 0, 0, 0)
         ca_layout.addWidget(self.sslrootcert, 1)
         ca_layout.addWidget(browse_ca)
+        self.sslcert = QLineEdit(p.sslcert, self)
+        self.sslcert.setPlaceholderText("only where the server asks for one")
+        self.sslkey = QLineEdit(p.sslkey, self)
+        self.sslkey.setPlaceholderText("the certificate's private key (.key)")
+        cert_row = self._file_row(self.sslcert, "Client certificate", "Certificates (*.crt *.pem *.cer);;All files (*)")
+        key_row = self._file_row(self.sslkey, "Private key", "Private keys (*.key *.pem);;All files (*)")
         file_page, server_page = QWidget(self), QWidget(self)
         file_form = QFormLayout(file_page)
         file_form.addRow("File", file_row)
@@ -80,6 +86,8 @@ class ProfileDialog(QDialog):
         server_form.addRow("Database", self.database)
         server_form.addRow("TLS (sslmode)", self.sslmode)
         server_form.addRow("CA certificate", ca_row)
+        server_form.addRow("Client certificate", cert_row)
+        server_form.addRow("Private key", key_row)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(file_page)
         self.pages.addWidget(server_page)
@@ -115,6 +123,22 @@ class ProfileDialog(QDialog):
         if path:
             self.path.setText(path)
 
+    def _file_row(self, edit: QLineEdit, title: str, filters: str) -> QWidget:
+        browse = QPushButton("Browse…", self)
+
+        def pick() -> None:
+            path, _ = QFileDialog.getOpenFileName(self, title, edit.text(), filters)
+            if path:
+                edit.setText(path)
+
+        browse.clicked.connect(pick)
+        row = QWidget(self)
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(edit, 1)
+        layout.addWidget(browse)
+        return row
+
     def _browse_ca(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, "CA certificate", self.sslrootcert.text(), "Certificates (*.crt *.pem *.cer);;All files (*)"
@@ -134,6 +158,8 @@ class ProfileDialog(QDialog):
             database=self.database.text(),
             sslmode=self.sslmode.currentText(),
             sslrootcert=self.sslrootcert.text().strip(),
+            sslcert=self.sslcert.text().strip(),
+            sslkey=self.sslkey.text().strip(),
             managed=False,  # edited here, it becomes the user's own, overriding a preset of that name
         )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import psycopg
@@ -19,7 +20,8 @@ from app import profiles as pf
 from app import security
 from app import services as s
 from app.context import Context
-from app.errors import ConnectionFailed, ValidationError
+from app.errors import AuthenticationFailed, ConnectionFailed, ValidationError
+from data.changes import ChangeListener
 from tests.pgcluster import PgCluster
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"])
@@ -106,3 +108,103 @@ def test_profiles_need_a_ca_file_to_verify(tmp_path: Path, database_url: str) ->
         server_profile(database_url, "verify-full", tmp_path / "missing.crt")
     require = server_profile(database_url, "require", None)
     assert "sslmode=require" in require.url()
+
+
+def issue_client_certificate(folder: Path, name: str) -> tuple[Path, Path]:
+    """A certificate for `name` signed by the plant CA, as IT would issue one per user."""
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
+            "-keyout", f"{name}.key", "-out", f"{name}.csr", cwd=folder)  # fmt: skip
+    openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "plant-ca.crt", "-CAkey", "plant-ca.key",
+            "-CAcreateserial", "-days", "2", "-out", f"{name}.crt", cwd=folder)  # fmt: skip
+    (folder / f"{name}.key").chmod(0o600)
+    return folder / f"{name}.crt", folder / f"{name}.key"
+
+
+@pytest.fixture
+def client_certificates_required(tls_server: Path, pg_server: PgCluster, database_url: str) -> Iterator[Path]:
+    """The server trusts the plant CA for client certificates and asks tls_clerk for one, with the password."""
+    shutil.copyfile(tls_server, pg_server.datadir / "root.crt")
+    if pg_server.as_postgres:
+        shutil.chown(pg_server.datadir / "root.crt", "postgres", "postgres")
+    hba = pg_server.datadir / "pg_hba.conf"
+    original = hba.read_text()
+    database = make_url(database_url).database
+    hba.write_text(
+        f"hostssl {database} tls_clerk 127.0.0.1/32 scram-sha-256 clientcert=verify-full\n"
+        f"hostnossl {database} tls_clerk 127.0.0.1/32 reject\n" + original
+    )
+    admin = pg_server.url().replace("+psycopg", "")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("ALTER SYSTEM SET ssl_ca_file = 'root.crt'")
+        conn.execute("SELECT pg_reload_conf()")
+    try:
+        yield tls_server
+    finally:
+        hba.write_text(original)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute("ALTER SYSTEM RESET ssl_ca_file")
+            conn.execute("SELECT pg_reload_conf()")
+
+
+def test_a_server_that_asks_for_client_certificates_gets_this_users_one(
+    client_certificates_required: Path, database_url: str, admin: Context, tmp_path: Path
+) -> None:
+    ca = client_certificates_required
+    s.create_user(admin.uow(), username="tls_clerk", role="clerk", password="over the wire")
+    base = server_profile(database_url, "verify-full", ca)
+
+    # No certificate on this workstation: refused, and told what is missing.
+    with pytest.raises(ConnectionFailed, match="asks for this workstation's client certificate"):
+        security.sign_in(base.url(), "tls_clerk", "over the wire")
+
+    cert, key = issue_client_certificate(tmp_path, "tls_clerk")
+    profile = pf.validate(replace(base, sslcert=str(cert), sslkey=str(key)))
+    database, user = security.sign_in(profile.url(), "tls_clerk", "over the wire")
+    try:
+        with database.engine.connect() as conn:
+            dn = conn.exec_driver_sql("SELECT client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()").scalar()
+        assert dn == "/CN=tls_clerk" and user.username == "tls_clerk"
+        # The live-update listener opens its own connection with the same certificate.
+        states: list[tuple[bool, str]] = []
+        listener = ChangeListener(database.url, lambda _changes: None, lambda up, why: states.append((up, why)))
+        listener.start()
+        try:
+            assert listener.connected.wait(10), states
+        finally:
+            listener.stop()
+    finally:
+        database.dispose()
+
+    # The certificate and the password still have to belong to the same person.
+    other_cert, other_key = issue_client_certificate(tmp_path, "someone_else")
+    borrowed = pf.validate(replace(base, sslcert=str(other_cert), sslkey=str(other_key)))
+    with pytest.raises(AuthenticationFailed, match="client certificate is issued to another user"):
+        security.sign_in(borrowed.url(), "tls_clerk", "over the wire")
+
+    # A damaged certificate file: named, so IT knows what to replace.
+    damaged = tmp_path / "damaged.crt"
+    damaged.write_text("-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n")
+    broken = pf.validate(replace(base, sslcert=str(damaged), sslkey=str(key)))
+    with pytest.raises(ConnectionFailed, match="cannot be used") as info:
+        security.sign_in(broken.url(), "tls_clerk", "over the wire")
+    assert str(damaged) in str(info.value)
+
+
+def test_client_certificate_files_are_checked_before_connecting(tmp_path: Path, database_url: str) -> None:
+    base = server_profile(database_url, "require", None)
+    cert, key = tmp_path / "me.crt", tmp_path / "me.key"
+    cert.write_text("certificate")
+    key.write_text("key")
+    with pytest.raises(ValidationError, match="needs both files") as info:
+        pf.validate(replace(base, sslcert=str(cert)))
+    assert info.value.field == "sslkey"
+    with pytest.raises(ValidationError, match="does not exist"):
+        pf.validate(replace(base, sslcert=str(tmp_path / "gone.crt"), sslkey=str(key)))
+    key.chmod(0o644)
+    with pytest.raises(ValidationError, match="chmod 600"):
+        pf.validate(replace(base, sslcert=str(cert), sslkey=str(key)))
+    key.chmod(0o600)
+    with pytest.raises(ValidationError, match="other than disable"):
+        pf.validate(replace(base, sslmode="disable", sslcert=str(cert), sslkey=str(key)))
+    url = pf.validate(replace(base, sslcert=str(cert), sslkey=str(key))).url()
+    assert f"sslcert={cert}" in url and f"sslkey={key}" in url

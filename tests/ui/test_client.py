@@ -153,6 +153,19 @@ def test_profiles_are_added_and_validated(qtbot: Any, app_instance: QApplication
     ca = tmp_path / "plant ca.crt"
     ca.write_text("-----BEGIN CERTIFICATE-----\n")
     dialog.sslrootcert.setText(str(ca))
+    # A client certificate whose key the other users of the PC could read is refused, input kept.
+    cert, key = tmp_path / "clerk1.crt", tmp_path / "clerk1.key"
+    cert.write_text("-----BEGIN CERTIFICATE-----\n")
+    key.write_text("-----BEGIN PRIVATE KEY-----\n")
+    key.chmod(0o644)
+    dialog.sslcert.setText(str(cert))
+    dialog.save()
+    assert "needs both files" in dialog.error.text()
+    dialog.sslkey.setText(str(key))
+    dialog.save()
+    assert "chmod 600" in dialog.error.text() and dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.sslcert.text() == str(cert) and dialog.host.text() == "db.plant.local"
+    key.chmod(0o600)
     save_screenshot(dialog, "profile-tls")
     dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted
@@ -161,6 +174,7 @@ def test_profiles_are_added_and_validated(qtbot: Any, app_instance: QApplication
     assert server.url() == (
         "postgresql+psycopg://db.plant.local:5432/mpsystem?sslmode=verify-full&sslrootcert="
         + str(ca).replace(" ", "%20")
+        + f"&sslcert={cert}&sslkey={key}"
     )
 
 
