@@ -14,11 +14,17 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """One page of a filtered, sorted list and the number of rows the filter matches."""
+    """One page of a filtered, sorted list and the number of rows the filter matches.
+
+    `counted` False: counting every match would have kept the first page waiting, so
+    `total` is only how many are known to exist (at least that many); the list's
+    own count function gives the exact number.
+    """
 
     total: int
     offset: int
     rows: tuple[T, ...]
+    counted: bool = True
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
     failed = Signal(str)
     replacing = Signal()  # rows came or went on a requery: the view notes its place...
     replaced = Signal()  # ...and takes it up again among the new rows
+    counted_rows = Signal()  # the exact count replaced a first page's lower bound
 
     def __init__(self, ops: Ops, fetch: Fetch, filter_: Any = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -49,6 +50,7 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         self.filter = filter_
         self.sort_key, self.descending = self.DEFAULT_SORT
         self.total = 0
+        self.counted = True  # False: `total` is a lower bound while the exact count is read
         self._pages: OrderedDict[int, tuple[T, ...]] = OrderedDict()
         self._pending: set[int] = set()
         self._generation = 0
@@ -136,7 +138,11 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         filter_, key, desc, fetch, size = self.filter, self.sort_key, self.descending, self._fetch, self.PAGE_SIZE
 
         def read() -> dict[int, Page[T]]:
-            return {number: fetch(filter_, key, desc, number * size, size) for number in sorted(numbers)}
+            pages = {number: fetch(filter_, key, desc, number * size, size) for number in sorted(numbers)}
+            if not any(page.counted for page in pages.values()):
+                exact = fetch(filter_, key, desc, size, 1).total  # pages past the first are always counted
+                pages = {number: Page(exact, page.offset, page.rows) for number, page in pages.items()}
+            return pages
 
         self.ops.run(
             read,
@@ -147,13 +153,13 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
     def _requeried(self, generation: int, pages: dict[int, Page[T]]) -> None:
         if generation != self._generation:
             return
-        totals = {page.total for page in pages.values()}
+        totals = {page.total for page in pages.values() if page.counted}
         if len(totals) != 1:
             self.refresh()  # a write landed between two of the reads: read once more from the top
             return
         (total,) = totals
         fresh = OrderedDict((number, pages[number].rows) for number in pages if number * self.PAGE_SIZE < total)
-        if total == self.total:
+        if self.counted and total == self.total:
             for number in [n for n in self._pages if n not in fresh]:
                 del self._pages[number]
             self._pages.update(fresh)
@@ -162,7 +168,7 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
             return
         self.replacing.emit()
         self.beginResetModel()
-        self.total = total
+        self.total, self.counted = total, True
         self._pages = fresh
         self.endResetModel()
         self.replaced.emit()
@@ -185,11 +191,39 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         if generation != self._generation:
             return
         self.beginResetModel()
-        self.total = page.total
+        self.total, self.counted = page.total, page.counted
         self._pages = OrderedDict({0: page.rows})
         self.endResetModel()
         self.loading = False
         self.loaded.emit()
+        if not page.counted:
+            self._count_rows(generation)
+
+    def _count_rows(self, generation: int) -> None:
+        """The first page came with a lower bound of the count: read the exact one behind it."""
+        filter_, key, desc, fetch, size = self.filter, self.sort_key, self.descending, self._fetch, self.PAGE_SIZE
+        self.ops.run(
+            lambda: fetch(filter_, key, desc, size, 1).total,  # pages past the first are always counted
+            lambda total: self._counted(generation, total),
+            lambda exc: self._failed(generation, exc),
+        )
+
+    def _counted(self, generation: int, total: int) -> None:
+        if generation == self._generation and not self.counted:
+            self._adopt_total(total)
+
+    def _adopt_total(self, total: int) -> bool:
+        """Take the exact count in place of the lower bound; False if rows went meanwhile and all is read again."""
+        if total < self.total:
+            self.refresh()
+            return False
+        self.counted = True
+        if total > self.total:
+            self.beginInsertRows(QModelIndex(), self.total, total - 1)
+            self.total = total
+            self.endInsertRows()
+        self.counted_rows.emit()
+        return True
 
     def _failed(self, generation: int, exc: Exception) -> None:
         if generation == self._generation:
@@ -224,7 +258,10 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         if generation != self._generation:
             return
         self._pending.discard(number)
-        if page.total != self.total:
+        if page.counted and not self.counted:
+            if not self._adopt_total(page.total):
+                return
+        elif page.counted and page.total != self.total or not page.counted and page.total > self.total:
             # Rows came or went since the count: read again rather than show a shifted page.
             self.requery()
             return

@@ -160,7 +160,8 @@ class EventsScreen(TableScreen):
     def __init__(self, ctx: Context, ops: Ops, parent: QWidget | None = None) -> None:
         model = EventModel(
             ops,
-            lambda f, s, d, o, n: q.events(ctx.reader(), f, sort=s, descending=d, offset=o, limit=n),
+            # The first page does not wait for a common text's exact count; the model reads it next.
+            lambda f, s, d, o, n: q.events(ctx.reader(), f, sort=s, descending=d, offset=o, limit=n, quick=True),
             q.EventFilter(),
         )
         super().__init__("events", model, ops, ctx.user.username, parent)

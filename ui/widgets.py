@@ -58,7 +58,7 @@ class TableScreen(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
+        self.search.setMinimumWidth(160)
         self.filters = QHBoxLayout()
         self.filters.setSpacing(8)
         self.filters.addWidget(self.search, 2)
@@ -107,6 +107,7 @@ class TableScreen(QWidget):
         model.loaded.connect(self._show_count)
         model.failed.connect(self._show_failure)
         model.modelReset.connect(self._show_count)
+        model.counted_rows.connect(self._show_count)
         model.replacing.connect(self._note_place)
         model.replaced.connect(self._take_place)
         self._place: tuple[Any, Any, int, int] | None = None
@@ -262,7 +263,10 @@ class TableScreen(QWidget):
     def _show_count(self) -> None:
         if not self.model.loading:
             total = self.model.total
-            self.count.setText("No rows match" if total == 0 else f"{total:,} row{'s' if total != 1 else ''}")
+            if not self.model.counted:
+                self.count.setText(f"{total:,}+ rows, counting…")
+            else:
+                self.count.setText("No rows match" if total == 0 else f"{total:,} row{'s' if total != 1 else ''}")
             self.count.setStyleSheet("")
 
     def _show_failure(self, message: str) -> None:

@@ -46,13 +46,18 @@ def test_page_of_events_out_of_a_million(request: pytest.FixtureRequest, backend
     ctx = Context(database, SYSTEM)
     for label, flt in FILTERS.items():
         first_total = q.events(ctx.reader(), flt, limit=200).total
-        median, worst = measure(lambda flt=flt: q.events(ctx.reader(), flt, offset=0, limit=200))
+        median, worst = measure(lambda flt=flt: q.events(ctx.reader(), flt, offset=0, limit=200, quick=True))
         report(
             f"first page of 200 events, newest first, {label}, {backend_name} ({first_total} rows)",
             median,
             "ms median",
             "< 50 ms",
         )
+        quick = q.events(ctx.reader(), flt, limit=200, quick=True)
+        if not quick.counted:
+            # The client shows "at least N rows (counting…)" with the page, then the exact count.
+            median, worst = measure(lambda flt=flt: q.events(ctx.reader(), flt, offset=0, limit=200))
+            report(f"  the same page with its exact count ({first_total} rows), read next", median, "ms median")
         if first_total > 400:
             last = first_total - 200
             median, worst = measure(lambda flt=flt, last=last: q.events(ctx.reader(), flt, offset=last, limit=200))

@@ -120,3 +120,12 @@ def test_journal_search_paths_agree_with_a_literal_count(
         assert [e.id for e in page.rows] == expected[:1000], needle
         only_orders = q.events(admin.reader(), q.EventFilter(text=needle, entity_type="order"), limit=1000)
         assert only_orders.total == sum(1 for e in everything if e.id in set(expected) and e.entity_type == "order")
+        # Asked quick, the first page is the same; a common needle's count is only a lower bound.
+        quick = q.events(admin.reader(), q.EventFilter(text=needle), limit=200, quick=True)
+        assert [e.id for e in quick.rows] == expected[:200], needle
+        if quick.counted:
+            assert quick.total == len(expected) < max(common_threshold, 200), needle
+        else:
+            assert quick.total == max(common_threshold, 200) <= len(expected), needle
+        second = q.events(admin.reader(), q.EventFilter(text=needle), offset=200, limit=200, quick=True)
+        assert second.counted and second.total == len(expected), needle

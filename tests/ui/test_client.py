@@ -497,16 +497,30 @@ def test_people_typing_is_not_a_scan() -> None:
     assert seen == []
 
 
-def test_ctrl_f_goes_to_the_filter_and_filters_in_sql(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
+def test_ctrl_f_goes_to_the_filter_and_filters_in_sql(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(q, "COMMON_MATCHES", 50)  # "signed in" is common here, as in a big journal
     window = open_window(qtbot, ops, demo_contexts[Role.VIEWER])
     show_tab(qtbot, window, 3)
     window.actions_by_name["find"].trigger()
     assert window.events.search.hasFocus() or QApplication.focusWidget() is window.events.search
+    first_label: list[str] = []
+
+    def first_page_shown() -> None:
+        first_label.append(window.events.count.text())
+        window.events.layout().activate()  # the label's new width, as the next paint will show it
+        save_screenshot(window, "events-counting")
+
+    window.events.model.loaded.connect(first_page_shown)
     window.events.search.setText("signed in")
     window.events.apply_filter()
     wait_loaded(qtbot, window)
     expected = q.events(demo_contexts[Role.VIEWER].reader(), q.EventFilter(text="signed in")).total
-    assert window.events.model.rowCount() == expected > 0
+    # The first rows show at once with what is known; the exact count follows.
+    assert first_label == ["200+ rows, counting…"]
+    assert window.events.model.rowCount() == expected > 200
+    assert window.events.count.text() == f"{expected:,} rows"
 
 
 def test_export_csv_writes_the_filtered_view(
