@@ -64,18 +64,13 @@ class ProfileDialog(QDialog):
         self.sslmode.setCurrentText(p.sslmode)
         self.sslrootcert = QLineEdit(p.sslrootcert, self)
         self.sslrootcert.setPlaceholderText("CA certificate (.crt, .pem) for verify-ca and verify-full")
-        browse_ca = QPushButton("Browse…", self)
-        browse_ca.clicked.connect(self._browse_ca)
-        ca_row = QWidget(self)
-        ca_layout = QHBoxLayout(ca_row)
-        ca_layout.setContentsMargins(0, 0, 0, 0)
-        ca_layout.addWidget(self.sslrootcert, 1)
-        ca_layout.addWidget(browse_ca)
+        certificates = "Certificates (*.crt *.pem *.cer);;All files (*)"
+        ca_row = self._file_row(self.sslrootcert, "CA certificate", certificates)
         self.sslcert = QLineEdit(p.sslcert, self)
         self.sslcert.setPlaceholderText("only where the server asks for one")
         self.sslkey = QLineEdit(p.sslkey, self)
         self.sslkey.setPlaceholderText("the certificate's private key (.key)")
-        cert_row = self._file_row(self.sslcert, "Client certificate", "Certificates (*.crt *.pem *.cer);;All files (*)")
+        cert_row = self._file_row(self.sslcert, "Client certificate", certificates)
         key_row = self._file_row(self.sslkey, "Private key", "Private keys (*.key *.pem);;All files (*)")
         file_page, server_page = QWidget(self), QWidget(self)
         file_form = QFormLayout(file_page)
@@ -138,13 +133,6 @@ class ProfileDialog(QDialog):
         layout.addWidget(edit, 1)
         layout.addWidget(browse)
         return row
-
-    def _browse_ca(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "CA certificate", self.sslrootcert.text(), "Certificates (*.crt *.pem *.cer);;All files (*)"
-        )
-        if path:
-            self.sslrootcert.setText(path)
 
     def profile(self) -> pf.Profile:
         base = self.existing or pf.Profile(name="")
