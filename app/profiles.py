@@ -105,8 +105,8 @@ def validate(profile: Profile) -> Profile:
     for value, field, what in ((cert, "sslcert", "client certificate"), (key, "sslkey", "private key")):
         if value and not Path(value).expanduser().is_file():
             raise ValidationError(f"The {what} file {value} does not exist.", field)
-    if key and os.name == "posix" and Path(key).expanduser().stat().st_mode & 0o077:
-        # libpq refuses a key others can read, with a message few users would understand.
+    if key and os.name == "posix" and _readable_by_others(Path(key).expanduser()):
+        # libpq refuses such a key, with a message few users would understand.
         raise ValidationError(
             f"The private key {key} can be read by other users of this computer; "
             f"make it private first (chmod 600 {key}).",
@@ -123,6 +123,12 @@ def validate(profile: Profile) -> Profile:
         sslcert=cert,
         sslkey=key,
     )
+
+
+def _readable_by_others(key: Path) -> bool:
+    """libpq's rule: 0600 at most, or 0640 at most for a key owned by root (shared through a group)."""
+    info = key.stat()
+    return bool(info.st_mode & (0o037 if info.st_uid == 0 else 0o077))
 
 
 def _profiles_file() -> Path:

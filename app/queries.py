@@ -3,7 +3,7 @@ each call returns the number of matching rows and one page of frozen rows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Callable, TypeVar
@@ -612,8 +612,9 @@ def events(
         if not counted:
             # Only the first rows are asked for (they lie within the matches found); never
             # read "from the far end" of a count that is only a lower bound.
-            page = _page(uow, stmt, offset, limit, order, lambda r: EventRow(*r), None, total=total)
-            return Page(total=page.total, offset=page.offset, rows=page.rows, counted=False)
+            return replace(
+                _page(uow, stmt, offset, limit, order, lambda r: EventRow(*r), None, total=total), counted=False
+            )
         return _page(uow, stmt, offset, limit, order, lambda r: EventRow(*r), backward, total=total)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from enum import IntEnum
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -140,8 +141,8 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         def read() -> dict[int, Page[T]]:
             pages = {number: fetch(filter_, key, desc, number * size, size) for number in sorted(numbers)}
             if not any(page.counted for page in pages.values()):
-                exact = fetch(filter_, key, desc, size, 1).total  # pages past the first are always counted
-                pages = {number: Page(exact, page.offset, page.rows) for number, page in pages.items()}
+                exact = self._exact_count(fetch, filter_, key, desc)
+                pages = {number: replace(page, total=exact, counted=True) for number, page in pages.items()}
             return pages
 
         self.ops.run(
@@ -201,12 +202,16 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
 
     def _count_rows(self, generation: int) -> None:
         """The first page came with a lower bound of the count: read the exact one behind it."""
-        filter_, key, desc, fetch, size = self.filter, self.sort_key, self.descending, self._fetch, self.PAGE_SIZE
+        filter_, key, desc, fetch = self.filter, self.sort_key, self.descending, self._fetch
         self.ops.run(
-            lambda: fetch(filter_, key, desc, size, 1).total,  # pages past the first are always counted
+            lambda: self._exact_count(fetch, filter_, key, desc),
             lambda total: self._counted(generation, total),
             lambda exc: self._failed(generation, exc),
         )
+
+    @classmethod
+    def _exact_count(cls, fetch: Fetch, filter_: Any, key: str | None, desc: bool) -> int:
+        return fetch(filter_, key, desc, cls.PAGE_SIZE, 1).total  # pages past the first are always counted
 
     def _counted(self, generation: int, total: int) -> None:
         if generation == self._generation and not self.counted:
@@ -261,7 +266,7 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         if page.counted and not self.counted:
             if not self._adopt_total(page.total):
                 return
-        elif page.counted and page.total != self.total or not page.counted and page.total > self.total:
+        elif page.counted and page.total != self.total:
             # Rows came or went since the count: read again rather than show a shifted page.
             self.requery()
             return

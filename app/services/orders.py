@@ -176,6 +176,15 @@ def _lock_queues_of(uow: UnitOfWork, order: ProductionOrder, *line_ids: int, for
     )
 
 
+def _changed_meanwhile(order: ProductionOrder) -> ConflictError:
+    """Someone else changed the order between its first read and the queue lock."""
+    where = "on its line" if order.line_id is not None else "off any line"
+    return ConflictError(
+        f"Order {order.number} was changed by someone else meanwhile; it is now {order.status.replace('_', ' ')} "
+        f"{where}. The screen will reload; nothing was changed."
+    )
+
+
 def _queue_ranks(uow: UnitOfWork, line_id: int, exclude_id: int, offset: int, limit: int) -> list[tuple[int, int]]:
     rows = uow.session.execute(
         select(ProductionOrder.id, ProductionOrder.queue_rank)
@@ -428,7 +437,7 @@ def start_order(uow: UnitOfWork, *, number: str, expected_version: int | None = 
         _lock_queues_of(uow, order)
         uow.check_version("order", order, expected_version, f"Order {order.number}")
         if order.line_id is None or order.status != "planned":
-            raise ConflictError(f"Order {order.number} was just taken off its line. The screen will reload.")
+            raise _changed_meanwhile(order)
         line = uow.lines.get(order.line_id)
         running = uow.session.scalar(
             select(ProductionOrder.number).where(
@@ -543,7 +552,7 @@ def finish_order(uow: UnitOfWork, *, number: str, expected_version: int | None =
         _lock_queues_of(uow, o, for_update=True)  # it leaves the queue
         uow.check_version("order", o, expected_version, f"Order {o.number}")
         if o.status != "in_progress":
-            raise ConflictError(f"Order {o.number} was just {o.status.replace('_', ' ')}. The screen will reload.")
+            raise _changed_meanwhile(o)
         o.status, o.queue_rank, o.finished_at = "done", None, utcnow()
         uow.record_event("order", o.id, "finished", f"Finished order {o.number}", {})
         uow.commit()

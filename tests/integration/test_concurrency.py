@@ -284,3 +284,38 @@ def test_a_move_waits_for_the_line_its_order_was_moved_to_in_the_meantime(
         ("EXTRUDER-3", "PO-2", 1),
         ("EXTRUDER-3", "PO-3", 2),
     ]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_an_order_changed_while_its_start_waited_for_the_queue_is_not_started(
+    plant: Context, people: dict[Role, Context], database_url: str
+) -> None:
+    planner = people[Role.PLANNER]
+    s.create_order(
+        planner.uow(), number="PO-1", customer="C-001", product_spec="PE", quantity=100, unit="kg", due_date=in_days(9)
+    )
+    s.plan_order(planner.uow(), number="PO-1", line="EXTRUDER-1")
+    with plant.database.engine.connect() as conn:
+        line_id = conn.execute(text("SELECT id FROM production_lines WHERE code = 'EXTRUDER-1'")).scalar_one()
+    station = Context(open_database(database_url), planner.user)
+    outcome: list[Any] = []
+    starter = threading.Thread(
+        target=lambda: outcome.extend(at_once([lambda: s.start_order(station.uow(), number="PO-1")]))
+    )
+    # Someone holds line 1's queue and, from psql, takes the order off it meanwhile.
+    busy = plant.database.engine.connect()
+    try:
+        busy.execute(select(func.pg_advisory_xact_lock(QUEUE_LOCK_SPACE, line_id)))
+        starter.start()
+        _eventually(lambda: _waiting_for_queue_lock(plant.database, line_id), "the start never queued")
+        busy.execute(text("UPDATE production_orders SET status = 'new', line_id = NULL, queue_rank = NULL"))
+        busy.commit()
+        starter.join(30)
+    finally:
+        busy.close()
+        starter.join(30)
+        station.database.dispose()
+    assert len(outcome) == 1 and isinstance(outcome[0], ConflictError), outcome
+    assert "changed by someone else meanwhile; it is now new off any line" in str(outcome[0])
+    with plant.database.engine.connect() as conn:
+        assert conn.execute(text("SELECT status FROM production_orders")).scalar_one() == "new"

@@ -39,17 +39,27 @@ def make_ca(folder: Path, name: str) -> Path:
     return folder / f"{name}.crt"
 
 
+def issue_certificate(folder: Path, name: str, common_name: str, extensions: str = "") -> tuple[Path, Path]:
+    """`name`.crt and `name`.key for `common_name`, signed by the plant CA of `folder`."""
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={common_name}",
+            "-keyout", f"{name}.key", "-out", f"{name}.csr", cwd=folder)  # fmt: skip
+    extfile = []
+    if extensions:
+        (folder / f"{name}.cnf").write_text(extensions + "\n")
+        extfile = ["-extfile", f"{name}.cnf"]
+    openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "plant-ca.crt", "-CAkey", "plant-ca.key",
+            "-CAcreateserial", "-days", "2", *extfile, "-out", f"{name}.crt", cwd=folder)  # fmt: skip
+    (folder / f"{name}.key").chmod(0o600)
+    return folder / f"{name}.crt", folder / f"{name}.key"
+
+
 @pytest.fixture
 def tls_server(pg_server: object, tmp_path: Path) -> Iterator[Path]:
     """TLS on the test server with a certificate for 127.0.0.1 and localhost; yields the CA file."""
     if not isinstance(pg_server, PgCluster):
         pytest.fail("this test reconfigures the server; it needs the suite's own cluster", pytrace=False)
     ca = make_ca(tmp_path, "plant-ca")
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
-            "-keyout", "server.key", "-out", "server.csr", cwd=tmp_path)  # fmt: skip
-    (tmp_path / "san.cnf").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
-    openssl("x509", "-req", "-in", "server.csr", "-CA", "plant-ca.crt", "-CAkey", "plant-ca.key",
-            "-CAcreateserial", "-days", "2", "-extfile", "san.cnf", "-out", "server.crt", cwd=tmp_path)  # fmt: skip
+    issue_certificate(tmp_path, "server", "localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1")
     for name in ("server.crt", "server.key"):
         target = pg_server.datadir / name
         shutil.copyfile(tmp_path / name, target)
@@ -110,16 +120,6 @@ def test_profiles_need_a_ca_file_to_verify(tmp_path: Path, database_url: str) ->
     assert "sslmode=require" in require.url()
 
 
-def issue_client_certificate(folder: Path, name: str) -> tuple[Path, Path]:
-    """A certificate for `name` signed by the plant CA, as IT would issue one per user."""
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
-            "-keyout", f"{name}.key", "-out", f"{name}.csr", cwd=folder)  # fmt: skip
-    openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "plant-ca.crt", "-CAkey", "plant-ca.key",
-            "-CAcreateserial", "-days", "2", "-out", f"{name}.crt", cwd=folder)  # fmt: skip
-    (folder / f"{name}.key").chmod(0o600)
-    return folder / f"{name}.crt", folder / f"{name}.key"
-
-
 @pytest.fixture
 def client_certificates_required(tls_server: Path, pg_server: PgCluster, database_url: str) -> Iterator[Path]:
     """The server trusts the plant CA for client certificates and asks tls_clerk for one, with the password."""
@@ -157,7 +157,7 @@ def test_a_server_that_asks_for_client_certificates_gets_this_users_one(
     with pytest.raises(ConnectionFailed, match="asks for this workstation's client certificate"):
         security.sign_in(base.url(), "tls_clerk", "over the wire")
 
-    cert, key = issue_client_certificate(tmp_path, "tls_clerk")
+    cert, key = issue_certificate(tmp_path, "tls_clerk", "tls_clerk")
     profile = pf.validate(replace(base, sslcert=str(cert), sslkey=str(key)))
     database, user = security.sign_in(profile.url(), "tls_clerk", "over the wire")
     try:
@@ -176,7 +176,7 @@ def test_a_server_that_asks_for_client_certificates_gets_this_users_one(
         database.dispose()
 
     # The certificate and the password still have to belong to the same person.
-    other_cert, other_key = issue_client_certificate(tmp_path, "someone_else")
+    other_cert, other_key = issue_certificate(tmp_path, "someone_else", "someone_else")
     borrowed = pf.validate(replace(base, sslcert=str(other_cert), sslkey=str(other_key)))
     with pytest.raises(AuthenticationFailed, match="client certificate is issued to another user"):
         security.sign_in(borrowed.url(), "tls_clerk", "over the wire")
@@ -203,6 +203,12 @@ def test_client_certificate_files_are_checked_before_connecting(tmp_path: Path, 
     key.chmod(0o644)
     with pytest.raises(ValidationError, match="chmod 600"):
         pf.validate(replace(base, sslcert=str(cert), sslkey=str(key)))
+    key.chmod(0o640)  # libpq accepts this for a key owned by root only
+    if key.stat().st_uid == 0:
+        pf.validate(replace(base, sslcert=str(cert), sslkey=str(key)))
+    else:
+        with pytest.raises(ValidationError, match="chmod 600"):
+            pf.validate(replace(base, sslcert=str(cert), sslkey=str(key)))
     key.chmod(0o600)
     with pytest.raises(ValidationError, match="other than disable"):
         pf.validate(replace(base, sslmode="disable", sslcert=str(cert), sslkey=str(key)))
