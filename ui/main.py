@@ -72,10 +72,17 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 class Client:
-    """Holds the one ops runner and whichever window is open."""
+    """Holds the one ops runner and whichever window is open, and decides when the program ends.
+
+    Qt's rule "quit when the last window closes" does not fit a client that hides its sign-in
+    dialog while the main window is being prepared on a worker, or that closes the main window to
+    sign out: for a moment no window is open, and the program would end. So the client ends only
+    when the user asks: closing the sign-in dialog, File → Quit, or closing the main window.
+    """
 
     def __init__(self, app: QApplication, preferred: pf.Profile | None = None, hint: str = "") -> None:
         self.app, self.preferred, self.hint = app, preferred, hint
+        app.setQuitOnLastWindowClosed(False)
         self.ops = Ops(app)
         self.window: MainWindow | None = None
         self.login: LoginDialog | None = None
@@ -109,6 +116,7 @@ class Client:
     def _open_main(self, ctx: Context, lookups: Any) -> None:
         self.window = MainWindow(ctx, self.ops, lookups)
         self.window.signed_out.connect(self._signed_out)
+        self.window.closed.connect(self.app.quit)
         self.window.show()
         settle_memory()
 

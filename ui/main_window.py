@@ -83,7 +83,8 @@ class ScannerFilter(QObject):
 
 
 class MainWindow(QMainWindow):
-    signed_out = Signal()
+    signed_out = Signal()  # the user signed out: the sign-in dialog comes back
+    closed = Signal()  # the user closed the window or chose File → Quit: the program ends
 
     def __init__(self, ctx: Context, ops: Ops, lookups: Lookups, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"MPSYSTEM — {ctx.database.describe()}")
         self.resize(1360, 820)
         self.actions_by_name: dict[str, QAction] = {}
+        self._signing_out = False
 
         self.inventory = InventoryScreen(ctx, ops, lookups, self)
         self.batches = BatchesScreen(ctx, ops, lookups, self)
@@ -660,13 +662,16 @@ class MainWindow(QMainWindow):
         )
 
     def _sign_out(self) -> None:
-        self.signed_out.emit()
+        self._signing_out = True
         self.close()
+        self.signed_out.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Remember the column layouts for this user."""
+        """Remember the column layouts for this user; closing the window (not signing out) ends the program."""
         for screen in (self.inventory, self.batches, self.events, self.customers):
             screen.save_layout()
         QApplication.instance().removeEventFilter(self.scanner)
         self.live.stop()
         super().closeEvent(event)
+        if not self._signing_out:
+            self.closed.emit()
