@@ -171,7 +171,9 @@ class MainWindow(QMainWindow):
         action.setProperty("permission", permission)
         action.setProperty("allowed", may)
         if may:
-            action.triggered.connect(handler)
+            # A zero-argument slot: connected directly, `triggered(checked)` would hand its bool to a
+            # handler's first parameter, such as the `i` of `lambda i=i: …`.
+            action.triggered.connect(lambda: handler())
             tip = text.replace("&", "").rstrip("…") + (f" ({shortcut})" if shortcut else "")
         else:
             tip = denial_message(permission)
