@@ -212,6 +212,7 @@ class PlanningBoard(QWidget):
         self.queues: dict[str, QueueModel] = {}
         self.queue_views: dict[str, QListView] = {}
         self.queue_titles: dict[str, QLabel] = {}
+        self.line_units: dict[str, str] = {}  # each line's rate unit: an order must be measured in it
         self.grid = QGridLayout()
         self.grid.setSpacing(10)
         self.grid.setColumnStretch(0, 1)
@@ -270,6 +271,7 @@ class PlanningBoard(QWidget):
                 self._add_line(i, queue.line_code)
             model = self.queues[queue.line_code]
             model.set_items(list(queue.orders))
+            self.line_units[queue.line_code] = queue.rate_unit
             late = sum(1 for o in queue.orders if o.late)
             late_text = f" · {late} late" if late else ""
             rate = qty(queue.rate_per_hour, queue.rate_unit)
@@ -355,8 +357,9 @@ class PlanningBoard(QWidget):
             self.reload()
 
         def failed(exc: Exception) -> None:
-            self.message.emit(message_for(exc))
-            self.status.setText(message_for(exc))
-            self.reload()
+            text = message_for(exc)
+            self.message.emit(text)
+            # after the reload, which rewrites the board's status line with its counts
+            self.reload(done=lambda: self.status.setText(text))
 
         self.ops.run(call, done, failed)
