@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command per job on a fresh Debian/Ubuntu machine:
 #   scripts/dev.sh demo   set up, build the local demo plant and start MPSYSTEM on it
-#   scripts/dev.sh test   set up everything (PostgreSQL, fonts, the virtual environment) and run all tests
+#   scripts/dev.sh test   set up everything (PostgreSQL, fonts, an X server, the virtual environment) and run all tests
 #   scripts/dev.sh setup  only set up
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,18 @@ need_system_packages() {
     ldconfig -p | grep -q libfontconfig.so.1 || missing+=(libfontconfig1)
     ldconfig -p | grep -q libdbus-1.so.3 || missing+=(libdbus-1-3)
     $PYTHON -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+    # The desktop tests run the real client on a real X server: Xvfb, a window manager, real input
+    # events, and what Qt's xcb platform loads.
+    command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
+    command -v openbox >/dev/null 2>&1 || missing+=(openbox)
+    command -v xdotool >/dev/null 2>&1 || missing+=(xdotool)
+    command -v xprop >/dev/null 2>&1 || missing+=(x11-utils)
+    local lib
+    for lib in libxcb-icccm4:libxcb-icccm.so.4 libxcb-keysyms1:libxcb-keysyms.so.1 libxcb-image0:libxcb-image.so.0 \
+        libxcb-render-util0:libxcb-render-util.so.0 libxcb-xinerama0:libxcb-xinerama.so.0 \
+        libxcb-cursor0:libxcb-cursor.so.0 libxkbcommon-x11-0:libxkbcommon-x11.so.0; do
+        ldconfig -p | grep -q "${lib#*:}" || missing+=("${lib%%:*}")
+    done
     printf '%s\n' "${missing[@]}"
 }
 

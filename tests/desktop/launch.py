@@ -1,0 +1,146 @@
+"""Start the real client through its own entry point, with a read-only probe for the desktop tests.
+
+    python -m tests.desktop.launch [mpsystem arguments]
+
+This runs `app.cli.main`, the same function the `mpsystem` command runs: the sign-in dialog, the
+event loop (`app.exec()`), the main window. Input reaches it only from the X server. The probe
+never clicks or types; every 100 ms it writes what a person would see (the open windows, the
+fields of the sign-in dialog, the current tab, which actions are enabled, the status bar, where the
+planning board's orders and lines are on the screen) to MPSYSTEM_DESKTOP_PROBE/state.json, and at
+the end which threads were still alive to MPSYSTEM_DESKTOP_PROBE/exit.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+PROBE_DIR = Path(os.environ["MPSYSTEM_DESKTOP_PROBE"])
+
+
+def _rect(widget: Any, rect: Any = None) -> list[int]:
+    """A widget's (or a part of it's) rectangle in screen coordinates."""
+    r = rect if rect is not None else widget.rect()
+    top_left = widget.mapToGlobal(r.topLeft())
+    return [top_left.x(), top_left.y(), r.width(), r.height()]
+
+
+def _board_state(board: Any) -> dict[str, Any]:
+    def items(view: Any) -> list[dict[str, Any]]:
+        model, found = view.model(), []
+        viewport = view.viewport()
+        for row in range(model.rowCount()):
+            rect = view.visualRect(model.index(row, 0))
+            if not rect.isValid() or not viewport.rect().contains(rect.center()):
+                continue
+            order = model.order_at(row)
+            found.append(
+                {"number": order.number, "unit": order.unit, "status": order.status, "rect": _rect(viewport, rect)}
+            )
+        return found
+
+    lines = []
+    for code, view in board.queue_views.items():
+        visible = view.isVisible() and not view.visibleRegion().isEmpty()
+        lines.append(
+            {
+                "code": code,
+                "rate_unit": board.line_units.get(code),
+                "rect": _rect(view.viewport()),
+                "visible": visible,
+                "orders": [view.model().order_at(r).number for r in range(view.model().rowCount())],
+            }
+        )
+    return {
+        "loaded": board.loaded_once,
+        "status": board.status.text(),
+        "backlog": items(board.backlog_view),
+        "lines": lines,
+    }
+
+
+def snapshot(app: Any) -> dict[str, Any]:
+    from ui.login import LoginDialog
+    from ui.main_window import MainWindow
+
+    state: dict[str, Any] = {"windows": [], "pid": os.getpid()}
+    focus = app.focusWidget()
+    state["focus"] = focus.objectName() if focus is not None else None
+    for widget in app.topLevelWidgets():
+        if not widget.isVisible():
+            continue
+        state["windows"].append({"class": type(widget).__name__, "title": widget.windowTitle(), "rect": _rect(widget)})
+        if isinstance(widget, LoginDialog):
+            state["login"] = {
+                "username": widget.username.text(),
+                "password_length": len(widget.password.text()),
+                "message": widget.message.text() if widget.message.isVisible() else "",
+                "busy": not widget.sign_in_button.isEnabled(),
+            }
+        if isinstance(widget, MainWindow):
+            tabs = widget.tabs
+            main: dict[str, Any] = {
+                "title": widget.windowTitle(),
+                "user": widget.ctx.user.username,
+                "tab_index": tabs.currentIndex(),
+                "tab": tabs.tabText(tabs.currentIndex()).replace("&", ""),
+                "status": widget.statusBar().currentMessage(),
+                "busy": widget.ops.busy,
+                "actions": {
+                    name: {"enabled": action.isEnabled(), "visible": action.isVisible()}
+                    for name, action in widget.actions_by_name.items()
+                },
+            }
+            if tabs.currentWidget() is widget.board:
+                main["board"] = _board_state(widget.board)
+            state["main"] = main
+    return state
+
+
+def install_probe(app: Any) -> None:
+    from PySide6.QtCore import QTimer
+
+    def write() -> None:
+        try:
+            data = json.dumps(snapshot(app), ensure_ascii=False)
+        except Exception as exc:  # noqa: BLE001 - a widget half torn down; the next tick sees it settled
+            data = json.dumps({"error": repr(exc)})
+        tmp = PROBE_DIR / "state.tmp"
+        tmp.write_text(data, encoding="utf-8")
+        os.replace(tmp, PROBE_DIR / "state.json")
+
+    timer = QTimer(app)
+    timer.setInterval(100)
+    timer.timeout.connect(write)
+    timer.start()
+
+
+def main() -> int:
+    import ui.main
+
+    original = ui.main.make_application
+
+    def make_application(argv: list[str] | None = None) -> Any:
+        app = original(argv)
+        install_probe(app)
+        return app
+
+    ui.main.make_application = make_application  # type: ignore[assignment]
+    from app.cli import main as cli_main
+
+    code = cli_main(sys.argv[1:])
+    alive = [
+        t.name
+        for t in threading.enumerate()
+        if t is not threading.main_thread() and t.is_alive() and not isinstance(t, threading._DummyThread)
+    ]
+    (PROBE_DIR / "exit.json").write_text(json.dumps({"code": code, "threads": alive}), encoding="utf-8")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
