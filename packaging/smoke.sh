@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Build the bundle, then check it as IT would: --version, self-test offscreen, the login dialog on an X
-# server, and the time to the login dialog.
+# Build the bundle, then check it as IT would: --version, self-test offscreen, signing in on an X
+# server by typing, and the time to the login dialog.
 # Prints the build time, the unpacked size and the cold start. Exit status 0 only if every check passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,16 +31,12 @@ for lib in libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-image.so.0 libxcb-render
     [ -e "$bundle/_internal/$lib" ] || { echo "smoke: the bundle lacks $lib" >&2; exit 1; }
 done
 
-# A real X server, as on a Linux workstation's desktop: Qt's xcb platform under Xvfb (installed here if
-# missing and apt-get is available).
-command -v xvfb-run >/dev/null 2>&1 || scripts/apt-install.sh xvfb xauth || true
-if command -v xvfb-run >/dev/null 2>&1; then
-    QT_QPA_PLATFORM=xcb MPSYSTEM_EXIT_AFTER_LOGIN_SHOWN=1 xvfb-run -a -s "-screen 0 1400x900x24" "$exe" \
-        || { echo "smoke: the bundle did not show its login dialog on an X server (xcb)" >&2; exit 1; }
-    echo "login dialog shown on an X server (Xvfb, xcb)"
-else
-    echo "smoke: no xvfb-run here; the X11 check was skipped"
-fi
+# A real X server, as on a Linux workstation's desktop (Xvfb with a window manager, Qt's xcb platform):
+# sign in to the demo plant by typing, check the main window is up and the process alive five seconds
+# later, and quit with Ctrl+Q.
+scripts/apt-install.sh xvfb openbox xdotool x11-utils
+.venv/bin/python -m tests.desktop.bundle_sign_in "$exe" \
+    || { echo "smoke: signing in to the bundle on an X server (xcb) failed" >&2; exit 1; }
 
 # Cold start: drop the page cache first where we may (root on Linux), so the bundle is read from disk.
 cold="warm"
