@@ -22,7 +22,7 @@ import app
 from app import queries, services
 from app.context import Context
 from app.errors import ConnectionFailed, KnownError, ValidationError
-from app.permissions import Role
+from app.permissions import Role, parse_role
 from app.security import SYSTEM, CurrentUser, check_password_rules, hash_password
 from data.db import Database, open_database
 from data.models import User
@@ -78,7 +78,7 @@ def _actor(database: Database) -> CurrentUser:
         ).first()
     if row is None:
         return SYSTEM  # the schema owner, who runs `db init` and upgrades
-    return CurrentUser(row[0], row[1], row[2], Role.parse(row[3]))
+    return CurrentUser(row[0], row[1], row[2], parse_role(row[3]))
 
 
 def _context(args: argparse.Namespace) -> Context:
@@ -202,7 +202,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     ctx = _context(args)
     password = _read_password(args, f"Password for {args.name}")
     services.create_user(ctx.uow(), username=args.name, role=args.role, full_name=args.full_name, password=password)
-    print(f"Created user {args.name.lower()} ({Role.parse(args.role).label}).")
+    print(f"Created user {args.name.lower()} ({parse_role(args.role).label}).")
     return 0
 
 
@@ -242,7 +242,7 @@ def cmd_users_passwd(args: argparse.Namespace) -> int:
 def cmd_users_role(args: argparse.Namespace) -> int:
     ctx = _context(args)
     services.change_role(ctx.uow(), username=args.name, role=args.role)
-    print(f"{args.name.lower()} is now a {Role.parse(args.role).label}.")
+    print(f"{args.name.lower()} is now a {parse_role(args.role).label}.")
     return 0
 
 

@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
 from typing import Protocol
 
+from domain.vocabulary import Role
 
-class Role(IntEnum):
-    """Each role includes everything the one before it may do."""
 
-    VIEWER = 1
-    CLERK = 2
-    PLANNER = 3
-    MANAGER = 4
-    ADMIN = 5
+def parse_role(value: str | Role) -> Role:
+    """A role from what people type ('Clerk', ' planner ') or from a Role."""
+    if isinstance(value, Role):
+        return value
+    try:
+        return Role[str(value).strip().upper()]
+    except KeyError:
+        names = ", ".join(Role.names())
+        from app.errors import ValidationError
 
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, value: str | "Role") -> "Role":
-        if isinstance(value, Role):
-            return value
-        try:
-            return cls[str(value).strip().upper()]
-        except KeyError:
-            names = ", ".join(r.label for r in cls)
-            from app.errors import ValidationError
-
-            raise ValidationError(f"Unknown role “{value}”. Choose one of: {names}.", "role") from None
+        raise ValidationError(f"Unknown role “{value}”. Choose one of: {names}.", "role") from None
 
 
 # permission -> (lowest role that may, what it lets you do: used in messages and tooltips)

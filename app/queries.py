@@ -24,7 +24,7 @@ from app.dto import (
     UserRow,
 )
 from app.errors import ValidationError
-from app.permissions import Role, require
+from app.permissions import parse_role, require
 from data.models import (
     Batch,
     Customer,
@@ -746,7 +746,7 @@ def users(uow: UnitOfWork) -> tuple[UserRow, ...]:
                 User.username
             )
         ).all()
-        return tuple(UserRow(r[0], r[1], r[2], Role.parse(r[3]), r[4], r[5]) for r in rows)
+        return tuple(UserRow(r[0], r[1], r[2], parse_role(r[3]), r[4], r[5]) for r in rows)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import bcrypt
 from sqlalchemy import func, select, update
 
 from app.errors import AccountLocked, AuthenticationFailed, ValidationError
-from app.permissions import Role
+from app.permissions import Role, parse_role
 from data.db import Database, open_database
 from data.models import User
 from data.uow import UnitOfWork, utcnow
@@ -83,7 +83,7 @@ def authenticate_local(database: Database, username: str, password: str) -> Curr
         ok = _verify(password or "", user.password_hash if user is not None else None)
         if user is None:
             raise AuthenticationFailed(WRONG_CREDENTIALS)
-        actor = CurrentUser(user.id, user.username, user.full_name, Role.parse(user.role))
+        actor = CurrentUser(user.id, user.username, user.full_name, parse_role(user.role))
         uow.actor = actor
         if not ok or not user.active:
             failures = user.failed_logins + 1
@@ -113,7 +113,7 @@ def user_for_connection(database: Database) -> CurrentUser:
             raise AuthenticationFailed(
                 f"The database login “{login}” is not an MPSYSTEM user, or the account is disabled."
             )
-        return CurrentUser(user.id, user.username, user.full_name, Role.parse(user.role))
+        return CurrentUser(user.id, user.username, user.full_name, parse_role(user.role))
 
 
 def sign_in(url: str, username: str, password: str) -> tuple[Database, CurrentUser]:

@@ -24,6 +24,27 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from data.types import BigId, Quantity, UTCDateTime
+from domain.vocabulary import (
+    CODE_LEN,
+    NAME_LEN,
+    NOTE_LEN,
+    NOTES_LEN,
+    NUMBER_LEN,
+    PHONE_LEN,
+    REASON_LEN,
+    SPEC_LEN,
+    SUMMARY_LEN,
+    USERNAME_LEN,
+    BatchStatus,
+    LineStage,
+    MaterialKind,
+    MovementKind,
+    OrderStatus,
+    Role,
+    Term,
+    Unit,
+    WarehouseKind,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -33,26 +54,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-WAREHOUSE_KINDS = ("raw_materials", "adr", "production", "finished", "quarantine")
-MATERIAL_KINDS = ("granulate", "masterbatch", "ink", "adhesive", "solvent", "film", "bag", "core", "packaging")
-UNITS = ("kg", "m", "m2", "pcs", "l")
-BATCH_STATUSES = ("pending", "approved", "blocked")
-MOVEMENT_KINDS = ("receipt", "issue", "transfer", "adjustment", "consumption", "output")
-LINE_STAGES = ("extrusion", "uv", "printing", "lamination", "slitting", "bag_making")
-ORDER_STATUSES = ("new", "planned", "in_progress", "done", "cancelled")
-ROLES = ("viewer", "clerk", "planner", "manager", "admin")
-
-# Column widths, shared with the services so that they refuse long text with a message
-# before the database would.
-CODE_LEN = 30
-NAME_LEN = 120
-NUMBER_LEN = 40
-NOTE_LEN = 500
-REASON_LEN = 250
-USERNAME_LEN = 63  # PostgreSQL's identifier limit: users are login roles there
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
+def _in(column: str, vocabulary: type[Term] | tuple[str, ...]) -> str:
+    values = vocabulary if isinstance(vocabulary, tuple) else vocabulary.values()
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
@@ -62,7 +65,7 @@ class Base(DeclarativeBase):
 
 class Warehouse(Base):
     __tablename__ = "warehouses"
-    __table_args__ = (CheckConstraint(_in("kind", WAREHOUSE_KINDS), name="kind"),)
+    __table_args__ = (CheckConstraint(_in("kind", WarehouseKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(CODE_LEN), unique=True)
@@ -73,8 +76,8 @@ class Warehouse(Base):
 class Material(Base):
     __tablename__ = "materials"
     __table_args__ = (
-        CheckConstraint(_in("kind", MATERIAL_KINDS), name="kind"),
-        CheckConstraint(_in("unit", UNITS), name="unit"),
+        CheckConstraint(_in("kind", MaterialKind), name="kind"),
+        CheckConstraint(_in("unit", Unit), name="unit"),
         CheckConstraint("reorder_level >= 0", name="reorder_level_not_negative"),
     )
 
@@ -94,7 +97,7 @@ class Supplier(Base):
     name: Mapped[str] = mapped_column(String(NAME_LEN))
     contact: Mapped[str | None] = mapped_column(String(NAME_LEN))
     email: Mapped[str | None] = mapped_column(String(NAME_LEN))
-    phone: Mapped[str | None] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(PHONE_LEN))
 
 
 class Customer(Base):
@@ -105,10 +108,10 @@ class Customer(Base):
     name: Mapped[str] = mapped_column(String(NAME_LEN), index=True)
     contact: Mapped[str | None] = mapped_column(String(NAME_LEN))
     email: Mapped[str | None] = mapped_column(String(NAME_LEN))
-    phone: Mapped[str | None] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(PHONE_LEN))
     address: Mapped[str | None] = mapped_column(String(REASON_LEN))
     tax_id: Mapped[str | None] = mapped_column(String(CODE_LEN))
-    notes: Mapped[str | None] = mapped_column(String(2000))
+    notes: Mapped[str | None] = mapped_column(String(NOTES_LEN))
     archived: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -118,7 +121,7 @@ class Customer(Base):
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint(_in("role", Role.names()), name="role"),
         CheckConstraint("failed_logins >= 0", name="failed_logins_not_negative"),
     )
 
@@ -137,8 +140,8 @@ class User(Base):
 class ProductionLine(Base):
     __tablename__ = "production_lines"
     __table_args__ = (
-        CheckConstraint(_in("stage", LINE_STAGES), name="stage"),
-        CheckConstraint(_in("rate_unit", UNITS), name="rate_unit"),
+        CheckConstraint(_in("stage", LineStage), name="stage"),
+        CheckConstraint(_in("rate_unit", Unit), name="rate_unit"),
         CheckConstraint("rate_per_hour > 0", name="rate_positive"),
     )
 
@@ -161,8 +164,8 @@ class ProductionOrder(Base):
 
     __tablename__ = "production_orders"
     __table_args__ = (
-        CheckConstraint(_in("status", ORDER_STATUSES), name="status"),
-        CheckConstraint(_in("unit", UNITS), name="unit"),
+        CheckConstraint(_in("status", OrderStatus), name="status"),
+        CheckConstraint(_in("unit", Unit), name="unit"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("priority BETWEEN 1 AND 5", name="priority_range"),
         # planned and running orders sit in a queue; the others never do
@@ -175,7 +178,7 @@ class ProductionOrder(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(NUMBER_LEN), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    product_spec: Mapped[str] = mapped_column(String(200))
+    product_spec: Mapped[str] = mapped_column(String(SPEC_LEN))
     quantity: Mapped[Decimal] = mapped_column(Quantity)
     unit: Mapped[str] = mapped_column(String(5))
     priority: Mapped[int] = mapped_column(SmallInteger, default=3)
@@ -195,7 +198,7 @@ class ProductionOrder(Base):
 class Batch(Base):
     __tablename__ = "batches"
     __table_args__ = (
-        CheckConstraint(_in("status", BATCH_STATUSES), name="status"),
+        CheckConstraint(_in("status", BatchStatus), name="status"),
         CheckConstraint("supplier_id IS NULL OR production_order_id IS NULL", name="one_origin"),
         CheckConstraint("status <> 'blocked' OR status_reason IS NOT NULL", name="blocked_has_reason"),
     )
@@ -228,7 +231,7 @@ class StockMovement(Base):
 
     __tablename__ = "stock_movements"
     __table_args__ = (
-        CheckConstraint(_in("kind", MOVEMENT_KINDS), name="kind"),
+        CheckConstraint(_in("kind", MovementKind), name="kind"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint(
             "(kind = 'receipt' AND from_warehouse_id IS NULL AND to_warehouse_id IS NOT NULL)"
@@ -272,7 +275,7 @@ class Event(Base):
     entity_type: Mapped[str] = mapped_column(String(30))
     entity_id: Mapped[int | None] = mapped_column(BigInteger)
     action: Mapped[str] = mapped_column(String(30), index=True)
-    summary: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(String(SUMMARY_LEN))
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 

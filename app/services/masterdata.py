@@ -10,17 +10,14 @@ from app.permissions import require
 from app.services._common import fmt_qty
 from data.models import (
     CODE_LEN,
-    LINE_STAGES,
-    MATERIAL_KINDS,
     NAME_LEN,
-    UNITS,
-    WAREHOUSE_KINDS,
     Material,
     ProductionLine,
     Supplier,
     Warehouse,
 )
 from data.uow import Repository, UnitOfWork
+from domain.vocabulary import LineStage, MaterialKind, Unit, WarehouseKind
 
 
 def _unique(repo: Repository[Any], code: str) -> None:
@@ -32,7 +29,7 @@ def create_warehouse(uow: UnitOfWork, *, code: str, name: str, kind: str) -> int
     require(uow.actor, "masterdata.manage")
     code = v.code(code, "code", CODE_LEN).upper()
     name = v.required_text(name, "name", NAME_LEN)
-    kind = v.choice(kind, "kind", WAREHOUSE_KINDS)
+    kind = v.choice(kind, "kind", WarehouseKind.values())
     with uow:
         _unique(uow.warehouses, code)
         wh = uow.warehouses.add(Warehouse(code=code, name=name, kind=kind))
@@ -46,8 +43,8 @@ def create_material(uow: UnitOfWork, *, code: str, name: str, kind: str, unit: s
     require(uow.actor, "masterdata.manage")
     code = v.code(code, "code", CODE_LEN).upper()
     name = v.required_text(name, "name", NAME_LEN)
-    kind = v.choice(kind, "kind", MATERIAL_KINDS)
-    unit = v.choice(unit, "unit", UNITS)
+    kind = v.choice(kind, "kind", MaterialKind.values())
+    unit = v.choice(unit, "unit", Unit.values())
     level = v.quantity(reorder_level, unit, "reorder_level") if reorder_level not in (0, "0", None, "") else None
     with uow:
         _unique(uow.materials, code)
@@ -94,8 +91,8 @@ def create_line(uow: UnitOfWork, *, code: str, name: str, stage: str, rate_per_h
     require(uow.actor, "masterdata.manage")
     code = v.code(code, "code", CODE_LEN).upper()
     name = v.required_text(name, "name", NAME_LEN)
-    stage = v.choice(stage, "stage", LINE_STAGES)
-    unit = v.choice(rate_unit, "rate_unit", UNITS)
+    stage = v.choice(stage, "stage", LineStage.values())
+    unit = v.choice(rate_unit, "rate_unit", Unit.values())
     rate = v.quantity(rate_per_hour, unit, "rate_per_hour")
     with uow:
         _unique(uow.lines, code)

@@ -23,12 +23,12 @@ from data.models import (
     CODE_LEN,
     NUMBER_LEN,
     REASON_LEN,
-    UNITS,
     Batch,
     ProductionLine,
     ProductionOrder,
 )
 from data.uow import UnitOfWork, utcnow
+from domain.vocabulary import Unit
 
 RANK_GAP = 1 << 20
 # A respread window leaves at least this much room between neighbours.
@@ -48,7 +48,7 @@ def _order_fields(
         raise ValidationError(
             f"Customer {cust.code} ({cust.name}) is archived; restore it before ordering.", "customer"
         )
-    unit = v.choice(unit, "unit", UNITS)
+    unit = v.choice(unit, "unit", Unit.values())
     due = v.a_date(due_date, "due_date")
     assert due is not None
     return {

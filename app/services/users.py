@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 
 from app import validation as v
 from app.errors import ValidationError
-from app.permissions import Role, require
+from app.permissions import Role, parse_role, require
 from app.security import check_password_rules, hash_password
 from data.models import NAME_LEN, USERNAME_LEN, User
 from data.pgroles import scram_verifier
@@ -58,7 +58,7 @@ def create_user(
 ) -> int:
     require(uow.actor, "user.manage")
     name = clean_username(username)
-    parsed = Role.parse(role)
+    parsed = parse_role(role)
     full = v.text(full_name, "full_name", NAME_LEN, required=False) or ""
     check_password_rules(password or "")
     with uow:
@@ -71,7 +71,7 @@ def create_user(
             User(
                 username=name,
                 full_name=full,
-                role=parsed.label,
+                role=parsed.value_name,
                 active=True,
                 password_hash=hashed,
                 failed_logins=0,
@@ -82,14 +82,14 @@ def create_user(
         if uow.backend == "postgresql":
             uow.session.execute(
                 text("SELECT mpsystem_create_login(:name, :level, :verifier)"),
-                {"name": name, "level": parsed.label, "verifier": _verifier(uow, name, password or "")},
+                {"name": name, "level": parsed.value_name, "verifier": _verifier(uow, name, password or "")},
             )
         uow.record_event(
             "user",
             user.id,
             "created",
             f"Created user {name} ({parsed.label})",
-            {"role": parsed.label, "full_name": full},
+            {"role": parsed.value_name, "full_name": full},
         )
         uow.commit()
         return user.id
@@ -122,22 +122,22 @@ def set_user_active(uow: UnitOfWork, *, username: str, active: bool) -> None:
 def change_role(uow: UnitOfWork, *, username: str, role: str | Role) -> None:
     require(uow.actor, "user.manage")
     name = clean_username(username)
-    parsed = Role.parse(role)
+    parsed = parse_role(role)
     with uow:
         user = uow.users.by_key(name)
-        if user.role == parsed.label:
+        if user.role == parsed.value_name:
             raise ValidationError(f"User {name} already is a {parsed.label}.", "role")
         if user.role == "admin" and user.active and _active_admins(uow) <= 1:
             raise ValidationError(f"{name} is the last active administrator; make another administrator first.", "role")
         previous = user.role
-        user.role = parsed.label
-        _set_login(uow, name, parsed.label, user.active)
+        user.role = parsed.value_name
+        _set_login(uow, name, parsed.value_name, user.active)
         uow.record_event(
             "user",
             user.id,
             "role_changed",
             f"Changed the role of {name} from {previous} to {parsed.label}",
-            {"from": previous, "to": parsed.label},
+            {"from": previous, "to": parsed.value_name},
         )
         uow.commit()
 

@@ -11,7 +11,7 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from app.context import Context
-from app.permissions import Role
+from app.permissions import Role, parse_role
 from app.security import CurrentUser, hash_password
 from data.db import open_database
 from data.demo import load_demo
@@ -72,7 +72,7 @@ def demo_contexts(demo_path: Path) -> Iterator[dict[Role, Context]]:
 
     users = {u.username: u for u in queries.users(Context(database, _system()).reader())}
     yield {
-        Role.parse(u.role): Context(database, CurrentUser(u.id, u.username, u.full_name, u.role))
+        parse_role(u.role): Context(database, CurrentUser(u.id, u.username, u.full_name, u.role))
         for u in users.values()
     }
     database.dispose()

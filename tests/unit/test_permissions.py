@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from app.errors import PermissionDenied, ValidationError
-from app.permissions import PERMISSIONS, Role, allowed, denial_message, require
+from app.permissions import PERMISSIONS, Role, allowed, denial_message, parse_role, require
 from app.security import CurrentUser
 
 
@@ -28,6 +28,6 @@ def test_denial_names_the_role_that_may() -> None:
 
 
 def test_role_parse() -> None:
-    assert Role.parse(" Manager ") is Role.MANAGER
+    assert parse_role(" Manager ") is Role.MANAGER
     with pytest.raises(ValidationError, match="Unknown role"):
-        Role.parse("root")
+        parse_role("root")

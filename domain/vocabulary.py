@@ -1,0 +1,261 @@
+"""The plant's vocabulary: every status, kind, unit and role, spelled once, with its words and its rules.
+
+The models take their CHECK constraints from here, the services their rules, the queries their
+filters, the reports and the screens their words. A value is what the database stores
+(`OrderStatus.IN_PROGRESS == "in_progress"`); `label` is how people say it ("in progress"). Labels
+are English source text marked with `QT_TRANSLATE_NOOP`, so Qt's lupdate collects them for the
+translators while this module stays free of Qt; the client shows them through Qt's translator,
+and the journal and the log keep the English.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import IntEnum, StrEnum
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+    """Mark `text` for translation in `context`; the text itself is returned unchanged."""
+    return text
+
+
+class Term(StrEnum):
+    """A value stored in the database, and the words people use for it."""
+
+    _label: str
+
+    def __new__(cls, value: str, label: str) -> Term:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
+
+    @property
+    def label(self) -> str:
+        """The English words for this value (the source text of its translations)."""
+        return self._label
+
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        return tuple(m.value for m in cls)
+
+    @classmethod
+    def context(cls) -> str:
+        """The translation context of this vocabulary's labels."""
+        return cls.__name__
+
+
+# ---------------------------------------------------------------- lengths of what people type
+
+CODE_LEN = 30  # warehouse, material, supplier, customer, line codes
+NAME_LEN = 120
+NUMBER_LEN = 40  # batch and order numbers
+SPEC_LEN = 200  # an order's product description
+NOTE_LEN = 500
+REASON_LEN = 250
+PHONE_LEN = 40
+EMAIL_LEN = 120
+NOTES_LEN = 2000
+USERNAME_LEN = 63  # PostgreSQL's identifier limit: users are login roles there
+SUMMARY_LEN = 500  # a journal entry's sentence
+
+
+# ---------------------------------------------------------------- places and things
+
+
+class WarehouseKind(Term):
+    RAW_MATERIALS = "raw_materials", QT_TRANSLATE_NOOP("WarehouseKind", "raw materials")
+    ADR = "adr", QT_TRANSLATE_NOOP("WarehouseKind", "ADR (dangerous goods)")
+    PRODUCTION = "production", QT_TRANSLATE_NOOP("WarehouseKind", "production")
+    FINISHED = "finished", QT_TRANSLATE_NOOP("WarehouseKind", "finished goods")
+    QUARANTINE = "quarantine", QT_TRANSLATE_NOOP("WarehouseKind", "quarantine")
+
+
+class MaterialKind(Term):
+    GRANULATE = "granulate", QT_TRANSLATE_NOOP("MaterialKind", "granulate")
+    MASTERBATCH = "masterbatch", QT_TRANSLATE_NOOP("MaterialKind", "masterbatch")
+    INK = "ink", QT_TRANSLATE_NOOP("MaterialKind", "ink")
+    ADHESIVE = "adhesive", QT_TRANSLATE_NOOP("MaterialKind", "adhesive")
+    SOLVENT = "solvent", QT_TRANSLATE_NOOP("MaterialKind", "solvent")
+    FILM = "film", QT_TRANSLATE_NOOP("MaterialKind", "film")
+    BAG = "bag", QT_TRANSLATE_NOOP("MaterialKind", "bag")
+    CORE = "core", QT_TRANSLATE_NOOP("MaterialKind", "core")
+    PACKAGING = "packaging", QT_TRANSLATE_NOOP("MaterialKind", "packaging")
+
+
+class Unit(Term):
+    KG = "kg", QT_TRANSLATE_NOOP("Unit", "kg")
+    M = "m", QT_TRANSLATE_NOOP("Unit", "m")
+    M2 = "m2", QT_TRANSLATE_NOOP("Unit", "m²")
+    PCS = "pcs", QT_TRANSLATE_NOOP("Unit", "pcs")
+    L = "l", QT_TRANSLATE_NOOP("Unit", "l")
+
+    @property
+    def decimals(self) -> int:
+        """How finely the unit is counted: kilograms and litres to the thousandth, metres to the centimetre,
+        pieces whole."""
+        return _UNIT_DECIMALS[self]
+
+
+_UNIT_DECIMALS = {Unit.KG: 3, Unit.L: 3, Unit.M: 2, Unit.M2: 2, Unit.PCS: 0}
+QUANTITY_SCALE = 3  # the database keeps every quantity to the thousandth, whatever its unit
+
+
+class LineStage(Term):
+    """The stages of the plant, in the order film passes through them."""
+
+    EXTRUSION = "extrusion", QT_TRANSLATE_NOOP("LineStage", "extrusion")
+    UV = "uv", QT_TRANSLATE_NOOP("LineStage", "UV varnishing")
+    PRINTING = "printing", QT_TRANSLATE_NOOP("LineStage", "printing")
+    LAMINATION = "lamination", QT_TRANSLATE_NOOP("LineStage", "lamination")
+    SLITTING = "slitting", QT_TRANSLATE_NOOP("LineStage", "slitting")
+    BAG_MAKING = "bag_making", QT_TRANSLATE_NOOP("LineStage", "bag making")
+
+
+# ---------------------------------------------------------------- batches and stock
+
+
+class BatchStatus(Term):
+    """A batch's quality status: pending → approved | blocked (a manager decides, and may change it)."""
+
+    PENDING = "pending", QT_TRANSLATE_NOOP("BatchStatus", "pending")
+    APPROVED = "approved", QT_TRANSLATE_NOOP("BatchStatus", "approved")
+    BLOCKED = "blocked", QT_TRANSLATE_NOOP("BatchStatus", "blocked")
+
+    @property
+    def usable(self) -> bool:
+        """Only approved stock may be issued, consumed or delivered."""
+        return self is BatchStatus.APPROVED
+
+
+def batch_usable(status: str, expiry: date | None, today: date) -> bool:
+    """May stock of this batch leave the warehouse or go into a machine today?"""
+    return BatchStatus(status).usable and (expiry is None or expiry >= today)
+
+
+class MovementKind(Term):
+    """The ledger's kinds of movement and which way each moves stock."""
+
+    RECEIPT = "receipt", QT_TRANSLATE_NOOP("MovementKind", "receipt")
+    ISSUE = "issue", QT_TRANSLATE_NOOP("MovementKind", "issue")
+    TRANSFER = "transfer", QT_TRANSLATE_NOOP("MovementKind", "transfer")
+    ADJUSTMENT = "adjustment", QT_TRANSLATE_NOOP("MovementKind", "adjustment")
+    CONSUMPTION = "consumption", QT_TRANSLATE_NOOP("MovementKind", "consumption")
+    OUTPUT = "output", QT_TRANSLATE_NOOP("MovementKind", "output")
+
+    @property
+    def needs_usable_batch(self) -> bool:
+        """Stock that leaves the plant or goes into a machine must be approved and unexpired."""
+        return self in (MovementKind.ISSUE, MovementKind.CONSUMPTION)
+
+    @property
+    def needs_order(self) -> bool:
+        return self in (MovementKind.CONSUMPTION, MovementKind.OUTPUT)
+
+
+# ---------------------------------------------------------------- production orders
+
+
+class OrderStatus(Term):
+    """new → planned → in_progress → done | cancelled; a planned order may go back to new (the backlog)."""
+
+    NEW = "new", QT_TRANSLATE_NOOP("OrderStatus", "new")
+    PLANNED = "planned", QT_TRANSLATE_NOOP("OrderStatus", "planned")
+    IN_PROGRESS = "in_progress", QT_TRANSLATE_NOOP("OrderStatus", "in progress")
+    DONE = "done", QT_TRANSLATE_NOOP("OrderStatus", "done")
+    CANCELLED = "cancelled", QT_TRANSLATE_NOOP("OrderStatus", "cancelled")
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be made: counted in a customer's open orders and in material requirements."""
+        return self in OPEN_ORDER_STATUSES
+
+    @property
+    def is_queued(self) -> bool:
+        """On a line's queue, with a rank."""
+        return self in (OrderStatus.PLANNED, OrderStatus.IN_PROGRESS)
+
+    @property
+    def may_edit(self) -> bool:
+        return self in (OrderStatus.NEW, OrderStatus.PLANNED)
+
+    @property
+    def may_plan(self) -> bool:
+        """May be put on a line, or moved along one."""
+        return self in (OrderStatus.NEW, OrderStatus.PLANNED)
+
+    @property
+    def may_unplan(self) -> bool:
+        return self is OrderStatus.PLANNED
+
+    @property
+    def may_start(self) -> bool:
+        return self is OrderStatus.PLANNED
+
+    @property
+    def is_running(self) -> bool:
+        """Consumption and output are recorded, and the order finished, only while it runs."""
+        return self is OrderStatus.IN_PROGRESS
+
+    @property
+    def may_cancel(self) -> bool:
+        return self in OPEN_ORDER_STATUSES
+
+    def may_become(self, other: OrderStatus) -> bool:
+        """Is `self` → `other` one of the order's allowed steps?"""
+        return other in ORDER_TRANSITIONS[self]
+
+
+OPEN_ORDER_STATUSES = frozenset({OrderStatus.NEW, OrderStatus.PLANNED, OrderStatus.IN_PROGRESS})
+ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.NEW: frozenset({OrderStatus.PLANNED, OrderStatus.CANCELLED}),
+    OrderStatus.PLANNED: frozenset({OrderStatus.NEW, OrderStatus.IN_PROGRESS, OrderStatus.CANCELLED}),
+    OrderStatus.IN_PROGRESS: frozenset({OrderStatus.DONE, OrderStatus.CANCELLED}),
+    OrderStatus.DONE: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+}
+PRIORITIES = range(1, 6)  # 1 = most urgent
+PRIORITY_LABELS = {
+    1: QT_TRANSLATE_NOOP("Priority", "urgent"),
+    2: QT_TRANSLATE_NOOP("Priority", "high"),
+    3: QT_TRANSLATE_NOOP("Priority", "normal"),
+    4: QT_TRANSLATE_NOOP("Priority", "low"),
+    5: QT_TRANSLATE_NOOP("Priority", "when possible"),
+}
+
+
+# ---------------------------------------------------------------- people
+
+
+class Role(IntEnum):
+    """Each role includes everything the one before it may do."""
+
+    VIEWER = 1
+    CLERK = 2
+    PLANNER = 3
+    MANAGER = 4
+    ADMIN = 5
+
+    @property
+    def value_name(self) -> str:
+        """What the database stores: 'viewer' … 'admin'."""
+        return self.name.lower()
+
+    @property
+    def label(self) -> str:
+        return _ROLE_LABELS[self]
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(r.value_name for r in cls)
+
+
+_ROLE_LABELS = {
+    Role.VIEWER: QT_TRANSLATE_NOOP("Role", "viewer"),
+    Role.CLERK: QT_TRANSLATE_NOOP("Role", "clerk"),
+    Role.PLANNER: QT_TRANSLATE_NOOP("Role", "planner"),
+    Role.MANAGER: QT_TRANSLATE_NOOP("Role", "manager"),
+    Role.ADMIN: QT_TRANSLATE_NOOP("Role", "admin"),
+}
+
+EXPIRY_WARNING_DAYS = 30  # until the plant sets its own: batches expiring this soon are flagged
