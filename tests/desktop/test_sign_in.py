@@ -7,8 +7,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-
-
 from app import profiles as pf
 from app import services as s
 from app.context import Context
