@@ -7,7 +7,6 @@ thermal printers; both carry the same fields.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import BinaryIO
 
 from reportlab.graphics.barcode import code128, qrencoder
@@ -17,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.dto import BatchLabel
-from app.formatting import quantity
+from app.formatting import day, quantity
 from reports import fonts
 
 WIDTH, HEIGHT = 100 * mm, 50 * mm
@@ -32,10 +31,6 @@ STATUS_MARK = {
 def qr_payload(label: BatchLabel) -> str:
     """What the QR code carries: the batch number and the material code."""
     return f"MPS1|{label.number}|{label.material_code}"
-
-
-def _day(value: date | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else "—"
 
 
 def _draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
@@ -100,8 +95,8 @@ def draw_label(canvas: Canvas, x: float, y: float, label: BatchLabel) -> None:
     origin = ("Supplier: " if label.origin_kind == "supplier" else "Order: ") + label.origin
     received = "Received" if label.origin_kind == "supplier" else "Produced"
     rows = [
-        (f"Qty: {quantity(label.quantity, label.unit)}", f"{received}: {_day(label.received_at.date())}"),
-        (fonts.fit(origin, fonts.REGULAR, 7.5, WIDTH / 2 - pad), f"Expiry: {_day(label.expiry_date)}"),
+        (f"Qty: {quantity(label.quantity, label.unit)}", f"{received}: {day(label.received_at.date(), '—')}"),
+        (fonts.fit(origin, fonts.REGULAR, 7.5, WIDTH / 2 - pad), f"Expiry: {day(label.expiry_date, '—')}"),
     ]
     for i, (left_text, right_text) in enumerate(rows):
         line_y = y + 13 * mm - i * 9.5
@@ -187,9 +182,9 @@ def label_zpl(label: BatchLabel) -> str:
         f"^FO24,130^BY2^BCN,80,N,N,N^FH_^FD{_zpl_text(label.number)}^FS",
         f"^FO600,20^BQN,2,5^FH_^FDMA,{_zpl_text(qr_payload(label))}^FS",
         field(24, 225, 24, f"Qty: {quantity(label.quantity, label.unit)}", 380),
-        field(420, 225, 24, f"{received}: {_day(label.received_at.date())}", 360),
+        field(420, 225, 24, f"{received}: {day(label.received_at.date(), '—')}", 360),
         field(24, 260, 24, origin, 380),
-        field(420, 260, 24, f"Expiry: {_day(label.expiry_date)}", 360),
+        field(420, 260, 24, f"Expiry: {day(label.expiry_date, '—')}", 360),
         "^FO0,340^GB800,60,60^FS",  # a black band; the status prints reversed in it
         f"^FO0,352^A0N,36,36^FB800,1,0,C^FR^FH_^FD{_zpl_text(mark)}^FS",
     ]
