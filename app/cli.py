@@ -438,16 +438,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         log.debug("database error", exc_info=exc)
         return 1
-    except Exception:
-        log.exception("unexpected failure")  # the traceback goes to the log file for the bug report
-        raise
     except BrokenPipeError:
-        # `mpsystem users list | head`: the reader left; that is not an error
+        # `mpsystem users list | head`: the reader left; that is not an error. Caught before the
+        # catch-all below, which would log it as a bug and end with a traceback.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's exit flush quiet
         return 0
     except KeyboardInterrupt:
         print("mpsystem: interrupted", file=sys.stderr)
         return 130
+    except Exception:
+        log.exception("unexpected failure")  # the traceback goes to the log file for the bug report
+        raise
 
 
 if __name__ == "__main__":
