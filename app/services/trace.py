@@ -26,9 +26,7 @@ def _batch_node(uow: UnitOfWork, batch: Batch, children: tuple[TraceNode, ...], 
     )
 
 
-def _order_node(uow: UnitOfWork, order: ProductionOrder, children: tuple[TraceNode, ...]) -> TraceNode:
-    customer = uow.session.get(Customer, order.customer_id)
-    assert customer is not None
+def _order_node(order: ProductionOrder, children: tuple[TraceNode, ...]) -> TraceNode:
     return TraceNode(
         "order",
         order.number,
@@ -63,7 +61,7 @@ def _backward(uow: UnitOfWork, batch: Batch, depth: int, seen: set[int]) -> Trac
         .order_by(Batch.number, StockMovement.id)
     ).all()
     children = tuple(_backward(uow, b, depth + 1, seen) for b, _qty in inputs)
-    return _batch_node(uow, batch, (_order_node(uow, order, children),))
+    return _batch_node(uow, batch, (_order_node(order, children),))
 
 
 def _forward(uow: UnitOfWork, batch: Batch, depth: int, seen: set[int]) -> TraceNode:
@@ -93,7 +91,7 @@ def _forward(uow: UnitOfWork, batch: Batch, depth: int, seen: set[int]) -> Trace
         grand = tuple(_forward(uow, b, depth + 1, seen) for b in outputs)
         if not outputs:
             grand = (_customer_node(uow, order),)
-        children.append(_order_node(uow, order, grand))
+        children.append(_order_node(order, grand))
     return _batch_node(uow, batch, tuple(children))
 
 
