@@ -10,6 +10,7 @@ from app.permissions import require
 from data.models import CODE_LEN, NAME_LEN, REASON_LEN, Customer
 from data.uow import UnitOfWork
 
+
 def _clean(name: Any, contact: Any, email: Any, phone: Any, address: Any, tax_id: Any, notes: Any) -> dict[str, Any]:
     return {
         "name": v.required_text(name, "name", NAME_LEN),
