@@ -15,7 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from app.dto import BatchLabel
+from app.dto import BatchLabel, LabelOrigin
 from app.formatting import day, quantity
 from reports import fonts
 
@@ -92,8 +92,8 @@ def draw_label(canvas: Canvas, x: float, y: float, label: BatchLabel) -> None:
     _draw_qr(canvas, qr_payload(label), x + WIDTH - pad - 22 * mm, y + HEIGHT - pad - 22 * mm, 22 * mm)
 
     canvas.setFont(fonts.REGULAR, 7.5)
-    origin = ("Supplier: " if label.origin_kind == "supplier" else "Order: ") + label.origin
-    received = "Received" if label.origin_kind == "supplier" else "Produced"
+    origin = ("Supplier: " if label.origin_kind is LabelOrigin.SUPPLIER else "Order: ") + label.origin
+    received = "Received" if label.origin_kind is LabelOrigin.SUPPLIER else "Produced"
     rows = [
         (f"Qty: {quantity(label.quantity, label.unit)}", f"{received}: {day(label.received_at.date(), '—')}"),
         (fonts.fit(origin, fonts.REGULAR, 7.5, WIDTH / 2 - pad), f"Expiry: {day(label.expiry_date, '—')}"),
@@ -164,8 +164,8 @@ def label_zpl(label: BatchLabel) -> str:
     mark, _colour = STATUS_MARK.get(label.status, (label.status.upper(), None))
     if label.status != "approved" and label.status_reason:
         mark = f"{mark}: {label.status_reason}"
-    origin = ("Supplier: " if label.origin_kind == "supplier" else "Order: ") + label.origin
-    received = "Received" if label.origin_kind == "supplier" else "Produced"
+    origin = ("Supplier: " if label.origin_kind is LabelOrigin.SUPPLIER else "Order: ") + label.origin
+    received = "Received" if label.origin_kind is LabelOrigin.SUPPLIER else "Produced"
 
     def field(x: int, y: int, height: int, text: str, width: int = 600) -> str:
         return f"^FO{x},{y}^A0N,{height},{height}^FB{width},1,0,L^FH_^FD{_zpl_text(text)}^FS"
