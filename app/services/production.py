@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app import journal
 from app import validation as v
 from app.errors import ValidationError
 from app.permissions import require
 from app.services import queue
-from app.services._common import add_movement, ensure_usable, fmt_qty, take_stock
+from app.services._common import add_movement, ensure_usable, take_stock
 from data.models import Batch, ProductionOrder
 from data.uow import UnitOfWork
 from domain.vocabulary import CODE_LEN, NUMBER_LEN, BatchStatus, MovementKind, OrderStatus
@@ -73,13 +74,8 @@ def consume_batch(uow: UnitOfWork, *, order: str, batch: str, warehouse: str, qu
         ensure_usable(b, mat, "consumed", uow.today())
         take_stock(uow, b, wh.id, wh.code, qty, mat.unit)
         add_movement(uow, b.id, MovementKind.CONSUMPTION, qty, from_warehouse_id=wh.id, production_order_id=o.id)
-        uow.record_event(
-            "order",
-            o.id,
-            "consumed",
-            f"Order {o.number} consumed {fmt_qty(qty, mat.unit)} of batch {b.number} ({mat.name}) from {wh.code}",
-            {"batch": b.number, "quantity": str(qty), "warehouse": wh.code},
-        )
+        entry = journal.consumed(o.number, b.number, mat.name, wh.code, qty, mat.unit)
+        uow.record_event("order", o.id, entry.action, entry.summary, entry.details)
         uow.commit()
 
 
@@ -124,13 +120,8 @@ def record_output(
         uow.session.flush()
         uow.balances.add(b.id, wh.id, qty)
         add_movement(uow, b.id, MovementKind.OUTPUT, qty, to_warehouse_id=wh.id, production_order_id=o.id)
-        uow.record_event(
-            "order",
-            o.id,
-            "output",
-            f"Order {o.number} produced batch {given}: {fmt_qty(qty, mat.unit)} of {mat.name} into {wh.code}",
-            {"batch": given, "quantity": str(qty), "warehouse": wh.code, "batch_id": b.id},
-        )
+        entry = journal.output(o.number, given, b.id, mat.name, wh.code, qty, mat.unit)
+        uow.record_event("order", o.id, entry.action, entry.summary, entry.details)
         uow.commit()
         return given
 

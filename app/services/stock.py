@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from app import journal
 from app import validation as v
 from app.errors import ValidationError
 from app.permissions import require
@@ -63,20 +64,8 @@ def receive_batch(
         uow.session.flush()
         uow.balances.add(batch.id, wh.id, qty)
         add_movement(uow, batch.id, MovementKind.RECEIPT, qty, to_warehouse_id=wh.id, note=note)
-        uow.record_event(
-            "batch",
-            batch.id,
-            "received",
-            f"Received {fmt_qty(qty, mat.unit)} of {mat.name} from {sup.name} as batch {number} into {wh.code}",
-            {
-                "number": number,
-                "material": mat.code,
-                "supplier": sup.code,
-                "warehouse": wh.code,
-                "quantity": str(qty),
-                "expiry_date": expiry.isoformat() if expiry else None,
-            },
-        )
+        entry = journal.received(number, mat.code, mat.name, sup.code, sup.name, wh.code, qty, mat.unit, expiry)
+        uow.record_event("batch", batch.id, entry.action, entry.summary, entry.details)
         uow.commit()
         return batch.id
 
@@ -105,13 +94,8 @@ def transfer_stock(
         add_movement(
             uow, b.id, MovementKind.TRANSFER, qty, from_warehouse_id=source.id, to_warehouse_id=target.id, note=note
         )
-        uow.record_event(
-            "batch",
-            b.id,
-            "transferred",
-            f"Moved {fmt_qty(qty, mat.unit)} of batch {b.number} from {source.code} to {target.code}",
-            {"quantity": str(qty), "from": source.code, "to": target.code},
-        )
+        entry = journal.transferred(b.number, source.code, target.code, qty, mat.unit)
+        uow.record_event("batch", b.id, entry.action, entry.summary, entry.details)
         uow.commit()
 
 
@@ -129,13 +113,8 @@ def issue_stock(uow: UnitOfWork, *, batch: str, warehouse: str, quantity: Any, n
         ensure_usable(b, mat, "issued", uow.today())
         take_stock(uow, b, wh.id, wh.code, qty, mat.unit)
         add_movement(uow, b.id, MovementKind.ISSUE, qty, from_warehouse_id=wh.id, note=note)
-        uow.record_event(
-            "batch",
-            b.id,
-            "issued",
-            f"Issued {fmt_qty(qty, mat.unit)} of batch {b.number} from {wh.code}",
-            {"quantity": str(qty), "warehouse": wh.code, "note": note},
-        )
+        entry = journal.issued(b.number, wh.code, qty, mat.unit, note)
+        uow.record_event("batch", b.id, entry.action, entry.summary, entry.details)
         uow.commit()
 
 
@@ -177,13 +156,8 @@ def approve_batch(uow: UnitOfWork, *, batch: str, expected_version: int | None =
             raise ValidationError(f"Batch {b.number} is already approved.", "batch")
         previous = b.status
         b.status, b.status_reason = BatchStatus.APPROVED, None
-        uow.record_event(
-            "batch",
-            b.id,
-            "approved",
-            f"Approved batch {b.number} (was {BatchStatus(previous).label})",
-            {"from": previous},
-        )
+        entry = journal.approved(b.number, previous)
+        uow.record_event("batch", b.id, entry.action, entry.summary, entry.details)
         uow.commit()
 
 
@@ -198,9 +172,8 @@ def block_batch(uow: UnitOfWork, *, batch: str, reason: str, expected_version: i
             raise ValidationError(f"Batch {b.number} is already blocked ({b.status_reason}).", "batch")
         previous = b.status
         b.status, b.status_reason = BatchStatus.BLOCKED, why
-        uow.record_event(
-            "batch", b.id, "blocked", f"Blocked batch {b.number}: {why}", {"from": previous, "reason": why}
-        )
+        entry = journal.blocked(b.number, previous, why)
+        uow.record_event("batch", b.id, entry.action, entry.summary, entry.details)
         uow.commit()
 
 
