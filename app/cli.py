@@ -125,7 +125,7 @@ def cmd_db_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from data.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+    from app.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
     from data.migrate import current_revision, upgrade
 
     if args.events < 0:
@@ -155,7 +155,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def demo_database() -> tuple[Database, bool]:
     """The local demo plant: created (and filled) the first time, reused afterwards."""
     from app.config import default_demo_database
-    from data.demo import load_demo
+    from app.demo import load_demo
     from data.migrate import current_revision, upgrade
 
     path = default_demo_database()
@@ -170,7 +170,7 @@ def demo_database() -> tuple[Database, bool]:
 
 def cmd_open_demo(args: argparse.Namespace) -> int:
     from app import profiles
-    from data.demo import DEMO_PASSWORD, DEMO_USERS
+    from app.demo import DEMO_PASSWORD, DEMO_USERS
     from data.migrate import check_schema
 
     database, fresh = demo_database()

@@ -4,27 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from app.audit import LEDGER
 from data.db import Database
 
 
 def ledger_mismatches(database: Database) -> list[tuple[object, ...]]:
     """(batch, warehouse, balance, ledger) wherever a balance differs from what the ledger adds up to."""
-    sql = text("""
-        WITH flows AS (
-            SELECT batch_id, to_warehouse_id AS warehouse_id, quantity FROM stock_movements
-             WHERE to_warehouse_id IS NOT NULL
-            UNION ALL
-            SELECT batch_id, from_warehouse_id, -quantity FROM stock_movements
-             WHERE from_warehouse_id IS NOT NULL
-        ), ledger AS (
-            SELECT batch_id, warehouse_id, SUM(quantity) AS quantity FROM flows GROUP BY batch_id, warehouse_id
-        )
-        SELECT COALESCE(b.batch_id, l.batch_id), COALESCE(b.warehouse_id, l.warehouse_id),
-               b.quantity, l.quantity
-          FROM stock_balances b FULL OUTER JOIN ledger l
-            ON l.batch_id = b.batch_id AND l.warehouse_id = b.warehouse_id
-         WHERE COALESCE(b.quantity, 0) <> COALESCE(l.quantity, 0)
-    """)
+    sql = text(LEDGER)
     with database.engine.connect() as conn:
         return [tuple(r) for r in conn.execute(sql).all()]
 

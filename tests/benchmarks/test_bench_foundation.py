@@ -12,7 +12,7 @@ from app import services as s
 from app.context import Context
 from app.security import SYSTEM, hash_password
 from data.db import Database, open_database
-from data.demo import load_demo
+from app.demo import load_demo
 from data.migrate import upgrade
 from tests.benchmarks.conftest import MILLION, measure, report
 from tests.conftest import in_days

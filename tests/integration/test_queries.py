@@ -105,7 +105,7 @@ def test_journal_search_paths_agree_with_a_literal_count(
     database_url: str, admin: Context, monkeypatch: pytest.MonkeyPatch, common_threshold: int
 ) -> None:
     """Index, scan and combined filters all give what a plain substring search gives."""
-    from data.demo import load_demo
+    from app.demo import load_demo
 
     monkeypatch.setattr(q, "COMMON_MATCHES", common_threshold)
     load_demo(admin.database, events=6000)
