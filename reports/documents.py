@@ -10,6 +10,7 @@ from typing import BinaryIO
 from app.dto import TraceNode
 from app.formatting import day, moment, quantity
 from app.reporting import CustomerReport, EventsReport, InventoryReport, PlanReport, TraceReport
+from domain.vocabulary import BatchStatus, MovementKind, OrderStatus
 from reports.layout import Column, Report, Row, write
 
 Out = str | BinaryIO
@@ -55,7 +56,7 @@ def inventory(data: InventoryReport, out: Out, progress: Progress = None) -> int
             mat_total += line.quantity
             wh_totals[line.unit] += line.quantity
             grand[line.unit] += line.quantity
-            kind = "alert" if line.status == "blocked" else "normal"
+            kind = "alert" if line.status == BatchStatus.BLOCKED else "normal"
             pending_batches.append(
                 Row(
                     (
@@ -127,7 +128,7 @@ def trace(data: TraceReport, out: Out, progress: Progress = None) -> int:
             order = f" order {m.order_number}" if m.order_number else ""
             yield Row(
                 (
-                    f"{moment(m.created_at)}  {m.kind}  {where}{order}",
+                    f"{moment(m.created_at)}  {MovementKind(m.kind).label}  {where}{order}",
                     quantity(m.quantity, m.unit),
                     f"{m.username}{' · ' + m.note if m.note else ''}",
                 )
@@ -170,7 +171,7 @@ def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
                         day(o.due_date),
                         moment(s.estimated_start),
                         moment(s.estimated_end),
-                        "LATE" if s.late else ("running" if o.status == "in_progress" else ""),
+                        "LATE" if s.late else ("running" if OrderStatus(o.status).is_running else ""),
                     ),
                     "alert" if s.late else "normal",
                 )
@@ -251,10 +252,10 @@ def customer(data: CustomerReport, out: Out, progress: Progress = None) -> int:
                     o.product_spec,
                     quantity(o.quantity, o.unit),
                     day(o.due_date),
-                    o.status.replace("_", " "),
+                    OrderStatus(o.status).label,
                     o.line_code or "",
                 ),
-                "alert" if o.status == "cancelled" else "normal",
+                "alert" if o.status == OrderStatus.CANCELLED else "normal",
             )
         if data.orders:
             summary = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(by_status.items()))

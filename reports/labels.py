@@ -11,20 +11,22 @@ from typing import BinaryIO
 
 from reportlab.graphics.barcode import code128, qrencoder
 from reportlab.lib import colors
+from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.dto import BatchLabel, LabelOrigin
 from app.formatting import day, quantity
+from domain.vocabulary import BatchStatus
 from reports import fonts
 
 WIDTH, HEIGHT = 100 * mm, 50 * mm
 SHEET_COLUMNS, SHEET_ROWS = 2, 5
-STATUS_MARK = {
-    "approved": ("APPROVED", colors.HexColor("#1b7a2f")),
-    "pending": ("PENDING — DO NOT USE", colors.HexColor("#c26a00")),
-    "blocked": ("BLOCKED — DO NOT USE", colors.HexColor("#b3261e")),
+STATUS_MARK: dict[str, tuple[str, Color]] = {
+    BatchStatus.APPROVED: ("APPROVED", colors.HexColor("#1b7a2f")),
+    BatchStatus.PENDING: ("PENDING — DO NOT USE", colors.HexColor("#c26a00")),
+    BatchStatus.BLOCKED: ("BLOCKED — DO NOT USE", colors.HexColor("#b3261e")),
 }
 
 
@@ -109,9 +111,9 @@ def draw_label(canvas: Canvas, x: float, y: float, label: BatchLabel) -> None:
     canvas.rect(x, y, WIDTH, band, stroke=0, fill=1)
     canvas.setFillColor(colors.white)
     canvas.setFont(fonts.BOLD, 9)
-    text = mark if label.status == "approved" or not label.status_reason else f"{mark}: {label.status_reason}"
+    text = mark if label.status == BatchStatus.APPROVED or not label.status_reason else f"{mark}: {label.status_reason}"
     canvas.drawCentredString(x + WIDTH / 2, y + 1.9 * mm, fonts.fit(text, fonts.BOLD, 9, WIDTH - 2 * pad))
-    if label.status != "approved":
+    if label.status != BatchStatus.APPROVED:
         # a second, unmistakable mark across the label for anything that must not be used
         canvas.setStrokeColor(colour)
         canvas.setLineWidth(1.6)
@@ -162,7 +164,7 @@ def _zpl_text(text: str) -> str:
 def label_zpl(label: BatchLabel) -> str:
     """The same label for a 203 dpi thermal printer (800 x 400 dots), UTF-8 text."""
     mark, _colour = STATUS_MARK.get(label.status, (label.status.upper(), None))
-    if label.status != "approved" and label.status_reason:
+    if label.status != BatchStatus.APPROVED and label.status_reason:
         mark = f"{mark}: {label.status_reason}"
     origin = ("Supplier: " if label.origin_kind is LabelOrigin.SUPPLIER else "Order: ") + label.origin
     received = "Received" if label.origin_kind is LabelOrigin.SUPPLIER else "Produced"
@@ -188,7 +190,7 @@ def label_zpl(label: BatchLabel) -> str:
         "^FO0,340^GB800,60,60^FS",  # a black band; the status prints reversed in it
         f"^FO0,352^A0N,36,36^FB800,1,0,C^FR^FH_^FD{_zpl_text(mark)}^FS",
     ]
-    if label.status != "approved":
+    if label.status != BatchStatus.APPROVED:
         parts.append("^FO4,4^GB792,332,8^FS")  # a heavy frame: do not use
     parts.append("^XZ")
     return "\n".join(parts) + "\n"

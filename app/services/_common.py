@@ -21,7 +21,8 @@ def ensure_usable(batch: Batch, material: Material, verb: str, today: date) -> N
     if not BatchStatus(batch.status).usable:
         reason = f" ({batch.status_reason})" if batch.status_reason else ""
         raise ValidationError(
-            f"Batch {batch.number} is {batch.status}{reason}; only approved batches may be {verb}.", "batch"
+            f"Batch {batch.number} is {BatchStatus(batch.status).label}{reason}; only approved batches may be {verb}.",
+            "batch",
         )
     if batch.expiry_date is not None and batch.expiry_date < today:
         raise ValidationError(

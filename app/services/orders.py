@@ -14,10 +14,10 @@ from app.errors import ValidationError
 from app.permissions import require
 from app.services import queue
 from app.services._common import fmt_qty
-from data.models import CODE_LEN, NUMBER_LEN, REASON_LEN, SPEC_LEN, ProductionOrder
+from data.models import ProductionOrder
 from data.uow import UnitOfWork
 from domain.queue import optimised
-from domain.vocabulary import PRIORITIES, OrderStatus, Unit
+from domain.vocabulary import CODE_LEN, NUMBER_LEN, PRIORITIES, REASON_LEN, SPEC_LEN, OrderStatus, Unit
 
 
 def _order_fields(
