@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -132,7 +132,7 @@ class BalanceRepository:
             .values(quantity=StockBalance.quantity - quantity)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1
+        return cast(CursorResult[Any], result).rowcount == 1
 
 
 class UnitOfWork:
@@ -259,9 +259,10 @@ CONNECTION_LOST = (
 
 def translate_database_error(exc: BaseException) -> KnownError | None:
     """Map what the driver says to a message a clerk can act on; None for real bugs."""
-    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    orig: Any = getattr(exc, "orig", None)  # the driver's own exception, whatever its class
+    sqlstate = getattr(orig, "sqlstate", None)
     if sqlstate is not None:
-        message = (exc.orig.diag.message_primary if exc.orig.diag is not None else None) or str(exc.orig)  # type: ignore[union-attr]
+        message = (orig.diag.message_primary if orig.diag is not None else None) or str(orig)
         if sqlstate == "42501":  # insufficient_privilege: the database's own GRANTs refused it
             return PermissionDenied(f"The database refused the change: {message.rstrip('.')}. Nothing was saved.")
         if sqlstate == "42710":  # duplicate_object: a login of that name already exists

@@ -196,8 +196,8 @@ def test_open_demo_creates_once_then_reuses(tmp_path: Path) -> None:
 
 
 def test_label_and_report_commands(database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from data.db import open_database as open_db
     from app.demo import load_demo
+    from data.db import open_database as open_db
 
     database = open_db(database_url)
     load_demo(database, events=4000)

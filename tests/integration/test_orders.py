@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -266,7 +266,7 @@ def _bulk_queue(ctx: Context, count: int) -> None:
     with ctx.database.engine.begin() as conn:
         line_id = conn.execute(select(ProductionLine.id).where(ProductionLine.code == "EXTRUDER-1")).scalar_one()
         customer_id = conn.execute(select(Customer.id).where(Customer.code == "C-001")).scalar_one()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         conn.execute(
             insert(ProductionOrder),
             [

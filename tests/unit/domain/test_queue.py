@@ -12,9 +12,7 @@ from hypothesis import strategies as st
 from domain import queue
 from domain.queue import RANK_GAP, optimised
 
-ranks = st.lists(st.integers(min_value=-(1 << 40), max_value=1 << 40), min_size=0, max_size=60, unique=True).map(
-    sorted
-)
+ranks = st.lists(st.integers(min_value=-(1 << 40), max_value=1 << 40), min_size=0, max_size=60, unique=True).map(sorted)
 
 
 def o(number: str, priority: int, due: int, spec: str) -> Any:
