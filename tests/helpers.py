@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import text
 
+from app import services as s
 from app.audit import LEDGER
+from app.context import Context
 from data.db import Database
+from tests.conftest import in_days
 
 
 def ledger_mismatches(database: Database) -> list[tuple[object, ...]]:
@@ -60,3 +65,29 @@ def queue_numbers(database: Database, line_code: str) -> list[str]:
                 {"code": line_code},
             ).all()
         ]
+
+
+def order(
+    ctx: Context,
+    number: str,
+    *,
+    quantity: Any = 1000,
+    unit: str = "kg",
+    priority: int = 3,
+    due: int = 10,
+    spec: str = "PE 50 µm natural",
+) -> int:
+    return s.create_order(
+        ctx.uow(),
+        number=number,
+        customer="C-001",
+        product_spec=spec,
+        quantity=quantity,
+        unit=unit,
+        priority=priority,
+        due_date=in_days(due),
+    )
+
+
+def plan(ctx: Context, number: str, line: str = "EXTRUDER-1", position: int | None = None) -> int:
+    return s.plan_order(ctx.uow(), number=number, line=line, position=position)
