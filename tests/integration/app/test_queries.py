@@ -182,7 +182,7 @@ def test_every_list_and_report_reads_its_rows_by_name(stocked: Context) -> None:
         assert rows, f"no {dto.__name__} rows to check"
         assert all(isinstance(row, dto) for row in rows)
     assert [o.number for o in queued] == ["O-1"] and queued[0].position == 1
-    labels = reports[BatchLabel]
+    labels = reporting.batch_labels(stocked, ["B-001", "O-1-001"])
     assert [(b.origin_kind, b.origin) for b in labels] == [("supplier", "LyondellBasell"), ("order", "O-1")]
     assert customer.customer.open_orders == 1 and customer.customer.total_orders == 1
 

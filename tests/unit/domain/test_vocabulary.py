@@ -16,9 +16,10 @@ from domain.vocabulary import (
 
 
 def test_values_are_what_the_database_stores_and_labels_what_people_read() -> None:
-    assert OrderStatus.IN_PROGRESS == "in_progress" and OrderStatus("in_progress") is OrderStatus.IN_PROGRESS
+    assert OrderStatus.IN_PROGRESS.value == "in_progress" and OrderStatus("in_progress") is OrderStatus.IN_PROGRESS
+    assert str(OrderStatus.IN_PROGRESS) == "in_progress"  # what a driver sends to the database
     assert OrderStatus.IN_PROGRESS.label == "in progress"
-    assert Unit.M2.label == "m²" and Unit.M2 == "m2"
+    assert Unit.M2.label == "m²" and Unit.M2.value == "m2"
     assert Role.names() == ("viewer", "clerk", "planner", "manager", "admin")
 
 
