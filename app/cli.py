@@ -12,8 +12,9 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
@@ -124,7 +125,7 @@ def cmd_db_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from data.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+    from app.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
     from data.migrate import current_revision, upgrade
 
     if args.events < 0:
@@ -154,7 +155,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def demo_database() -> tuple[Database, bool]:
     """The local demo plant: created (and filled) the first time, reused afterwards."""
     from app.config import default_demo_database
-    from data.demo import load_demo
+    from app.demo import load_demo
     from data.migrate import current_revision, upgrade
 
     path = default_demo_database()
@@ -169,7 +170,7 @@ def demo_database() -> tuple[Database, bool]:
 
 def cmd_open_demo(args: argparse.Namespace) -> int:
     from app import profiles
-    from data.demo import DEMO_PASSWORD, DEMO_USERS
+    from app.demo import DEMO_PASSWORD, DEMO_USERS
     from data.migrate import check_schema
 
     database, fresh = demo_database()
@@ -438,16 +439,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         log.debug("database error", exc_info=exc)
         return 1
-    except Exception:
-        log.exception("unexpected failure")  # the traceback goes to the log file for the bug report
-        raise
     except BrokenPipeError:
-        # `mpsystem users list | head`: the reader left; that is not an error
+        # `mpsystem users list | head`: the reader left; that is not an error. Caught before the
+        # catch-all below, which would log it as a bug and end with a traceback.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's exit flush quiet
         return 0
     except KeyboardInterrupt:
         print("mpsystem: interrupted", file=sys.stderr)
         return 130
+    except Exception:
+        log.exception("unexpected failure")  # the traceback goes to the log file for the bug report
+        raise
 
 
 if __name__ == "__main__":

@@ -37,10 +37,11 @@ def setup_logging() -> Path | None:
     console.setLevel(logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(console)
-    path: Path | None = log_dir() / "mpsystem.log"
+    file = log_dir() / "mpsystem.log"
+    path: Path | None = file
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(file, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
         handler.setFormatter(logging.Formatter(FORMAT))
         root.addHandler(handler)
     except OSError as exc:

@@ -7,6 +7,7 @@ ticked "remember me".
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -205,10 +206,8 @@ def remember_password(profile: Profile, username: str, password: str | None) -> 
     """Store (or, with None, forget) a password in the keyring; False if there is no keyring."""
     try:
         if password is None:
-            try:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
                 keyring.delete_password(KEYRING_SERVICE, _key(profile, username))
-            except keyring.errors.PasswordDeleteError:
-                pass
         else:
             keyring.set_password(KEYRING_SERVICE, _key(profile, username), password)
         return True

@@ -44,7 +44,7 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def normalise_url(url: str | URL) -> URL:
+def normalise_url(url: str | Path | URL) -> URL:
     """Accept the URLs people type: postgresql://… means psycopg 3, a bare path means SQLite."""
     if isinstance(url, URL):
         parsed = url
@@ -106,7 +106,7 @@ def sqlite_key(url: URL) -> str:
 
 
 def open_database(
-    url: str | URL,
+    url: str | Path | URL,
     *,
     username: str | None = None,
     password: str | None = None,

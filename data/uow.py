@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -29,12 +30,13 @@ from data.models import (
     User,
     Warehouse,
 )
+from domain.vocabulary import Role
 
 M = TypeVar("M", bound=Base)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class ActorLike(Protocol):
@@ -43,6 +45,9 @@ class ActorLike(Protocol):
 
     @property
     def username(self) -> str: ...
+
+    @property
+    def role(self) -> Role: ...
 
 
 class Repository(Generic[M]):
@@ -127,7 +132,7 @@ class BalanceRepository:
             .values(quantity=StockBalance.quantity - quantity)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1
+        return cast(CursorResult[Any], result).rowcount == 1
 
 
 class UnitOfWork:
@@ -137,10 +142,14 @@ class UnitOfWork:
     is written in the same transaction as the change, or not at all.
     """
 
-    def __init__(self, database: Database, actor: ActorLike, *, write: bool = True) -> None:
+    def __init__(
+        self, database: Database, actor: ActorLike, *, write: bool = True, clock: Callable[[], datetime] = utcnow
+    ) -> None:
         self.database = database
         self.actor = actor
         self.write = write
+        # What the services stamp and check dates against; the demo replays the plant's history with its own.
+        self.clock = clock
         self._events: list[Event] = []
         self._committed = False
 
@@ -176,11 +185,19 @@ class UnitOfWork:
     def backend(self) -> str:
         return self.database.backend
 
+    def now(self) -> datetime:
+        """This moment, in UTC."""
+        return self.clock()
+
+    def today(self) -> date:
+        """The plant's calendar day: expiry and due dates are local days, so local time decides."""
+        return self.clock().astimezone().date()
+
     def record_event(
         self, entity_type: str, entity_id: int | None, action: str, summary: str, details: dict[str, Any] | None = None
     ) -> None:
         event = Event(
-            occurred_at=utcnow(),
+            occurred_at=self.now(),
             user_id=self.actor.id,
             entity_type=entity_type,
             entity_id=entity_id,
@@ -242,9 +259,10 @@ CONNECTION_LOST = (
 
 def translate_database_error(exc: BaseException) -> KnownError | None:
     """Map what the driver says to a message a clerk can act on; None for real bugs."""
-    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    orig: Any = getattr(exc, "orig", None)  # the driver's own exception, whatever its class
+    sqlstate = getattr(orig, "sqlstate", None)
     if sqlstate is not None:
-        message = (exc.orig.diag.message_primary if exc.orig.diag is not None else None) or str(exc.orig)  # type: ignore[union-attr]
+        message = (orig.diag.message_primary if orig.diag is not None else None) or str(orig)
         if sqlstate == "42501":  # insufficient_privilege: the database's own GRANTs refused it
             return PermissionDenied(f"The database refused the change: {message.rstrip('.')}. Nothing was saved.")
         if sqlstate == "42710":  # duplicate_object: a login of that name already exists

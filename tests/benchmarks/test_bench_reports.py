@@ -18,7 +18,7 @@ from app import reporting
 from app.context import Context
 from app.security import SYSTEM, hash_password
 from data.db import Database, open_database
-from data.demo import load_demo
+from app.demo import load_demo
 from data.migrate import upgrade
 from data.models import Batch, Material, StockBalance, StockMovement, Supplier, Warehouse
 from reports import documents

@@ -14,7 +14,7 @@ from app.context import Context
 from app.permissions import Role, parse_role
 from app.security import CurrentUser, hash_password
 from data.db import open_database
-from data.demo import load_demo
+from app.demo import load_demo
 from data.migrate import upgrade
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"

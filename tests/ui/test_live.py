@@ -18,7 +18,7 @@ from app import security
 from app import services as s
 from app.context import Context
 from data.db import open_database
-from data.demo import DEMO_PASSWORD, load_demo
+from app.demo import DEMO_PASSWORD, load_demo
 from tests.pgcluster import PgCluster, wait_until_accepting
 from tests.ui.conftest import save_screenshot
 from tests.ui.test_client import open_window, show_tab

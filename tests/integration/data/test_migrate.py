@@ -7,8 +7,8 @@ from alembic import command
 from sqlalchemy import inspect
 
 from data.db import open_database
-from data.migrate import alembic_config, check_schema, current_revision, downgrade, head_revision, upgrade
 from data.errors import SchemaMismatch
+from data.migrate import alembic_config, check_schema, current_revision, downgrade, head_revision, upgrade
 
 
 @pytest.fixture

@@ -4,9 +4,10 @@ ledger; queue positions stay dense and unique and match the planner's intent."""
 from __future__ import annotations
 
 import itertools
-from functools import partial
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -35,6 +36,26 @@ stock_ops = st.lists(
 )
 _example = itertools.count()
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _apply(
+    op: object,
+    call: Callable[[], None],
+    expect_ok: bool,
+    changes: list[tuple[tuple[str, str], Decimal]],
+    model: dict[tuple[str, str], Decimal],
+) -> None:
+    """Run one operation: done and counted in the model if it should succeed, refused otherwise."""
+    if expect_ok:
+        call()
+        for key, change in changes:
+            model[key] += change
+        return
+    try:
+        call()
+    except ValidationError:
+        return
+    raise AssertionError(f"{op} should have been refused")
 
 
 @SETTINGS
@@ -91,17 +112,7 @@ def test_random_stock_operations_keep_the_ledger(plant: Context, ops: list[tuple
             expect_ok = up or model[(number, wh)] >= qty
             call = partial(s.adjust_stock, plant.uow(), batch=number, warehouse=wh, change=delta, reason="count")
             changes = [((number, wh), delta)]
-        if expect_ok:
-            call()
-            for key, change in changes:
-                model[key] += change
-        else:
-            try:
-                call()
-            except ValidationError:
-                pass
-            else:
-                raise AssertionError(f"{op} should have been refused")
+        _apply(op, call, expect_ok, changes, model)
     assert negative_balances(plant.database) == 0
     assert ledger_mismatches(plant.database) == []
     for number in batches:

@@ -196,8 +196,8 @@ def test_open_demo_creates_once_then_reuses(tmp_path: Path) -> None:
 
 
 def test_label_and_report_commands(database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.demo import load_demo
     from data.db import open_database as open_db
-    from data.demo import load_demo
 
     database = open_db(database_url)
     load_demo(database, events=4000)
@@ -227,3 +227,23 @@ def test_label_and_report_commands(database_url: str, tmp_path: Path, capsys: py
     assert capsys.readouterr().err.strip() == "mpsystem: error: There is no customer “C-999”."
     assert cli.main(["report", "events", "--from", "1.1.2020", "--url", database_url, "--out", str(out)]) == 1
     assert "not a date" in capsys.readouterr().err
+
+
+class _ReaderLeft:
+    """The standard output of `mpsystem users list | head` once head has read its lines and left."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_output_piped_into_a_reader_that_leaves_ends_quietly(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(sys, "stdout", _ReaderLeft())
+    with caplog.at_level("ERROR"):
+        assert cli.main(["users", "list", "--url", database_url]) == 0
+    assert not [r for r in caplog.records if r.exc_info], "a closed pipe is not a bug to log"
+    print("after the reader left", flush=True)  # further output goes nowhere, without another error

@@ -17,7 +17,7 @@ from app import services as s
 from app.context import Context
 from app.errors import ConflictError, KnownError, ValidationError
 from app.permissions import Role
-from app.services.orders import QUEUE_LOCK_SPACE
+from app.services.queue import QUEUE_LOCK_SPACE
 from data.db import open_database
 from data.models import StockBalance
 from tests.conftest import in_days

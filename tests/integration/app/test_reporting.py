@@ -17,10 +17,10 @@ from app import queries as q
 from app import reporting
 from app import services as s
 from app.context import Context
+from app.demo import load_demo
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.permissions import Role
 from app.security import CurrentUser
-from data.demo import load_demo
 from reports import documents
 from reports.labels import labels_pdf, labels_zpl, qr_payload
 

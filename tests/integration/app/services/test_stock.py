@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -118,7 +119,7 @@ BAD_RECEIPTS: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"expiry_date": "2020-01-01"}, ValidationError, "before the receipt date"),
     ({"expiry_date": "31.12.2030"}, ValidationError, "not a date"),
     ({"note": "n" * 501}, ValidationError, "too long"),
-    ({"received_at": datetime.now(timezone.utc) + timedelta(days=2)}, ValidationError, "future"),
+    ({"received_at": datetime.now(UTC) + timedelta(days=2)}, ValidationError, "future"),
 ]
 
 

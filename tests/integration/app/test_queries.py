@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -104,7 +105,7 @@ def test_journal_search_paths_agree_with_a_literal_count(
     database_url: str, admin: Context, monkeypatch: pytest.MonkeyPatch, common_threshold: int
 ) -> None:
     """Index, scan and combined filters all give what a plain substring search gives."""
-    from data.demo import load_demo
+    from app.demo import load_demo
 
     monkeypatch.setattr(q, "COMMON_MATCHES", common_threshold)
     load_demo(admin.database, events=6000)
@@ -129,3 +130,77 @@ def test_journal_search_paths_agree_with_a_literal_count(
             assert quick.total == max(common_threshold, 200) <= len(expected), needle
         second = q.events(admin.reader(), q.EventFilter(text=needle), offset=200, limit=200, quick=True)
         assert second.counted and second.total == len(expected), needle
+
+
+def test_every_list_and_report_reads_its_rows_by_name(stocked: Context) -> None:
+    """Each list and report query runs with rows to read: a label that disagrees with its DTO fails here."""
+    from app import reporting
+    from app.dto import (
+        BalanceRow,
+        BatchLabel,
+        BatchRow,
+        CustomerRow,
+        EventRow,
+        InventoryRow,
+        MovementRow,
+        OrderRow,
+        StockLine,
+        UserRow,
+    )
+
+    u, r = stocked.uow, stocked.reader
+    s.create_order(
+        u(), customer="C-001", product_spec="PE 50", quantity=500, unit="kg", due_date=in_days(9), number="O-1"
+    )
+    s.plan_order(u(), number="O-1", line="EXTRUDER-1")
+    s.start_order(u(), number="O-1")
+    s.consume_batch(u(), order="O-1", batch="B-001", warehouse="MAG-3", quantity=10)
+    s.record_output(u(), order="O-1", material="FILM-PE-50", quantity=480, warehouse="MAG-3")
+    s.create_user(u(), username="ola", role="clerk", password="a long enough password")
+    lists = {
+        InventoryRow: q.inventory(r()).rows,
+        BatchRow: q.batches(r()).rows,
+        OrderRow: q.orders(r()).rows,
+        EventRow: q.events(r()).rows,
+        CustomerRow: q.customers(r()).rows,
+        UserRow: q.users(r()),
+        BalanceRow: q.inventory_batches(r(), material_id=q.inventory(r()).rows[0].material_id),
+    }
+    queued = [s.order for line in q.line_queues(r()) for s in line.orders]
+    inventory = reporting.inventory_report(stocked, None)
+    trace = reporting.trace_report(stocked, "B-001")
+    customer = reporting.customer_report(stocked, "C-001")
+    reports = {
+        BatchLabel: reporting.batch_labels(stocked, ["B-001", "O-1-001"]),
+        StockLine: inventory.lines,
+        MovementRow: trace.movements,
+        OrderRow: customer.orders
+        + tuple(s.order for line in reporting.plan_report(stocked).queues for s in line.orders),
+        EventRow: tuple(reporting.events_report(stocked, q.EventFilter()).rows()),
+    }
+    for dto, rows in [*lists.items(), *reports.items(), (OrderRow, tuple(queued))]:
+        assert rows, f"no {dto.__name__} rows to check"
+        assert all(isinstance(row, dto) for row in rows)
+    assert [o.number for o in queued] == ["O-1"] and queued[0].position == 1
+    labels = reporting.batch_labels(stocked, ["B-001", "O-1-001"])
+    assert [(b.origin_kind, b.origin) for b in labels] == [("supplier", "LyondellBasell"), ("order", "O-1")]
+    assert customer.customer.open_orders == 1 and customer.customer.total_orders == 1
+
+
+@pytest.mark.parametrize(
+    ("listing", "declared"),
+    [
+        (q.inventory, q.INVENTORY_SORTS),
+        (q.batches, q.BATCH_SORTS),
+        (q.orders, q.ORDER_SORTS),
+        (q.events, q.EVENT_SORTS),
+        (q.customers, q.CUSTOMER_SORTS),
+    ],
+)
+def test_every_declared_sort_key_sorts_both_ways(stocked: Context, listing: Any, declared: tuple[str, ...]) -> None:
+    s.create_order(stocked.uow(), customer="C-002", product_spec="PE", quantity=9, unit="kg", due_date=in_days(3))
+    for key in declared:
+        for descending in (False, True):
+            assert listing(stocked.reader(), sort=key, descending=descending, limit=5).total > 0, key
+    with pytest.raises(ValidationError, match="Cannot sort by"):
+        listing(stocked.reader(), sort="not_a_column")
