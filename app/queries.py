@@ -109,6 +109,9 @@ class InventoryFilter:
     below_reorder_only: bool = False
 
 
+INVENTORY_SORTS = ("material_code", "material_name", "warehouse_code", "quantity", "batch_count")
+
+
 def inventory(
     uow: UnitOfWork,
     flt: InventoryFilter = InventoryFilter(),
@@ -242,6 +245,9 @@ class BatchFilter:
     expires_from: date | None = None
     expires_to: date | None = None
     in_stock_only: bool = False
+
+
+BATCH_SORTS = ("number", "material_code", "origin", "received_at", "expiry_date", "status", "quantity")
 
 
 def batches(
@@ -402,6 +408,9 @@ class OrderFilter:
     customer: str | None = None
 
 
+ORDER_SORTS = ("number", "customer_name", "priority", "due_date", "quantity", "status")
+
+
 def orders(
     uow: UnitOfWork,
     flt: OrderFilter = OrderFilter(),
@@ -541,6 +550,9 @@ def _event_conditions(uow: UnitOfWork, flt: EventFilter) -> tuple[list[ColumnEle
     return filters, needle, known_total
 
 
+EVENT_SORTS = ("occurred_at", "username", "entity_type", "action")
+
+
 def events(
     uow: UnitOfWork,
     flt: EventFilter = EventFilter(),
@@ -670,6 +682,9 @@ def event_choices(uow: UnitOfWork) -> tuple[tuple[str, ...], tuple[str, ...], tu
 class CustomerFilter:
     text: str | None = None
     archived: bool | None = False  # None: both
+
+
+CUSTOMER_SORTS = ("code", "name", "contact", "open_orders", "total_orders")
 
 
 def customers(
