@@ -15,7 +15,7 @@ from app import validation as v
 from app.context import Context
 from app.dto import CustomerRow, OrderRow
 from app.errors import ValidationError
-from app.queries import Lookups
+from app.lookups import Lookups
 from ui.ops import Ops
 from ui.widgets import FormDialog
 

@@ -17,7 +17,7 @@ from app import services as s
 from app.context import Context
 from app.dto import BatchRow, CustomerRow, EventRow, OrderRow
 from app.permissions import allowed, denial_message
-from app.queries import Lookups
+from app.lookups import Lookups
 from ui import forms
 from ui.board import PlanningBoard
 from ui.ops import Ops, message_for

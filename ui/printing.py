@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from app import queries as q
 from app import reporting
 from app.context import Context
-from app.queries import Lookups
+from app.lookups import Lookups
 from reports import documents
 from reports.labels import labels_pdf, labels_zpl
 from ui.forms import OptionalDate, line, picker

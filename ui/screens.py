@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app import queries as q
 from app.context import Context
 from app.dto import BalanceRow, InventoryRow, TraceNode
-from app.queries import Lookups
+from app.lookups import Lookups
 from ui.ops import Ops
 from ui.tables import BatchModel, CustomerModel, EventModel, InventoryModel, day, qty, status_text
 from ui.widgets import TableScreen, combo

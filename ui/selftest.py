@@ -43,6 +43,7 @@ def run(out: Any = sys.stdout) -> int:
 def _run(folder: Path, out: Any) -> None:
     from app import queries as q
     from app import reporting
+    from app.lookups import lookups
 
     ctx = demo_plant(folder, out)
     try:
@@ -57,7 +58,7 @@ def _run(folder: Path, out: Any) -> None:
         with step("open the main window", out):
             from ui.main_window import MainWindow
 
-            window = MainWindow(ctx, ops, q.lookups(ctx.reader()))
+            window = MainWindow(ctx, ops, lookups(ctx.reader()))
             window.resize(1280, 800)
             window.show()
         for index in range(window.tabs.count()):

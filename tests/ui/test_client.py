@@ -17,6 +17,7 @@ from app import profiles as pf
 from app import queries as q
 from app import services as s
 from app.context import Context
+from app.lookups import lookups
 from app.permissions import PERMISSIONS, Role, allowed
 from data.db import open_database
 from tests.helpers import queue_numbers
@@ -30,7 +31,7 @@ SCREENS = ("inventory", "batches", "queue", "events", "customers")
 
 
 def open_window(qtbot: Any, ops: Ops, ctx: Context) -> MainWindow:
-    window = MainWindow(ctx, ops, q.lookups(ctx.reader()))
+    window = MainWindow(ctx, ops, lookups(ctx.reader()))
     qtbot.addWidget(window)
     window.resize(1400, 860)
     window.show()
