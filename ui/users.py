@@ -168,7 +168,8 @@ class UsersDialog(QDialog):
 
     def reload(self, select: str | None = None) -> None:
         ctx = self.ctx
-        keep = select or (self.selected().username if self.selected() else None)
+        selected = self.selected()
+        keep = select or (selected.username if selected is not None else None)
         self.ops.run(lambda: q.users(ctx.reader()), lambda rows: self._show(rows, keep), self._failed)
 
     def _show(self, rows: tuple[UserRow, ...], select: str | None) -> None:
