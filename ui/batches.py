@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from app import queries as q
 from app import services as s
 from app.dto import BatchRow, TraceNode
-from domain.vocabulary import BatchStatus
+from domain.vocabulary import EXPIRY_WARNING_DAYS, BatchStatus
 from ui import forms
 from ui.lookups import CodeFilter
 from ui.ops import message_for
@@ -35,7 +35,7 @@ from ui.words import term_box
 EXPIRY_WINDOWS = [
     ("any expiry", None),
     ("expired", "expired"),
-    ("expiring within 30 days", 30),
+    (f"expiring within {EXPIRY_WARNING_DAYS} days", EXPIRY_WARNING_DAYS),  # the days the table highlights
     ("expiring within 90 days", 90),
 ]
 

@@ -112,8 +112,9 @@ def save_screenshot(widget: object, name: str) -> Path:
 # ---------------------------------------------------------------- the main window
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def app_instance(qapp: object) -> object:
+    """The client's own application settings, style and style sheet: the screenshots show what users see."""
     from ui.main import make_application
 
     return make_application()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from app import queries as q
 from app import services as s
 from app.context import Context
@@ -135,3 +137,37 @@ def test_customer_form_and_order_form(qtbot: Any, ops: Ops, demo_contexts: dict[
     with qtbot.waitSignal(order.succeeded, timeout=10_000):
         order.ok.click()
     assert q.orders(ctx.reader(), q.OrderFilter(customer="C-900")).total == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_moves_and_consumption_are_checked_in_the_batchs_own_unit(
+    qtbot: Any, ops: Ops, people: dict[Role, Context], plant: Context
+) -> None:
+    s.receive_batch(plant.uow(), number="CORE-1", material="CORE-76", supplier="BASELL", quantity=40, warehouse="MAG-3")
+    s.receive_batch(
+        plant.uow(), number="FILM-1", material="FILM-PRINTED", supplier="BASELL", quantity=900, warehouse="MAG-3"
+    )
+    window = open_window(qtbot, ops, people[Role.PLANNER])
+    issue = window.stock.move_stock("issue")
+    qtbot.addWidget(issue)
+    issue.batch.setText("CORE-1")
+    assert not issue.ok.isEnabled() and issue.ok.toolTip() == "Looking up batch CORE-1…"
+    qtbot.waitUntil(lambda: issue.batch_unit == "pcs", timeout=10_000)
+    assert issue.form.labelForField(issue.quantity).text() == "Quantity (pcs)"
+    issue.source.setCurrentText("MAG-3")
+    issue.quantity.setText("2.5")
+    assert not issue.ok.isEnabled() and "Quantities in pcs take whole numbers" in issue.ok.toolTip()
+    issue.quantity.setText("3")
+    assert issue.ok.isEnabled()
+    issue.batch.setText("NOPE-1")
+    qtbot.waitUntil(lambda: issue.ok.toolTip() == "There is no batch “NOPE-1”.", timeout=10_000)
+
+    consume = forms.ConsumeDialog(window.ctx, ops, window.lookups, "PO-TEST", window)
+    qtbot.addWidget(consume)
+    consume.batch.setText("FILM-1")
+    qtbot.waitUntil(lambda: consume.batch_unit == "m", timeout=10_000)
+    consume.quantity.setText("1.234")
+    assert not consume.ok.isEnabled() and "Quantities in m take at most 2 decimal places" in consume.ok.toolTip()
+    consume.quantity.setText("1.23")
+    assert consume.ok.isEnabled()
+    save_screenshot(consume, "form-consume-in-metres")

@@ -11,6 +11,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from app.context import Context
 from app.permissions import Role
+from reports.registry import REPORTS, Kind
 from tests.ui.conftest import open_window, save_screenshot, show_tab, wait_loaded
 from ui.ops import Ops
 from ui.printing import PreviewDialog
@@ -116,3 +117,32 @@ def test_an_unknown_batch_is_said_in_the_dialog(qtbot: Any, ops: Ops, demo_conte
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
     assert dialog.error.text() == "There is no batch “NOPE-404”." and dialog.isVisible()
     wait_loaded(qtbot, window)
+
+
+def test_each_report_dialog_asks_for_its_registry_parameters(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    window = open_window(qtbot, ops, demo_contexts[Role.MANAGER])
+    for report in REPORTS:
+        dialog = window.reports.open_report(report.key)
+        qtbot.addWidget(dialog)
+        expected = []
+        for param in report.parameters:
+            expected += [f"{param.name}_from", f"{param.name}_to"] if param.kind is Kind.DATE_RANGE else [param.name]
+        assert list(dialog.fields) == expected, report.key
+        assert dialog.windowTitle() == report.title
+        missing = next((p for p in report.parameters if p.required), None)
+        if missing is not None:  # nothing chosen yet: the form says what it needs
+            assert not dialog.ok.isEnabled() and missing.label.lower() in dialog.ok.toolTip()
+        else:
+            assert dialog.ok.isEnabled()
+        save_screenshot(dialog, f"report-dialog-{report.key}")
+        dialog.reject()
+    events = window.reports.open_report("events")
+    qtbot.addWidget(events)
+    events.fields["date_to"].edit.setDate(events.fields["date_from"].edit.date().addDays(-1))
+    assert not events.ok.isEnabled() and events.ok.toolTip() == "The date range ends before it starts."
+    events.fields["user"].setText("clerk")
+    events.fields["date_from"].enabled.setChecked(False)
+    assert events.values() == {"date": (None, events.fields["date_to"].value()), "user": "clerk", "entity": None,
+                               "action": None, "text": None}  # fmt: skip
