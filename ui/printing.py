@@ -244,7 +244,7 @@ class ReportDialog(FormDialog):
     def value(self, param: Parameter) -> Any:
         """What the user gave for `param`: a code or text, None when left out; a date range's (from, up to)."""
         if param.kind is Kind.DATE_RANGE:
-            start, end = (self.fields[f"{param.name}_{end}"] for end in ("from", "to"))
+            start, end = (self.fields[f"{param.name}_{side}"] for side in ("from", "to"))
             assert isinstance(start, OptionalDate) and isinstance(end, OptionalDate)
             return day_range(start.value(), end.value())
         widget = self.fields[param.name]
