@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -151,6 +151,7 @@ class UnitOfWork:
         # What the services stamp and check dates against; the demo replays the plant's history with its own.
         self.clock = clock
         self._events: list[Event] = []
+        self._bulk_events = 0
         self._committed = False
 
     def __enter__(self) -> UnitOfWork:
@@ -208,11 +209,38 @@ class UnitOfWork:
         self._events.append(event)
         self.session.add(event)
 
-    def commit(self, *, journal_written_by_database: bool = False) -> None:
+    def record_events(self, entries: Sequence[tuple[str, int | None, str, str, dict[str, Any] | None]]) -> None:
+        """Many journal entries at once, (entity type, id, action, summary, details) each: an import's
+        records are each journaled like a single change, in the import's one transaction."""
+        if not entries:
+            return
+        now, user = self.now(), self.actor.id
+        self.session.execute(
+            insert(Event),
+            [
+                {
+                    "occurred_at": now,
+                    "user_id": user,
+                    "entity_type": entity_type,
+                    "entity_id": entity_id,
+                    "action": action,
+                    "summary": summary[:500],
+                    "details": details,
+                }
+                for entity_type, entity_id, action, summary, details in entries
+            ],
+        )
+        self._bulk_events += len(entries)
+
+    def commit(self, *, journal_written_by_database: bool = False, entries: int = 1) -> None:
         """Commit the change and its journal entry; `journal_written_by_database` for the few
-        PostgreSQL functions that write their own entry as the owner (see data/pgroles.py)."""
-        if len(self._events) != (0 if journal_written_by_database else 1):
-            raise RuntimeError(f"a change must record exactly one event, got {len(self._events)}")
+        PostgreSQL functions that write their own entry as the owner (see data/pgroles.py);
+        `entries` for a change of many records (an import), each with its own."""
+        recorded = len(self._events) + self._bulk_events
+        expected = 0 if journal_written_by_database else entries
+        if recorded != expected:
+            wanted = "one event" if expected == 1 else f"{expected} events"
+            raise RuntimeError(f"a change must record exactly {wanted}, got {recorded}")
         try:
             self.session.commit()
         except Exception as exc:
