@@ -1,4 +1,4 @@
-"""Paged reads for the five tables. Filtering, sorting and counting happen in SQL;
+"""Paged reads for the plant's tables. Filtering, sorting and counting happen in SQL;
 each call returns the number of matching rows and one page of frozen rows.
 
 Each list declares the keys it sorts by (`INVENTORY_SORTS`, `BATCH_SORTS`, …) beside it;
@@ -592,6 +592,8 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
         lines_stmt = select(ProductionLine).order_by(ProductionLine.code)
         if line:
             lines_stmt = lines_stmt.where(ProductionLine.code == line)
+        else:  # an archived line runs nothing (it was archived with an empty queue) and takes no plans
+            lines_stmt = lines_stmt.where(ProductionLine.archived.is_(False))
         lines = uow.session.scalars(lines_stmt).all()
         if line and not lines:
             raise ValidationError(f"There is no production line “{line}”.", "line")

@@ -57,7 +57,7 @@ def warehouse_fields(name: Any, kind: Any, adr: Any = False) -> dict[str, Any]:
     return {
         "name": v.required_text(name, "name", NAME_LEN),
         "kind": kind,
-        "adr": flag(adr, "adr") or kind == WarehouseKind.ADR,
+        "adr": flag(adr, "adr_flag") or kind == WarehouseKind.ADR,
     }
 
 
