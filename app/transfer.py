@@ -439,10 +439,11 @@ def _write_master(uow: UnitOfWork, kind: ImportKind, plan: _MasterPlan, progress
     total = len(plan.creates) + len(plan.updates)
     done = entries = 0
     for chunk in _chunks(plan.creates):
-        uow.session.execute(
-            insert(table), [{"code": c.code, **c.fields, "archived": c.archived, "version": 1} for c in chunk]
+        written = uow.session.execute(
+            insert(table).returning(table.c.code, table.c.id),
+            [{"code": c.code, **c.fields, "archived": c.archived, "version": 1} for c in chunk],
         )
-        ids = _ids(uow, table.c.code, [c.code for c in chunk], table.c.id)
+        ids: dict[str, int] = {code: id_ for code, id_ in written}
         journal_rows = []
         for c in chunk:
             entry = spec.created(c.code, c.fields)
@@ -509,21 +510,23 @@ class _StockPlan:
     existing: list[str] = field(default_factory=list)
 
 
-def _active(records: dict[str, Any], row: _Row, column: str, noun: str) -> Any:
+def _known(records: dict[str, Any], row: _Row, column: str, noun: str, *, in_use: bool = False) -> Any:
     code = row.code(column).upper()
     record = records.get(code)
     if record is None:
         raise _Bad(column, f"there is no {noun} “{code}”")
-    if record.archived:
+    if in_use and record.archived:
         raise _Bad(column, f"{noun} {code} is archived")
     return record
 
 
 def _stock_row(uow: UnitOfWork, row: _Row, ref: dict[str, dict[str, Any]]) -> tuple[_Batch, Warehouse, Decimal]:
     number = row.code("batch_number", NUMBER_LEN)
-    mat: Material = _active(ref["materials"], row, "material", "material")
-    wh: Warehouse = _active(ref["warehouses"], row, "warehouse", "warehouse")
-    sup: Supplier | None = _active(ref["suppliers"], row, "supplier", "supplier") if row.text("supplier") else None
+    # Opening stock is what is on the shelves already: it may be of a material no longer bought, from a
+    # supplier no longer used (archived), but it lies in a warehouse in use.
+    mat: Material = _known(ref["materials"], row, "material", "material")
+    wh: Warehouse = _known(ref["warehouses"], row, "warehouse", "warehouse", in_use=True)
+    sup: Supplier | None = _known(ref["suppliers"], row, "supplier", "supplier") if row.text("supplier") else None
     if row.text("unit"):
         unit = row.term("unit", Unit)
         if unit != mat.unit:
@@ -610,14 +613,20 @@ def _plan_stock(uow: UnitOfWork, table: Table, problems: list[Problem], progress
 
 
 def _write_stock(uow: UnitOfWork, plan: _StockPlan, progress: Progress) -> int:
-    """Each batch, its receipts into the ledger, and its quality decision; returns the journal entries written."""
+    """Each batch, its receipts into the ledger, and its quality decision; returns the journal entries written.
+
+    A batch the file gives as approved or blocked is written with that status at once, which the database
+    lets only a manager (an admin is one) do, and its decision is journaled like a manager's.
+    """
     if any(b.status != BatchStatus.PENDING for b in plan.batches):
         require(uow.actor, "batch.quality")
     now, user = uow.now(), uow.actor.id
+    batches, movements = _table(Batch), _table(StockMovement)
     total, done, entries = len(plan.batches), 0, 0
     for chunk in _chunks(plan.batches):
-        uow.session.execute(
-            insert(_table(Batch)),
+        # RETURNING gives each new batch's id and lets the driver send the rows a thousand to a statement.
+        written = uow.session.execute(
+            insert(batches).returning(batches.c.number, batches.c.id),
             [
                 {
                     "number": b.number,
@@ -626,17 +635,17 @@ def _write_stock(uow: UnitOfWork, plan: _StockPlan, progress: Progress) -> int:
                     "production_order_id": None,
                     "received_at": b.received,
                     "expiry_date": b.expiry,
-                    "status": BatchStatus.PENDING.value,
-                    "status_reason": None,
+                    "status": b.status,
+                    "status_reason": b.reason if b.status == BatchStatus.BLOCKED else None,
                     "version": 1,
                 }
                 for b in chunk
             ],
         )
-        ids = _ids(uow, Batch.number, [b.number for b in chunk], Batch.id)
+        ids: dict[str, int] = {number: id_ for number, id_ in written}
         receipts = [(ids[b.number], wh, qty, b) for b in chunk for wh, qty in b.stock]
         uow.session.execute(
-            insert(_table(StockMovement)),
+            insert(movements).returning(movements.c.id),
             [
                 {
                     "batch_id": batch_id,
@@ -651,7 +660,7 @@ def _write_stock(uow: UnitOfWork, plan: _StockPlan, progress: Progress) -> int:
                 }
                 for batch_id, wh, qty, _b in receipts
             ],
-        )
+        ).all()
         _add_balances(uow, [(batch_id, wh.id, qty) for batch_id, wh, qty, _b in receipts])
         journal_rows: list[tuple[str, int | None, str, str, dict[str, Any] | None]] = []
         for batch_id, wh, qty, b in receipts:
@@ -661,25 +670,14 @@ def _write_stock(uow: UnitOfWork, plan: _StockPlan, progress: Progress) -> int:
                 wh.code, qty, b.material.unit, b.expiry,
             )  # fmt: skip
             journal_rows.append(("batch", batch_id, entry.action, entry.summary, entry.details))
-        decided = [b for b in chunk if b.status != BatchStatus.PENDING]
-        if decided:
-            uow.session.execute(
-                update(_table(Batch))
-                .where(_table(Batch).c.id == bindparam("_id"))
-                .values(
-                    status=bindparam("_status"),
-                    status_reason=bindparam("_reason"),
-                    version=_table(Batch).c.version + 1,
-                ),
-                [{"_id": ids[b.number], "_status": b.status, "_reason": b.reason} for b in decided],
-                execution_options={"synchronize_session": False},
-            )
-            for b in decided:
-                if b.status == BatchStatus.APPROVED:
-                    entry = journal.approved(b.number, BatchStatus.PENDING.value)
-                else:
-                    entry = journal.blocked(b.number, BatchStatus.PENDING.value, b.reason or "")
-                journal_rows.append(("batch", ids[b.number], entry.action, entry.summary, entry.details))
+        for b in chunk:
+            if b.status == BatchStatus.APPROVED:
+                entry = journal.approved(b.number, BatchStatus.PENDING.value)
+            elif b.status == BatchStatus.BLOCKED:
+                entry = journal.blocked(b.number, BatchStatus.PENDING.value, b.reason or "")
+            else:
+                continue
+            journal_rows.append(("batch", ids[b.number], entry.action, entry.summary, entry.details))
         uow.record_events(journal_rows)
         entries += len(journal_rows)
         done += len(chunk)
@@ -690,10 +688,11 @@ def _write_stock(uow: UnitOfWork, plan: _StockPlan, progress: Progress) -> int:
 def _add_balances(uow: UnitOfWork, rows: list[tuple[int, int, Decimal]]) -> None:
     """The new batches' balances, each the sum of its receipts (a new batch has no balance yet)."""
     if rows:
+        balances = _table(StockBalance)
         uow.session.execute(
-            insert(_table(StockBalance)),
+            insert(balances).returning(balances.c.batch_id),
             [{"batch_id": b, "warehouse_id": w, "quantity": q} for b, w, q in rows],
-        )
+        ).all()
 
 
 # ---------------------------------------------------------------- the import
