@@ -621,12 +621,10 @@ def _write_stock(uow: UnitOfWork, plan: _StockPlan, progress: Progress) -> int:
     if any(b.status != BatchStatus.PENDING for b in plan.batches):
         require(uow.actor, "batch.quality")
     now, user = uow.now(), uow.actor.id
-    batches, movements = _table(Batch), _table(StockMovement)
     total, done, entries = len(plan.batches), 0, 0
     for chunk in _chunks(plan.batches):
-        # RETURNING gives each new batch's id and lets the driver send the rows a thousand to a statement.
-        written = uow.session.execute(
-            insert(batches).returning(batches.c.number, batches.c.id),
+        ids = uow.insert_many_with_ids(
+            Batch,
             [
                 {
                     "number": b.number,
@@ -641,11 +639,11 @@ def _write_stock(uow: UnitOfWork, plan: _StockPlan, progress: Progress) -> int:
                 }
                 for b in chunk
             ],
+            "number",
         )
-        ids: dict[str, int] = {number: id_ for number, id_ in written}
         receipts = [(ids[b.number], wh, qty, b) for b in chunk for wh, qty in b.stock]
-        uow.session.execute(
-            insert(movements).returning(movements.c.id),
+        uow.insert_many(
+            StockMovement,
             [
                 {
                     "batch_id": batch_id,
@@ -660,7 +658,7 @@ def _write_stock(uow: UnitOfWork, plan: _StockPlan, progress: Progress) -> int:
                 }
                 for batch_id, wh, qty, _b in receipts
             ],
-        ).all()
+        )
         _add_balances(uow, [(batch_id, wh.id, qty) for batch_id, wh, qty, _b in receipts])
         journal_rows: list[tuple[str, int | None, str, str, dict[str, Any] | None]] = []
         for batch_id, wh, qty, b in receipts:
@@ -687,12 +685,7 @@ def _write_stock(uow: UnitOfWork, plan: _StockPlan, progress: Progress) -> int:
 
 def _add_balances(uow: UnitOfWork, rows: list[tuple[int, int, Decimal]]) -> None:
     """The new batches' balances, each the sum of its receipts (a new batch has no balance yet)."""
-    if rows:
-        balances = _table(StockBalance)
-        uow.session.execute(
-            insert(balances).returning(balances.c.batch_id),
-            [{"batch_id": b, "warehouse_id": w, "quantity": q} for b, w, q in rows],
-        ).all()
+    uow.insert_many(StockBalance, [{"batch_id": b, "warehouse_id": w, "quantity": q} for b, w, q in rows])
 
 
 # ---------------------------------------------------------------- the import
