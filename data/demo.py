@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from data.db import Database
 from data.errors import ValidationError
-from data.pgroles import scram_verifier
+from data.pgroles import adopt_login, scram_verifier
+from data.rules import loading_history
 from data.models import (
     Batch,
     Customer,
@@ -29,7 +30,6 @@ from data.models import (
     Material,
     ProductionLine,
     ProductionOrder,
-    StockBalance,
     StockMovement,
     Supplier,
     User,
@@ -339,6 +339,7 @@ class _Plant:
 def _create_demo_login(session: Session, username: str, role: str) -> None:
     """On PostgreSQL a user is a login role; the demo's people get one, unless the server has it already."""
     if session.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": username}):
+        adopt_login(session.connection(), username)  # made for another database on this server
         return
     dbapi = session.connection().connection.dbapi_connection
     session.execute(
@@ -359,7 +360,8 @@ def load_demo(
     now = now or datetime.now(timezone.utc).replace(microsecond=0)
     plant = _Plant(now, rng)
     summary = Summary()
-    with database.write_session_factory() as session, session.begin():
+    # The plant's past, with its dates, people and finished orders: loaded past the rules that judge the present.
+    with database.write_session_factory() as session, session.begin(), loading_history(session.connection()):
         if session.scalar(select(func.count()).select_from(Warehouse)) or session.scalar(
             select(func.count()).select_from(Batch)
         ):
@@ -839,13 +841,9 @@ def load_demo(
                         {},
                     )
 
-        # -- the ledger and the balances it adds up to
+        # -- the ledger; the database adds up the balances as each movement goes in
         plant.movements.sort(key=lambda m: m["created_at"])
         session.execute(insert(StockMovement), plant.movements)
-        balance_rows = [
-            {"batch_id": b, "warehouse_id": w, "quantity": q} for (b, w), q in sorted(plant.balances.items()) if q != 0
-        ]
-        session.execute(insert(StockBalance), balance_rows)
 
         summary.warehouses, summary.lines, summary.materials = len(WAREHOUSES), len(LINES), len(MATERIALS)
         summary.suppliers, summary.customers = len(SUPPLIERS), len(cust_rows)

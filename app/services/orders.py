@@ -458,8 +458,9 @@ def start_order(uow: UnitOfWork, *, number: str, expected_version: int | None = 
         uow.commit()
 
 
-def _running_order(uow: UnitOfWork, number: str) -> ProductionOrder:
-    order = uow.orders.by_key(v.code(number, "order", NUMBER_LEN))
+def _running_order(uow: UnitOfWork, number: str, *, hold: bool = False) -> ProductionOrder:
+    # hold: a finish or cancel waits until this transaction has recorded what it checked the order for.
+    order = uow.orders.by_key(v.code(number, "order", NUMBER_LEN), for_share=hold)
     if order.status != "in_progress":
         raise ValidationError(
             f"Order {order.number} is {order.status.replace('_', ' ')}; "
@@ -475,7 +476,7 @@ def consume_batch(uow: UnitOfWork, *, order: str, batch: str, warehouse: str, qu
     batch_number = v.code(batch, "batch", NUMBER_LEN)
     warehouse_code = v.code(warehouse, "warehouse", CODE_LEN)
     with uow:
-        o = _running_order(uow, order)
+        o = _running_order(uow, order, hold=True)
         b = uow.batches.by_key(batch_number)
         mat = uow.materials.get(b.material_id)
         qty = v.quantity(quantity, mat.unit)
@@ -512,7 +513,7 @@ def record_output(
     if expiry is not None and expiry < today():
         raise ValidationError(f"The expiry date {expiry:%Y-%m-%d} lies in the past.", "expiry_date")
     with uow:
-        o = _running_order(uow, order)
+        o = _running_order(uow, order, hold=True)
         mat = uow.materials.by_key(material_code)
         qty = v.quantity(quantity, mat.unit)
         wh = uow.warehouses.by_key(warehouse_code)
@@ -532,7 +533,6 @@ def record_output(
             )
         )
         uow.session.flush()
-        uow.balances.add(b.id, wh.id, qty)
         add_movement(uow, b.id, "output", qty, to_warehouse_id=wh.id, production_order_id=o.id)
         uow.record_event(
             "order",
