@@ -7,6 +7,7 @@ ticked "remember me".
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -168,12 +169,13 @@ def load_profiles() -> list[Profile]:
 def save_profiles(profiles: list[Profile]) -> None:
     """Save the user's profiles; the machine's presets stay in their file unless the user changed them."""
     path = _profiles_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    config.private_folder(path.parent)
     tmp = path.with_suffix(".tmp")
     own = [asdict(p) for p in profiles if not p.managed]
     for item in own:
         item.pop("managed", None)
-    tmp.write_text(json.dumps({"profiles": own}, indent=2, ensure_ascii=False), encoding="utf-8")
+    with config.private_open(tmp) as out:  # servers, user names and certificate paths: this user's only
+        out.write(json.dumps({"profiles": own}, indent=2, ensure_ascii=False))
     os.replace(tmp, path)  # never leave a half-written file behind
 
 
@@ -205,10 +207,8 @@ def remember_password(profile: Profile, username: str, password: str | None) -> 
     """Store (or, with None, forget) a password in the keyring; False if there is no keyring."""
     try:
         if password is None:
-            try:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
                 keyring.delete_password(KEYRING_SERVICE, _key(profile, username))
-            except keyring.errors.PasswordDeleteError:
-                pass
         else:
             keyring.set_password(KEYRING_SERVICE, _key(profile, username), password)
         return True
