@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app import config
 from app.errors import ConflictError, ValidationError
+from app.export import spreadsheet_cell
 from ui.ops import Ops, message_for
 from ui.paged import PagedTableModel
 
@@ -250,7 +251,7 @@ class TableScreen(QWidget):
                 writer = csv.writer(out)
                 writer.writerow([model.HEADERS[c] for c in columns])
                 for row in rows:
-                    writer.writerow([model.text(row, c) for c in columns])
+                    writer.writerow([spreadsheet_cell(model.text(row, c)) for c in columns])
             return len(rows)
 
         def finished(count: int) -> None:
