@@ -37,7 +37,7 @@ class Profile:
     host: str = ""
     port: int = 5432
     database: str = "mpsystem"
-    sslmode: str = "prefer"
+    sslmode: str = "verify-full"  # a new server profile checks who answers; require and the others stay choosable
     sslrootcert: str = ""  # the CA certificate that signed the server's (verify-ca, verify-full)
     sslcert: str = ""  # this workstation's client certificate, where the server asks for one
     sslkey: str = ""  # and its private key
