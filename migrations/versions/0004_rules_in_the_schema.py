@@ -542,22 +542,25 @@ def _close_the_schema(schema: str, me: str, superuser: bool) -> None:
     if superuser:
         op.execute(f"SET LOCAL ROLE {me}")
     groups = "ARRAY[" + _sql_list(GROUPS) + "]"
-    open_to = op.get_bind().exec_driver_sql(
-        "SELECT 'PUBLIC' FROM pg_namespace n, aclexplode(n.nspacl) a"
-        " WHERE n.nspname = current_schema() AND a.grantee = 0 AND a.privilege_type = 'CREATE'"
-        " UNION SELECT r.rolname FROM pg_roles r"
-        f" WHERE (r.rolname = ANY ({groups}) OR EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g"
-        f"   ON g.oid = m.roleid WHERE m.member = r.oid AND g.rolname = ANY ({groups})))"
-        " AND has_schema_privilege(r.oid, current_schema(), 'CREATE')"
-        " AND NOT pg_has_role(r.oid, (SELECT tableowner FROM pg_tables"
-        "   WHERE schemaname = current_schema() AND tablename = 'events'), 'MEMBER')"
-    ).scalars().all()
-    if open_to:
-        raise RuntimeError(
-            f"Others may still create objects in schema {schema} ({', '.join(sorted(open_to))}), and could "
-            "put functions there that run with the schema owner's rights. As its owner or a superuser, run "
-            f"REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC (and from those roles), then upgrade again."
-        )
+    # Raised by the server, so that every client reports it as the server's refusal, in one line.
+    op.execute(
+        "DO $$ DECLARE open_to text; BEGIN"
+        " SELECT 'PUBLIC' INTO open_to FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) a"
+        "  WHERE n.nspname = current_schema() AND a.grantee = 0 AND a.privilege_type = 'CREATE';"
+        " IF open_to IS NULL THEN"
+        " SELECT string_agg(r.rolname::text, ', ' ORDER BY r.rolname) INTO open_to FROM pg_catalog.pg_roles r"
+        f"  WHERE (r.rolname = ANY ({groups}) OR EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m"
+        f"    JOIN pg_catalog.pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid AND g.rolname = ANY ({groups})))"
+        "   AND pg_catalog.has_schema_privilege(r.oid, current_schema(), 'CREATE')"
+        "   AND NOT pg_catalog.pg_has_role(r.oid, (SELECT tableowner FROM pg_catalog.pg_tables"
+        "    WHERE schemaname = current_schema() AND tablename = 'events'), 'MEMBER');"
+        " END IF;"
+        " IF open_to IS NOT NULL THEN RAISE EXCEPTION"
+        " 'Others may still create objects in schema % (%), where they could put functions that run with the"
+        " owner''s rights: as the schema''s owner or a superuser, REVOKE CREATE ON SCHEMA % FROM PUBLIC (and from"
+        " those roles), then run this again.', current_schema(), open_to, current_schema()"
+        " USING ERRCODE = '42501'; END IF; END $$"
+    )
 
 
 def _pg_upgrade() -> None:
