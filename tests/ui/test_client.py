@@ -738,3 +738,77 @@ def test_edit_order_from_the_board_then_a_manager_cancels_it(
     qtbot.waitUntil(lambda: not ops.busy and manager.board.loaded_once, timeout=10_000)
     numbers = [view.model().order_at(r).number for r in range(view.model().rowCount())]
     assert order.number not in numbers
+
+
+# ---------------------------------------------------------------- what the issue on bad input and files asked
+
+
+def test_a_password_longer_than_bcrypt_reads_gets_the_plain_message(
+    qtbot: Any, app_instance: QApplication, ops: Ops, demo_path: Path
+) -> None:
+    """Hole: a password longer than 72 bytes at SQLite sign-in ended in a traceback."""
+    from ui.login import LoginDialog
+
+    dialog = LoginDialog(ops, pf.Profile(name="Demo plant", kind="sqlite", path=str(demo_path)))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.username.setText("clerk")
+    dialog.password.setText("mpsystem-demo" + "ż" * 40)
+    dialog.attempt()
+    qtbot.waitUntil(lambda: dialog.message.isVisible(), timeout=10_000)
+    assert dialog.message.text() == "Sign-in failed: the user name or the password is wrong."
+    assert dialog.isVisible() and dialog.username.text() == "clerk"
+
+
+def test_a_new_server_connection_verifies_the_server_and_require_stays_choosable(
+    qtbot: Any, app_instance: QApplication
+) -> None:
+    """Hole: new server profiles defaulted to sslmode=prefer."""
+    from ui.login import ProfileDialog
+
+    dialog = ProfileDialog(None, pf.load_profiles())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.server.isChecked() and dialog.sslmode.currentText() == "verify-full"
+    assert [dialog.sslmode.itemText(i) for i in range(dialog.sslmode.count())] == list(pf.SSL_MODES)
+    dialog.name.setText("Plant server")
+    dialog.host.setText("db.plant.local")
+    save_screenshot(dialog, "profile-new-verify-full")
+    dialog.save()
+    assert "choose the CA certificate file" in dialog.error.text()  # verify-full needs the plant's CA
+    dialog.sslmode.setCurrentText("require")
+    dialog.save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert next(p for p in pf.load_profiles() if p.name == "Plant server").sslmode == "require"
+
+
+def test_export_csv_keeps_a_formula_like_name_text(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context], tmp_path: Path
+) -> None:
+    """Hole: a customer named =HYPERLINK(…) was exported to CSV verbatim (formula injection)."""
+    formula = '=HYPERLINK("http://evil.example","Invoice")'
+    s.create_customer(demo_contexts[Role.PLANNER].uow(), code="C-EVIL", name=formula, phone="+48 22 555 01 02")
+    window = open_window(qtbot, ops, demo_contexts[Role.VIEWER])
+    show_tab(qtbot, window, 4)
+    out = tmp_path / "customers.csv"
+    counts: list[int] = []
+    window.customers.export_csv(out, counts.append)
+    qtbot.waitUntil(lambda: bool(counts), timeout=10_000)
+    import csv
+
+    with out.open(encoding="utf-8-sig", newline="") as exported:
+        row = next(r for r in csv.reader(exported) if r and r[0] == "C-EVIL")
+    assert row[1] == "'" + formula and "'+48 22 555 01 02" in row
+
+
+def test_interface_settings_are_this_users_only(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
+    """The interface.ini the client writes is 0600, in a 0700 folder."""
+    import stat
+
+    window = open_window(qtbot, ops, demo_contexts[Role.VIEWER])
+    window.inventory.table.setColumnWidth(2, 222)
+    window.close()
+    ini = pf.config.user_config_dir() / "interface.ini"
+    assert ini.exists() and ini.stat().st_size > 0
+    assert stat.S_IMODE(ini.stat().st_mode) == 0o600
+    assert stat.S_IMODE(ini.parent.stat().st_mode) == 0o700
