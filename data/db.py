@@ -46,7 +46,7 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def normalise_url(url: str | URL) -> URL:
+def normalise_url(url: str | os.PathLike[str] | URL) -> URL:
     """Accept the URLs people type: postgresql://… means psycopg 3, a bare path means SQLite."""
     if isinstance(url, URL):
         parsed = url
@@ -134,7 +134,7 @@ def sqlite_key(url: URL) -> str:
 
 
 def open_database(
-    url: str | URL,
+    url: str | os.PathLike[str] | URL,
     *,
     username: str | None = None,
     password: str | None = None,

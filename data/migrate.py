@@ -70,7 +70,7 @@ def upgrade(database: Database, target: str = "head") -> None:
     _run(database, "upgrade", target)
 
 
-def initialise(database: Database, first_admin: Callable[[Database], None]) -> None:
+def initialise(database: Database, first_admin: Callable[[Database], object]) -> None:
     """Create the schema and, with `first_admin`, its first administrator, in one transaction.
 
     `first_admin` gets a Database whose sessions work inside that transaction: if it fails, there

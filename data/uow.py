@@ -28,6 +28,7 @@ from data.models import (
     Warehouse,
 )
 from data.rules import REFUSALS, SQLITE_REFUSAL
+from domain.vocabulary import Role
 
 M = TypeVar("M", bound=Base)
 
@@ -42,6 +43,9 @@ class ActorLike(Protocol):
 
     @property
     def username(self) -> str: ...
+
+    @property
+    def role(self) -> Role: ...
 
 
 class Repository(Generic[M]):
