@@ -648,3 +648,30 @@ def test_the_migration_refuses_a_schema_others_may_create_in(
     database = open_database(url)
     assert current_revision(database) is None  # nothing was created
     database.dispose()
+
+
+def test_upgrading_lists_the_logins_made_before_and_only_those(schema_at: Any, backend: str) -> None:
+    """A plant running schema 0003 keeps its people: their logins join the list, IT's hand-made ones do not."""
+    from data.db import open_database
+    from data.migrate import upgrade
+
+    url, viewer = schema_at("0003")
+    with superuser(url) as it:
+        it.execute("CREATE ROLE it_helper LOGIN CREATEROLE PASSWORD 'it secret' IN ROLE mpsystem_admin")
+        it.execute(
+            "INSERT INTO users (username, full_name, role, active, failed_logins, created_at)"
+            " VALUES ('it_helper', 'IT', 'admin', true, 0, now())"
+        )
+    database = open_database(url)
+    upgrade(database)
+    database.dispose()
+    with superuser(url) as it:
+        listed = {r for (r,) in it.execute(
+            "SELECT r.rolname FROM mpsystem_logins l JOIN pg_roles r ON r.oid = l.role_oid"
+        ).fetchall()}  # fmt: skip
+        # run by a superuser, the upgrade itself closed the schema that PUBLIC could create in
+        open_to_public = it.execute("SELECT has_schema_privilege('public', 'public', 'CREATE')").fetchone()
+    assert listed == {viewer} and open_to_public == (False,)
+    with connect(url, viewer, autocommit=True) as person:
+        person.execute("SELECT mpsystem_set_password(%s, %s)", (viewer, verifier(person, viewer, "new words")))
+    connect(url, viewer, "new words").close()

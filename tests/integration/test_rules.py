@@ -390,3 +390,35 @@ def test_history_is_loaded_past_the_rules_only_by_the_owner(yard: Context, raw: 
     assert ledger_mismatches(yard.database) == []  # even history moves the balances
     # and the rules are back for the next transaction
     assert raw[Role.CLERK].run(*movement("issue", "HELD-1", raw[Role.CLERK].qty(1), source="MAG-1")) is not None
+
+
+def test_the_database_allows_exactly_the_vocabularys_order_steps(yard: Context) -> None:
+    """Every pair of statuses, tried in the database: allowed exactly when ORDER_TRANSITIONS says so."""
+    from data.rules import loading_history
+    from domain.vocabulary import ORDER_TRANSITIONS, OrderStatus
+
+    def queue(status: OrderStatus) -> str:
+        return "line_id = 1, queue_rank = 99" if status.is_queued else "queue_rank = NULL"
+
+    allowed: set[tuple[OrderStatus, OrderStatus]] = set()
+    for old in OrderStatus:
+        for new in OrderStatus:
+            if old is new:
+                continue
+            with yard.database.engine.connect() as conn:
+                with conn.begin(), loading_history(conn):
+                    conn.execute(
+                        text(f"UPDATE production_orders SET status = :s, {queue(old)} WHERE number = 'PO-NEW'"),
+                        {"s": old.value},
+                    )
+                try:
+                    with conn.begin():
+                        conn.execute(
+                            text(f"UPDATE production_orders SET status = :s, {queue(new)} WHERE number = 'PO-NEW'"),
+                            {"s": new.value},
+                        )
+                    allowed.add((old, new))
+                except Exception as exc:  # noqa: BLE001 - which pairs are refused is the result
+                    refused_by = getattr(getattr(exc, "orig", None), "sqlstate", None)
+                    assert refused_by == "MP004" or "MPSYSTEM: An order goes" in str(exc), exc
+    assert allowed == {(old, new) for old, steps in ORDER_TRANSITIONS.items() for new in steps}
