@@ -90,6 +90,8 @@ LOCAL = LocalFeed()
 
 _WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+[\"`\[]?(\w+)", re.IGNORECASE)
 _PENDING = "mpsystem_changed_tables"
+# What the schema's own triggers write when a table is written (migration 0004): no statement names them.
+_WRITTEN_BY_TRIGGERS = {"stock_movements": ("stock_balances",)}
 
 
 def watch_sqlite(engine: Engine, key: str) -> None:
@@ -99,7 +101,8 @@ def watch_sqlite(engine: Engine, key: str) -> None:
     def _written(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         match = _WRITE.match(statement)
         if match and not match.group(1).startswith("events_search"):
-            conn.info.setdefault(_PENDING, set()).add(match.group(1))
+            table = match.group(1)
+            conn.info.setdefault(_PENDING, set()).update((table, *_WRITTEN_BY_TRIGGERS.get(table, ())))
 
     @event.listens_for(engine, "commit")
     def _committed(conn: Any) -> None:

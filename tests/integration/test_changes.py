@@ -97,3 +97,21 @@ def test_the_listener_survives_any_payload_and_says_when_it_lost_the_server(
         _eventually(lambda: sum(c.table == "warehouses" for c in heard) >= 2, "changes stopped after the reconnect")
     finally:
         listener.stop()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_local_movement_announces_the_balances_its_triggers_moved(
+    plant: Context, people: dict[Role, Context]
+) -> None:
+    """On a file, the other windows hear of stock_balances too, though only the database's trigger writes them."""
+    from data.changes import LOCAL
+
+    s.receive_batch(plant.uow(), number="B-1", material="LDPE", supplier="BASELL", quantity=100, warehouse="MAG-1")
+    s.approve_batch(people[Role.MANAGER].uow(), batch="B-1")
+    heard: list[Change] = []
+    stop = LOCAL.subscribe(plant.database.change_key, heard.extend)
+    try:
+        s.issue_stock(people[Role.CLERK].uow(), batch="B-1", warehouse="MAG-1", quantity=10)
+    finally:
+        stop()
+    assert {c.table for c in heard} == {"stock_movements", "stock_balances", "events"}
