@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from app.permissions import Role
@@ -158,7 +159,14 @@ class TraceNode:
     key: str
     label: str
     detail: str = ""
-    children: tuple["TraceNode", ...] = field(default_factory=tuple)
+    children: tuple[TraceNode, ...] = field(default_factory=tuple)
+
+
+class LabelOrigin(StrEnum):
+    """Where a labelled batch came from: bought from a supplier, or made by a production order."""
+
+    SUPPLIER = "supplier"
+    ORDER = "order"
 
 
 @dataclass(frozen=True)
@@ -168,7 +176,7 @@ class BatchLabel:
     material_name: str
     quantity: Decimal
     unit: str
-    origin_kind: str  # "supplier" or "order"
+    origin_kind: LabelOrigin
     origin: str
     received_at: datetime
     expiry_date: date | None

@@ -1,14 +1,20 @@
 """Paged reads for the five tables. Filtering, sorting and counting happen in SQL;
-each call returns the number of matching rows and one page of frozen rows."""
+each call returns the number of matching rows and one page of frozen rows.
+
+Each list declares the keys it sorts by (`INVENTORY_SORTS`, `BATCH_SORTS`, …) beside it;
+the client's table models offer exactly those. Columns are labelled with the names of the
+DTO fields they fill and rows are read by name (app/rows.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, case, func, literal, or_, select, text
+from sqlalchemy import Row, Select, case, func, literal, or_, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.dto import (
@@ -25,6 +31,7 @@ from app.dto import (
 )
 from app.errors import ValidationError
 from app.permissions import parse_role, require
+from app.rows import dto_from_row, labelled
 from data.models import (
     Batch,
     Customer,
@@ -37,10 +44,12 @@ from data.models import (
     User,
     Warehouse,
 )
-from data.uow import UnitOfWork, utcnow
+from data.uow import UnitOfWork
+from domain.vocabulary import OPEN_ORDER_STATUSES, QUANTITY_SCALE, OrderStatus
 
 T = TypeVar("T")
 MAX_PAGE = 1000
+SYSTEM_USERNAME = "system"  # how the journal names changes made by no signed-in person
 
 
 def _contains(column: Any, text: str) -> ColumnElement[bool]:
@@ -55,18 +64,48 @@ def _text_filter(text: str | None, *columns: Any) -> ColumnElement[bool] | None:
     return or_(*(_contains(c, needle) for c in columns))
 
 
-def _page(
+def decimal_quantity(value: Any) -> Decimal:
+    """A quantity as SQL aggregates return it (SQLite: an int of thousandths made plain, or a float)."""
+    return value if isinstance(value, Decimal) else Decimal(value).quantize(Decimal(1).scaleb(-QUANTITY_SCALE))
+
+
+def sort_columns(declared: tuple[str, ...], **columns: Any) -> dict[str, Any]:
+    """The SQL column behind each sort key a list declares; refuses a key declared without a column, or the reverse."""
+    if tuple(columns) != declared:
+        raise TypeError(f"sort keys {tuple(columns)} differ from the declared {declared}")
+    return columns
+
+
+@dataclass(frozen=True)
+class Sorting:
+    """How one request sorts: the forward order, and the same order read from the far end."""
+
+    forward: list[Any]
+    backward: list[Any]
+
+
+def sorting(sort: str | None, descending: bool, columns: dict[str, Any], default: str, tiebreak: Any) -> Sorting:
+    key = sort or default
+    if key not in columns:
+        raise ValidationError(f"Cannot sort by “{key}”.", "sort")
+    column = columns[key]
+    forward = [column.desc() if descending else column.asc(), tiebreak.desc() if descending else tiebreak.asc()]
+    backward = [column.asc() if descending else column.desc(), tiebreak.asc() if descending else tiebreak.desc()]
+    return Sorting(forward, backward)
+
+
+def paged(
     uow: UnitOfWork,
     stmt: Select[Any],
+    order: Sorting,
+    make: Callable[[Row[Any]], T],
+    *,
     offset: int,
     limit: int,
-    order_by: list[Any],
-    make: Callable[[Any], T],
-    reverse_order_by: list[Any] | None = None,
-    *,
     total: int | None = None,
+    from_far_end: bool = True,
 ) -> Page[T]:
-    """Count (unless the caller has), then fetch one page; deep pages are read from the other end."""
+    """One page of any list: count (unless the caller has), then fetch; deep pages are read from the far end."""
     if limit < 1 or limit > MAX_PAGE:
         raise ValidationError(f"A page holds 1 to {MAX_PAGE} rows.", "limit")
     if offset < 0:
@@ -75,27 +114,15 @@ def _page(
         total = uow.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     if offset >= total:
         return Page(total=total, offset=offset, rows=())
-    if reverse_order_by is not None and offset > total // 2:
+    if from_far_end and offset > total // 2:
         # Skipping 900,000 rows of an index costs as much as reading them; from the
         # far end the same page is a short skip.
         count = min(limit, total - offset)
-        rows = uow.session.execute(stmt.order_by(*reverse_order_by).offset(total - offset - count).limit(count)).all()
+        rows = list(uow.session.execute(stmt.order_by(*order.backward).offset(total - offset - count).limit(count)))
         rows.reverse()
     else:
-        rows = uow.session.execute(stmt.order_by(*order_by).offset(offset).limit(limit)).all()
+        rows = list(uow.session.execute(stmt.order_by(*order.forward).offset(offset).limit(limit)))
     return Page(total=total, offset=offset, rows=tuple(make(r) for r in rows))
-
-
-def _sorting(
-    sort: str | None, descending: bool, columns: dict[str, Any], default: str, tiebreak: Any
-) -> tuple[list[Any], list[Any]]:
-    key = sort or default
-    if key not in columns:
-        raise ValidationError(f"Cannot sort by “{key}”.", "sort")
-    column = columns[key]
-    forward = [column.desc() if descending else column.asc(), tiebreak.desc() if descending else tiebreak.asc()]
-    backward = [column.asc() if descending else column.desc(), tiebreak.asc() if descending else tiebreak.desc()]
-    return forward, backward
 
 
 # ---------------------------------------------------------------- inventory
@@ -107,6 +134,9 @@ class InventoryFilter:
     warehouse: str | None = None
     material_kind: str | None = None
     below_reorder_only: bool = False
+
+
+INVENTORY_SORTS = ("material_code", "material_name", "warehouse_code", "quantity", "batch_count")
 
 
 def inventory(
@@ -127,24 +157,27 @@ def inventory(
             .group_by(Batch.material_id)
             .subquery()
         )
-        quantity = func.sum(StockBalance.quantity).label("quantity")
-        batch_count = func.count(func.distinct(StockBalance.batch_id)).label("batch_count")
+        quantity = func.sum(StockBalance.quantity)
+        batch_count = func.count(func.distinct(StockBalance.batch_id))
         material_total = func.coalesce(totals.c.total, 0)
         below = material_total < Material.reorder_level
         stmt = (
             select(
-                Material.id,
-                Material.code,
-                Material.name,
-                Material.kind,
-                Warehouse.id,
-                Warehouse.code,
-                Material.unit,
-                quantity,
-                batch_count,
-                Material.reorder_level,
-                material_total,
-                below,
+                *labelled(
+                    InventoryRow,
+                    material_id=Material.id,
+                    material_code=Material.code,
+                    material_name=Material.name,
+                    material_kind=Material.kind,
+                    warehouse_id=Warehouse.id,
+                    warehouse_code=Warehouse.code,
+                    unit=Material.unit,
+                    quantity=quantity,
+                    batch_count=batch_count,
+                    reorder_level=Material.reorder_level,
+                    material_total=material_total,
+                    below_reorder=below,
+                )
             )
             .select_from(StockBalance)
             .join(Batch, Batch.id == StockBalance.batch_id)
@@ -173,34 +206,25 @@ def inventory(
             stmt = stmt.where(Material.kind == flt.material_kind)
         if flt.below_reorder_only:
             stmt = stmt.where(below)
-        columns = {
-            "material_code": Material.code,
-            "material_name": Material.name,
-            "warehouse_code": Warehouse.code,
-            "quantity": quantity,
-            "batch_count": batch_count,
-        }
-        order, _ = _sorting(sort, descending, columns, "material_code", Warehouse.code)
-        return _page(
+        columns = sort_columns(
+            INVENTORY_SORTS,
+            material_code=Material.code,
+            material_name=Material.name,
+            warehouse_code=Warehouse.code,
+            quantity=quantity,
+            batch_count=batch_count,
+        )
+        order = sorting(sort, descending, columns, "material_code", Warehouse.code)
+        return paged(
             uow,
             stmt,
-            offset,
-            limit,
             order,
-            lambda r: InventoryRow(
-                material_id=r[0],
-                material_code=r[1],
-                material_name=r[2],
-                material_kind=r[3],
-                warehouse_id=r[4],
-                warehouse_code=r[5],
-                unit=r[6],
-                quantity=r[7],
-                batch_count=r[8],
-                reorder_level=r[9],
-                material_total=Decimal(r[10]) if not isinstance(r[10], Decimal) else r[10],
-                below_reorder=bool(r[11]),
+            lambda r: dto_from_row(
+                InventoryRow, r, material_total=decimal_quantity(r.material_total), below_reorder=bool(r.below_reorder)
             ),
+            offset=offset,
+            limit=limit,
+            from_far_end=False,
         )
 
 
@@ -210,13 +234,16 @@ def inventory_batches(uow: UnitOfWork, *, material_id: int, warehouse_id: int | 
     with uow:
         stmt = (
             select(
-                Batch.id,
-                Batch.number,
-                Warehouse.code,
-                StockBalance.quantity,
-                Material.unit,
-                Batch.status,
-                Batch.expiry_date,
+                *labelled(
+                    BalanceRow,
+                    batch_id=Batch.id,
+                    batch_number=Batch.number,
+                    warehouse_code=Warehouse.code,
+                    quantity=StockBalance.quantity,
+                    unit=Material.unit,
+                    status=Batch.status,
+                    expiry_date=Batch.expiry_date,
+                )
             )
             .select_from(StockBalance)
             .join(Batch, Batch.id == StockBalance.batch_id)
@@ -227,7 +254,7 @@ def inventory_batches(uow: UnitOfWork, *, material_id: int, warehouse_id: int | 
         )
         if warehouse_id is not None:
             stmt = stmt.where(StockBalance.warehouse_id == warehouse_id)
-        return tuple(BalanceRow(*r) for r in uow.session.execute(stmt).all())
+        return tuple(dto_from_row(BalanceRow, r) for r in uow.session.execute(stmt))
 
 
 # ---------------------------------------------------------------- batches
@@ -242,6 +269,9 @@ class BatchFilter:
     expires_from: date | None = None
     expires_to: date | None = None
     in_stock_only: bool = False
+
+
+BATCH_SORTS = ("number", "material_code", "origin", "received_at", "expiry_date", "status", "quantity")
 
 
 def batches(
@@ -274,125 +304,107 @@ def batches(
         origin = func.coalesce(Supplier.name, ProductionOrder.number)
         stmt = (
             select(
-                Batch.id,
-                Batch.number,
-                Material.code,
-                Material.name,
-                Material.unit,
-                origin,
-                Supplier.code,
-                ProductionOrder.number,
-                Batch.received_at,
-                Batch.expiry_date,
-                Batch.status,
-                Batch.status_reason,
-                qty.label("quantity"),
-                locations,
-                Batch.version,
+                *labelled(
+                    BatchRow,
+                    id=Batch.id,
+                    number=Batch.number,
+                    material_code=Material.code,
+                    material_name=Material.name,
+                    unit=Material.unit,
+                    origin=origin,
+                    supplier_code=Supplier.code,
+                    order_number=ProductionOrder.number,
+                    received_at=Batch.received_at,
+                    expiry_date=Batch.expiry_date,
+                    status=Batch.status,
+                    status_reason=Batch.status_reason,
+                    quantity=qty,
+                    locations=locations,
+                    version=Batch.version,
+                )
             )
             .select_from(Batch)
             .join(Material, Material.id == Batch.material_id)
             .outerjoin(Supplier, Supplier.id == Batch.supplier_id)
             .outerjoin(ProductionOrder, ProductionOrder.id == Batch.production_order_id)
         )
-        cond = _text_filter(flt.text, Batch.number, Material.code, Material.name, Supplier.name, ProductionOrder.number)
-        if cond is not None:
-            stmt = stmt.where(cond)
-        if flt.status:
-            stmt = stmt.where(Batch.status == flt.status)
-        if flt.material:
-            stmt = stmt.where(Material.code == flt.material)
-        if flt.warehouse:
-            stmt = stmt.where(
-                Batch.id.in_(
-                    select(StockBalance.batch_id)
-                    .join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
-                    .where(Warehouse.code == flt.warehouse, StockBalance.quantity > 0)
-                )
-            )
-        elif flt.in_stock_only:
-            stmt = stmt.where(Batch.id.in_(select(StockBalance.batch_id).where(StockBalance.quantity > 0)))
-        if flt.expires_from:
-            stmt = stmt.where(Batch.expiry_date >= flt.expires_from)
-        if flt.expires_to:
-            stmt = stmt.where(Batch.expiry_date <= flt.expires_to)
-        columns = {
-            "number": Batch.number,
-            "material_code": Material.code,
-            "origin": origin,
-            "received_at": Batch.received_at,
-            "expiry_date": Batch.expiry_date,
-            "status": Batch.status,
-            "quantity": qty,
-        }
-        order, backward = _sorting(sort, descending, columns, "received_at", Batch.id)
-        return _page(
+        stmt = _batch_filters(stmt, flt)
+        columns = sort_columns(
+            BATCH_SORTS,
+            number=Batch.number,
+            material_code=Material.code,
+            origin=origin,
+            received_at=Batch.received_at,
+            expiry_date=Batch.expiry_date,
+            status=Batch.status,
+            quantity=qty,
+        )
+        order = sorting(sort, descending, columns, "received_at", Batch.id)
+        return paged(
             uow,
             stmt,
-            offset,
-            limit,
             order,
-            lambda r: BatchRow(
-                id=r[0],
-                number=r[1],
-                material_code=r[2],
-                material_name=r[3],
-                unit=r[4],
-                origin=r[5] or "",
-                supplier_code=r[6],
-                order_number=r[7],
-                received_at=r[8],
-                expiry_date=r[9],
-                status=r[10],
-                status_reason=r[11],
-                quantity=_decimal(r[12]),
-                locations=r[13] or "",
-                version=r[14],
+            lambda r: dto_from_row(
+                BatchRow, r, origin=r.origin or "", quantity=decimal_quantity(r.quantity), locations=r.locations or ""
             ),
-            backward,
+            offset=offset,
+            limit=limit,
         )
 
 
-def _decimal(value: Any) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(value).quantize(Decimal("0.001"))
+def _batch_filters(stmt: Select[Any], flt: BatchFilter) -> Select[Any]:
+    cond = _text_filter(flt.text, Batch.number, Material.code, Material.name, Supplier.name, ProductionOrder.number)
+    if cond is not None:
+        stmt = stmt.where(cond)
+    if flt.status:
+        stmt = stmt.where(Batch.status == flt.status)
+    if flt.material:
+        stmt = stmt.where(Material.code == flt.material)
+    if flt.warehouse:
+        stmt = stmt.where(
+            Batch.id.in_(
+                select(StockBalance.batch_id)
+                .join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
+                .where(Warehouse.code == flt.warehouse, StockBalance.quantity > 0)
+            )
+        )
+    elif flt.in_stock_only:
+        stmt = stmt.where(Batch.id.in_(select(StockBalance.batch_id).where(StockBalance.quantity > 0)))
+    if flt.expires_from:
+        stmt = stmt.where(Batch.expiry_date >= flt.expires_from)
+    if flt.expires_to:
+        stmt = stmt.where(Batch.expiry_date <= flt.expires_to)
+    return stmt
 
 
 # ---------------------------------------------------------------- production
 
 
-def _order_columns() -> tuple[Any, ...]:
-    return (
-        ProductionOrder.id,
-        ProductionOrder.number,
-        Customer.code,
-        Customer.name,
-        ProductionOrder.product_spec,
-        ProductionOrder.quantity,
-        ProductionOrder.unit,
-        ProductionOrder.priority,
-        ProductionOrder.due_date,
-        ProductionOrder.status,
-        ProductionLine.code,
-        ProductionOrder.version,
+def _order_columns(*, extra: dict[str, Any] | None = None) -> list[ColumnElement[Any]]:
+    """An OrderRow's columns (its position is counted by the reader), and any the query needs besides."""
+    more = extra or {}
+    return labelled(
+        OrderRow,
+        computed=("position",),
+        extra=more,
+        id=ProductionOrder.id,
+        number=ProductionOrder.number,
+        customer_code=Customer.code,
+        customer_name=Customer.name,
+        product_spec=ProductionOrder.product_spec,
+        quantity=ProductionOrder.quantity,
+        unit=ProductionOrder.unit,
+        priority=ProductionOrder.priority,
+        due_date=ProductionOrder.due_date,
+        status=ProductionOrder.status,
+        line_code=ProductionLine.code,
+        version=ProductionOrder.version,
+        **more,
     )
 
 
-def _order_row(r: Any, position: int | None = None) -> OrderRow:
-    return OrderRow(
-        id=r[0],
-        number=r[1],
-        customer_code=r[2],
-        customer_name=r[3],
-        product_spec=r[4],
-        quantity=r[5],
-        unit=r[6],
-        priority=r[7],
-        due_date=r[8],
-        status=r[9],
-        line_code=r[10],
-        position=position,
-        version=r[11],
-    )
+def _order_row(r: Row[Any], position: int | None = None, *, extra: tuple[str, ...] = ()) -> OrderRow:
+    return dto_from_row(OrderRow, r, extra=extra, position=position)
 
 
 @dataclass(frozen=True)
@@ -400,6 +412,9 @@ class OrderFilter:
     text: str | None = None
     status: str | None = None
     customer: str | None = None
+
+
+ORDER_SORTS = ("number", "customer_name", "priority", "due_date", "quantity", "status")
 
 
 def orders(
@@ -429,23 +444,26 @@ def orders(
             stmt = stmt.where(ProductionOrder.status == flt.status)
         if flt.customer:
             stmt = stmt.where(Customer.code == flt.customer)
-        columns = {
-            "number": ProductionOrder.number,
-            "customer_name": Customer.name,
-            "priority": ProductionOrder.priority,
-            "due_date": ProductionOrder.due_date,
-            "quantity": ProductionOrder.quantity,
-            "status": ProductionOrder.status,
-        }
-        order, backward = _sorting(sort, descending, columns, "due_date", ProductionOrder.id)
-        if sort is None:
-            order = [ProductionOrder.priority.asc(), ProductionOrder.due_date.asc(), ProductionOrder.id.asc()]
-            backward = [ProductionOrder.priority.desc(), ProductionOrder.due_date.desc(), ProductionOrder.id.desc()]
-        return _page(uow, stmt, offset, limit, order, _order_row, backward)
+        columns = sort_columns(
+            ORDER_SORTS,
+            number=ProductionOrder.number,
+            customer_name=Customer.name,
+            priority=ProductionOrder.priority,
+            due_date=ProductionOrder.due_date,
+            quantity=ProductionOrder.quantity,
+            status=ProductionOrder.status,
+        )
+        order = sorting(sort, descending, columns, "due_date", ProductionOrder.id)
+        if sort is None:  # the planner's view: most urgent first
+            order = Sorting(
+                [ProductionOrder.priority.asc(), ProductionOrder.due_date.asc(), ProductionOrder.id.asc()],
+                [ProductionOrder.priority.desc(), ProductionOrder.due_date.desc(), ProductionOrder.id.desc()],
+            )
+        return paged(uow, stmt, order, _order_row, offset=offset, limit=limit)
 
 
 def backlog(uow: UnitOfWork, text: str | None = None, *, offset: int = 0, limit: int = 200) -> Page[OrderRow]:
-    return orders(uow, OrderFilter(text=text, status="new"), offset=offset, limit=limit)
+    return orders(uow, OrderFilter(text=text, status=OrderStatus.NEW), offset=offset, limit=limit)
 
 
 def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | None = None) -> tuple[LineQueue, ...]:
@@ -456,7 +474,7 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
     end falls after its due date.
     """
     require(uow.actor, "read")
-    start_of_day = now or utcnow()
+    start_of_day = now or uow.now()
     with uow:
         lines_stmt = select(ProductionLine).order_by(ProductionLine.code)
         if line:
@@ -464,27 +482,29 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
         lines = uow.session.scalars(lines_stmt).all()
         if line and not lines:
             raise ValidationError(f"There is no production line “{line}”.", "line")
+        scheduling = {"line_id": ProductionOrder.line_id, "started_at": ProductionOrder.started_at}
         rows = uow.session.execute(
-            select(*_order_columns(), ProductionOrder.line_id, ProductionOrder.started_at)
+            select(*_order_columns(extra=scheduling))
             .select_from(ProductionOrder)
             .join(Customer, Customer.id == ProductionOrder.customer_id)
             .join(ProductionLine, ProductionLine.id == ProductionOrder.line_id)
             .where(ProductionOrder.queue_rank.is_not(None), ProductionOrder.line_id.in_([ln.id for ln in lines]))
             .order_by(ProductionOrder.line_id, ProductionOrder.queue_rank)
         ).all()
-        by_line: dict[int, list[Any]] = {}
+        by_line: dict[int, list[Row[Any]]] = {}
         for r in rows:
-            by_line.setdefault(r[12], []).append(r)
+            by_line.setdefault(r.line_id, []).append(r)
         result = []
         for ln in lines:
             cursor = start_of_day
             scheduled = []
             for position, r in enumerate(by_line.get(ln.id, []), start=1):
-                hours = float(r[5] / ln.rate_per_hour)
-                start = r[13] if r[9] == "in_progress" and r[13] is not None else cursor
+                hours = float(r.quantity / ln.rate_per_hour)
+                running = OrderStatus(r.status).is_running and r.started_at is not None
+                start = r.started_at if running else cursor
                 end = max(start + timedelta(hours=hours), cursor)
-                late = end > datetime.combine(r[8], time.max, tzinfo=_local_tz())
-                scheduled.append(ScheduledOrder(_order_row(r, position), start, end, late))
+                late = end > datetime.combine(r.due_date, time.max, tzinfo=_local_tz())
+                scheduled.append(ScheduledOrder(_order_row(r, position, extra=tuple(scheduling)), start, end, late))
                 cursor = end
             result.append(
                 LineQueue(ln.id, ln.code, ln.name, ln.stage, ln.rate_per_hour, ln.rate_unit, tuple(scheduled))
@@ -493,7 +513,7 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
 
 
 def _local_tz() -> Any:
-    return datetime.now().astimezone().tzinfo or timezone.utc
+    return datetime.now().astimezone().tzinfo or UTC
 
 
 # ---------------------------------------------------------------- events
@@ -523,7 +543,7 @@ def _event_conditions(uow: UnitOfWork, flt: EventFilter) -> tuple[list[ColumnEle
     if flt.username:
         filters.append(
             Event.user_id.is_(None)
-            if flt.username == "system"
+            if flt.username == SYSTEM_USERNAME
             else Event.user_id == select(User.id).where(User.username == flt.username).scalar_subquery()
         )
     if flt.entity_type:
@@ -539,6 +559,9 @@ def _event_conditions(uow: UnitOfWork, flt: EventFilter) -> tuple[list[ColumnEle
         known_total = hits if not filters else None  # the index probe counted them already
         filters.append(condition)
     return filters, needle, known_total
+
+
+EVENT_SORTS = ("occurred_at", "username", "entity_type", "action")
 
 
 def events(
@@ -586,36 +609,45 @@ def events(
             matched = select(Event.id).where(*filters).cte("matched").prefix_with("MATERIALIZED")
             source = Event.__table__.join(matched, matched.c.id == Event.id)
             filters = []
-        username = func.coalesce(User.username, literal("system"))
+        username = func.coalesce(User.username, literal(SYSTEM_USERNAME))
         stmt = (
             select(
-                Event.id,
-                Event.occurred_at,
-                username,
-                Event.entity_type,
-                Event.entity_id,
-                Event.action,
-                Event.summary,
-                Event.details,
+                *labelled(
+                    EventRow,
+                    id=Event.id,
+                    occurred_at=Event.occurred_at,
+                    username=username,
+                    entity_type=Event.entity_type,
+                    entity_id=Event.entity_id,
+                    action=Event.action,
+                    summary=Event.summary,
+                    details=Event.details,
+                )
             )
             .select_from(source)
             .outerjoin(User, User.id == Event.user_id)
             .where(*filters)
         )
-        columns = {
-            "occurred_at": Event.occurred_at,
-            "username": username,
-            "entity_type": Event.entity_type,
-            "action": Event.action,
-        }
-        order, backward = _sorting(sort, descending, columns, "occurred_at", Event.id)
-        if not counted:
-            # Only the first rows are asked for (they lie within the matches found); never
-            # read "from the far end" of a count that is only a lower bound.
-            return replace(
-                _page(uow, stmt, offset, limit, order, lambda r: EventRow(*r), None, total=total), counted=False
-            )
-        return _page(uow, stmt, offset, limit, order, lambda r: EventRow(*r), backward, total=total)
+        columns = sort_columns(
+            EVENT_SORTS,
+            occurred_at=Event.occurred_at,
+            username=username,
+            entity_type=Event.entity_type,
+            action=Event.action,
+        )
+        order = sorting(sort, descending, columns, "occurred_at", Event.id)
+        # Counted only up to a cap, the total is a lower bound: never read "from the far end" of it.
+        page = paged(
+            uow,
+            stmt,
+            order,
+            lambda r: dto_from_row(EventRow, r),
+            offset=offset,
+            limit=limit,
+            total=total,
+            from_far_end=counted,
+        )
+        return page if counted else replace(page, counted=False)
 
 
 # Above this many index hits a scan in time order finds a page sooner than the index does.
@@ -666,10 +698,16 @@ def event_choices(uow: UnitOfWork) -> tuple[tuple[str, ...], tuple[str, ...], tu
 # ---------------------------------------------------------------- customers
 
 
+# ---------------------------------------------------------------- customers
+
+
 @dataclass(frozen=True)
 class CustomerFilter:
     text: str | None = None
     archived: bool | None = False  # None: both
+
+
+CUSTOMER_SORTS = ("code", "name", "contact", "open_orders", "total_orders")
 
 
 def customers(
@@ -683,13 +721,12 @@ def customers(
 ) -> Page[CustomerRow]:
     require(uow.actor, "read")
     with uow:
+        is_open = ProductionOrder.status.in_(tuple(OPEN_ORDER_STATUSES))
         counts = (
             select(
                 ProductionOrder.customer_id.label("customer_id"),
                 func.count().label("total"),
-                func.sum(case((ProductionOrder.status.in_(("new", "planned", "in_progress")), 1), else_=0)).label(
-                    "open"
-                ),
+                func.sum(case((is_open, 1), else_=0)).label("open"),
             )
             .group_by(ProductionOrder.customer_id)
             .subquery()
@@ -698,19 +735,22 @@ def customers(
         total_orders = func.coalesce(counts.c.total, 0)
         stmt = (
             select(
-                Customer.id,
-                Customer.code,
-                Customer.name,
-                Customer.contact,
-                Customer.email,
-                Customer.phone,
-                Customer.address,
-                Customer.tax_id,
-                Customer.notes,
-                Customer.archived,
-                open_orders,
-                total_orders,
-                Customer.version,
+                *labelled(
+                    CustomerRow,
+                    id=Customer.id,
+                    code=Customer.code,
+                    name=Customer.name,
+                    contact=Customer.contact,
+                    email=Customer.email,
+                    phone=Customer.phone,
+                    address=Customer.address,
+                    tax_id=Customer.tax_id,
+                    notes=Customer.notes,
+                    archived=Customer.archived,
+                    open_orders=open_orders,
+                    total_orders=total_orders,
+                    version=Customer.version,
+                )
             )
             .select_from(Customer)
             .outerjoin(counts, counts.c.customer_id == Customer.id)
@@ -722,16 +762,22 @@ def customers(
             stmt = stmt.where(cond)
         if flt.archived is not None:
             stmt = stmt.where(Customer.archived.is_(flt.archived))
-        columns = {
-            "code": Customer.code,
-            "name": Customer.name,
-            "contact": Customer.contact,
-            "open_orders": open_orders,
-            "total_orders": total_orders,
-        }
-        order, backward = _sorting(sort, descending, columns, "name", Customer.id)
-        return _page(
-            uow, stmt, offset, limit, order, lambda r: CustomerRow(*r[:10], int(r[10]), int(r[11]), r[12]), backward
+        columns = sort_columns(
+            CUSTOMER_SORTS,
+            code=Customer.code,
+            name=Customer.name,
+            contact=Customer.contact,
+            open_orders=open_orders,
+            total_orders=total_orders,
+        )
+        order = sorting(sort, descending, columns, "name", Customer.id)
+        return paged(
+            uow,
+            stmt,
+            order,
+            lambda r: dto_from_row(CustomerRow, r, open_orders=int(r.open_orders), total_orders=int(r.total_orders)),
+            offset=offset,
+            limit=limit,
         )
 
 
@@ -741,41 +787,18 @@ def customers(
 def users(uow: UnitOfWork) -> tuple[UserRow, ...]:
     require(uow.actor, "read")
     with uow:
-        rows = uow.session.execute(
-            select(User.id, User.username, User.full_name, User.role, User.active, User.locked_until).order_by(
-                User.username
+        stmt = select(
+            *labelled(
+                UserRow,
+                id=User.id,
+                username=User.username,
+                full_name=User.full_name,
+                role=User.role,
+                active=User.active,
+                locked_until=User.locked_until,
             )
-        ).all()
-        return tuple(UserRow(r[0], r[1], r[2], parse_role(r[3]), r[4], r[5]) for r in rows)
-
-
-@dataclass(frozen=True)
-class Lookups:
-    """Codes for the forms' pickers, and each material's unit."""
-
-    warehouses: tuple[str, ...]
-    materials: tuple[str, ...]
-    suppliers: tuple[str, ...]
-    lines: tuple[str, ...]
-    customers: tuple[str, ...]
-    units: dict[str, str]
-
-
-def lookups(uow: UnitOfWork) -> Lookups:
-    require(uow.actor, "read")
-    with uow:
-        s = uow.session
-        units = {code: unit for code, unit in s.execute(select(Material.code, Material.unit).order_by(Material.code))}
-        return Lookups(
-            warehouses=tuple(s.scalars(select(Warehouse.code).order_by(Warehouse.code))),
-            materials=tuple(units),
-            suppliers=tuple(s.scalars(select(Supplier.code).order_by(Supplier.code))),
-            lines=tuple(s.scalars(select(ProductionLine.code).order_by(ProductionLine.code))),
-            customers=tuple(
-                s.scalars(select(Customer.code).where(Customer.archived.is_(False)).order_by(Customer.code))
-            ),
-            units=units,
-        )
+        ).order_by(User.username)
+        return tuple(dto_from_row(UserRow, r, role=parse_role(r.role)) for r in uow.session.execute(stmt))
 
 
 def entity_key(uow: UnitOfWork, entity_type: str, entity_id: int) -> str | None:

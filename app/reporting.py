@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -22,6 +22,7 @@ from app.dto import (
     CustomerRow,
     EventRow,
     InventoryRow,
+    LabelOrigin,
     LineQueue,
     MovementRow,
     OrderRow,
@@ -31,9 +32,9 @@ from app.dto import (
 )
 from app.errors import NotFound, ValidationError
 from app.permissions import require
+from app.rows import dto_from_row, labelled
 from app.services.trace import trace_batch
 from data.models import (
-    NUMBER_LEN,
     Batch,
     Material,
     ProductionOrder,
@@ -43,6 +44,7 @@ from data.models import (
     User,
     Warehouse,
 )
+from domain.vocabulary import CODE_LEN, NUMBER_LEN
 
 PLANT_ENV = "MPSYSTEM_PLANT_NAME"
 MAX_LABELS = 5000
@@ -60,7 +62,7 @@ def make_header(ctx: Context, title: str, filters: list[tuple[str, str]]) -> Rep
         title=title,
         filters=tuple(filters),
         printed_by=f"{user.display_name} ({user.username})",
-        printed_at=datetime.now(timezone.utc),
+        printed_at=datetime.now(UTC),
     )
 
 
@@ -87,36 +89,36 @@ def batch_labels(ctx: Context, numbers: list[str]) -> tuple[BatchLabel, ...]:
             chunk = wanted[start : start + 500]
             rows = uow.session.execute(
                 select(
-                    Batch.number,
-                    Material.code,
-                    Material.name,
-                    quantity,
-                    Material.unit,
-                    Supplier.name,
-                    ProductionOrder.number,
-                    Batch.received_at,
-                    Batch.expiry_date,
-                    Batch.status,
-                    Batch.status_reason,
+                    *labelled(
+                        BatchLabel,
+                        computed=("origin_kind", "origin"),
+                        extra=("supplier_name", "order_number"),
+                        number=Batch.number,
+                        material_code=Material.code,
+                        material_name=Material.name,
+                        quantity=quantity,
+                        unit=Material.unit,
+                        supplier_name=Supplier.name,
+                        order_number=ProductionOrder.number,
+                        received_at=Batch.received_at,
+                        expiry_date=Batch.expiry_date,
+                        status=Batch.status,
+                        status_reason=Batch.status_reason,
+                    )
                 )
                 .join(Material, Material.id == Batch.material_id)
                 .outerjoin(Supplier, Supplier.id == Batch.supplier_id)
                 .outerjoin(ProductionOrder, ProductionOrder.id == Batch.production_order_id)
                 .where(Batch.number.in_(chunk))
-            ).all()
+            )
             for r in rows:
-                found[r[0]] = BatchLabel(
-                    number=r[0],
-                    material_code=r[1],
-                    material_name=r[2],
-                    quantity=q._decimal(r[3]),
-                    unit=r[4],
-                    origin_kind="supplier" if r[5] else "order",
-                    origin=r[5] or r[6] or "",
-                    received_at=r[7],
-                    expiry_date=r[8],
-                    status=r[9],
-                    status_reason=r[10],
+                found[r.number] = dto_from_row(
+                    BatchLabel,
+                    r,
+                    extra=("supplier_name", "order_number"),
+                    quantity=q.decimal_quantity(r.quantity),
+                    origin_kind=LabelOrigin.SUPPLIER if r.supplier_name else LabelOrigin.ORDER,
+                    origin=r.supplier_name or r.order_number or "",
                 )
     missing = [n for n in wanted if n not in found]
     if missing:
@@ -143,15 +145,18 @@ def inventory_report(ctx: Context, warehouse: str | None = None) -> InventoryRep
             raise NotFound(f"There is no warehouse “{warehouse}”.", "warehouse")
         stmt = (
             select(
-                Warehouse.code,
-                Warehouse.name,
-                Material.code,
-                Material.name,
-                Material.unit,
-                Batch.number,
-                StockBalance.quantity,
-                Batch.status,
-                Batch.expiry_date,
+                *labelled(
+                    StockLine,
+                    warehouse_code=Warehouse.code,
+                    warehouse_name=Warehouse.name,
+                    material_code=Material.code,
+                    material_name=Material.name,
+                    unit=Material.unit,
+                    batch_number=Batch.number,
+                    quantity=StockBalance.quantity,
+                    status=Batch.status,
+                    expiry_date=Batch.expiry_date,
+                )
             )
             .select_from(StockBalance)
             .join(Batch, Batch.id == StockBalance.batch_id)
@@ -162,7 +167,7 @@ def inventory_report(ctx: Context, warehouse: str | None = None) -> InventoryRep
         )
         if warehouse:
             stmt = stmt.where(Warehouse.code == warehouse)
-        lines = tuple(StockLine(*r) for r in uow.session.execute(stmt).all())
+        lines = tuple(dto_from_row(StockLine, r) for r in uow.session.execute(stmt))
     below = q.inventory(ctx.reader(), q.InventoryFilter(below_reorder_only=True, warehouse=None), limit=1000).rows
     # one row per material: the flag is about the material's total across warehouses
     seen: dict[str, InventoryRow] = {}
@@ -190,15 +195,18 @@ def trace_report(ctx: Context, number: str) -> TraceReport:
         source, target = Warehouse.__table__.alias("source"), Warehouse.__table__.alias("target")
         rows = uow.session.execute(
             select(
-                StockMovement.created_at,
-                StockMovement.kind,
-                StockMovement.quantity,
-                Material.unit,
-                source.c.code,
-                target.c.code,
-                ProductionOrder.number,
-                func.coalesce(User.username, "system"),
-                StockMovement.note,
+                *labelled(
+                    MovementRow,
+                    created_at=StockMovement.created_at,
+                    kind=StockMovement.kind,
+                    quantity=StockMovement.quantity,
+                    unit=Material.unit,
+                    from_warehouse=source.c.code,
+                    to_warehouse=target.c.code,
+                    order_number=ProductionOrder.number,
+                    username=func.coalesce(User.username, q.SYSTEM_USERNAME),
+                    note=StockMovement.note,
+                )
             )
             .select_from(StockMovement)
             .join(Batch, Batch.id == StockMovement.batch_id)
@@ -209,8 +217,8 @@ def trace_report(ctx: Context, number: str) -> TraceReport:
             .outerjoin(User, User.id == StockMovement.user_id)
             .where(StockMovement.batch_id == batch.id)
             .order_by(StockMovement.created_at, StockMovement.id)
-        ).all()
-        movements = tuple(MovementRow(*r) for r in rows)
+        )
+        movements = tuple(dto_from_row(MovementRow, r) for r in rows)
     return TraceReport(
         make_header(ctx, f"Traceability of batch {backward.key}", [("Batch", backward.key)]),
         backward,
@@ -284,7 +292,7 @@ class CustomerReport:
 
 def customer_report(ctx: Context, code: str) -> CustomerReport:
     require(ctx.user, "report.all")
-    code = v.code(code, "customer", 30)
+    code = v.code(code, "customer", CODE_LEN)
     page = q.customers(ctx.reader(), q.CustomerFilter(text=code, archived=None), limit=1000)
     customer = next((c for c in page.rows if c.code.lower() == code.lower()), None)
     if customer is None:

@@ -13,8 +13,8 @@ from typing import Any
 
 from app import security
 from app.context import Context
+from app.demo import DEMO_PASSWORD, load_demo
 from data.db import open_database
-from data.demo import DEMO_PASSWORD, load_demo
 from data.migrate import check_schema, upgrade
 
 DEMO_EVENTS = 500

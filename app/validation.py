@@ -9,9 +9,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.errors import ValidationError
+from domain.vocabulary import EMAIL_LEN, QUANTITY_SCALE, Unit
 
-# Decimals each unit allows: kilograms to the gram, metres to the centimetre, pieces whole.
-UNIT_DECIMALS = {"kg": 3, "l": 3, "m": 2, "m2": 2, "pcs": 0}
 # Days people type (due, expiry, report ranges): anything outside is a slip, and days at the very
 # end of the calendar cannot have a day added to them (a filter "up to" a day ends the day after).
 EARLIEST_DATE = date(1900, 1, 1)
@@ -48,11 +47,12 @@ def quantity(value: Any, unit: str, field: str = "quantity", *, allow_negative: 
         raise ValidationError(f"The {label} must be greater than zero.", field)
     if number.copy_abs() > MAX_QUANTITY:
         raise ValidationError(f"The {label} {value} is too large (at most {MAX_QUANTITY:,} {unit}).", field)
-    decimals = UNIT_DECIMALS.get(unit, 3)
+    # Each unit is counted as finely as the vocabulary says; an unknown one to the database's scale.
+    decimals = Unit(unit).decimals if unit in Unit.values() else QUANTITY_SCALE
     if _decimal_places(number) > decimals:
         allowed = "whole numbers" if decimals == 0 else f"at most {decimals} decimal places"
         raise ValidationError(f"Quantities in {unit} take {allowed}; “{value}” has more.", field)
-    return number.quantize(Decimal(1).scaleb(-3))
+    return number.quantize(Decimal(1).scaleb(-QUANTITY_SCALE))
 
 
 def _decimal_places(number: Decimal) -> int:
@@ -129,7 +129,7 @@ def a_date(value: Any, field: str, *, required: bool = True) -> date | None:
 
 
 def email(value: Any, field: str = "email") -> str | None:
-    cleaned = text(value, field, 120, required=False)
+    cleaned = text(value, field, EMAIL_LEN, required=False)
     if cleaned is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", cleaned):
         raise ValidationError(f"“{cleaned}” is not an e-mail address.", field)
     return cleaned

@@ -54,9 +54,13 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+
 def _in(column: str, vocabulary: type[Term] | tuple[str, ...]) -> str:
     values = vocabulary if isinstance(vocabulary, tuple) else vocabulary.values()
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+QUEUED = tuple(s.value for s in OrderStatus if s.is_queued)  # planned and running orders hold a queue rank
 
 
 class Base(DeclarativeBase):
@@ -169,7 +173,7 @@ class ProductionOrder(Base):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("priority BETWEEN 1 AND 5", name="priority_range"),
         # planned and running orders sit in a queue; the others never do
-        CheckConstraint("(status IN ('planned', 'in_progress')) = (queue_rank IS NOT NULL)", name="queued_iff_active"),
+        CheckConstraint(f"({_in('status', QUEUED)}) = (queue_rank IS NOT NULL)", name="queued_iff_active"),
         CheckConstraint("queue_rank IS NULL OR line_id IS NOT NULL", name="rank_needs_line"),
         UniqueConstraint("line_id", "queue_rank"),
         Index("ix_production_orders_status_due_date", "status", "due_date"),
@@ -183,7 +187,7 @@ class ProductionOrder(Base):
     unit: Mapped[str] = mapped_column(String(5))
     priority: Mapped[int] = mapped_column(SmallInteger, default=3)
     due_date: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12), default="new")
+    status: Mapped[str] = mapped_column(String(12), default=OrderStatus.NEW.value)
     status_reason: Mapped[str | None] = mapped_column(String(REASON_LEN))
     line_id: Mapped[int | None] = mapped_column(ForeignKey("production_lines.id"), index=True)
     queue_rank: Mapped[int | None] = mapped_column(BigInteger)
@@ -200,7 +204,9 @@ class Batch(Base):
     __table_args__ = (
         CheckConstraint(_in("status", BatchStatus), name="status"),
         CheckConstraint("supplier_id IS NULL OR production_order_id IS NULL", name="one_origin"),
-        CheckConstraint("status <> 'blocked' OR status_reason IS NOT NULL", name="blocked_has_reason"),
+        CheckConstraint(
+            f"status <> '{BatchStatus.BLOCKED.value}' OR status_reason IS NOT NULL", name="blocked_has_reason"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -210,7 +216,7 @@ class Batch(Base):
     production_order_id: Mapped[int | None] = mapped_column(ForeignKey("production_orders.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     expiry_date: Mapped[date | None] = mapped_column(Date, index=True)
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=BatchStatus.PENDING.value, index=True)
     status_reason: Mapped[str | None] = mapped_column(String(REASON_LEN))
     version: Mapped[int] = mapped_column(Integer, default=1)
 

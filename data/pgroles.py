@@ -23,9 +23,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.vocabulary import Role
+
 OWNER = "mpsystem_owner"
 GROUP_PREFIX = "mpsystem_"
-LEVELS = ("viewer", "clerk", "planner", "manager", "admin")
+LEVELS = Role.names()  # viewer … admin, each group a member of the one before it
 GROUPS = tuple(GROUP_PREFIX + level for level in LEVELS)
 NOTIFY_CHANNEL = "mpsystem_changes"
 

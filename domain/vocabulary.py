@@ -24,7 +24,7 @@ class Term(StrEnum):
 
     _label: str
 
-    def __new__(cls, value: str, label: str) -> Term:
+    def __new__(cls, value: str, label: str = "") -> Term:  # a default: mypy reads Status("new") as this call
         member = str.__new__(cls, value)
         member._value_ = value
         member._label = label
@@ -183,6 +183,11 @@ class OrderStatus(Term):
     def may_plan(self) -> bool:
         """May be put on a line, or moved along one."""
         return self in (OrderStatus.NEW, OrderStatus.PLANNED)
+
+    @property
+    def may_move(self) -> bool:
+        """May be moved along its line or onto another (a running order stays where it runs)."""
+        return self is OrderStatus.PLANNED
 
     @property
     def may_unplan(self) -> bool:

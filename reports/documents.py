@@ -4,25 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
 from decimal import Decimal
 from typing import BinaryIO
 
 from app.dto import TraceNode
-from app.formatting import quantity
+from app.formatting import day, moment, quantity
 from app.reporting import CustomerReport, EventsReport, InventoryReport, PlanReport, TraceReport
+from domain.vocabulary import BatchStatus, MovementKind, OrderStatus
 from reports.layout import Column, Report, Row, write
 
 Out = str | BinaryIO
 Progress = Callable[[int], None] | None
-
-
-def _day(value: date | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""
-
-
-def _moment(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def _totals(amounts: dict[str, Decimal]) -> str:
@@ -64,7 +56,7 @@ def inventory(data: InventoryReport, out: Out, progress: Progress = None) -> int
             mat_total += line.quantity
             wh_totals[line.unit] += line.quantity
             grand[line.unit] += line.quantity
-            kind = "alert" if line.status == "blocked" else "normal"
+            kind = "alert" if line.status == BatchStatus.BLOCKED else "normal"
             pending_batches.append(
                 Row(
                     (
@@ -72,7 +64,7 @@ def inventory(data: InventoryReport, out: Out, progress: Progress = None) -> int
                         "",
                         line.status,
                         quantity(line.quantity, line.unit),
-                        _day(line.expiry_date),
+                        day(line.expiry_date),
                         "",
                     ),
                     kind,
@@ -108,11 +100,10 @@ def inventory(data: InventoryReport, out: Out, progress: Progress = None) -> int
         Column("Expiry", 1.1),
         Column("Note", 1.8),
     ]
-    empty = "There is no stock in the chosen warehouse." if data.lines == () else "Nothing matches these filters."
-    report = Report(data.header, columns, rows, wide=False, progress=progress)
     if not data.lines:
-        report = Report(data.header, columns, lambda: iter(()), empty_message=empty)
-    return write(report, out)
+        empty = "There is no stock in the chosen warehouse."
+        return write(Report(data.header, columns, lambda: iter(()), empty_message=empty), out)
+    return write(Report(data.header, columns, rows, wide=False, progress=progress), out)
 
 
 # ---------------------------------------------------------------- traceability
@@ -137,7 +128,7 @@ def trace(data: TraceReport, out: Out, progress: Progress = None) -> int:
             order = f" order {m.order_number}" if m.order_number else ""
             yield Row(
                 (
-                    f"{_moment(m.created_at)}  {m.kind}  {where}{order}",
+                    f"{moment(m.created_at)}  {MovementKind(m.kind).label}  {where}{order}",
                     quantity(m.quantity, m.unit),
                     f"{m.username}{' · ' + m.note if m.note else ''}",
                 )
@@ -177,10 +168,10 @@ def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
                         o.customer_name,
                         o.product_spec,
                         quantity(o.quantity, o.unit),
-                        _day(o.due_date),
-                        _moment(s.estimated_start),
-                        _moment(s.estimated_end),
-                        "LATE" if s.late else ("running" if o.status == "in_progress" else ""),
+                        day(o.due_date),
+                        moment(s.estimated_start),
+                        moment(s.estimated_end),
+                        "LATE" if s.late else ("running" if OrderStatus(o.status).is_running else ""),
                     ),
                     "alert" if s.late else "normal",
                 )
@@ -209,7 +200,7 @@ def events(data: EventsReport, out: Out, progress: Progress = None) -> int:
     def rows() -> Iterator[Row]:
         for e in data.rows():
             about = f"{e.entity_type} #{e.entity_id}" if e.entity_id is not None else e.entity_type
-            yield Row((_moment(e.occurred_at), e.username, about, e.action.replace("_", " "), e.summary))
+            yield Row((moment(e.occurred_at), e.username, about, e.action.replace("_", " "), e.summary))
 
     columns = [
         Column("When", 1.3),
@@ -260,11 +251,11 @@ def customer(data: CustomerReport, out: Out, progress: Progress = None) -> int:
                     o.number,
                     o.product_spec,
                     quantity(o.quantity, o.unit),
-                    _day(o.due_date),
-                    o.status.replace("_", " "),
+                    day(o.due_date),
+                    OrderStatus(o.status).label,
                     o.line_code or "",
                 ),
-                "alert" if o.status == "cancelled" else "normal",
+                "alert" if o.status == OrderStatus.CANCELLED else "normal",
             )
         if data.orders:
             summary = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(by_status.items()))

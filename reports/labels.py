@@ -7,35 +7,32 @@ thermal printers; both carry the same fields.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import BinaryIO
 
 from reportlab.graphics.barcode import code128, qrencoder
 from reportlab.lib import colors
+from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from app.dto import BatchLabel
-from app.formatting import quantity
+from app.dto import BatchLabel, LabelOrigin
+from app.formatting import day, quantity
+from domain.vocabulary import BatchStatus
 from reports import fonts
 
 WIDTH, HEIGHT = 100 * mm, 50 * mm
 SHEET_COLUMNS, SHEET_ROWS = 2, 5
-STATUS_MARK = {
-    "approved": ("APPROVED", colors.HexColor("#1b7a2f")),
-    "pending": ("PENDING — DO NOT USE", colors.HexColor("#c26a00")),
-    "blocked": ("BLOCKED — DO NOT USE", colors.HexColor("#b3261e")),
+STATUS_MARK: dict[str, tuple[str, Color]] = {
+    BatchStatus.APPROVED: ("APPROVED", colors.HexColor("#1b7a2f")),
+    BatchStatus.PENDING: ("PENDING — DO NOT USE", colors.HexColor("#c26a00")),
+    BatchStatus.BLOCKED: ("BLOCKED — DO NOT USE", colors.HexColor("#b3261e")),
 }
 
 
 def qr_payload(label: BatchLabel) -> str:
     """What the QR code carries: the batch number and the material code."""
     return f"MPS1|{label.number}|{label.material_code}"
-
-
-def _day(value: date | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else "—"
 
 
 def _draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
@@ -97,11 +94,11 @@ def draw_label(canvas: Canvas, x: float, y: float, label: BatchLabel) -> None:
     _draw_qr(canvas, qr_payload(label), x + WIDTH - pad - 22 * mm, y + HEIGHT - pad - 22 * mm, 22 * mm)
 
     canvas.setFont(fonts.REGULAR, 7.5)
-    origin = ("Supplier: " if label.origin_kind == "supplier" else "Order: ") + label.origin
-    received = "Received" if label.origin_kind == "supplier" else "Produced"
+    origin = ("Supplier: " if label.origin_kind is LabelOrigin.SUPPLIER else "Order: ") + label.origin
+    received = "Received" if label.origin_kind is LabelOrigin.SUPPLIER else "Produced"
     rows = [
-        (f"Qty: {quantity(label.quantity, label.unit)}", f"{received}: {_day(label.received_at.date())}"),
-        (fonts.fit(origin, fonts.REGULAR, 7.5, WIDTH / 2 - pad), f"Expiry: {_day(label.expiry_date)}"),
+        (f"Qty: {quantity(label.quantity, label.unit)}", f"{received}: {day(label.received_at.date(), '—')}"),
+        (fonts.fit(origin, fonts.REGULAR, 7.5, WIDTH / 2 - pad), f"Expiry: {day(label.expiry_date, '—')}"),
     ]
     for i, (left_text, right_text) in enumerate(rows):
         line_y = y + 13 * mm - i * 9.5
@@ -114,9 +111,9 @@ def draw_label(canvas: Canvas, x: float, y: float, label: BatchLabel) -> None:
     canvas.rect(x, y, WIDTH, band, stroke=0, fill=1)
     canvas.setFillColor(colors.white)
     canvas.setFont(fonts.BOLD, 9)
-    text = mark if label.status == "approved" or not label.status_reason else f"{mark}: {label.status_reason}"
+    text = mark if label.status == BatchStatus.APPROVED or not label.status_reason else f"{mark}: {label.status_reason}"
     canvas.drawCentredString(x + WIDTH / 2, y + 1.9 * mm, fonts.fit(text, fonts.BOLD, 9, WIDTH - 2 * pad))
-    if label.status != "approved":
+    if label.status != BatchStatus.APPROVED:
         # a second, unmistakable mark across the label for anything that must not be used
         canvas.setStrokeColor(colour)
         canvas.setLineWidth(1.6)
@@ -167,10 +164,10 @@ def _zpl_text(text: str) -> str:
 def label_zpl(label: BatchLabel) -> str:
     """The same label for a 203 dpi thermal printer (800 x 400 dots), UTF-8 text."""
     mark, _colour = STATUS_MARK.get(label.status, (label.status.upper(), None))
-    if label.status != "approved" and label.status_reason:
+    if label.status != BatchStatus.APPROVED and label.status_reason:
         mark = f"{mark}: {label.status_reason}"
-    origin = ("Supplier: " if label.origin_kind == "supplier" else "Order: ") + label.origin
-    received = "Received" if label.origin_kind == "supplier" else "Produced"
+    origin = ("Supplier: " if label.origin_kind is LabelOrigin.SUPPLIER else "Order: ") + label.origin
+    received = "Received" if label.origin_kind is LabelOrigin.SUPPLIER else "Produced"
 
     def field(x: int, y: int, height: int, text: str, width: int = 600) -> str:
         return f"^FO{x},{y}^A0N,{height},{height}^FB{width},1,0,L^FH_^FD{_zpl_text(text)}^FS"
@@ -187,13 +184,13 @@ def label_zpl(label: BatchLabel) -> str:
         f"^FO24,130^BY2^BCN,80,N,N,N^FH_^FD{_zpl_text(label.number)}^FS",
         f"^FO600,20^BQN,2,5^FH_^FDMA,{_zpl_text(qr_payload(label))}^FS",
         field(24, 225, 24, f"Qty: {quantity(label.quantity, label.unit)}", 380),
-        field(420, 225, 24, f"{received}: {_day(label.received_at.date())}", 360),
+        field(420, 225, 24, f"{received}: {day(label.received_at.date(), '—')}", 360),
         field(24, 260, 24, origin, 380),
-        field(420, 260, 24, f"Expiry: {_day(label.expiry_date)}", 360),
+        field(420, 260, 24, f"Expiry: {day(label.expiry_date, '—')}", 360),
         "^FO0,340^GB800,60,60^FS",  # a black band; the status prints reversed in it
         f"^FO0,352^A0N,36,36^FB800,1,0,C^FR^FH_^FD{_zpl_text(mark)}^FS",
     ]
-    if label.status != "approved":
+    if label.status != BatchStatus.APPROVED:
         parts.append("^FO4,4^GB792,332,8^FS")  # a heavy frame: do not use
     parts.append("^XZ")
     return "\n".join(parts) + "\n"

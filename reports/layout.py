@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.dto import ReportHeader
+from app.formatting import moment
 from reports import fonts
 
 ROW_HEIGHT = 13.0
@@ -129,7 +130,7 @@ def _draw_header(canvas: Canvas, report: Report, page: int, pages: int) -> None:
     canvas.drawString(MARGIN, top - 27, fonts.fit(h.title, fonts.BOLD, 15, width - 2 * MARGIN - 200))
     canvas.setFont(fonts.REGULAR, 8)
     printed = f"Printed by {h.printed_by}"
-    at = f"at {h.printed_at.astimezone().strftime('%Y-%m-%d %H:%M')}"
+    at = f"at {moment(h.printed_at)}"
     canvas.drawRightString(width - MARGIN, top - 8, printed)
     canvas.drawRightString(width - MARGIN, top - 19, at)
     filters = [f"{label}: {value}" for label, value in h.filters]

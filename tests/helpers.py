@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import text
 
+from app import services as s
+from app.audit import LEDGER
+from app.context import Context
 from data.db import Database
+from tests.conftest import in_days
 
 
 def ledger_mismatches(database: Database) -> list[tuple[object, ...]]:
     """(batch, warehouse, balance, ledger) wherever a balance differs from what the ledger adds up to."""
-    sql = text("""
-        WITH flows AS (
-            SELECT batch_id, to_warehouse_id AS warehouse_id, quantity FROM stock_movements
-             WHERE to_warehouse_id IS NOT NULL
-            UNION ALL
-            SELECT batch_id, from_warehouse_id, -quantity FROM stock_movements
-             WHERE from_warehouse_id IS NOT NULL
-        ), ledger AS (
-            SELECT batch_id, warehouse_id, SUM(quantity) AS quantity FROM flows GROUP BY batch_id, warehouse_id
-        )
-        SELECT COALESCE(b.batch_id, l.batch_id), COALESCE(b.warehouse_id, l.warehouse_id),
-               b.quantity, l.quantity
-          FROM stock_balances b FULL OUTER JOIN ledger l
-            ON l.batch_id = b.batch_id AND l.warehouse_id = b.warehouse_id
-         WHERE COALESCE(b.quantity, 0) <> COALESCE(l.quantity, 0)
-    """)
+    sql = text(LEDGER)
     with database.engine.connect() as conn:
         return [tuple(r) for r in conn.execute(sql).all()]
 
@@ -74,3 +65,29 @@ def queue_numbers(database: Database, line_code: str) -> list[str]:
                 {"code": line_code},
             ).all()
         ]
+
+
+def order(
+    ctx: Context,
+    number: str,
+    *,
+    quantity: Any = 1000,
+    unit: str = "kg",
+    priority: int = 3,
+    due: int = 10,
+    spec: str = "PE 50 µm natural",
+) -> int:
+    return s.create_order(
+        ctx.uow(),
+        number=number,
+        customer="C-001",
+        product_spec=spec,
+        quantity=quantity,
+        unit=unit,
+        priority=priority,
+        due_date=in_days(due),
+    )
+
+
+def plan(ctx: Context, number: str, line: str = "EXTRUDER-1", position: int | None = None) -> int:
+    return s.plan_order(ctx.uow(), number=number, line=line, position=position)

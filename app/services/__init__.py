@@ -6,17 +6,14 @@ from app.services.customers import create_customer, edit_customer, set_customer_
 from app.services.masterdata import create_line, create_material, create_supplier, create_warehouse
 from app.services.orders import (
     cancel_order,
-    consume_batch,
     create_order,
     edit_order,
-    finish_order,
     move_order,
     optimise_line,
     plan_order,
-    record_output,
-    start_order,
     unplan_order,
 )
+from app.services.production import consume_batch, finish_order, record_output, start_order
 from app.services.stock import (
     adjust_stock,
     approve_batch,

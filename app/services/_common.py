@@ -8,26 +8,23 @@ from decimal import Decimal
 from app import formatting
 from app.errors import ValidationError
 from data.models import Batch, Material, StockMovement
-from data.uow import UnitOfWork, utcnow
-
-
-def today() -> date:
-    # Expiry and due dates are the plant's calendar days, so local time decides.
-    return date.today()
+from data.uow import UnitOfWork
+from domain.vocabulary import BatchStatus
 
 
 def fmt_qty(value: Decimal, unit: str) -> str:
     return formatting.quantity(value, unit, grouped=False)
 
 
-def ensure_usable(batch: Batch, material: Material, verb: str) -> None:
+def ensure_usable(batch: Batch, material: Material, verb: str, today: date) -> None:
     """Only approved, unexpired batches leave the warehouse or go into a machine."""
-    if batch.status != "approved":
+    if not BatchStatus(batch.status).usable:
         reason = f" ({batch.status_reason})" if batch.status_reason else ""
         raise ValidationError(
-            f"Batch {batch.number} is {batch.status}{reason}; only approved batches may be {verb}.", "batch"
+            f"Batch {batch.number} is {BatchStatus(batch.status).label}{reason}; only approved batches may be {verb}.",
+            "batch",
         )
-    if batch.expiry_date is not None and batch.expiry_date < today():
+    if batch.expiry_date is not None and batch.expiry_date < today:
         raise ValidationError(
             f"Batch {batch.number} of {material.name} expired on {batch.expiry_date:%Y-%m-%d}; it may not be {verb}.",
             "batch",
@@ -75,7 +72,7 @@ def add_movement(
         to_warehouse_id=to_warehouse_id,
         production_order_id=production_order_id,
         user_id=uow.actor.id,
-        created_at=utcnow(),
+        created_at=uow.now(),
         note=note,
     )
     uow.session.add(movement)

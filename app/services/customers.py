@@ -7,10 +7,9 @@ from typing import Any
 from app import validation as v
 from app.errors import ValidationError
 from app.permissions import require
-from data.models import CODE_LEN, NAME_LEN, REASON_LEN, Customer
+from data.models import Customer
 from data.uow import UnitOfWork
-
-FIELDS = ("name", "contact", "email", "phone", "address", "tax_id", "notes")
+from domain.vocabulary import CODE_LEN, NAME_LEN, NOTES_LEN, PHONE_LEN, REASON_LEN
 
 
 def _clean(name: Any, contact: Any, email: Any, phone: Any, address: Any, tax_id: Any, notes: Any) -> dict[str, Any]:
@@ -18,10 +17,10 @@ def _clean(name: Any, contact: Any, email: Any, phone: Any, address: Any, tax_id
         "name": v.required_text(name, "name", NAME_LEN),
         "contact": v.text(contact, "contact", NAME_LEN, required=False),
         "email": v.email(email),
-        "phone": v.text(phone, "phone", 40, required=False),
+        "phone": v.text(phone, "phone", PHONE_LEN, required=False),
         "address": v.text(address, "address", REASON_LEN, required=False),
         "tax_id": v.text(tax_id, "tax_id", CODE_LEN, required=False),
-        "notes": v.text(notes, "notes", 2000, required=False),
+        "notes": v.text(notes, "notes", NOTES_LEN, required=False),
     }
 
 

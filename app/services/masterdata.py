@@ -9,15 +9,13 @@ from app.errors import ValidationError
 from app.permissions import require
 from app.services._common import fmt_qty
 from data.models import (
-    CODE_LEN,
-    NAME_LEN,
     Material,
     ProductionLine,
     Supplier,
     Warehouse,
 )
 from data.uow import Repository, UnitOfWork
-from domain.vocabulary import LineStage, MaterialKind, Unit, WarehouseKind
+from domain.vocabulary import CODE_LEN, NAME_LEN, PHONE_LEN, LineStage, MaterialKind, Unit, WarehouseKind
 
 
 def _unique(repo: Repository[Any], code: str) -> None:
@@ -76,7 +74,7 @@ def create_supplier(
         "name": v.required_text(name, "name", NAME_LEN),
         "contact": v.text(contact, "contact", NAME_LEN, required=False),
         "email": v.email(email),
-        "phone": v.text(phone, "phone", 40, required=False),
+        "phone": v.text(phone, "phone", PHONE_LEN, required=False),
     }
     with uow:
         _unique(uow.suppliers, code)

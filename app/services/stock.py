@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from app import journal
 from app import validation as v
 from app.errors import ValidationError
 from app.permissions import require
 from app.services._common import add_movement, ensure_usable, fmt_qty, take_stock
-from data.models import NOTE_LEN, NUMBER_LEN, REASON_LEN, Batch, CODE_LEN
-from data.uow import UnitOfWork, utcnow
+from data.models import Batch
+from data.uow import UnitOfWork
+from domain.vocabulary import CODE_LEN, NOTE_LEN, NUMBER_LEN, REASON_LEN, BatchStatus, MovementKind
 
 
 def receive_batch(
@@ -33,10 +35,10 @@ def receive_batch(
     warehouse_code = v.code(warehouse, "warehouse", CODE_LEN)
     expiry = v.a_date(expiry_date, "expiry_date", required=False)
     note = v.text(note, "note", NOTE_LEN, required=False)
-    received = received_at or utcnow()
+    received = received_at or uow.now()
     if received.tzinfo is None:
         raise ValidationError("The receipt time needs a time zone.", "received_at")
-    if received > utcnow() + timedelta(minutes=5):
+    if received > uow.now() + timedelta(minutes=5):
         raise ValidationError("The receipt time lies in the future.", "received_at")
     if expiry is not None and expiry < received.date():
         raise ValidationError(
@@ -56,25 +58,13 @@ def receive_batch(
                 supplier_id=sup.id,
                 received_at=received,
                 expiry_date=expiry,
-                status="pending",
+                status=BatchStatus.PENDING,
             )
         )
         uow.session.flush()
-        add_movement(uow, batch.id, "receipt", qty, to_warehouse_id=wh.id, note=note)
-        uow.record_event(
-            "batch",
-            batch.id,
-            "received",
-            f"Received {fmt_qty(qty, mat.unit)} of {mat.name} from {sup.name} as batch {number} into {wh.code}",
-            {
-                "number": number,
-                "material": mat.code,
-                "supplier": sup.code,
-                "warehouse": wh.code,
-                "quantity": str(qty),
-                "expiry_date": expiry.isoformat() if expiry else None,
-            },
-        )
+        add_movement(uow, batch.id, MovementKind.RECEIPT, qty, to_warehouse_id=wh.id, note=note)
+        entry = journal.received(number, mat.code, mat.name, sup.code, sup.name, wh.code, qty, mat.unit, expiry)
+        uow.record_event("batch", batch.id, entry.action, entry.summary, entry.details)
         uow.commit()
         return batch.id
 
@@ -98,14 +88,11 @@ def transfer_stock(
         source = uow.warehouses.by_key(source_code)
         target = uow.warehouses.by_key(target_code)
         take_stock(uow, b, source.id, source.code, qty, mat.unit)
-        add_movement(uow, b.id, "transfer", qty, from_warehouse_id=source.id, to_warehouse_id=target.id, note=note)
-        uow.record_event(
-            "batch",
-            b.id,
-            "transferred",
-            f"Moved {fmt_qty(qty, mat.unit)} of batch {b.number} from {source.code} to {target.code}",
-            {"quantity": str(qty), "from": source.code, "to": target.code},
+        add_movement(
+            uow, b.id, MovementKind.TRANSFER, qty, from_warehouse_id=source.id, to_warehouse_id=target.id, note=note
         )
+        entry = journal.transferred(b.number, source.code, target.code, qty, mat.unit)
+        uow.record_event("batch", b.id, entry.action, entry.summary, entry.details)
         uow.commit()
 
 
@@ -120,16 +107,11 @@ def issue_stock(uow: UnitOfWork, *, batch: str, warehouse: str, quantity: Any, n
         mat = uow.materials.get(b.material_id)
         qty = v.quantity(quantity, mat.unit)
         wh = uow.warehouses.by_key(warehouse_code)
-        ensure_usable(b, mat, "issued")
+        ensure_usable(b, mat, "issued", uow.today())
         take_stock(uow, b, wh.id, wh.code, qty, mat.unit)
-        add_movement(uow, b.id, "issue", qty, from_warehouse_id=wh.id, note=note)
-        uow.record_event(
-            "batch",
-            b.id,
-            "issued",
-            f"Issued {fmt_qty(qty, mat.unit)} of batch {b.number} from {wh.code}",
-            {"quantity": str(qty), "warehouse": wh.code, "note": note},
-        )
+        add_movement(uow, b.id, MovementKind.ISSUE, qty, from_warehouse_id=wh.id, note=note)
+        entry = journal.issued(b.number, wh.code, qty, mat.unit, note)
+        uow.record_event("batch", b.id, entry.action, entry.summary, entry.details)
         uow.commit()
 
 
@@ -145,10 +127,10 @@ def adjust_stock(uow: UnitOfWork, *, batch: str, warehouse: str, change: Any, re
         delta = v.quantity(change, mat.unit, "change", allow_negative=True)
         wh = uow.warehouses.by_key(warehouse_code)
         if delta > 0:
-            add_movement(uow, b.id, "adjustment", delta, to_warehouse_id=wh.id, note=why)
+            add_movement(uow, b.id, MovementKind.ADJUSTMENT, delta, to_warehouse_id=wh.id, note=why)
         else:
             take_stock(uow, b, wh.id, wh.code, -delta, mat.unit)
-            add_movement(uow, b.id, "adjustment", -delta, from_warehouse_id=wh.id, note=why)
+            add_movement(uow, b.id, MovementKind.ADJUSTMENT, -delta, from_warehouse_id=wh.id, note=why)
         sign = "+" if delta > 0 else "−"
         uow.record_event(
             "batch",
@@ -166,11 +148,12 @@ def approve_batch(uow: UnitOfWork, *, batch: str, expected_version: int | None =
     with uow:
         b = uow.batches.by_key(number, for_update=True)
         uow.check_version("batch", b, expected_version, f"Batch {b.number}")
-        if b.status == "approved":
+        if b.status == BatchStatus.APPROVED:
             raise ValidationError(f"Batch {b.number} is already approved.", "batch")
         previous = b.status
-        b.status, b.status_reason = "approved", None
-        uow.record_event("batch", b.id, "approved", f"Approved batch {b.number} (was {previous})", {"from": previous})
+        b.status, b.status_reason = BatchStatus.APPROVED, None
+        entry = journal.approved(b.number, previous)
+        uow.record_event("batch", b.id, entry.action, entry.summary, entry.details)
         uow.commit()
 
 
@@ -181,13 +164,12 @@ def block_batch(uow: UnitOfWork, *, batch: str, reason: str, expected_version: i
     with uow:
         b = uow.batches.by_key(number, for_update=True)
         uow.check_version("batch", b, expected_version, f"Batch {b.number}")
-        if b.status == "blocked":
+        if b.status == BatchStatus.BLOCKED:
             raise ValidationError(f"Batch {b.number} is already blocked ({b.status_reason}).", "batch")
         previous = b.status
-        b.status, b.status_reason = "blocked", why
-        uow.record_event(
-            "batch", b.id, "blocked", f"Blocked batch {b.number}: {why}", {"from": previous, "reason": why}
-        )
+        b.status, b.status_reason = BatchStatus.BLOCKED, why
+        entry = journal.blocked(b.number, previous, why)
+        uow.record_event("batch", b.id, entry.action, entry.summary, entry.details)
         uow.commit()
 
 

@@ -6,10 +6,12 @@ from sqlalchemy import select
 
 from app import validation as v
 from app.dto import TraceNode
+from app.formatting import day
 from app.permissions import require
 from app.services._common import fmt_qty
-from data.models import NUMBER_LEN, Batch, Customer, Material, ProductionOrder, StockMovement, Supplier
+from data.models import Batch, Customer, Material, ProductionOrder, StockMovement, Supplier
 from data.uow import UnitOfWork
+from domain.vocabulary import NUMBER_LEN, BatchStatus, MovementKind, OrderStatus
 
 MAX_DEPTH = 12
 
@@ -21,19 +23,17 @@ def _batch_node(uow: UnitOfWork, batch: Batch, children: tuple[TraceNode, ...], 
         "batch",
         batch.number,
         f"Batch {batch.number} — {mat.name}",
-        detail or f"{batch.status}, received {batch.received_at:%Y-%m-%d}",
+        detail or f"{BatchStatus(batch.status).label}, received {day(batch.received_at.date())}",
         children,
     )
 
 
-def _order_node(uow: UnitOfWork, order: ProductionOrder, children: tuple[TraceNode, ...]) -> TraceNode:
-    customer = uow.session.get(Customer, order.customer_id)
-    assert customer is not None
+def _order_node(order: ProductionOrder, children: tuple[TraceNode, ...]) -> TraceNode:
     return TraceNode(
         "order",
         order.number,
         f"Order {order.number} — {order.product_spec}",
-        f"{order.status.replace('_', ' ')}, {fmt_qty(order.quantity, order.unit)}",
+        f"{OrderStatus(order.status).label}, {fmt_qty(order.quantity, order.unit)}",
         children,
     )
 
@@ -59,11 +59,11 @@ def _backward(uow: UnitOfWork, batch: Batch, depth: int, seen: set[int]) -> Trac
     inputs = uow.session.execute(
         select(Batch, StockMovement.quantity)
         .join(StockMovement, StockMovement.batch_id == Batch.id)
-        .where(StockMovement.production_order_id == order.id, StockMovement.kind == "consumption")
+        .where(StockMovement.production_order_id == order.id, StockMovement.kind == MovementKind.CONSUMPTION)
         .order_by(Batch.number, StockMovement.id)
     ).all()
     children = tuple(_backward(uow, b, depth + 1, seen) for b, _qty in inputs)
-    return _batch_node(uow, batch, (_order_node(uow, order, children),))
+    return _batch_node(uow, batch, (_order_node(order, children),))
 
 
 def _forward(uow: UnitOfWork, batch: Batch, depth: int, seen: set[int]) -> TraceNode:
@@ -75,7 +75,7 @@ def _forward(uow: UnitOfWork, batch: Batch, depth: int, seen: set[int]) -> Trace
         .where(
             ProductionOrder.id.in_(
                 select(StockMovement.production_order_id).where(
-                    StockMovement.batch_id == batch.id, StockMovement.kind == "consumption"
+                    StockMovement.batch_id == batch.id, StockMovement.kind == MovementKind.CONSUMPTION
                 )
             )
         )
@@ -93,7 +93,7 @@ def _forward(uow: UnitOfWork, batch: Batch, depth: int, seen: set[int]) -> Trace
         grand = tuple(_forward(uow, b, depth + 1, seen) for b in outputs)
         if not outputs:
             grand = (_customer_node(uow, order),)
-        children.append(_order_node(uow, order, grand))
+        children.append(_order_node(order, grand))
     return _batch_node(uow, batch, tuple(children))
 
 

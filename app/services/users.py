@@ -19,9 +19,10 @@ from app import validation as v
 from app.errors import ValidationError
 from app.permissions import Role, parse_role, require
 from app.security import check_password_rules, hash_password
-from data.models import NAME_LEN, USERNAME_LEN, User
+from data.models import User
 from data.pgroles import scram_verifier
-from data.uow import UnitOfWork, utcnow
+from data.uow import UnitOfWork
+from domain.vocabulary import NAME_LEN, USERNAME_LEN
 
 _USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]*$")
 
@@ -50,7 +51,9 @@ def _set_login(uow: UnitOfWork, username: str, role: str, active: bool) -> None:
 
 
 def _active_admins(uow: UnitOfWork) -> int:
-    return uow.session.scalar(select(func.count()).where(User.role == "admin", User.active.is_(True))) or 0
+    return (
+        uow.session.scalar(select(func.count()).where(User.role == Role.ADMIN.value_name, User.active.is_(True))) or 0
+    )
 
 
 def create_user(
@@ -75,7 +78,7 @@ def create_user(
                 active=True,
                 password_hash=hashed,
                 failed_logins=0,
-                created_at=utcnow(),
+                created_at=uow.now(),
             )
         )
         uow.session.flush()
@@ -104,7 +107,7 @@ def set_user_active(uow: UnitOfWork, *, username: str, active: bool) -> None:
             raise ValidationError(f"User {name} is already {'active' if active else 'disabled'}.", "user_name")
         if not active and user.id == uow.actor.id:
             raise ValidationError("You cannot disable your own account.", "user_name")
-        if not active and user.role == "admin" and _active_admins(uow) <= 1:
+        if not active and user.role == Role.ADMIN.value_name and _active_admins(uow) <= 1:
             raise ValidationError(f"{name} is the last active administrator and cannot be disabled.", "user_name")
         user.active = active
         user.failed_logins, user.locked_until = 0, None
@@ -127,7 +130,7 @@ def change_role(uow: UnitOfWork, *, username: str, role: str | Role) -> None:
         user = uow.users.by_key(name)
         if user.role == parsed.value_name:
             raise ValidationError(f"User {name} already is a {parsed.label}.", "role")
-        if user.role == "admin" and user.active and _active_admins(uow) <= 1:
+        if user.role == Role.ADMIN.value_name and user.active and _active_admins(uow) <= 1:
             raise ValidationError(f"{name} is the last active administrator; make another administrator first.", "role")
         previous = user.role
         user.role = parsed.value_name

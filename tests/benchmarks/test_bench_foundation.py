@@ -10,9 +10,9 @@ import pytest
 from app import queries as q
 from app import services as s
 from app.context import Context
+from app.demo import load_demo
 from app.security import SYSTEM, hash_password
 from data.db import Database, open_database
-from data.demo import load_demo
 from data.migrate import upgrade
 from tests.benchmarks.conftest import MILLION, measure, report
 from tests.conftest import in_days
@@ -28,6 +28,17 @@ def test_demo_with_a_million_events_on_sqlite(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - started
     assert summary.events == MILLION
     report("mpsystem demo --events 1000000 (SQLite)", elapsed, "s", "< 60 s")
+    database.dispose()
+
+
+def test_demo_with_100000_events(database_url: str, backend: str) -> None:
+    """The demo plant as `mpsystem --demo` makes it: master data and orders through the services."""
+    database = open_database(database_url)
+    started = time.perf_counter()
+    summary = load_demo(database, events=100_000, password_hash=lambda p: hash_password(p, rounds=4))
+    elapsed = time.perf_counter() - started
+    assert summary.events == 100_000
+    report(f"demo load with 100,000 events ({backend})", elapsed, "s")
     database.dispose()
 
 

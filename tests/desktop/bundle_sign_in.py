@@ -10,7 +10,6 @@ Prints what it did; exits 1 on the first thing that did not happen.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -26,17 +25,7 @@ USER, PASSWORD = "clerk", "mpsystem-demo"
 def run(executable: Path, shots: Path) -> None:
     x = XServer.start()
     home = Path(tempfile.mkdtemp(prefix="mpsystem-smoke-"))
-    env = {
-        **os.environ,
-        "DISPLAY": x.display,
-        "QT_QPA_PLATFORM": "xcb",
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "MPSYSTEM_MACHINE_CONFIG_DIR": str(home / "machine"),
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-    }
+    env = x.client_env(home)
     log = (home / "client.log").open("w")
     client = subprocess.Popen([str(executable), "--demo"], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -9,7 +9,6 @@ test-artifacts/desktop/.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -141,18 +140,7 @@ def launch(xserver: XServer, home: Path, request: pytest.FixtureRequest) -> Iter
     def start(*args: str) -> Client:
         probe = home / f"probe-{len(started)}"
         probe.mkdir()
-        env = {
-            **os.environ,
-            "DISPLAY": xserver.display,
-            "QT_QPA_PLATFORM": "xcb",
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / "config"),
-            "XDG_DATA_HOME": str(home / "data"),
-            "XDG_STATE_HOME": str(home / "state"),
-            "MPSYSTEM_LOG_DIR": str(home / "log"),
-            "MPSYSTEM_DESKTOP_PROBE": str(probe),
-            "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-        }
+        env = {**xserver.client_env(home), "MPSYSTEM_DESKTOP_PROBE": str(probe)}
         env.pop("PYTEST_CURRENT_TEST", None)
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.desktop.launch", *args],

@@ -100,6 +100,21 @@ class XServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
 
+    def client_env(self, home: Path) -> dict[str, str]:
+        """The environment of a client on this display, in a home of its own: no one's settings, no keyring."""
+        return {
+            **os.environ,
+            "DISPLAY": self.display,
+            "QT_QPA_PLATFORM": "xcb",
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_DATA_HOME": str(home / "data"),
+            "XDG_STATE_HOME": str(home / "state"),
+            "MPSYSTEM_LOG_DIR": str(home / "log"),
+            "MPSYSTEM_MACHINE_CONFIG_DIR": str(home / "machine"),
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+        }
+
     # ---------------------------------------------------------------- input
 
     def xdotool(self, *args: str, check: bool = True) -> str:

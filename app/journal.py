@@ -1,0 +1,93 @@
+"""The journal's sentences for stock and production, written once.
+
+The services record them as they change stock; the demo plant writes its synthetic
+history with the very same words, so its journal reads as if people had done it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from app.formatting import quantity as _quantity
+from domain.vocabulary import BatchStatus
+
+
+def _qty(value: Decimal, unit: str) -> str:
+    return _quantity(value, unit, grouped=False)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One journal entry about an entity: what happened, in a sentence, and its details."""
+
+    action: str
+    summary: str
+    details: dict[str, Any]
+
+
+def received(
+    number: str,
+    material_code: str,
+    material_name: str,
+    supplier_code: str,
+    supplier_name: str,
+    warehouse: str,
+    qty: Decimal,
+    unit: str,
+    expiry: date | None,
+) -> Entry:
+    return Entry(
+        "received",
+        f"Received {_qty(qty, unit)} of {material_name} from {supplier_name} as batch {number} into {warehouse}",
+        {
+            "number": number,
+            "material": material_code,
+            "supplier": supplier_code,
+            "warehouse": warehouse,
+            "quantity": str(qty),
+            "expiry_date": expiry.isoformat() if expiry else None,
+        },
+    )
+
+
+def approved(number: str, previous: str) -> Entry:
+    return Entry("approved", f"Approved batch {number} (was {BatchStatus(previous).label})", {"from": previous})
+
+
+def blocked(number: str, previous: str, reason: str) -> Entry:
+    return Entry("blocked", f"Blocked batch {number}: {reason}", {"from": previous, "reason": reason})
+
+
+def transferred(number: str, source: str, target: str, qty: Decimal, unit: str) -> Entry:
+    return Entry(
+        "transferred",
+        f"Moved {_qty(qty, unit)} of batch {number} from {source} to {target}",
+        {"quantity": str(qty), "from": source, "to": target},
+    )
+
+
+def issued(number: str, warehouse: str, qty: Decimal, unit: str, note: str | None) -> Entry:
+    return Entry(
+        "issued",
+        f"Issued {_qty(qty, unit)} of batch {number} from {warehouse}",
+        {"quantity": str(qty), "warehouse": warehouse, "note": note},
+    )
+
+
+def consumed(order: str, batch: str, material_name: str, warehouse: str, qty: Decimal, unit: str) -> Entry:
+    return Entry(
+        "consumed",
+        f"Order {order} consumed {_qty(qty, unit)} of batch {batch} ({material_name}) from {warehouse}",
+        {"batch": batch, "quantity": str(qty), "warehouse": warehouse},
+    )
+
+
+def output(order: str, batch: str, batch_id: int, material_name: str, warehouse: str, qty: Decimal, unit: str) -> Entry:
+    return Entry(
+        "output",
+        f"Order {order} produced batch {batch}: {_qty(qty, unit)} of {material_name} into {warehouse}",
+        {"batch": batch, "quantity": str(qty), "warehouse": warehouse, "batch_id": batch_id},
+    )

@@ -1,0 +1,211 @@
+"""Labels and reports from the demo plant, read back: text, numbers, barcodes, fonts, pages."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader
+from sqlalchemy import text
+
+from app import queries as q
+from app import reporting
+from app import services as s
+from app.context import Context
+from app.demo import load_demo
+from app.errors import NotFound, PermissionDenied, ValidationError
+from app.permissions import Role
+from app.security import CurrentUser
+from reports import documents
+from reports.labels import labels_pdf, labels_zpl, qr_payload
+
+
+@pytest.fixture
+def demo(admin: Context) -> Context:
+    load_demo(admin.database, events=4000)
+    return admin
+
+
+def as_role(ctx: Context, role: Role) -> Context:
+    return Context(ctx.database, CurrentUser(None, role.label, role.label.title(), role))
+
+
+def pdf_text(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+
+
+def render(path: Path, tmp: Path, page: int = 1, dpi: int = 300) -> Image.Image:
+    prefix = tmp / f"page{page}"
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page), "-singlefile", str(path), str(prefix)],
+        check=True,
+    )
+    return Image.open(f"{prefix}.png")
+
+
+def numbers_with(ctx: Context, condition: str, limit: int = 1) -> list[str]:
+    with ctx.database.engine.connect() as conn:
+        return [
+            r[0]
+            for r in conn.execute(text(f"SELECT number FROM batches WHERE {condition} ORDER BY number LIMIT {limit}"))
+        ]
+
+
+def test_labels_carry_their_batch_in_text_and_barcodes(demo: Context, tmp_path: Path) -> None:
+    numbers = (
+        numbers_with(demo, "status = 'approved' AND supplier_id IS NOT NULL")
+        + numbers_with(demo, "status = 'blocked'")
+        + numbers_with(demo, "production_order_id IS NOT NULL")
+    )
+    labels = reporting.batch_labels(demo, numbers)
+    out = tmp_path / "labels.pdf"
+    assert labels_pdf(labels, str(out)) == 3
+    pages = pdf_text(out)
+    for label, page_text in zip(labels, pages, strict=True):
+        assert label.number in page_text and label.material_name in page_text
+        assert ("APPROVED" in page_text) == (label.status == "approved")
+    assert "BLOCKED — DO NOT USE" in pages[1]
+    for i, label in enumerate(labels, start=1):
+        found = {(r.format.name, r.text) for r in zxingcpp.read_barcodes(render(out, tmp_path, i))}
+        assert ("Code128", label.number) in found, found
+        assert ("QRCode", qr_payload(label)) in found, found
+    assert_fonts_embedded(out)
+
+
+def assert_fonts_embedded(path: Path) -> None:
+    """Every font on every page is a TrueType font carried inside the PDF (DejaVu), none left to the printer."""
+    for page in PdfReader(str(path)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if "/DescendantFonts" in font:
+                font = font["/DescendantFonts"][0].get_object()
+            assert "DejaVu" in str(font["/BaseFont"]), font["/BaseFont"]
+            assert "/FontFile2" in font["/FontDescriptor"].get_object()
+
+
+def test_polish_and_cyrillic_print(demo: Context, tmp_path: Path) -> None:
+    s.create_material(demo.uow(), code="ŻÓŁW-1", name="Granulat żółty – Жовтий", kind="granulate", unit="kg")
+    s.receive_batch(
+        demo.uow(), number="ŁÓDŹ-ПАРТІЯ-1", material="ŻÓŁW-1", supplier="BASELL", quantity=5, warehouse="MAG-1"
+    )
+    out = tmp_path / "label.pdf"
+    labels_pdf(reporting.batch_labels(demo, ["ŁÓDŹ-ПАРТІЯ-1"]), str(out))
+    page = pdf_text(out)[0]
+    assert "Granulat żółty – Жовтий" in page and "ŁÓDŹ-ПАРТІЯ-1" in page
+    assert "PENDING — DO NOT USE" in page
+
+
+def test_a4_sheet_and_zpl(demo: Context, tmp_path: Path) -> None:
+    numbers = numbers_with(demo, "1 = 1", 23)
+    labels = reporting.batch_labels(demo, numbers)
+    out = tmp_path / "sheet.pdf"
+    assert labels_pdf(labels, str(out), sheet=True) == 3  # ten to a sheet
+    reader = PdfReader(str(out))
+    assert round(float(reader.pages[0].mediabox.width)) == 595  # A4
+    assert sum(page.count(label.number) for page in pdf_text(out) for label in labels[:10]) >= 10
+    zpl = labels_zpl(labels)
+    assert zpl.count("^XA") == zpl.count("^XZ") == 23
+    assert all(f"^FD{n}^FS" in zpl for n in numbers)
+    tricky = labels_zpl([labels[0].__class__(**{**labels[0].__dict__, "material_name": "50% ^PE~_x"})])
+    assert "^FD50% _5EPE_7E_5Fx^FS" in tricky  # ^ and ~ would end the field
+
+
+def test_label_refusals(demo: Context) -> None:
+    with pytest.raises(ValidationError, match="Select at least one batch"):
+        reporting.batch_labels(demo, [])
+    with pytest.raises(NotFound, match="There is no batch NOPE-1"):
+        reporting.batch_labels(demo, [numbers_with(demo, "1 = 1")[0], "NOPE-1"])
+    with pytest.raises(PermissionDenied, match="Only a clerk or above may print batch labels"):
+        reporting.batch_labels(as_role(demo, Role.VIEWER), numbers_with(demo, "1 = 1"))
+
+
+def _quantities(page_texts: list[str], unit: str) -> Decimal:
+    """Sum the batch lines' quantities in one unit, as printed (each cell comes out as its own line)."""
+    total = Decimal(0)
+    batch = re.compile(r"^(R\d{4}-\d{5}|PO-\d{4}-\d{5}-\d{3})$")
+    amount = re.compile(r"^([\d,]+(?:\.\d+)?) " + re.escape(unit) + r"$")
+    for page in page_texts:
+        cells = [c.strip() for c in page.splitlines()]
+        for i, cell in enumerate(cells):
+            if batch.match(cell):
+                for following in cells[i + 1 : i + 4]:
+                    found = amount.match(following)
+                    if found:
+                        total += Decimal(found.group(1).replace(",", ""))
+                        break
+    return total
+
+
+def test_inventory_report_adds_up_to_the_database(demo: Context, tmp_path: Path) -> None:
+    out = tmp_path / "inventory.pdf"
+    pages = documents.inventory(reporting.inventory_report(demo), str(out))
+    texts = pdf_text(out)
+    assert len(texts) == pages > 3
+    for number, page in enumerate(texts, start=1):
+        assert f"Page {number} of {pages}" in page
+        assert "Material / batch" in page and "Printed by" in page  # header and table heading on every page
+    with demo.database.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT m.unit, SUM(b.quantity) FROM stock_balances b JOIN batches x ON x.id = "
+                "b.batch_id JOIN materials m ON m.id = x.material_id GROUP BY m.unit"
+            )
+        ).all()
+    scale = Decimal(1000) if demo.database.is_sqlite else Decimal(1)
+    for unit, amount in rows:
+        assert _quantities(texts, unit) == Decimal(amount) / scale, unit
+    assert "Below reorder level" in "".join(texts) and "All warehouses" in texts[-1]
+    assert_fonts_embedded(out)
+
+
+def test_trace_plan_events_and_customer_reports(demo: Context, tmp_path: Path) -> None:
+    number = numbers_with(demo, "production_order_id IS NOT NULL")[0]
+    out = tmp_path / "trace.pdf"
+    documents.trace(reporting.trace_report(demo, number), str(out))
+    body = "".join(pdf_text(out))
+    assert "Backward: where it came from" in body and "Supplier " in body and "Customer " in body
+    assert f"Movements of batch {number}" in body and "output" in body
+
+    out = tmp_path / "plan.pdf"
+    documents.plan(reporting.plan_report(demo), str(out))
+    body = "".join(pdf_text(out))
+    late = sum(1 for queue in q.line_queues(demo.reader()) for o in queue.orders if o.late)
+    assert late > 0
+    assert sum(1 for cell in body.splitlines() if cell.strip() == "LATE") == late  # one mark per late order
+
+    out = tmp_path / "events.pdf"
+    documents.events(reporting.events_report(demo, q.EventFilter(action="blocked")), str(out))
+    blocked = q.events(demo.reader(), q.EventFilter(action="blocked")).total
+    assert "".join(pdf_text(out)).count("Blocked batch") == blocked > 0
+
+    out = tmp_path / "empty.pdf"
+    flt = q.EventFilter(date_from=q.date(2001, 1, 1), date_to=q.date(2001, 1, 31))
+    documents.events(reporting.events_report(demo, flt), str(out))
+    assert "No events in this date range match these filters." in pdf_text(out)[0]
+
+    out = tmp_path / "customer.pdf"
+    documents.customer(reporting.customer_report(demo, "C-045"), str(out))
+    body = "".join(pdf_text(out))
+    orders = q.orders(demo.reader(), q.OrderFilter(customer="C-045")).total
+    assert "ТОВ «Львівпак»" in body and f"Orders: {orders} in all" in body
+    with pytest.raises(NotFound, match="no customer “C-999”"):
+        reporting.customer_report(demo, "C-999")
+
+
+def test_report_roles(demo: Context) -> None:
+    viewer, manager = as_role(demo, Role.VIEWER), as_role(demo, Role.MANAGER)
+    reporting.inventory_report(viewer)
+    reporting.plan_report(viewer)
+    for call in (
+        lambda: reporting.trace_report(viewer, "x"),
+        lambda: reporting.events_report(viewer, q.EventFilter()),
+        lambda: reporting.customer_report(viewer, "C-001"),
+    ):
+        with pytest.raises(PermissionDenied, match="Only a manager or above may print every report"):
+            call()
+    reporting.events_report(manager, q.EventFilter())
