@@ -659,7 +659,6 @@ def _write_stock(uow: UnitOfWork, plan: _StockPlan, progress: Progress) -> int:
                 for batch_id, wh, qty, _b in receipts
             ],
         )
-        _add_balances(uow, [(batch_id, wh.id, qty) for batch_id, wh, qty, _b in receipts])
         journal_rows: list[tuple[str, int | None, str, str, dict[str, Any] | None]] = []
         for batch_id, wh, qty, b in receipts:
             sup = b.supplier
@@ -681,11 +680,6 @@ def _write_stock(uow: UnitOfWork, plan: _StockPlan, progress: Progress) -> int:
         done += len(chunk)
         progress(WRITING, done, total)
     return entries
-
-
-def _add_balances(uow: UnitOfWork, rows: list[tuple[int, int, Decimal]]) -> None:
-    """The new batches' balances, each the sum of its receipts (a new batch has no balance yet)."""
-    uow.insert_many(StockBalance, [{"batch_id": b, "warehouse_id": w, "quantity": q} for b, w, q in rows])
 
 
 # ---------------------------------------------------------------- the import

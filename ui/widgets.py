@@ -37,7 +37,9 @@ W = TypeVar("W", bound=QWidget)
 
 def settings() -> QSettings:
     """Per-user interface settings (column layout, last tab) in the user's config directory."""
-    return QSettings(str(config.user_config_dir() / "interface.ini"), QSettings.Format.IniFormat)
+    # Made here first, 0600 in a 0700 folder: Qt keeps an existing file's mode when it rewrites it.
+    path = config.private_file(config.private_folder(config.user_config_dir()) / "interface.ini")
+    return QSettings(str(path), QSettings.Format.IniFormat)
 
 
 def combo(items: list[tuple[str, Any]], parent: QWidget | None = None) -> QComboBox:

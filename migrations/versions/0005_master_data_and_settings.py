@@ -1,7 +1,8 @@
 """Master data people maintain: archived flags and versions, shelf lives, ADR stores, supplier
 addresses; the plant's settings in the database.
 
-- warehouses: `adr` (may hold dangerous goods; every store of kind `adr` does, by a CHECK),
+- warehouses: `adr` (may hold dangerous goods; every store of kind `adr` does: a trigger sets the
+  flag for one, and on PostgreSQL a CHECK holds it),
   `archived`, `version`.
 - materials: `shelf_life_days` (1 to 3650, or none), `archived`, `version`.
 - suppliers: `address`, `tax_id`, `archived`, `version`.
@@ -12,7 +13,7 @@ PostgreSQL: viewers read the settings, admins write them (admins already write t
 tables, new columns included); a write to the settings sends a change notice like every table.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
@@ -38,9 +39,19 @@ COLUMNS = [
     ("production_lines", "version", "INTEGER", "1"),
 ]
 SHELF_LIFE_CHECK = f"shelf_life_days BETWEEN 1 AND {MAX_SHELF_LIFE_DAYS}"
-ADR_CHECK = "NEW.kind <> 'adr' OR NEW.adr"
-ADR_REFUSAL = "An ADR store holds dangerous goods: its ADR flag stays on."
+ADR_CHECK = "kind <> 'adr' OR adr"
+# A store of kind ADR holds dangerous goods by definition: whoever writes it (IT in psql too), its flag is on.
 SQLITE_ADR_TRIGGERS = (("mpsystem_adr_store_insert", "INSERT"), ("mpsystem_adr_store_update", "UPDATE OF kind, adr"))
+PG_ADR_FUNCTION = """
+CREATE FUNCTION mpsystem_adr_store() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NEW.kind = 'adr' THEN
+        NEW.adr := true;
+    END IF;
+    RETURN NEW;
+END $$
+"""
 
 NOTIFY_FUNCTION = """
 CREATE FUNCTION mpsystem_notify_keyless_change() RETURNS trigger
@@ -58,23 +69,24 @@ def _sqlite_false(default: str) -> str:
     return {"false": "0", "true": "1"}.get(default, default)
 
 
-def _as_owner() -> bool:
-    """Create what follows as the schema's owner (a superuser upgrading a database acts for it).
-    True when the role must be reset afterwards."""
+def _as_owner() -> str | None:
+    """Create what follows as the schema's owner, as 0004 does (a superuser upgrading acts for it).
+    Returns the role to go back to afterwards, if another."""
     bind = op.get_bind()
     owner = bind.exec_driver_sql(
-        "SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'warehouses'"
+        "SELECT quote_ident(tableowner) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'events'"
     ).scalar()
-    if owner is None or owner == bind.exec_driver_sql("SELECT current_user").scalar():
-        return False
-    op.execute(f'SET LOCAL ROLE "{owner}"')
-    return True
+    me = bind.exec_driver_sql("SELECT quote_ident(current_user)").scalar()
+    if owner is None or owner == me:
+        return None
+    op.execute(f"SET LOCAL ROLE {owner}")
+    return str(me)
 
 
 def upgrade() -> None:
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
-    reset = False if sqlite else _as_owner()
+    back = None if sqlite else _as_owner()
     for table, column, kind, default in COLUMNS:
         value = _sqlite_false(default) if sqlite else default
         op.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind} NOT NULL DEFAULT {value}")
@@ -88,13 +100,19 @@ def upgrade() -> None:
         op.execute(f"ALTER TABLE materials ADD COLUMN shelf_life_days INTEGER CHECK ({SHELF_LIFE_CHECK})")
         for name, event in SQLITE_ADR_TRIGGERS:
             op.execute(
-                f"CREATE TRIGGER {name} BEFORE {event} ON warehouses WHEN NOT ({ADR_CHECK}) "
-                f"BEGIN SELECT RAISE(ABORT, '{ADR_REFUSAL}'); END"
+                f"CREATE TRIGGER {name} AFTER {event} ON warehouses WHEN NEW.kind = 'adr' AND NOT NEW.adr "
+                "BEGIN UPDATE warehouses SET adr = 1 WHERE id = NEW.id; END"
             )
     else:
         op.execute("ALTER TABLE materials ADD COLUMN shelf_life_days INTEGER")
-        op.create_check_constraint("ck_warehouses_adr_store_is_adr", "warehouses", ADR_CHECK.replace("NEW.", ""))
-        op.create_check_constraint("ck_materials_shelf_life_range", "materials", SHELF_LIFE_CHECK)
+        op.create_check_constraint(op.f("ck_warehouses_adr_store_is_adr"), "warehouses", ADR_CHECK)
+        op.create_check_constraint(op.f("ck_materials_shelf_life_range"), "materials", SHELF_LIFE_CHECK)
+        op.execute(PG_ADR_FUNCTION)
+        op.execute("REVOKE ALL ON FUNCTION mpsystem_adr_store() FROM PUBLIC")
+        op.execute(
+            "CREATE TRIGGER mpsystem_adr_store BEFORE INSERT OR UPDATE OF kind, adr ON warehouses "
+            "FOR EACH ROW EXECUTE FUNCTION mpsystem_adr_store()"
+        )
 
     op.create_table(
         "settings",
@@ -114,14 +132,14 @@ def upgrade() -> None:
             f"CREATE TRIGGER mpsystem_notify_{verb.lower()} AFTER {verb} ON settings "
             "FOR EACH STATEMENT EXECUTE FUNCTION mpsystem_notify_keyless_change()"
         )
-    if reset:
-        op.execute("RESET ROLE")
+    if back is not None:
+        op.execute(f"SET LOCAL ROLE {back}")
 
 
 def downgrade() -> None:
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
-    reset = False if sqlite else _as_owner()
+    back = None if sqlite else _as_owner()
     if not sqlite:
         for verb in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER mpsystem_notify_{verb} ON settings")
@@ -131,8 +149,10 @@ def downgrade() -> None:
         for name, _event in SQLITE_ADR_TRIGGERS:
             op.execute(f"DROP TRIGGER {name}")
     else:
-        op.drop_constraint("ck_materials_shelf_life_range", "materials", type_="check")
-        op.drop_constraint("ck_warehouses_adr_store_is_adr", "warehouses", type_="check")
+        op.execute("DROP TRIGGER mpsystem_adr_store ON warehouses")
+        op.execute("DROP FUNCTION mpsystem_adr_store()")
+        op.drop_constraint(op.f("ck_materials_shelf_life_range"), "materials", type_="check")
+        op.drop_constraint(op.f("ck_warehouses_adr_store_is_adr"), "warehouses", type_="check")
     # SQLite (3.35+) drops a column that no index or table constraint names.
     drops = [(t, c) for t, c, _k, _d in COLUMNS] + [
         ("warehouses", "adr"),
@@ -142,5 +162,5 @@ def downgrade() -> None:
     ]
     for table, column in reversed(drops):
         op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    if reset:
-        op.execute("RESET ROLE")
+    if back is not None:
+        op.execute(f"SET LOCAL ROLE {back}")

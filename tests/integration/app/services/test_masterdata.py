@@ -105,9 +105,13 @@ def test_what_may_not_change(plant: Context) -> None:
 def test_an_adr_store_always_may_hold_dangerous_goods(plant: Context) -> None:
     s.create_warehouse(plant.uow(), code="MAG-ADR", name="Solvents", kind="adr", adr=False)
     assert q.warehouses(plant.reader(), q.MasterFilter(text="MAG-ADR")).rows[0].adr
-    # The database holds the rule too, against a write that goes around the service.
-    with pytest.raises(Exception, match="(?i)adr|check"), plant.database.engine.begin() as conn:
+    # The database holds the rule too, for a write that goes around the service (IT in psql).
+    with plant.database.engine.begin() as conn:
         conn.execute(text("UPDATE warehouses SET adr = :no WHERE code = 'MAG-ADR'"), {"no": False})
+        conn.execute(text("INSERT INTO warehouses (code, name, kind) VALUES ('MAG-ADR2', 'By hand', 'adr')"))
+        conn.execute(text("UPDATE warehouses SET kind = 'adr' WHERE code = 'MAG-3'"))
+    flags = {w.code: w.adr for w in q.warehouses(plant.reader(), q.MasterFilter(kind="adr")).rows}
+    assert flags == {"MAG-1.1": True, "MAG-3": True, "MAG-ADR": True, "MAG-ADR2": True}
     with pytest.raises(Exception, match="(?i)check|constraint"), plant.database.engine.begin() as conn:
         conn.execute(text("UPDATE materials SET shelf_life_days = 0 WHERE code = 'LDPE'"))
 
