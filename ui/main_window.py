@@ -292,7 +292,9 @@ class MainWindow(QMainWindow):
         admin = self.host.may("masterdata.manage")
         self.first_run = FirstRunDialog(setup, admin, self)
         self.first_run.chosen.connect(self._set_up)
-        self.first_run.open()
+        # Not modal: the window behind stays usable (its menus, File → Quit) while the notice is up.
+        self.first_run.setModal(False)
+        self.first_run.show()
 
     def _set_up(self, choice: str) -> None:
         screens = {s.KEY: s for s in self.setup_screens}

@@ -318,16 +318,19 @@ class TableScreen(QWidget):
         self.model.replaced.connect(self._fit_columns)
 
     def _fit_columns(self) -> None:
-        """Widths fitted to the first rows there are (a new plant's lists start empty), once."""
-        if not self._unfitted or self.model.rowCount() == 0:
+        """Widths fitted to the headings and the first rows there are; fitted again when the first rows
+        come to a list that started empty (a new plant's), then left to the user."""
+        if not self._unfitted:
             return
-        self._unfitted = False
         header = self.table.horizontalHeader()
         self.table.resizeColumnsToContents()
         for column in range(self.model.columnCount()):
             self.table.setColumnWidth(column, min(max(self.table.columnWidth(column) + 12, 70), 300))
         if self.model.STRETCH is not None:
             header.setSectionResizeMode(int(self.model.STRETCH), QHeaderView.ResizeMode.Stretch)
+        if self.model.rowCount() == 0:
+            return
+        self._unfitted = False
         self.model.loaded.disconnect(self._fit_columns)
         self.model.replaced.disconnect(self._fit_columns)
 
