@@ -264,36 +264,51 @@ def cmd_label(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from app import reporting
-    from reports import documents
+    from reports.registry import by_key
 
+    report = by_key(args.kind)
     ctx = _context(args)
     out = _writable(args.out)
-    kind = args.kind
-    if kind == "inventory":
-        pages = documents.inventory(reporting.inventory_report(ctx, args.warehouse), str(out))
-    elif kind == "trace":
-        if not args.batch:
-            raise ValidationError("The trace report needs --batch NUMBER.")
-        pages = documents.trace(reporting.trace_report(ctx, args.batch), str(out))
-    elif kind == "plan":
-        pages = documents.plan(reporting.plan_report(ctx, args.line), str(out))
-    elif kind == "events":
-        flt = queries.EventFilter(
-            date_from=_date(args.date_from, "--from"),
-            date_to=_date(args.date_to, "--to"),
-            username=args.user,
-            entity_type=args.entity,
-            action=args.action,
-            text=args.text,
-        )
-        pages = documents.events(reporting.events_report(ctx, flt), str(out))
-    else:
-        if not args.customer:
-            raise ValidationError("The customer report needs --customer CODE.")
-        pages = documents.customer(reporting.customer_report(ctx, args.customer), str(out))
-    print(f"Wrote the {kind} report ({_count(pages, 'page')}) to {out}.")
+    values = _report_values(report, args)
+    missing = report.missing(values)
+    if missing is not None:
+        raise ValidationError(f"The {report.key} report needs {missing.options()[0]} {missing.value_name}.")
+    pages = report.write(report.gather(ctx, values), str(out))
+    print(f"Wrote the {report.key} report ({_count(pages, 'page')}) to {out}.")
     return 0
+
+
+def _report_values(report: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """The report's parameters from the options given; a date range's ends are checked as days."""
+    from reports.registry import Kind, day_range
+
+    values: dict[str, Any] = {}
+    for param in report.parameters:
+        if param.kind is Kind.DATE_RANGE:
+            (start, end), (start_dest, end_dest) = param.options(), param.dests()
+            values[param.name] = day_range(_date(getattr(args, start_dest), start), _date(getattr(args, end_dest), end))
+        else:
+            values[param.name] = (getattr(args, param.name) or "").strip() or None
+    return values
+
+
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    """One option per report parameter (a date range: two), each named once."""
+    from reports.registry import REPORTS, Kind
+
+    seen: set[str] = set()
+    for report in REPORTS:
+        for param in report.parameters:
+            if param.name in seen:
+                continue
+            seen.add(param.name)
+            if param.kind is Kind.DATE_RANGE:
+                for option, dest, end in zip(param.options(), param.dests(), ("from", "up to"), strict=True):
+                    parser.add_argument(
+                        option, dest=dest, metavar="YYYY-MM-DD", help=f"{report.key}: {end} {param.help}"
+                    )
+            else:
+                parser.add_argument(param.options()[0], help=f"{report.key}: {param.help}")
 
 
 def _count(n: int, noun: str) -> str:
@@ -375,18 +390,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet", action="store_true", help="ten labels to an A4 sheet instead of one per page")
 
     p = add(sub, "report", cmd_report, "write a report as PDF")
-    p.add_argument("kind", choices=["inventory", "trace", "plan", "events", "customer"])
+    from reports.registry import REPORTS
+
+    p.add_argument("kind", choices=[report.key for report in REPORTS])
     p.add_argument("--out", required=True, metavar="FILE.pdf")
-    p.add_argument("--warehouse", help="inventory: only this warehouse")
-    p.add_argument("--batch", help="trace: the batch number")
-    p.add_argument("--line", help="plan: only this line")
-    p.add_argument("--customer", help="customer: the customer code")
-    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="events: from this day")
-    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="events: up to this day")
-    p.add_argument("--user", help="events: by this user")
-    p.add_argument("--entity", help="events: about batch, order, customer, user…")
-    p.add_argument("--action", help="events: this action only")
-    p.add_argument("--text", help="events: summaries containing this text")
+    _report_options(p)
 
     p = sub.add_parser(
         "self-test",

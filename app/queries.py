@@ -832,35 +832,6 @@ def users(uow: UnitOfWork) -> tuple[UserRow, ...]:
         return tuple(dto_from_row(UserRow, r, role=parse_role(r.role)) for r in uow.session.execute(stmt))
 
 
-@dataclass(frozen=True)
-class Lookups:
-    """Codes for the forms' pickers, and each material's unit."""
-
-    warehouses: tuple[str, ...]
-    materials: tuple[str, ...]
-    suppliers: tuple[str, ...]
-    lines: tuple[str, ...]
-    customers: tuple[str, ...]
-    units: dict[str, str]
-
-
-def lookups(uow: UnitOfWork) -> Lookups:
-    require(uow.actor, "read")
-    with uow:
-        s = uow.session
-        units = {code: unit for code, unit in s.execute(select(Material.code, Material.unit).order_by(Material.code))}
-        return Lookups(
-            warehouses=tuple(s.scalars(select(Warehouse.code).order_by(Warehouse.code))),
-            materials=tuple(units),
-            suppliers=tuple(s.scalars(select(Supplier.code).order_by(Supplier.code))),
-            lines=tuple(s.scalars(select(ProductionLine.code).order_by(ProductionLine.code))),
-            customers=tuple(
-                s.scalars(select(Customer.code).where(Customer.archived.is_(False)).order_by(Customer.code))
-            ),
-            units=units,
-        )
-
-
 def entity_key(uow: UnitOfWork, entity_type: str, entity_id: int) -> str | None:
     """The number or code people know an entity by, for opening it from the journal."""
     require(uow.actor, "read")

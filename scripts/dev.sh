@@ -2,6 +2,7 @@
 # One command per job on a fresh Debian/Ubuntu machine:
 #   scripts/dev.sh demo   set up, build the local demo plant and start MPSYSTEM on it
 #   scripts/dev.sh test   set up everything (PostgreSQL, fonts, an X server, the virtual environment) and run all tests
+#   scripts/dev.sh check  set up, then the static checks: ruff (lint and format) and mypy
 #   scripts/dev.sh setup  only set up
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +58,11 @@ case "${1:-}" in
         setup
         shift
         exec "$VENV/bin/mpsystem" --demo "$@" ;;
+    check)
+        setup
+        "$VENV/bin/ruff" check .
+        "$VENV/bin/ruff" format --check .
+        "$VENV/bin/mypy" ;;
     test)
         setup
         shift
@@ -64,6 +70,6 @@ case "${1:-}" in
         export PYTHON_KEYRING_BACKEND=${PYTHON_KEYRING_BACKEND:-keyring.backends.null.Keyring}
         exec "$VENV/bin/python" -m pytest "$@" ;;
     *)
-        echo "usage: scripts/dev.sh demo|test|setup" >&2
+        echo "usage: scripts/dev.sh demo|test|check|setup" >&2
         exit 2 ;;
 esac

@@ -7,6 +7,7 @@ Set MPSYSTEM_TEST_PG_URL to use an existing server instead (a superuser URL).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -91,10 +92,8 @@ class PgCluster:
         self._run("pg_ctl", "-D", str(self.datadir), "-m", mode, "-w", "stop")
 
     def destroy(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # already stopped is fine when tearing down
             self.stop("immediate")
-        except Exception:  # noqa: BLE001 - already stopped is fine when tearing down
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
 
     def log_tail(self, lines: int = 30) -> str:

@@ -7,9 +7,9 @@ database, so what it shows is always what was saved.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -39,10 +39,14 @@ from PySide6.QtWidgets import (
 
 from app import queries as q
 from app import services as s
-from app.context import Context
 from app.dto import LineQueue, OrderRow, ScheduledOrder
-from ui.ops import Ops, message_for
-from ui.tables import STATUS_COLOURS, day, qty
+from domain.vocabulary import OrderStatus
+from ui.ops import message_for
+from ui.production import ProductionActions
+from ui.screen import Host, Menu
+from ui.tables import ALERT_TEXT, day, qty
+from ui.widgets import settings
+from ui.words import of
 
 MIME = "application/x-mpsystem-order"
 Index = QModelIndex | QPersistentModelIndex
@@ -83,7 +87,7 @@ class _OrderListModel(QAbstractListModel):
         if not index.isValid():
             return base
         flags = base | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.order_at(index.row()).status in ("new", "planned"):
+        if of(OrderStatus, self.order_at(index.row()).status).may_plan:
             flags |= Qt.ItemFlag.ItemIsDragEnabled
         return flags
 
@@ -99,7 +103,7 @@ class _OrderListModel(QAbstractListModel):
         """Only orders are dropped here."""
         return [MIME]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         """The dragged order's number and the version the planner saw."""
         data = QMimeData()
         rows = sorted({i.row() for i in indexes if i.isValid()})
@@ -134,6 +138,7 @@ class _OrderListModel(QAbstractListModel):
             return None
         item = self.items[index.row()]
         order = self.order_at(index.row())
+        running = of(OrderStatus, order.status).is_running
         if role == Qt.ItemDataRole.DisplayRole:
             first = (
                 f"{order.number}  ·  {order.customer_name}\n{order.product_spec}  ·  {qty(order.quantity, order.unit)}"
@@ -141,16 +146,16 @@ class _OrderListModel(QAbstractListModel):
             if isinstance(item, ScheduledOrder):
                 timing = f"{_short(item.estimated_start)} → {_short(item.estimated_end)}"
                 flag = "  LATE" if item.late else ""
-                running = "  RUNNING" if order.status == "in_progress" else ""
-                return f"{item.order.position}. {first}\ndue {day(order.due_date)}  ·  {timing}{flag}{running}"
+                now = "  RUNNING" if running else ""
+                return f"{item.order.position}. {first}\ndue {day(order.due_date)}  ·  {timing}{flag}{now}"
             return f"{first}\ndue {day(order.due_date)}  ·  priority {order.priority}"
         if role == Qt.ItemDataRole.BackgroundRole and isinstance(item, ScheduledOrder):
             if item.late:
                 return LATE
-            if order.status == "in_progress":
+            if running:
                 return RUNNING
         if role == Qt.ItemDataRole.ForegroundRole and isinstance(item, ScheduledOrder) and item.late:
-            return QBrush(STATUS_COLOURS["blocked"])
+            return QBrush(ALERT_TEXT)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{order.number}: {order.product_spec}, due {day(order.due_date)}, priority {order.priority}"
         if role == Qt.ItemDataRole.SizeHintRole:
@@ -186,11 +191,12 @@ class PlanningBoard(QWidget):
 
     message = Signal(str)
     order_selected = Signal(object)
-    WATCHES = frozenset({"production_orders", "production_lines", "customers"})
+    WATCHES: ClassVar[frozenset[str]] = frozenset({"production_orders", "production_lines", "customers"})
+    SHOWS: ClassVar[frozenset[str]] = frozenset({"order", "line"})
 
-    def __init__(self, ctx: Context, ops: Ops, parent: QWidget | None = None) -> None:
+    def __init__(self, host: Host, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx, self.ops = ctx, ops
+        self.host, self.ctx, self.ops = host, host.ctx, host.ops
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.search = QLineEdit(self)
@@ -225,7 +231,7 @@ class PlanningBoard(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(lines_box)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(scroll)
         splitter.setStretchFactor(1, 3)
@@ -242,6 +248,57 @@ class PlanningBoard(QWidget):
         self.selected_line: str | None = None
         self.loaded_once = False
         self._connect_selection(self.backlog_view, None)
+        self.production = ProductionActions(host, self)
+        for entry in self.production.entries:
+            if entry is None:
+                self.toolbar.addSeparator()
+            else:
+                self.toolbar.addAction(entry)
+        self.message.connect(host.say)
+        self.order_selected.connect(lambda _order: self.update_actions())
+        self.restore_layout()
+        self.update_actions()
+
+    # ---------------------------------------------------------------- the Screen protocol
+
+    def title(self) -> str:
+        return self.tr("&Production queue")
+
+    def menus(self) -> list[Menu]:
+        return [self.production.menu()]
+
+    def refresh_in_place(self) -> None:
+        """The board reads its few hundred orders again; the selected order stays selected."""
+        self.reload()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def ask_export(self) -> None:
+        self.host.say(
+            self.tr("The planning board has no table to export; the Reports menu prints the production plan.")
+        )
+
+    def update_actions(self) -> None:
+        self.production.update()
+
+    def _layout_key(self) -> str:
+        return f"{self.host.username}/board/splitter"
+
+    def save_layout(self) -> None:
+        settings().setValue(self._layout_key(), self.splitter.saveState())
+
+    def restore_layout(self) -> None:
+        state = settings().value(self._layout_key())
+        if state is not None:
+            self.splitter.restoreState(state)
+
+    def selected_key(self, entity: str) -> str | None:
+        return self.selected.number if entity == "order" and self.selected is not None else None
+
+    def show_record(self, entity: str, key: str) -> None:
+        if entity == "order":
+            self.search.setText(key)
 
     # ---------------------------------------------------------------- loading
 
@@ -323,7 +380,9 @@ class PlanningBoard(QWidget):
 
     def line_is_running(self, code: str | None) -> bool:
         model = self.queues.get(code or "")
-        return model is not None and any(model.order_at(i).status == "in_progress" for i in range(model.rowCount()))
+        return model is not None and any(
+            of(OrderStatus, model.order_at(i).status).is_running for i in range(model.rowCount())
+        )
 
     def _reselect(self) -> None:
         number = self.selected.number if self.selected else None

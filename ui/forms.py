@@ -7,29 +7,20 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
 from app import services as s
 from app import validation as v
 from app.context import Context
 from app.dto import CustomerRow, OrderRow
 from app.errors import ValidationError
-from app.queries import Lookups
-from ui.ops import Ops
-from ui.widgets import FormDialog
-
-
-def picker(codes: tuple[str, ...], current: str | None = None, parent: QWidget | None = None) -> QComboBox:
-    """An editable list of codes: pick with the mouse, or type or scan a code."""
-    box = QComboBox(parent)
-    box.setEditable(True)
-    box.addItems(list(codes))
-    box.setCurrentIndex(-1)
-    if current:
-        box.setCurrentText(current)
-    box.lineEdit().setPlaceholderText("type or pick…")
-    return box
+from app.lookups import batch_unit
+from domain.vocabulary import CODE_LEN, NAME_LEN, PRIORITIES, Unit, WarehouseKind
+from ui.lookups import CodePicker, LiveLookups
+from ui.ops import Ops, message_for
+from ui.widgets import FormDialog, settings
+from ui.words import choose, term_box
 
 
 def line(text: str = "", placeholder: str = "", parent: QWidget | None = None) -> QLineEdit:
@@ -42,7 +33,7 @@ def date_edit(value: date | None = None, parent: QWidget | None = None) -> QDate
     edit = QDateEdit(parent)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(QDate(value) if value else QDate.currentDate())
+    edit.setDate(QDate(value.year, value.month, value.day) if value else QDate.currentDate())
     return edit
 
 
@@ -73,12 +64,78 @@ class OptionalDate(QWidget):
 
 
 class _StockForm(FormDialog):
-    def __init__(self, title: str, ctx: Context, ops: Ops, lookups: Lookups, parent: QWidget | None = None) -> None:
+    """A form that moves stock: quantities are checked in the unit of what moves."""
+
+    def __init__(self, title: str, ctx: Context, ops: Ops, lookups: LiveLookups, parent: QWidget | None = None) -> None:
         super().__init__(title, ops, parent)
         self.ctx, self.lookups = ctx, lookups
+        self.batch_unit: str | None = None  # the unit of the batch typed, once looked up
+        self._unknown_batch = ""
+        self._batch: QLineEdit | None = None
+        self._batch_timer = QTimer(self)
+        self._batch_timer.setSingleShot(True)
+        self._batch_timer.setInterval(200)
+        self._batch_timer.timeout.connect(self._look_up_batch)
 
-    def unit_of(self, material: str) -> str:
-        return self.lookups.units.get(material.strip(), "kg")
+    # ---------------------------------------------------------------- warehouses
+
+    def warehouse_picker(self, form: str, *kinds: WarehouseKind) -> CodePicker:
+        """A warehouse picker that starts at the user's last choice in this form, else the first of these kinds."""
+        key = f"{self.ctx.user.username}/last_warehouse/{form}"
+        codes = self.lookups.current
+        last = settings().value(key)
+        choices = [last] if isinstance(last, str) and last in codes.warehouses else []
+        choices += codes.warehouses_of(*(kind.value for kind in kinds))
+        picker = CodePicker(self.lookups, lambda found: found.warehouses, choices[0] if choices else None, self)
+        self.succeeded.connect(lambda _result: settings().setValue(key, picker.currentText().strip()))
+        return picker
+
+    # ---------------------------------------------------------------- units
+
+    def material_unit(self, material: str) -> str | None:
+        return self.lookups.current.units.get(material.strip())
+
+    def follow_batch(self, edit: QLineEdit, unit: str | None = None) -> None:
+        """Look up the unit of the batch typed in `edit` (`unit`: already known for the batch it holds)."""
+        self._batch, self.batch_unit = edit, unit if edit.text().strip() else None
+        edit.textChanged.connect(self._batch_typed)
+
+    def _batch_typed(self, _text: str) -> None:
+        self.batch_unit, self._unknown_batch = None, ""
+        self._batch_timer.start()
+        self.unit_changed()
+        self.revalidate()
+
+    def _look_up_batch(self) -> None:
+        number = self._batch.text().strip() if self._batch is not None else ""
+        if not number:
+            return
+        ctx = self.ctx
+        self.ops.run(
+            lambda: batch_unit(ctx.reader(), number),
+            lambda unit: self._batch_looked_up(number, unit),
+            lambda exc: self.show_error(message_for(exc)),
+        )
+
+    def _batch_looked_up(self, number: str, unit: str | None) -> None:
+        if self._batch is None or self._batch.text().strip() != number:
+            return  # typed on meanwhile; that lookup follows
+        self.batch_unit, self._unknown_batch = unit, "" if unit else number
+        self.unit_changed()
+        self.revalidate()
+
+    def unit_changed(self) -> None:
+        """The unit of what moves is known now (or not any more); forms that show it say so."""
+
+    def batch_problem(self, missing: str) -> str | None:
+        number = self._batch.text().strip() if self._batch is not None else ""
+        if not number:
+            return missing
+        if self._unknown_batch == number:
+            return self.tr("There is no batch “{0}”.").format(number)
+        if self.batch_unit is None:
+            return self.tr("Looking up batch {0}…").format(number)
+        return None
 
     def quantity_problem(self, text: str, unit: str, label: str = "quantity", signed: bool = False) -> str | None:
         if not text.strip():
@@ -89,32 +146,40 @@ class _StockForm(FormDialog):
             return str(exc)
         return None
 
+    def material_problem(self, material: str, quantity: str) -> str | None:
+        """Whether `quantity` of `material` can be taken: the material must exist, the quantity fit its unit."""
+        unit = self.material_unit(material)
+        if unit is None:
+            return self.tr("There is no material “{0}”.").format(material.strip())
+        return self.quantity_problem(quantity, unit)
+
 
 class ReceiveDialog(_StockForm):
-    def __init__(self, ctx: Context, ops: Ops, lookups: Lookups, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, ops: Ops, lookups: LiveLookups, parent: QWidget | None = None) -> None:
         super().__init__("Receive a delivery", ctx, ops, lookups, parent)
         self.number = self.add("batch_number", "Batch number", line(placeholder="as on the supplier's label"))
-        self.material = self.add("material", "Material", picker(lookups.materials))
-        self.supplier = self.add("supplier", "Supplier", picker(lookups.suppliers))
-        self.warehouse = self.add("warehouse", "Into warehouse", picker(lookups.warehouses, "MAG-1"))
+        self.material = self.add("material", "Material", CodePicker(lookups, lambda found: found.materials))
+        self.supplier = self.add("supplier", "Supplier", CodePicker(lookups, lambda found: found.suppliers))
+        warehouse = self.warehouse_picker("receive", WarehouseKind.RAW_MATERIALS)
+        self.warehouse = self.add("warehouse", "Into warehouse", warehouse)
         self.quantity = self.add("quantity", "Quantity", line(placeholder="e.g. 1250.5"))
         self.expiry = self.add("expiry_date", "Expiry", OptionalDate("expires on"))
         self.note = self.add("note", "Note", line(placeholder="delivery note, pallet count…"))
         self.revalidate()
 
     def check(self) -> str | None:
-        for name, widget in (
-            ("batch number", self.number),
-            ("material", self.material.lineEdit()),
-            ("supplier", self.supplier.lineEdit()),
-            ("warehouse", self.warehouse.lineEdit()),
+        for name, text in (
+            ("batch number", self.number.text()),
+            ("material", self.material.currentText()),
+            ("supplier", self.supplier.currentText()),
+            ("warehouse", self.warehouse.currentText()),
         ):
-            if not widget.text().strip():
+            if not text.strip():
                 return f"Enter the {name}."
-        return self.quantity_problem(self.quantity.text(), self.unit_of(self.material.currentText()))
+        return self.material_problem(self.material.currentText(), self.quantity.text())
 
     def action(self) -> Callable[[], Any]:
-        args = {
+        args: dict[str, Any] = {
             "number": self.number.text(),
             "material": self.material.currentText(),
             "supplier": self.supplier.currentText(),
@@ -134,27 +199,26 @@ class MoveDialog(_StockForm):
         kind: str,
         ctx: Context,
         ops: Ops,
-        lookups: Lookups,
+        lookups: LiveLookups,
         batch: str = "",
-        unit: str = "kg",
+        unit: str | None = None,
         warehouse: str = "",
         parent: QWidget | None = None,
     ) -> None:
         titles = {"transfer": "Transfer stock", "issue": "Issue stock", "adjust": "Adjust stock after a count"}
         super().__init__(titles[kind], ctx, ops, lookups, parent)
-        self.kind, self.unit = kind, unit
+        self.kind = kind
         self.batch = self.add("batch", "Batch", line(batch, "scan or type the batch number"))
         self.source = self.add(
             "from_warehouse" if kind == "transfer" else "warehouse",
             "From warehouse" if kind != "adjust" else "Warehouse",
-            picker(lookups.warehouses, warehouse),
+            CodePicker(lookups, lambda found: found.warehouses, warehouse),
         )
         if kind == "transfer":
-            self.target = self.add("to_warehouse", "To warehouse", picker(lookups.warehouses))
-        label = "Change (+ found, − missing)" if kind == "adjust" else f"Quantity ({unit})"
+            self.target = self.add("to_warehouse", "To warehouse", CodePicker(lookups, lambda found: found.warehouses))
         self.quantity = self.add(
             "change" if kind == "adjust" else "quantity",
-            label,
+            "Change (+ found, − missing)" if kind == "adjust" else "Quantity",
             line(placeholder="e.g. -2.5" if kind == "adjust" else "e.g. 100"),
         )
         self.reason = self.add(
@@ -162,11 +226,21 @@ class MoveDialog(_StockForm):
             "Reason" if kind == "adjust" else "Note",
             line(placeholder="required: why the count differs" if kind == "adjust" else ""),
         )
+        self.follow_batch(self.batch, unit)
+        self.unit_changed()
         self.revalidate()
 
+    def unit_changed(self) -> None:
+        if self.kind != "adjust":
+            label = self.form.labelForField(self.quantity)
+            if isinstance(label, QLabel):
+                unit = self.batch_unit
+                label.setText(self.tr("Quantity ({0})").format(unit) if unit else self.tr("Quantity"))
+
     def check(self) -> str | None:
-        if not self.batch.text().strip():
-            return "Enter the batch."
+        missing = self.batch_problem("Enter the batch.")
+        if missing:
+            return missing
         if not self.source.currentText().strip():
             return "Choose the warehouse."
         if self.kind == "transfer":
@@ -176,9 +250,10 @@ class MoveDialog(_StockForm):
                 return "The stock is already there; choose another destination."
         if self.kind == "adjust" and not self.reason.text().strip():
             return "Give the reason for the adjustment."
+        assert self.batch_unit is not None
         return self.quantity_problem(
             self.quantity.text(),
-            self.unit,
+            self.batch_unit,
             "change" if self.kind == "adjust" else "quantity",
             signed=self.kind == "adjust",
         )
@@ -242,8 +317,8 @@ class CustomerDialog(FormDialog):
 
     def check(self) -> str | None:
         try:
-            v.code(self.code.text(), "code", 30)
-            v.required_text(self.name.text(), "name", 120)
+            v.code(self.code.text(), "code", CODE_LEN)
+            v.required_text(self.name.text(), "name", NAME_LEN)
             v.email(self.email.text())
         except ValidationError as exc:
             return str(exc)
@@ -268,21 +343,26 @@ class CustomerDialog(FormDialog):
 
 class OrderDialog(FormDialog):
     def __init__(
-        self, ctx: Context, ops: Ops, lookups: Lookups, existing: OrderRow | None = None, parent: QWidget | None = None
+        self,
+        ctx: Context,
+        ops: Ops,
+        lookups: LiveLookups,
+        existing: OrderRow | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(f"Edit order {existing.number}" if existing else "New production order", ops, parent)
         self.ctx, self.existing = ctx, existing
         e = existing
-        self.customer = self.add("customer", "Customer", picker(lookups.customers, e.customer_code if e else None))
+        customers = CodePicker(lookups, lambda found: found.customers, e.customer_code if e else None)
+        self.customer = self.add("customer", "Customer", customers)
         self.spec = self.add("product_spec", "Product", line(e.product_spec if e else "", "e.g. PE 50 µm 1200 mm"))
         self.quantity = self.add("quantity", "Quantity", line(f"{e.quantity.normalize():f}" if e else ""))
-        self.unit = self.add("unit", "Unit", QComboBox(self))
-        self.unit.addItems(["kg", "m", "m2", "pcs", "l"])
+        self.unit = self.add("unit", "Unit", term_box(Unit, parent=self))
         if e:
-            self.unit.setCurrentText(e.unit)
+            choose(self.unit, e.unit)
         self.priority = self.add("priority", "Priority (1 = most urgent)", QSpinBox(self))
-        self.priority.setRange(1, 5)
-        self.priority.setValue(e.priority if e else 3)
+        self.priority.setRange(min(PRIORITIES), max(PRIORITIES))
+        self.priority.setValue(e.priority if e else PRIORITIES[len(PRIORITIES) // 2])  # the middle: normal
         self.due = self.add("due_date", "Due date", date_edit(e.due_date if e else None))
         self.revalidate()
 
@@ -292,7 +372,7 @@ class OrderDialog(FormDialog):
         if not self.spec.text().strip():
             return "Describe the product."
         try:
-            v.quantity(self.quantity.text(), self.unit.currentText())
+            v.quantity(self.quantity.text(), self.unit.currentData())
         except ValidationError as exc:
             return str(exc)
         if self.existing is None and to_date(self.due) < date.today():
@@ -304,7 +384,7 @@ class OrderDialog(FormDialog):
             "customer": self.customer.currentText(),
             "product_spec": self.spec.text(),
             "quantity": self.quantity.text(),
-            "unit": self.unit.currentText(),
+            "unit": self.unit.currentData(),
             "priority": self.priority.value(),
             "due_date": to_date(self.due),
         }
@@ -315,20 +395,28 @@ class OrderDialog(FormDialog):
 
 
 class ConsumeDialog(_StockForm):
-    def __init__(self, ctx: Context, ops: Ops, lookups: Lookups, order: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, ops: Ops, lookups: LiveLookups, order: str, parent: QWidget | None = None) -> None:
         super().__init__(f"Record consumption for {order}", ctx, ops, lookups, parent)
         self.order = order
         self.batch = self.add("batch", "Input batch", line(placeholder="scan or type the batch number"))
-        self.warehouse = self.add("warehouse", "From warehouse", picker(lookups.warehouses, "MAG-3"))
+        warehouse = self.warehouse_picker("consume", WarehouseKind.PRODUCTION)
+        self.warehouse = self.add("warehouse", "From warehouse", warehouse)
         self.quantity = self.add("quantity", "Quantity", line(placeholder="in the batch's unit"))
+        self.follow_batch(self.batch)
         self.revalidate()
 
+    def unit_changed(self) -> None:
+        unit = self.batch_unit
+        self.quantity.setPlaceholderText(self.tr("in {0}").format(unit) if unit else self.tr("in the batch's unit"))
+
     def check(self) -> str | None:
-        if not self.batch.text().strip():
-            return "Enter the input batch."
+        missing = self.batch_problem("Enter the input batch.")
+        if missing:
+            return missing
         if not self.warehouse.currentText().strip():
             return "Choose the warehouse."
-        return self.quantity_problem(self.quantity.text(), "kg")
+        assert self.batch_unit is not None
+        return self.quantity_problem(self.quantity.text(), self.batch_unit)
 
     def action(self) -> Callable[[], Any]:
         batch, wh, qty = self.batch.text(), self.warehouse.currentText(), self.quantity.text()
@@ -336,12 +424,14 @@ class ConsumeDialog(_StockForm):
 
 
 class OutputDialog(_StockForm):
-    def __init__(self, ctx: Context, ops: Ops, lookups: Lookups, order: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, ops: Ops, lookups: LiveLookups, order: str, parent: QWidget | None = None) -> None:
         super().__init__(f"Record output of {order}", ctx, ops, lookups, parent)
         self.order = order
-        self.material = self.add("material", "Produced material", picker(lookups.materials))
+        produced = CodePicker(lookups, lambda found: found.materials)
+        self.material = self.add("material", "Produced material", produced)
         self.quantity = self.add("quantity", "Quantity", line())
-        self.warehouse = self.add("warehouse", "Into warehouse", picker(lookups.warehouses, "MAG-5"))
+        warehouse = self.warehouse_picker("output", WarehouseKind.FINISHED, WarehouseKind.PRODUCTION)
+        self.warehouse = self.add("warehouse", "Into warehouse", warehouse)
         self.number = self.add("batch_number", "Batch number", line(placeholder=f"{order}-001 if left empty"))
         self.expiry = self.add("expiry_date", "Expiry", OptionalDate("expires on"))
         self.revalidate()
@@ -351,10 +441,10 @@ class OutputDialog(_StockForm):
             return "Choose the produced material."
         if not self.warehouse.currentText().strip():
             return "Choose the warehouse."
-        return self.quantity_problem(self.quantity.text(), self.unit_of(self.material.currentText()))
+        return self.material_problem(self.material.currentText(), self.quantity.text())
 
     def action(self) -> Callable[[], Any]:
-        values = {
+        values: dict[str, Any] = {
             "material": self.material.currentText(),
             "quantity": self.quantity.text(),
             "warehouse": self.warehouse.currentText(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
 from app import live
@@ -29,7 +31,7 @@ class LiveUpdates(QObject):
         self._clock = QElapsedTimer()
         self._arrived.connect(self._collect)
         self._state.connect(self.connection)
-        self._stop = live.subscribe(
+        self._stop: Callable[[], None] | None = live.subscribe(
             ctx.database,
             lambda changes: self._arrived.emit(frozenset(c.table for c in changes)),
             lambda up, why: self._state.emit(up, why),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from typing import Any
 
@@ -89,7 +90,7 @@ class ProfileDialog(QDialog):
         self.pages.setCurrentIndex(1 if p.is_server else 0)
         self.server.toggled.connect(lambda on: self.pages.setCurrentIndex(1 if on else 0))
         self.error = QLabel(self)
-        self.error.setStyleSheet("color: #b3261e")
+        self.error.setObjectName("formError")
         self.error.setWordWrap(True)
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
@@ -204,7 +205,6 @@ class LoginDialog(QDialog):
         self.message = QLabel(self)
         self.message.setObjectName("loginMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b3261e")
         self.message.hide()
         self.hint = QLabel(hint, self)
         self.hint.setWordWrap(True)
@@ -301,10 +301,8 @@ class LoginDialog(QDialog):
         updated = replace(profile, last_user=username, remember=remember)
         pf.remember_password(profile, username, password if remember else None)
         self.profiles = [updated if p.name == profile.name else p for p in self.profiles]
-        try:
+        with contextlib.suppress(OSError):  # not being able to remember the choice must not stop the work
             pf.save_profiles(self.profiles)
-        except OSError:
-            pass  # not being able to remember the choice must not stop the work
         self.signed_in.emit(database, user)
         self.accept()
 

@@ -13,8 +13,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import profiles as pf
-from app import queries as q
 from app.context import Context
+from app.lookups import lookups
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.ops import Ops, message_for
@@ -103,8 +103,8 @@ class Client:
         ctx = Context(database, user)
         self.context = ctx
         self.ops.run(
-            lambda: q.lookups(ctx.reader()),
-            lambda lookups: self._open_main(ctx, lookups),
+            lambda: lookups(ctx.reader()),
+            lambda found: self._open_main(ctx, found),
             lambda exc: self._lookups_failed(exc),
         )
 

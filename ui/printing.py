@@ -7,21 +7,22 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, QSize, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QProgressDialog,
     QPushButton,
@@ -30,14 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import queries as q
 from app import reporting
 from app.context import Context
-from app.queries import Lookups
-from reports import documents
 from reports.labels import labels_pdf, labels_zpl
-from ui.forms import OptionalDate, line, picker
+from reports.registry import CONTEXT, PICKED, REPORTS, Kind, Parameter, Report, by_key, day_range
+from ui.forms import OptionalDate, line
+from ui.lookups import CodeFilter, CodePicker, Codes, LiveLookups
 from ui.ops import Ops, message_for
+from ui.screen import Host, Menu, Screen
 from ui.widgets import FormDialog
 
 
@@ -196,87 +197,87 @@ class LabelsDialog(FormDialog):
         return make
 
 
-REPORTS = {
-    "inventory": "Inventory",
-    "plan": "Production plan",
-    "trace": "Batch traceability",
-    "events": "Event journal",
-    "customer": "Customer report",
+def words(text: str) -> str:
+    """A report's title, label or hint from the registry, in the user's language."""
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+CODES: dict[Kind, Codes] = {
+    Kind.WAREHOUSE: lambda found: found.warehouses,
+    Kind.LINE: lambda found: found.lines,
+    Kind.CUSTOMER: lambda found: found.customers,
 }
 
 
 class ReportDialog(FormDialog):
-    """The parameters of one report."""
+    """The parameters of one report, one field per parameter of its registry entry."""
 
     def __init__(
-        self, kind: str, ctx: Context, ops: Ops, lookups: Lookups, preset: str = "", parent: QWidget | None = None
+        self,
+        report: Report,
+        ctx: Context,
+        ops: Ops,
+        lookups: LiveLookups,
+        presets: dict[str, str] | None = None,
+        parent: QWidget | None = None,
     ) -> None:
-        super().__init__(REPORTS[kind], ops, parent)
-        self.kind, self.ctx, self.lookups = kind, ctx, lookups
-        self.ok.setText("Prepare")
-        if kind == "inventory":
-            self.warehouse = self.add("warehouse", "Warehouse", QComboBox(self))
-            self.warehouse.addItem("all warehouses", None)
-            for code in lookups.warehouses:
-                self.warehouse.addItem(code, code)
-        elif kind == "plan":
-            self.line_box = self.add("line", "Line", QComboBox(self))
-            self.line_box.addItem("all lines", None)
-            for code in lookups.lines:
-                self.line_box.addItem(code, code)
-        elif kind == "trace":
-            self.batch = self.add("batch", "Batch", line(preset, "scan or type the batch number"))
-        elif kind == "events":
-            self.date_from = self.add("date_from", "From", OptionalDate("from", date.today().replace(day=1)))
-            self.date_to = self.add("date_to", "To", OptionalDate("up to", date.today()))
-            self.action_name = self.add("action", "Action", line(placeholder="any (e.g. received, blocked)"))
-            self.text = self.add("text", "Text", line(placeholder="summaries containing…"))
-        else:
-            self.customer = self.add("customer", "Customer", picker(lookups.customers, preset or None))
+        super().__init__(words(report.title), ops, parent)
+        self.report, self.ctx, self.lookups = report, ctx, lookups
+        self.ok.setText(self.tr("Prepare"))
+        for param in report.parameters:
+            self._add_field(param, (presets or {}).get(param.name, ""))
         self.revalidate()
 
+    def _add_field(self, param: Parameter, preset: str) -> None:
+        label, hint = words(param.label), words(param.hint) if param.hint else ""
+        if param.kind is Kind.DATE_RANGE:
+            month = date.today().replace(day=1)
+            self.add(f"{param.name}_from", self.tr("From"), OptionalDate(self.tr("from"), month))
+            self.add(f"{param.name}_to", self.tr("To"), OptionalDate(self.tr("up to"), date.today()))
+        elif param.kind in PICKED and param.required:
+            self.add(param.name, label, CodePicker(self.lookups, CODES[param.kind], preset or None))
+        elif param.kind in PICKED:
+            self.add(param.name, label, CodeFilter(self.lookups, CODES[param.kind], hint))
+        else:
+            self.add(param.name, label, line(preset, hint))
+
+    def value(self, param: Parameter) -> Any:
+        """What the user gave for `param`: a code or text, None when left out; a date range's (from, up to)."""
+        if param.kind is Kind.DATE_RANGE:
+            start, end = (self.fields[f"{param.name}_{side}"] for side in ("from", "to"))
+            assert isinstance(start, OptionalDate) and isinstance(end, OptionalDate)
+            return day_range(start.value(), end.value())
+        widget = self.fields[param.name]
+        if isinstance(widget, CodeFilter):
+            return widget.currentData()
+        if isinstance(widget, CodePicker):
+            return widget.currentText().strip() or None
+        assert isinstance(widget, QLineEdit)
+        return widget.text().strip() or None
+
+    def values(self) -> dict[str, Any]:
+        return {param.name: self.value(param) for param in self.report.parameters}
+
     def check(self) -> str | None:
-        if self.kind == "trace" and not self.batch.text().strip():
-            return "Enter the batch."
-        if self.kind == "customer" and not self.customer.currentText().strip():
-            return "Choose the customer."
-        if self.kind == "events":
-            start, end = self.date_from.value(), self.date_to.value()
-            if start and end and start > end:
-                return "The date range ends before it starts."
+        missing = self.report.missing(self.values())
+        if missing is not None:
+            what = words(missing.label).lower()
+            return (
+                self.tr("Choose the {0}.").format(what)
+                if missing.kind in PICKED
+                else self.tr("Enter the {0}.").format(what)
+            )
+        for param in self.report.parameters:
+            if param.kind is Kind.DATE_RANGE:
+                start, end = self.value(param) or (None, None)
+                if start and end and start > end:
+                    return self.tr("The date range ends before it starts.")
         return None
 
     def action(self) -> Callable[[], Any]:
-        """Gather the data on a worker; the PDF is written by `generate` with progress."""
-        ctx, kind = self.ctx, self.kind
-        if kind == "inventory":
-            warehouse = self.warehouse.currentData()
-            return lambda: reporting.inventory_report(ctx, warehouse)
-        if kind == "plan":
-            line_code = self.line_box.currentData()
-            return lambda: reporting.plan_report(ctx, line_code)
-        if kind == "trace":
-            number = self.batch.text().strip()
-            return lambda: reporting.trace_report(ctx, number)
-        if kind == "events":
-            flt = q.EventFilter(
-                date_from=self.date_from.value(),
-                date_to=self.date_to.value(),
-                action=self.action_name.text().strip() or None,
-                text=self.text.text().strip() or None,
-            )
-            return lambda: reporting.events_report(ctx, flt)
-        code = self.customer.currentText().strip()
-        return lambda: reporting.customer_report(ctx, code)
-
-
-WRITERS: dict[str, Callable[..., int]] = {
-    "inventory": documents.inventory,
-    "plan": documents.plan,
-    "trace": documents.trace,
-    "events": documents.events,
-    "customer": documents.customer,
-}
+        """Gather the data on a worker; the PDF is written next, with progress."""
+        ctx, report, values = self.ctx, self.report, self.values()
+        return lambda: report.gather(ctx, values)
 
 
 def expected_rows(data: Any) -> int | None:
@@ -287,7 +288,52 @@ def expected_rows(data: Any) -> int | None:
     return len(lines) if lines is not None else None
 
 
-def write_report(kind: str, data: Any, progress: Callable[[int], None]) -> Path:
-    path = _temp_pdf(kind)
-    WRITERS[kind](data, str(path), progress)
+def write_report(report: Report, data: Any, progress: Callable[[int], None]) -> Path:
+    path = _temp_pdf(report.key)
+    report.write(data, str(path), progress)
     return path
+
+
+class ReportsMenu(QObject):
+    """The Reports menu, one entry per report of the registry: parameters, preparation with progress, preview."""
+
+    def __init__(self, host: Host, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.host, self.window = host, parent
+        self.entries = [
+            host.action(self, f"report_{r.key}", words(r.title) + "…", r.permission, partial(self.open_report, r.key))
+            for r in REPORTS
+        ]
+
+    def menu(self) -> Menu:
+        return self.tr("&Reports"), list(self.entries)
+
+    def open_report(self, key: str) -> ReportDialog:
+        """The report's dialog; a batch or customer selected on the screen in front is filled in."""
+        report, screen = by_key(key), self.host.current()
+        presets = {}
+        if isinstance(screen, Screen):
+            for param in report.parameters:
+                selected = screen.selected_key(param.kind.value)
+                if selected:
+                    presets[param.name] = selected
+        host = self.host
+        dialog = ReportDialog(report, host.ctx, host.ops, host.lookups, presets, self.window)
+        dialog.succeeded.connect(lambda data: self._write(report, data))
+        dialog.open()
+        return dialog
+
+    def _write(self, report: Report, data: Any) -> None:
+        self.progress = run_with_progress(
+            self.window,
+            self.host.ops,
+            words(report.title),
+            expected_rows(data),
+            lambda progress: write_report(report, data, progress),
+            lambda path: self._show(report, path),
+        )
+
+    def _show(self, report: Report, path: Path) -> None:
+        self.last_output = path
+        self.preview = PreviewDialog(path, words(report.title), self.window)
+        self.preview.open()

@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,14 @@ def _wait(app: Any, done: Callable[[], bool], what: str, seconds: float = 30) ->
             raise TimeoutError(f"{what} did not finish within {seconds:.0f} s")
         app.processEvents()
         time.sleep(0.005)
+
+
+def _shown(screen: Any, ops: Any) -> bool:
+    """Has the screen's first read arrived?"""
+    from ui.widgets import TableScreen
+
+    loaded = not screen.model.loading if isinstance(screen, TableScreen) else screen.loaded_once
+    return bool(loaded) and not ops.busy
 
 
 def run(out: Any = sys.stdout) -> int:
@@ -43,6 +52,7 @@ def run(out: Any = sys.stdout) -> int:
 def _run(folder: Path, out: Any) -> None:
     from app import queries as q
     from app import reporting
+    from app.lookups import lookups
 
     ctx = demo_plant(folder, out)
     try:
@@ -56,21 +66,22 @@ def _run(folder: Path, out: Any) -> None:
             ops = Ops(app)
         with step("open the main window", out):
             from ui.main_window import MainWindow
+            from ui.widgets import TableScreen
 
-            window = MainWindow(ctx, ops, q.lookups(ctx.reader()))
+            window = MainWindow(ctx, ops, lookups(ctx.reader()))
             window.resize(1280, 800)
             window.show()
         for index in range(window.tabs.count()):
             title = window.tabs.tabText(index).replace("&", "")
             with step(f"open the {title} table", out):
                 window.tabs.setCurrentIndex(index)
-                screen = window.tabs.widget(index)
-                if screen is window.board:
-                    _wait(app, lambda: window.board.loaded_once and not ops.busy, title)
-                    shown = window.board.backlog.rowCount() + sum(m.rowCount() for m in window.board.queues.values())
+                screen = window.screens[index]
+                _wait(app, partial(_shown, screen, ops), title)
+                if isinstance(screen, TableScreen):
+                    shown = screen.model.rowCount()
                 else:
-                    _wait(app, lambda s=screen: not s.model.loading and not ops.busy, title)  # type: ignore[misc]
-                    shown = screen.model.rowCount()  # type: ignore[attr-defined]
+                    board = window.board
+                    shown = board.backlog.rowCount() + sum(m.rowCount() for m in board.queues.values())
                 if shown == 0:
                     raise AssertionError(f"the {title} table shows no rows of the demo plant")
                 if window.grab().isNull():

@@ -2,47 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
+from app.dto import BatchRow, CustomerRow, EventRow, InventoryRow
+from app.formatting import day, moment
 from app.formatting import quantity as qty
-from app.dto import BatchRow, CustomerRow, EventRow, InventoryRow, OrderRow
+from domain.vocabulary import EXPIRY_WARNING_DAYS, BatchStatus, MaterialKind, OrderStatus
 from ui.paged import PagedTableModel
+from ui.words import journal_words, of, term, term_of
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 BACKGROUND = Qt.ItemDataRole.BackgroundRole
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
-STATUS_COLOURS = {
-    "pending": QColor("#a15c00"),
-    "approved": QColor("#1b7a2f"),
-    "blocked": QColor("#b3261e"),
-    "new": QColor("#5f6368"),
-    "planned": QColor("#1a5fb4"),
-    "in_progress": QColor("#a15c00"),
-    "done": QColor("#1b7a2f"),
-    "cancelled": QColor("#80868b"),
+ALERT_TEXT = QColor("#b3261e")  # the style sheet's alert colour, for text that models colour themselves
+QUIET_TEXT = QColor("#80868b")
+BATCH_COLOURS = {
+    BatchStatus.PENDING: QColor("#a15c00"),
+    BatchStatus.APPROVED: QColor("#1b7a2f"),
+    BatchStatus.BLOCKED: ALERT_TEXT,
+}
+ORDER_COLOURS = {
+    OrderStatus.NEW: QColor("#5f6368"),
+    OrderStatus.PLANNED: QColor("#1a5fb4"),
+    OrderStatus.IN_PROGRESS: QColor("#a15c00"),
+    OrderStatus.DONE: QColor("#1b7a2f"),
+    OrderStatus.CANCELLED: QUIET_TEXT,
 }
 WARN = QBrush(QColor("#fff4d6"))
 ALERT = QBrush(QColor("#fde2e1"))
-EXPIRY_WARNING_DAYS = 30
-
-
-def day(value: date | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""
-
-
-def moment(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def status_text(status: str) -> str:
-    return status.replace("_", " ")
 
 
 def expiry_brush(expiry: date | None) -> QBrush | None:
@@ -97,7 +91,7 @@ class InventoryModel(PagedTableModel[InventoryRow]):
             return {
                 c.MATERIAL: row.material_code,
                 c.NAME: row.material_name,
-                c.KIND: row.material_kind,
+                c.KIND: term_of(MaterialKind, row.material_kind),
                 c.WAREHOUSE: row.warehouse_code,
                 c.QUANTITY: qty(row.quantity, row.unit),
                 c.BATCHES: str(row.batch_count),
@@ -152,6 +146,7 @@ class BatchModel(PagedTableModel[BatchRow]):
 
     def cell(self, row: BatchRow, column: Any, role: int) -> Any:
         c = self.Columns
+        status = of(BatchStatus, row.status)
         if role == DISPLAY:
             return {
                 c.NUMBER: row.number,
@@ -160,17 +155,17 @@ class BatchModel(PagedTableModel[BatchRow]):
                 c.ORIGIN: row.origin,
                 c.LOCATIONS: row.locations,
                 c.QUANTITY: qty(row.quantity, row.unit),
-                c.STATUS: status_text(row.status),
+                c.STATUS: term(status),
                 c.EXPIRY: day(row.expiry_date),
                 c.RECEIVED: moment(row.received_at),
             }[column]
         if role == FOREGROUND and column == c.STATUS:
-            return QBrush(STATUS_COLOURS[row.status])
+            return QBrush(BATCH_COLOURS[status])
         if role == BACKGROUND and column == c.EXPIRY:
             return expiry_brush(row.expiry_date)
         if role == TOOLTIP:
             if column == c.STATUS and row.status_reason:
-                return f"{status_text(row.status).capitalize()}: {row.status_reason}"
+                return f"{term(status).capitalize()}: {row.status_reason}"
             if column == c.EXPIRY and row.expiry_date:
                 left = (row.expiry_date - date.today()).days
                 return "Expired" if left < 0 else f"Expires in {left} days"
@@ -208,7 +203,7 @@ class EventModel(PagedTableModel[EventRow]):
                 c.WHEN: moment(row.occurred_at),
                 c.USER: row.username,
                 c.ENTITY: f"{row.entity_type} #{row.entity_id}" if row.entity_id is not None else row.entity_type,
-                c.ACTION: row.action.replace("_", " "),
+                c.ACTION: journal_words(row.action),
                 c.SUMMARY: row.summary,
             }[column]
         if role == TOOLTIP and column == c.SUMMARY:
@@ -262,56 +257,5 @@ class CustomerModel(PagedTableModel[CustomerRow]):
                 c.TOTAL: str(row.total_orders),
             }[column]
         if role == FOREGROUND and row.archived:
-            return QBrush(STATUS_COLOURS["cancelled"])
-        return None
-
-
-class OrderModel(PagedTableModel[OrderRow]):
-    class Columns(IntEnum):
-        NUMBER = 0
-        CUSTOMER = 1
-        SPEC = 2
-        QUANTITY = 3
-        PRIORITY = 4
-        DUE = 5
-        STATUS = 6
-        LINE = 7
-
-    HEADERS = {
-        Columns.NUMBER: "Order",
-        Columns.CUSTOMER: "Customer",
-        Columns.SPEC: "Product",
-        Columns.QUANTITY: "Quantity",
-        Columns.PRIORITY: "Priority",
-        Columns.DUE: "Due",
-        Columns.STATUS: "Status",
-        Columns.LINE: "Line",
-    }
-    SORT_KEYS = {
-        Columns.NUMBER: "number",
-        Columns.CUSTOMER: "customer_name",
-        Columns.QUANTITY: "quantity",
-        Columns.PRIORITY: "priority",
-        Columns.DUE: "due_date",
-        Columns.STATUS: "status",
-    }
-    DEFAULT_SORT = ("due_date", False)
-    RIGHT_ALIGNED = frozenset({Columns.QUANTITY, Columns.PRIORITY})
-    STRETCH = Columns.SPEC
-
-    def cell(self, row: OrderRow, column: Any, role: int) -> Any:
-        c = self.Columns
-        if role == DISPLAY:
-            return {
-                c.NUMBER: row.number,
-                c.CUSTOMER: row.customer_name,
-                c.SPEC: row.product_spec,
-                c.QUANTITY: qty(row.quantity, row.unit),
-                c.PRIORITY: str(row.priority),
-                c.DUE: day(row.due_date),
-                c.STATUS: status_text(row.status),
-                c.LINE: row.line_code or "",
-            }[column]
-        if role == FOREGROUND and column == c.STATUS:
-            return QBrush(STATUS_COLOURS[row.status])
+            return QBrush(QUIET_TEXT)
         return None

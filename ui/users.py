@@ -37,6 +37,7 @@ from app.security import check_password_rules
 from app.services.users import clean_username
 from ui.ops import Ops, message_for
 from ui.widgets import FormDialog
+from ui.words import role_name
 
 HEADERS = ("User name", "Full name", "Role", "State")
 
@@ -44,7 +45,7 @@ HEADERS = ("User name", "Full name", "Role", "State")
 def role_box(current: Role = Role.CLERK, parent: QWidget | None = None) -> QComboBox:
     box = QComboBox(parent)
     for role in Role:
-        box.addItem(role.label, role)
+        box.addItem(role_name(role), role)
     box.setCurrentIndex(list(Role).index(current))
     return box
 
@@ -168,7 +169,8 @@ class UsersDialog(QDialog):
 
     def reload(self, select: str | None = None) -> None:
         ctx = self.ctx
-        keep = select or (self.selected().username if self.selected() else None)
+        selected = self.selected()
+        keep = select or (selected.username if selected is not None else None)
         self.ops.run(lambda: q.users(ctx.reader()), lambda rows: self._show(rows, keep), self._failed)
 
     def _show(self, rows: tuple[UserRow, ...], select: str | None) -> None:
@@ -176,7 +178,7 @@ class UsersDialog(QDialog):
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             state = "active" if r.active else "disabled"
-            for j, value in enumerate((r.username, r.full_name, r.role.label, state)):
+            for j, value in enumerate((r.username, r.full_name, role_name(r.role), state)):
                 item = QTableWidgetItem(value)
                 if not r.active:
                     item.setForeground(Qt.GlobalColor.gray)
@@ -235,7 +237,7 @@ class UsersDialog(QDialog):
             return
         self._run(
             lambda: s.change_role(self.ctx.uow(), username=row.username, role=role),
-            f"{row.username} is now a {role.label}.",
+            f"{row.username} is now a {role_name(role)}.",
             row.username,
         )
 

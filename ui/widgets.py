@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,6 +31,8 @@ from app.errors import ConflictError, ValidationError
 from ui.ops import Ops, message_for
 from ui.paged import PagedTableModel
 
+W = TypeVar("W", bound=QWidget)
+
 
 def settings() -> QSettings:
     """Per-user interface settings (column layout, last tab) in the user's config directory."""
@@ -44,11 +46,23 @@ def combo(items: list[tuple[str, Any]], parent: QWidget | None = None) -> QCombo
     return box
 
 
+def set_alert(label: QLabel, alert: bool) -> None:
+    """Show a label in the style sheet's alert colour (its `alert` property), or plainly again."""
+    label.setProperty("alert", alert)
+    label.style().unpolish(label)
+    label.style().polish(label)
+
+
 class TableScreen(QWidget):
-    """A filter bar over a table fed by a paged model, with a count and the screen's toolbar."""
+    """A filter bar over a table fed by a paged model, with a count and the screen's toolbar.
+
+    It implements most of the `Screen` protocol (ui/screen.py); each screen adds its title,
+    its filters and its actions.
+    """
 
     activated = Signal(object)  # a row double-clicked or Enter pressed on it
-    WATCHES: frozenset[str] = frozenset()  # the tables whose changes this screen shows
+    WATCHES: ClassVar[frozenset[str]] = frozenset()  # the tables whose changes this screen shows
+    SHOWS: ClassVar[frozenset[str]] = frozenset()  # the journal's subjects this screen opens
 
     def __init__(
         self, key: str, model: PagedTableModel[Any], ops: Ops, username: str, parent: QWidget | None = None
@@ -117,17 +131,11 @@ class TableScreen(QWidget):
         copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         copy.triggered.connect(self.copy_selection)
         self.table.addAction(copy)
-        self.export_action = QAction("Export CSV…", self)
-        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.export_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.export_action.setToolTip("Export the rows of the current filter to a CSV file (Ctrl+E)")
-        self.export_action.triggered.connect(self._ask_export)
-        self.addAction(self.export_action)
         self.restore_layout()
 
     # ---------------------------------------------------------------- filters
 
-    def add_filter(self, label: str, widget: QWidget) -> QWidget:
+    def add_filter(self, label: str, widget: W) -> W:
         if label:
             caption = QLabel(label, self)
             caption.setBuddy(widget)
@@ -195,6 +203,16 @@ class TableScreen(QWidget):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
+    def update_actions(self) -> None:
+        """Nothing here waits for a selection: an action without the row it needs says which to select."""
+
+    def selected_key(self, entity: str) -> str | None:
+        """The number or code of the selected record, when it is an `entity` (none here)."""
+        return None
+
+    def show_record(self, entity: str, key: str) -> None:
+        """Show one record (from the journal or a scan); screens that show records override this."""
+
     # ---------------------------------------------------------------- rows
 
     def selected_rows(self) -> list[Any]:
@@ -210,7 +228,13 @@ class TableScreen(QWidget):
         if item is not None:
             self.activated.emit(item)
 
-    def keyPressEvent(self, event: Any) -> None:
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Leaving the screen (another tab, the window closing) applies a filter still being typed."""
+        if self._debounce.isActive():
+            self.apply_filter()
+        super().hideEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter on a row opens it, as a double-click does."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
             self._activate(self.table.currentIndex().row())
@@ -231,7 +255,7 @@ class TableScreen(QWidget):
 
     # ---------------------------------------------------------------- export
 
-    def _ask_export(self) -> None:
+    def ask_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export to CSV", f"{self.key}.csv", "CSV files (*.csv)")
         if path:
             self.export_csv(Path(path))
@@ -267,11 +291,11 @@ class TableScreen(QWidget):
                 self.count.setText(f"{total:,}+ rows, counting…")
             else:
                 self.count.setText("No rows match" if total == 0 else f"{total:,} row{'s' if total != 1 else ''}")
-            self.count.setStyleSheet("")
+            set_alert(self.count, False)
 
     def _show_failure(self, message: str) -> None:
         self.count.setText(message)
-        self.count.setStyleSheet("color: #b3261e")
+        set_alert(self.count, True)
 
     # ---------------------------------------------------------------- layout memory
 
@@ -312,7 +336,6 @@ class FormDialog(QDialog):
         self.error = QLabel(self)
         self.error.setObjectName("formError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e; font-weight: 600")
         self.error.hide()
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -333,7 +356,7 @@ class FormDialog(QDialog):
         self.fields: dict[str, QWidget] = {}
         self._busy = False
 
-    def add(self, name: str, label: str, widget: QWidget) -> QWidget:
+    def add(self, name: str, label: str, widget: W) -> W:
         self.fields[name] = widget
         self.form.addRow(label, widget)
         for signal_name in ("textChanged", "currentTextChanged", "valueChanged", "dateChanged"):

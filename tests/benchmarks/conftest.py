@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from app.demo import load_demo
 from app.security import hash_password
 from data.db import Database, open_database
-from app.demo import load_demo
 from data.migrate import upgrade
 
 MILLION = 1_000_000

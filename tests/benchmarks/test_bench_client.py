@@ -14,13 +14,16 @@ from PySide6.QtCore import QElapsedTimer, QTimer
 
 from app import queries as q
 from app.context import Context
+from app.lookups import Lookups
 from app.permissions import Role
 from app.security import CurrentUser
 from data.db import Database
 from tests.benchmarks.conftest import report
+from ui.journal import EventsScreen
+from ui.lookups import LiveLookups
 from ui.main import settle_memory
 from ui.ops import Ops
-from ui.screens import EventsScreen
+from ui.screen import Host
 
 pytestmark = pytest.mark.benchmark
 
@@ -60,7 +63,7 @@ def test_events_table_over_a_million_events(qtbot: Any, million_sqlite: Database
     ctx = Context(million_sqlite, CurrentUser(None, "bench", "Bench", Role.VIEWER))
     assert q.events(ctx.reader(), limit=1).total >= 1_000_000
     ops = Ops()
-    screen = EventsScreen(ctx, ops)
+    screen = EventsScreen(Host(ctx, ops, LiveLookups(ctx, ops, Lookups())))
     qtbot.addWidget(screen)
     screen.resize(1300, 800)
     screen.show()

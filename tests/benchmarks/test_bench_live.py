@@ -16,8 +16,8 @@ import pytest
 
 from app import live
 from app import services as s
-from app import queries as q
 from app.context import Context
+from app.lookups import lookups
 from app.security import SYSTEM
 from data.db import open_database
 from tests.benchmarks.conftest import report
@@ -56,7 +56,7 @@ def test_change_to_the_other_workstations_screen(qtbot: Any, plant: Context, dat
     """Isolated changes, as a clerk's receipts reach a manager's open customers screen."""
     other = Context(open_database(database_url), SYSTEM)
     ops = Ops()
-    window = MainWindow(other, ops, q.lookups(other.reader()))
+    window = MainWindow(other, ops, lookups(other.reader()))
     qtbot.addWidget(window)
     window.show()
     window.tabs.setCurrentWidget(window.customers)

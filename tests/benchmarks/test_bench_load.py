@@ -100,7 +100,8 @@ def _setup(url: str) -> dict[str, Any]:
     return {"stations": stations, "running": running, "queued": queued}
 
 
-def _workstation(args: tuple[str, str, str, int, float, list[str], list[str]]) -> dict[str, Any]:
+def _workstation(args: tuple[str, str, str, int, float, list[str], list[str]]) -> dict[str, Any]:  # noqa: C901
+    # one workstation's whole minute, its role's mix of operations beside the loop that runs them
     """One workstation's minute: sign in with its own login, then work until the deadline."""
     from app import queries as q
     from app import security

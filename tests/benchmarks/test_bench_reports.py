@@ -7,7 +7,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,9 +16,9 @@ from sqlalchemy import insert, select
 
 from app import reporting
 from app.context import Context
+from app.demo import load_demo
 from app.security import SYSTEM, hash_password
 from data.db import Database, open_database
-from app.demo import load_demo
 from data.migrate import upgrade
 from data.models import Batch, Material, StockBalance, StockMovement, Supplier, Warehouse
 from reports import documents
@@ -40,7 +40,7 @@ def ten_thousand_batches(tmp_path_factory: pytest.TempPathFactory) -> Database:
         materials = conn.execute(select(Material.id)).scalars().all()
         supplier = conn.execute(select(Supplier.id)).scalars().first()
         warehouses = conn.execute(select(Warehouse.id)).scalars().all()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         extra = 10_000 - len(have)
         conn.execute(
             insert(Batch),
@@ -123,7 +123,7 @@ def test_events_report_of_100000_rows_streams(ten_thousand_batches: Database, tm
         ["report", "events", "--url", url, "--action", "no-such-action", "--out", str(tmp_path / "empty.pdf")], env
     )
     peak, seconds = _child_peak_mb(["report", "events", "--url", url, "--out", str(tmp_path / "events.pdf")], env)
-    pages = open(tmp_path / "events.pdf", "rb").read().count(b"/Type /Page\n") or "?"
+    pages = (tmp_path / "events.pdf").read_bytes().count(b"/Type /Page\n") or "?"
     report("events report of 100,000+ rows: peak memory growth over an empty report", peak - base, "MB", "< 200 MB")
     report(f"  peak resident memory: {peak:.0f} MB for the full report, {base:.0f} MB for an empty one", peak, "MB")
     report(f"  time for it ({pages} pages)", seconds, "s")

@@ -57,9 +57,9 @@ def test_dragging_an_order_onto_a_line_of_its_unit_plans_it(launch: Callable[...
 
     client.x.drag(centre(card["rect"]), centre(target["rect"]))
     client.wait(
-        lambda s: card["number"] in next(ln for ln in s["main"]["board"]["lines"] if ln["code"] == target["code"])[
-            "orders"
-        ],
+        lambda s: (
+            card["number"] in next(ln for ln in s["main"]["board"]["lines"] if ln["code"] == target["code"])["orders"]
+        ),
         f"{card['number']} on {target['code']}",
     )
     assert order_state(demo, card["number"]) == ("planned", target["code"])

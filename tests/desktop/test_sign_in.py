@@ -48,9 +48,7 @@ def test_a_wrong_password_says_so_and_the_right_one_signs_in(launch: Callable[..
     client.screenshot("signed-in-after-a-wrong-password")
 
 
-def test_sign_out_and_in_as_another_role_changes_what_may_be_done(
-    launch: Callable[..., Client], demo: Path
-) -> None:
+def test_sign_out_and_in_as_another_role_changes_what_may_be_done(launch: Callable[..., Client], demo: Path) -> None:
     client = launch("--demo")
     client.sign_in("viewer", DEMO_PASSWORD)
     state = signed_in_as(client, "viewer")

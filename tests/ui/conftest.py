@@ -5,19 +5,21 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
 from app.context import Context
+from app.demo import load_demo
 from app.permissions import Role, parse_role
 from app.security import CurrentUser, hash_password
 from data.db import open_database
-from app.demo import load_demo
 from data.migrate import upgrade
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
+SCREENS = ("inventory", "batches", "queue", "events", "customers")  # the main window's tabs, in order
 
 
 class MemoryKeyring(KeyringBackend):
@@ -88,11 +90,14 @@ def _system() -> CurrentUser:
 def ops(qtbot: object) -> Iterator[object]:
     """A background runner, drained and deleted with its children (models) after the test."""
     import shiboken6
+    from PySide6.QtWidgets import QApplication
 
     from ui.ops import Ops
 
     runner = Ops()
     yield runner
+    for window in QApplication.topLevelWidgets():
+        window.close()  # before the runner goes: a window's last work (a filter being typed) runs on it
     runner.wait()
     shiboken6.delete(runner)
 
@@ -102,3 +107,40 @@ def save_screenshot(widget: object, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     widget.grab().save(str(path))  # type: ignore[attr-defined]
     return path
+
+
+# ---------------------------------------------------------------- the main window
+
+
+@pytest.fixture(autouse=True)
+def app_instance(qapp: object) -> object:
+    """The client's own application settings, style and style sheet: the screenshots show what users see."""
+    from ui.main import make_application
+
+    return make_application()
+
+
+def open_window(qtbot: Any, ops: Any, ctx: Context) -> Any:
+    """The main window of `ctx`'s user, shown, its first screen loaded."""
+    from app.lookups import lookups
+    from ui.main_window import MainWindow
+
+    window = MainWindow(ctx, ops, lookups(ctx.reader()))
+    qtbot.addWidget(window)
+    window.resize(1400, 860)
+    window.show()
+    wait_loaded(qtbot, window)
+    return window
+
+
+def wait_loaded(qtbot: Any, window: Any) -> None:
+    screen = window.current()
+    if screen is window.board:
+        qtbot.waitUntil(lambda: window.board.loaded_once and not window.ops.busy, timeout=10_000)
+    else:
+        qtbot.waitUntil(lambda: not screen.model.loading and not window.ops.busy, timeout=10_000)
+
+
+def show_tab(qtbot: Any, window: Any, index: int) -> None:
+    window.tabs.setCurrentIndex(index)
+    wait_loaded(qtbot, window)

@@ -17,11 +17,10 @@ from app import queries as q
 from app import security
 from app import services as s
 from app.context import Context
-from data.db import open_database
 from app.demo import DEMO_PASSWORD, load_demo
+from data.db import open_database
 from tests.pgcluster import PgCluster, wait_until_accepting
-from tests.ui.conftest import save_screenshot
-from tests.ui.test_client import open_window, show_tab
+from tests.ui.conftest import open_window, save_screenshot, show_tab
 from ui import forms
 from ui.main_window import MainWindow
 from ui.ops import Ops
@@ -70,7 +69,7 @@ def test_two_workstations_see_each_others_changes(
         qtbot.waitUntil(lambda: not manager_ws.batches.model.loading and manager_ws.batches.model.total == 0)
 
         # The clerk receives through the form; the manager's open table shows it without pressing F5.
-        dialog = clerk_ws.receive()
+        dialog = clerk_ws.stock.receive()
         qtbot.addWidget(dialog)
         dialog.number.setText("LIVE-0001")
         dialog.material.setCurrentText("GR-LDPE-FT5230")
@@ -152,7 +151,7 @@ def test_a_server_restart_keeps_the_form_and_the_client_reconnects(
     other = open_window(qtbot, ops, sign_in("manager"))
     try:
         show_tab(qtbot, other, BATCHES_TAB)
-        dialog = window.receive()
+        dialog = window.stock.receive()
         qtbot.addWidget(dialog)
         dialog.number.setText("OUTAGE-0001")
         dialog.material.setCurrentText("GR-LDPE-FT5230")
@@ -194,7 +193,7 @@ def test_a_stale_edit_is_refused_names_who_and_reloads(qtbot: Any, ops: Ops, sig
         show_tab(qtbot, planner_ws, CUSTOMERS_TAB)
         row = planner_ws.customers.model.row_at(0)
         assert row is not None
-        dialog = planner_ws._edit_customer_row(row)
+        dialog = planner_ws.customers.edit_row(row)
         assert isinstance(dialog, forms.CustomerDialog)
         qtbot.addWidget(dialog)
         manager = sign_in("manager")

@@ -11,15 +11,21 @@ from PySide6.QtPrintSupport import QPrinter
 
 from app.context import Context
 from app.permissions import Role
-from tests.ui.conftest import save_screenshot
-from tests.ui.test_client import open_window, show_tab, wait_loaded
+from reports.registry import REPORTS, Kind
+from tests.ui.conftest import open_window, save_screenshot, show_tab, wait_loaded
 from ui.ops import Ops
 from ui.printing import PreviewDialog
 
 
+def _shown_preview(window: Any) -> PreviewDialog | None:
+    return next((p for p in window.findChildren(PreviewDialog) if p.isVisible()), None)
+
+
 def _wait_preview(qtbot: Any, window: Any) -> PreviewDialog:
-    qtbot.waitUntil(lambda: getattr(window, "preview", None) is not None and window.preview.isVisible(), timeout=30_000)
-    return window.preview
+    qtbot.waitUntil(lambda: _shown_preview(window) is not None, timeout=30_000)
+    preview = _shown_preview(window)
+    assert preview is not None
+    return preview
 
 
 def test_labels_for_the_selected_batches(
@@ -35,7 +41,7 @@ def test_labels_for_the_selected_batches(
     )
     numbers = [r.number for r in window.batches.selected_rows()]
     assert len(numbers) == 2
-    dialog = window.print_labels()
+    dialog = window.batches.print_labels()
     qtbot.addWidget(dialog)
     dialog.sheet.setChecked(True)
     with qtbot.waitSignal(dialog.succeeded, timeout=20_000):
@@ -54,7 +60,7 @@ def test_labels_need_a_selection_and_a_clerk(qtbot: Any, ops: Ops, demo_contexts
     window = open_window(qtbot, ops, demo_contexts[Role.CLERK])
     show_tab(qtbot, window, 1)
     window.batches.table.clearSelection()
-    assert window.print_labels() is None
+    assert window.batches.print_labels() is None
     assert "Select the batches" in window.statusBar().currentMessage()
     viewer = open_window(qtbot, ops, demo_contexts[Role.VIEWER])
     action = viewer.actions_by_name["print_labels"]
@@ -73,12 +79,12 @@ def test_each_report_from_the_menu(
     if kind == "customer":
         show_tab(qtbot, window, 4)
         window.customers.table.selectRow(0)
-    dialog = window.open_report(kind)
+    dialog = window.reports.open_report(kind)
     qtbot.addWidget(dialog)
     if kind == "trace":
-        assert dialog.batch.text() == window.batches.current_row().number
+        assert dialog.fields["batch"].text() == window.batches.current_row().number
     if kind == "events":
-        dialog.date_from.enabled.setChecked(False)
+        dialog.fields["date_from"].enabled.setChecked(False)
     with qtbot.waitSignal(dialog.succeeded, timeout=30_000):
         dialog.ok.click()
     preview = _wait_preview(qtbot, window)
@@ -104,10 +110,39 @@ def test_reports_follow_the_roles(qtbot: Any, ops: Ops, demo_contexts: dict[Role
 
 def test_an_unknown_batch_is_said_in_the_dialog(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
     window = open_window(qtbot, ops, demo_contexts[Role.MANAGER])
-    dialog = window.open_report("trace")
+    dialog = window.reports.open_report("trace")
     qtbot.addWidget(dialog)
-    dialog.batch.setText("NOPE-404")
+    dialog.fields["batch"].setText("NOPE-404")
     dialog.ok.click()
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
     assert dialog.error.text() == "There is no batch “NOPE-404”." and dialog.isVisible()
     wait_loaded(qtbot, window)
+
+
+def test_each_report_dialog_asks_for_its_registry_parameters(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    window = open_window(qtbot, ops, demo_contexts[Role.MANAGER])
+    for report in REPORTS:
+        dialog = window.reports.open_report(report.key)
+        qtbot.addWidget(dialog)
+        expected = []
+        for param in report.parameters:
+            expected += [f"{param.name}_from", f"{param.name}_to"] if param.kind is Kind.DATE_RANGE else [param.name]
+        assert list(dialog.fields) == expected, report.key
+        assert dialog.windowTitle() == report.title
+        missing = next((p for p in report.parameters if p.required), None)
+        if missing is not None:  # nothing chosen yet: the form says what it needs
+            assert not dialog.ok.isEnabled() and missing.label.lower() in dialog.ok.toolTip()
+        else:
+            assert dialog.ok.isEnabled()
+        save_screenshot(dialog, f"report-dialog-{report.key}")
+        dialog.reject()
+    events = window.reports.open_report("events")
+    qtbot.addWidget(events)
+    events.fields["date_to"].edit.setDate(events.fields["date_from"].edit.date().addDays(-1))
+    assert not events.ok.isEnabled() and events.ok.toolTip() == "The date range ends before it starts."
+    events.fields["user"].setText("clerk")
+    events.fields["date_from"].enabled.setChecked(False)
+    assert events.values() == {"date": (None, events.fields["date_to"].value()), "user": "clerk", "entity": None,
+                               "action": None, "text": None}  # fmt: skip

@@ -1,0 +1,215 @@
+"""Every report once: its key, title, who may print it, what it asks for, where its data comes
+from and which writer lays it out. The client's Reports menu and report dialog and the
+`mpsystem report` command all read this list, so a new report is one entry here.
+
+Titles, labels and hints are English source text marked for Qt's translator (the client shows
+them translated); the command line prints them as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from app import queries as q
+from app import reporting
+from app.context import Context
+from domain.vocabulary import QT_TRANSLATE_NOOP
+from reports import documents
+
+CONTEXT = "Report"  # the translation context of everything marked here
+
+
+class Kind(StrEnum):
+    """What a parameter asks for, and so which field the dialog shows for it."""
+
+    WAREHOUSE = "warehouse"  # a warehouse code, picked from the plant's warehouses
+    LINE = "line"  # a production line code
+    BATCH = "batch"  # a batch number, typed or scanned
+    CUSTOMER = "customer"  # a customer code
+    DATE_RANGE = "date range"  # two optional days, from and up to
+    TEXT = "text"  # free text
+
+
+PICKED = frozenset({Kind.WAREHOUSE, Kind.LINE, Kind.CUSTOMER})  # chosen from a list rather than typed
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One thing a report asks for.
+
+    Its value is a string, or None when left out; a date range's is a (from, up to) pair of
+    optional days. On the command line it is `--NAME`, a date range `--from` and `--to`.
+    """
+
+    name: str
+    kind: Kind
+    label: str
+    required: bool = False
+    help: str = ""  # the command line's help, after "REPORT: "; a date range's follows "from" and "up to"
+    hint: str = ""  # an optional picker's "no restriction" entry, or a text field's placeholder
+    value_name: str = ""  # how the command line's message names a required value: NUMBER, CODE
+
+    def options(self) -> tuple[str, ...]:
+        return ("--from", "--to") if self.kind is Kind.DATE_RANGE else (f"--{self.name}",)
+
+    def dests(self) -> tuple[str, ...]:
+        """Where argparse keeps each option's value."""
+        return (f"{self.name}_from", f"{self.name}_to") if self.kind is Kind.DATE_RANGE else (self.name,)
+
+
+Values = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Report:
+    key: str
+    title: str
+    permission: str  # app.permissions: who may print it (app.reporting checks the same before reading)
+    parameters: tuple[Parameter, ...]
+    gather: Callable[[Context, Values], Any]  # reads and checks the data (app.reporting), on a worker
+    write: Callable[..., int]  # lays it out as PDF (reports.documents): (data, path, progress) -> pages
+
+    def missing(self, values: Values) -> Parameter | None:
+        """The first required parameter left out."""
+        return next((p for p in self.parameters if p.required and not values.get(p.name)), None)
+
+
+def _inventory(ctx: Context, values: Values) -> reporting.InventoryReport:
+    return reporting.inventory_report(ctx, values.get("warehouse"))
+
+
+def _plan(ctx: Context, values: Values) -> reporting.PlanReport:
+    return reporting.plan_report(ctx, values.get("line"))
+
+
+def _trace(ctx: Context, values: Values) -> reporting.TraceReport:
+    return reporting.trace_report(ctx, values["batch"])
+
+
+def _events(ctx: Context, values: Values) -> reporting.EventsReport:
+    start, end = values.get("date") or (None, None)
+    flt = q.EventFilter(
+        date_from=start,
+        date_to=end,
+        username=values.get("user"),
+        entity_type=values.get("entity"),
+        action=values.get("action"),
+        text=values.get("text"),
+    )
+    return reporting.events_report(ctx, flt)
+
+
+def _customer(ctx: Context, values: Values) -> reporting.CustomerReport:
+    return reporting.customer_report(ctx, values["customer"])
+
+
+def _label(text: str) -> str:
+    return QT_TRANSLATE_NOOP(CONTEXT, text)
+
+
+REPORTS: tuple[Report, ...] = (
+    Report(
+        "inventory",
+        _label("Inventory"),
+        "print.view",
+        (
+            Parameter(
+                "warehouse",
+                Kind.WAREHOUSE,
+                _label("Warehouse"),
+                help="only this warehouse",
+                hint=_label("all warehouses"),
+            ),
+        ),
+        _inventory,
+        documents.inventory,
+    ),
+    Report(
+        "plan",
+        _label("Production plan"),
+        "print.view",
+        (Parameter("line", Kind.LINE, _label("Line"), help="only this line", hint=_label("all lines")),),
+        _plan,
+        documents.plan,
+    ),
+    Report(
+        "trace",
+        _label("Batch traceability"),
+        "report.all",
+        (
+            Parameter(
+                "batch",
+                Kind.BATCH,
+                _label("Batch"),
+                required=True,
+                help="the batch number",
+                hint=_label("scan or type the batch number"),
+                value_name="NUMBER",
+            ),
+        ),
+        _trace,
+        documents.trace,
+    ),
+    Report(
+        "events",
+        _label("Event journal"),
+        "report.all",
+        (
+            Parameter("date", Kind.DATE_RANGE, _label("Dates"), help="this day"),
+            Parameter("user", Kind.TEXT, _label("User"), help="by this user", hint=_label("anyone (a user name)")),
+            Parameter(
+                "entity",
+                Kind.TEXT,
+                _label("About"),
+                help="about batch, order, customer, user…",
+                hint=_label("anything (batch, order, customer, user…)"),
+            ),
+            Parameter(
+                "action",
+                Kind.TEXT,
+                _label("Action"),
+                help="this action only",
+                hint=_label("any (e.g. received, blocked)"),
+            ),
+            Parameter(
+                "text",
+                Kind.TEXT,
+                _label("Text"),
+                help="summaries containing this text",
+                hint=_label("summaries containing…"),
+            ),
+        ),
+        _events,
+        documents.events,
+    ),
+    Report(
+        "customer",
+        _label("Customer report"),
+        "report.all",
+        (
+            Parameter(
+                "customer",
+                Kind.CUSTOMER,
+                _label("Customer"),
+                required=True,
+                help="the customer code",
+                value_name="CODE",
+            ),
+        ),
+        _customer,
+        documents.customer,
+    ),
+)
+
+
+def by_key(key: str) -> Report:
+    return next(r for r in REPORTS if r.key == key)
+
+
+def day_range(start: date | None, end: date | None) -> tuple[date | None, date | None] | None:
+    """A date range's value: None when neither end is given."""
+    return (start, end) if start or end else None

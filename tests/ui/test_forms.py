@@ -1,0 +1,173 @@
+"""The forms (ui/forms.py): checked as typed, refused by the service with the form kept."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from app import queries as q
+from app import services as s
+from app.context import Context
+from app.permissions import Role
+from tests.ui.conftest import open_window, save_screenshot
+from ui import forms
+from ui.ops import Ops
+
+
+def test_receive_form_happy_path_and_refusal_keeps_the_form(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    ctx = demo_contexts[Role.CLERK]
+    window = open_window(qtbot, ops, ctx)
+    dialog = window.stock.receive()
+    qtbot.addWidget(dialog)
+    assert isinstance(dialog, forms.ReceiveDialog)
+    assert not dialog.ok.isEnabled()  # nothing typed yet
+    dialog.number.setText("R-NEW-0001")
+    dialog.material.setCurrentText("GR-LDPE-FT5230")
+    dialog.supplier.setCurrentText("BASELL")
+    dialog.quantity.setText("12.3456")
+    assert not dialog.ok.isEnabled() and "at most 3 decimal places" in dialog.ok.toolTip()
+    dialog.quantity.setText("1250.5")
+    assert dialog.ok.isEnabled()
+    save_screenshot(dialog, "form-receive")
+    with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+        dialog.ok.click()
+    page = q.batches(ctx.reader(), q.BatchFilter(text="R-NEW-0001"))
+    assert page.total == 1 and page.rows[0].status == "pending"
+
+    again = window.stock.receive()
+    qtbot.addWidget(again)
+    again.number.setText("R-NEW-0001")
+    again.material.setCurrentText("GR-LDPE-FT5230")
+    again.supplier.setCurrentText("BASELL")
+    again.quantity.setText("10")
+    again.ok.click()
+    qtbot.waitUntil(lambda: again.error.isVisible(), timeout=10_000)
+    assert "R-NEW-0001 already exists" in again.error.text()
+    assert again.isVisible() and again.quantity.text() == "10" and again.number.text() == "R-NEW-0001"
+    save_screenshot(again, "form-receive-refused")
+
+
+def test_transfer_and_adjust_forms(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
+    ctx = demo_contexts[Role.CLERK]
+    s.receive_batch(
+        ctx.uow(), number="R-T-1", material="GR-HDPE-5502", supplier="BASELL", quantity=100, warehouse="MAG-1"
+    )
+    window = open_window(qtbot, ops, ctx)
+    dialog = window.stock.move_stock("transfer")
+    qtbot.addWidget(dialog)
+    dialog.batch.setText("R-T-1")
+    qtbot.waitUntil(lambda: dialog.batch_unit == "kg", timeout=10_000)  # looked up from the batch
+    dialog.source.setCurrentText("MAG-1")
+    dialog.target.setCurrentText("MAG-1")
+    assert not dialog.ok.isEnabled() and "already there" in dialog.ok.toolTip()
+    dialog.target.setCurrentText("MAG-3")
+    dialog.quantity.setText("150")
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    assert "has only 100 kg in MAG-1" in dialog.error.text()
+    dialog.quantity.setText("40")
+    with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+        dialog.ok.click()
+    adjust = window.stock.move_stock("adjust")
+    qtbot.addWidget(adjust)
+    adjust.batch.setText("R-T-1")
+    qtbot.waitUntil(lambda: adjust.batch_unit == "kg", timeout=10_000)
+    adjust.source.setCurrentText("MAG-3")
+    adjust.quantity.setText("-2.5")
+    assert not adjust.ok.isEnabled()  # a reason is required
+    adjust.reason.setText("Cycle count")
+    with qtbot.waitSignal(adjust.succeeded, timeout=10_000):
+        adjust.ok.click()
+    row = q.batches(ctx.reader(), q.BatchFilter(text="R-T-1")).rows[0]
+    assert row.quantity == Decimal("97.5") and row.locations == "MAG-1, MAG-3"
+
+
+def test_issue_form_refuses_a_pending_batch_and_keeps_the_input(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    ctx = demo_contexts[Role.CLERK]
+    s.receive_batch(
+        ctx.uow(), number="R-I-1", material="GR-HDPE-5502", supplier="BASELL", quantity=50, warehouse="MAG-1"
+    )
+    window = open_window(qtbot, ops, ctx)
+    dialog = window.stock.move_stock("issue")
+    qtbot.addWidget(dialog)
+    dialog.batch.setText("R-I-1")
+    qtbot.waitUntil(lambda: dialog.batch_unit == "kg", timeout=10_000)
+    dialog.source.setCurrentText("MAG-1")
+    dialog.quantity.setText("5")
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    assert "is pending; only approved batches may be issued" in dialog.error.text()
+    assert dialog.batch.text() == "R-I-1" and dialog.quantity.text() == "5"
+    s.approve_batch(demo_contexts[Role.MANAGER].uow(), batch="R-I-1")
+    with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+        dialog.ok.click()
+    assert q.batches(ctx.reader(), q.BatchFilter(text="R-I-1")).rows[0].quantity == 45
+
+
+def test_customer_form_and_order_form(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
+    ctx = demo_contexts[Role.PLANNER]
+    window = open_window(qtbot, ops, ctx)
+    dialog = window.customers.new_customer()
+    qtbot.addWidget(dialog)
+    dialog.code.setText("C-900")
+    dialog.name.setText("Zakłady Mięsne Łuków")
+    dialog.email.setText("not-an-email")
+    assert not dialog.ok.isEnabled() and "not an e-mail" in dialog.ok.toolTip()
+    dialog.email.setText("biuro@lukow.example")
+    save_screenshot(dialog, "form-customer")
+    with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+        dialog.ok.click()
+    assert q.customers(ctx.reader(), q.CustomerFilter(text="Łuków")).total == 1
+
+    order = window.board.production.new_order()
+    qtbot.addWidget(order)
+    order.customer.setCurrentText("C-900")
+    order.spec.setText("PE 50 µm natural 1200 mm")
+    order.quantity.setText("2500")
+    order.unit.setCurrentText("pcs")
+    order.quantity.setText("2500.5")
+    assert not order.ok.isEnabled()
+    order.unit.setCurrentText("kg")
+    with qtbot.waitSignal(order.succeeded, timeout=10_000):
+        order.ok.click()
+    assert q.orders(ctx.reader(), q.OrderFilter(customer="C-900")).total == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_moves_and_consumption_are_checked_in_the_batchs_own_unit(
+    qtbot: Any, ops: Ops, people: dict[Role, Context], plant: Context
+) -> None:
+    s.receive_batch(plant.uow(), number="CORE-1", material="CORE-76", supplier="BASELL", quantity=40, warehouse="MAG-3")
+    s.receive_batch(
+        plant.uow(), number="FILM-1", material="FILM-PRINTED", supplier="BASELL", quantity=900, warehouse="MAG-3"
+    )
+    window = open_window(qtbot, ops, people[Role.PLANNER])
+    issue = window.stock.move_stock("issue")
+    qtbot.addWidget(issue)
+    issue.batch.setText("CORE-1")
+    assert not issue.ok.isEnabled() and issue.ok.toolTip() == "Looking up batch CORE-1…"
+    qtbot.waitUntil(lambda: issue.batch_unit == "pcs", timeout=10_000)
+    assert issue.form.labelForField(issue.quantity).text() == "Quantity (pcs)"
+    issue.source.setCurrentText("MAG-3")
+    issue.quantity.setText("2.5")
+    assert not issue.ok.isEnabled() and "Quantities in pcs take whole numbers" in issue.ok.toolTip()
+    issue.quantity.setText("3")
+    assert issue.ok.isEnabled()
+    issue.batch.setText("NOPE-1")
+    qtbot.waitUntil(lambda: issue.ok.toolTip() == "There is no batch “NOPE-1”.", timeout=10_000)
+
+    consume = forms.ConsumeDialog(window.ctx, ops, window.lookups, "PO-TEST", window)
+    qtbot.addWidget(consume)
+    consume.batch.setText("FILM-1")
+    qtbot.waitUntil(lambda: consume.batch_unit == "m", timeout=10_000)
+    consume.quantity.setText("1.234")
+    assert not consume.ok.isEnabled() and "Quantities in m take at most 2 decimal places" in consume.ok.toolTip()
+    consume.quantity.setText("1.23")
+    assert consume.ok.isEnabled()
+    save_screenshot(consume, "form-consume-in-metres")

@@ -1,0 +1,75 @@
+"""The Screen protocol and the Host (ui/screen.py): every screen, the board included, is a Screen; the
+menus come from the screens' own actions; actions keep the permission table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.context import Context
+from app.permissions import Role
+from reports.registry import REPORTS
+from tests.ui.conftest import SCREENS, open_window, show_tab
+from ui.ops import Ops
+from ui.screen import Screen
+
+
+def menu_entries(window: Any) -> dict[str, list[str]]:
+    """Each menu's title and its entries' object names ("" for a separator)."""
+    menus = {}
+    for top in window.menuBar().actions():
+        menu = top.menu()
+        menus[top.text()] = [a.objectName() if not a.isSeparator() else "" for a in menu.actions()]
+    return menus
+
+
+def test_every_screen_is_a_screen_and_its_menus_are_its_own(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    window = open_window(qtbot, ops, demo_contexts[Role.MANAGER])
+    assert len(window.screens) == len(SCREENS) == window.tabs.count()
+    for index, screen in enumerate(window.screens):
+        assert isinstance(screen, Screen), type(screen).__name__
+        assert window.tabs.widget(index) is screen and window.tabs.tabText(index) == screen.title()
+    menus = menu_entries(window)
+    assert list(menus) == [
+        "&File", "&Stock", "&Quality", "&Production", "&Customers", "&Reports", "&View", "&Administration", "&Help"
+    ]  # fmt: skip
+    assert menus["&Stock"] == ["receive", "transfer", "issue", "adjust"]
+    assert menus["&Quality"] == ["approve", "block", "trace", "", "print_labels"]
+    assert menus["&Production"][:2] == ["new_order", "edit_order"]
+    assert menus["&Reports"] == [f"report_{r.key}" for r in REPORTS]
+    assert menus["&View"] == [f"tab_{i}" for i in range(len(SCREENS))]
+    # Every screen's menu entries are its own actions, and every action is in some menu.
+    owned = {a.objectName() for screen in window.screens for _t, entries in screen.menus() for a in entries if a}
+    in_menus = {name for entries in menus.values() for name in entries if name}
+    assert owned <= in_menus and in_menus == set(window.actions_by_name)
+    # The stock actions sit on both stock screens' toolbars.
+    assert window.actions_by_name["receive"] in window.inventory.toolbar.actions()
+    assert window.actions_by_name["receive"] in window.batches.toolbar.actions()
+
+
+def test_the_board_says_it_has_nothing_to_export(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
+    window = open_window(qtbot, ops, demo_contexts[Role.VIEWER])
+    show_tab(qtbot, window, 2)
+    window.actions_by_name["export"].trigger()
+    assert "no table to export" in window.statusBar().currentMessage()
+    window.actions_by_name["find"].trigger()
+    assert window.board.search.hasFocus()
+
+
+def test_selection_never_enables_what_the_role_may_not(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    """A viewer selects a running order: the board would enable finishing it, the permission table does not."""
+    window = open_window(qtbot, ops, demo_contexts[Role.VIEWER])
+    show_tab(qtbot, window, 2)
+    board = window.board
+    code = next(
+        code for code, queue in board.queues.items() if queue.rowCount() and queue.order_at(0).status == "in_progress"
+    )
+    view = board.queue_views[code]
+    view.setCurrentIndex(view.model().index(0))
+    assert board.selected is not None and board.selected.status == "in_progress"
+    for name in ("finish", "consume", "output", "cancel_order", "optimise"):
+        action = window.actions_by_name[name]
+        assert not action.isEnabled() and action.toolTip().startswith("Only "), name

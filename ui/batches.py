@@ -1,0 +1,250 @@
+"""The Batches screen: quality status in colour, expiry highlighted; approve, block, trace, print labels."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import queries as q
+from app import services as s
+from app.dto import BatchRow, TraceNode
+from domain.vocabulary import EXPIRY_WARNING_DAYS, BatchStatus
+from ui import forms
+from ui.lookups import CodeFilter
+from ui.ops import message_for
+from ui.printing import LabelsDialog, PreviewDialog
+from ui.screen import Host, Menu
+from ui.stock import StockActions
+from ui.tables import BatchModel
+from ui.widgets import TableScreen, combo
+from ui.words import term_box
+
+EXPIRY_WINDOWS = [
+    ("any expiry", None),
+    ("expired", "expired"),
+    (f"expiring within {EXPIRY_WARNING_DAYS} days", EXPIRY_WARNING_DAYS),  # the days the table highlights
+    ("expiring within 90 days", 90),
+]
+
+
+class BatchesScreen(TableScreen):
+    WATCHES = frozenset({"batches", "stock_balances", "materials", "suppliers", "production_orders"})
+    SHOWS = frozenset({"batch"})
+
+    def __init__(self, host: Host, stock: StockActions, parent: QWidget | None = None) -> None:
+        ctx = host.ctx
+        model = BatchModel(
+            host.ops,
+            lambda f, s, d, o, n: q.batches(ctx.reader(), f, sort=s, descending=d, offset=o, limit=n),
+            q.BatchFilter(),
+        )
+        super().__init__("batches", model, host.ops, host.username, parent)
+        self.host = host
+        self.status = self.add_filter("Quality", term_box(BatchStatus, self.tr("any status")))
+        anywhere, any_material = self.tr("any warehouse"), self.tr("any material")
+        self.warehouse = self.add_filter("In", CodeFilter(host.lookups, lambda found: found.warehouses, anywhere))
+        self.material = self.add_filter(
+            "Material", CodeFilter(host.lookups, lambda found: found.materials, any_material)
+        )
+        self.expiry = self.add_filter("", combo(EXPIRY_WINDOWS))
+        self.in_stock = self.add_filter("", QCheckBox("In stock only"))
+        stock.selected_batch = self.current_batch
+        make = host.action
+        self.approve_action = make(
+            self, "approve", self.tr("A&pprove batch"), "batch.quality", self.approve_batch, "Ctrl+Shift+A"
+        )
+        self.block_action = make(
+            self, "block", self.tr("&Block batch…"), "batch.quality", self.block_batch, "Ctrl+Shift+B"
+        )
+        self.trace_action = make(self, "trace", self.tr("T&race batch"), "read", self.trace, "Ctrl+Shift+T")
+        self.labels_action = make(
+            self, "print_labels", self.tr("Print &labels…"), "label.print", self.print_labels, "Ctrl+L"
+        )
+        self.toolbar.addActions(stock.actions)
+        self.toolbar.addSeparator()
+        self.toolbar.addActions([self.approve_action, self.block_action, self.trace_action])
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.labels_action)
+        self.activated.connect(lambda row: self.trace(row.number))
+
+    def title(self) -> str:
+        return self.tr("&Batches")
+
+    def menus(self) -> list[Menu]:
+        actions = [self.approve_action, self.block_action, self.trace_action, None, self.labels_action]
+        return [(self.tr("&Quality"), actions)]
+
+    def build_filter(self) -> q.BatchFilter:
+        window = self.expiry.currentData()
+        today = date.today()
+        expires_from, expires_to = None, None
+        if window == "expired":
+            expires_to = today - timedelta(days=1)
+        elif window is not None:
+            expires_from, expires_to = today, today + timedelta(days=int(window))
+        return q.BatchFilter(
+            text=self.search.text() or None,
+            status=self.status.currentData(),
+            material=self.material.currentData(),
+            warehouse=self.warehouse.currentData(),
+            expires_from=expires_from,
+            expires_to=expires_to,
+            in_stock_only=self.in_stock.isChecked(),
+        )
+
+    def selected_key(self, entity: str) -> str | None:
+        row = self.current_row() if entity == "batch" else None
+        return row.number if row is not None else None
+
+    def show_record(self, entity: str, key: str) -> None:
+        self.show_batch(key)
+
+    def show_batch(self, number: str) -> None:
+        """Show one batch (from a scan or the journal)."""
+        for box in (self.status, self.warehouse, self.material, self.expiry):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.in_stock.blockSignals(True)
+        self.in_stock.setChecked(False)
+        self.in_stock.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.setText(number)
+        self.search.blockSignals(False)
+        self.apply_filter()
+
+    # ---------------------------------------------------------------- quality
+
+    def current_batch(self) -> BatchRow | None:
+        """The batch selected here, when this screen is in front (so the user sees which one)."""
+        row = self.current_row() if self.host.is_current(self) else None
+        return row if isinstance(row, BatchRow) else None
+
+    def _need_batch(self) -> BatchRow | None:
+        batch = self.current_batch()
+        if batch is None:
+            self.host.say(self.tr("Select a batch on the Batches screen first."), 6000)
+        return batch
+
+    def approve_batch(self) -> None:
+        batch = self._need_batch()
+        if batch is None:
+            return
+        ctx = self.host.ctx
+        self.host.run(
+            lambda: s.approve_batch(ctx.uow(), batch=batch.number, expected_version=batch.version),
+            self.tr("Batch {0} approved").format(batch.number),
+            self,
+        )
+
+    def block_batch(self) -> forms.ReasonDialog | None:
+        batch = self._need_batch()
+        if batch is None:
+            return None
+        ctx = self.host.ctx
+        dialog = forms.ReasonDialog(
+            self.tr("Block batch {0}").format(batch.number),
+            self.tr("Reason"),
+            self.ops,
+            lambda reason: s.block_batch(ctx.uow(), batch=batch.number, reason=reason, expected_version=batch.version),
+            self,
+        )
+        return self.host.open_form(dialog, self.tr("Batch {0} blocked").format(batch.number))
+
+    def trace(self, number: str | None = None) -> None:
+        """The genealogy of `number`, or of the selected batch."""
+        if number is None:
+            batch = self._need_batch()
+            if batch is None:
+                return
+            number = batch.number
+        ctx = self.host.ctx
+        self.ops.run(
+            lambda: s.trace_batch(ctx.reader(), number=number),
+            lambda trees: self._show_trace(number, *trees),
+            lambda exc: self.host.say(message_for(exc)),
+        )
+
+    def _show_trace(self, number: str, backward: TraceNode, forward: TraceNode) -> None:
+        self.trace_dialog = TraceDialog(number, backward, forward, self)
+        self.trace_dialog.open()
+
+    # ---------------------------------------------------------------- labels
+
+    def print_labels(self) -> LabelsDialog | None:
+        rows = self.selected_rows() if self.host.is_current(self) else []
+        if not rows:
+            self.host.say(self.tr("Select the batches to label on the Batches screen first."), 6000)
+            return None
+        dialog = LabelsDialog(self.host.ctx, self.ops, [r.number for r in rows], self)
+        dialog.succeeded.connect(self._labels_ready)
+        dialog.open()
+        return dialog
+
+    def _labels_ready(self, path: Path) -> None:
+        if path.suffix == ".zpl":
+            target, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Save labels for the thermal printer"), "labels.zpl", self.tr("ZPL files (*.zpl)")
+            )
+            if target:
+                shutil.copyfile(path, target)
+                self.host.say(self.tr("Labels saved to {0}").format(target))
+            return
+        self.preview = PreviewDialog(path, self.tr("Batch labels"), self)
+        self.preview.open()
+
+
+class TraceDialog(QDialog):
+    """A batch's genealogy: backward to suppliers, forward to orders, output batches and customers."""
+
+    def __init__(self, number: str, backward: TraceNode, forward: TraceNode, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Trace batch {number}")
+        self.resize(720, 520)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("traceTree")
+        self.tree.setHeaderLabels(["Genealogy", "Details"])
+        self.tree.setColumnWidth(0, 430)
+        back = QTreeWidgetItem(self.tree, ["Where it came from", ""])
+        self._add(back, backward)
+        ahead = QTreeWidgetItem(self.tree, ["Where it went", ""])
+        self._add(ahead, forward)
+        self.tree.expandAll()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tree)
+        layout.addWidget(buttons)
+
+    def _add(self, parent: QTreeWidgetItem, node: TraceNode) -> None:
+        item = QTreeWidgetItem(parent, [node.label, node.detail])
+        item.setData(0, Qt.ItemDataRole.UserRole, (node.kind, node.key))
+        for child in node.children:
+            self._add(item, child)
+
+    def labels(self) -> list[str]:
+        found: list[str] = []
+
+        def walk(item: QTreeWidgetItem | None) -> None:
+            if item is None:
+                return
+            found.append(item.text(0))
+            for i in range(item.childCount()):
+                walk(item.child(i))
+
+        for i in range(self.tree.topLevelItemCount()):
+            walk(self.tree.topLevelItem(i))
+        return found

@@ -1,0 +1,96 @@
+"""The Inventory screen: stock per material and warehouse, and the batches behind a row."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import queries as q
+from app.dto import BalanceRow, InventoryRow
+from domain.vocabulary import BatchStatus, MaterialKind
+from ui.lookups import CodeFilter
+from ui.screen import Host, Menu
+from ui.stock import StockActions
+from ui.tables import InventoryModel, day, qty
+from ui.widgets import TableScreen
+from ui.words import term_box, term_of
+
+
+class InventoryScreen(TableScreen):
+    WATCHES = frozenset({"stock_balances", "batches", "materials", "warehouses"})
+
+    def __init__(self, host: Host, stock: StockActions, parent: QWidget | None = None) -> None:
+        ctx = host.ctx
+        model = InventoryModel(
+            host.ops,
+            lambda f, s, d, o, n: q.inventory(ctx.reader(), f, sort=s, descending=d, offset=o, limit=n),
+            q.InventoryFilter(),
+        )
+        super().__init__("inventory", model, host.ops, host.username, parent)
+        self.host, self.stock = host, stock
+        everywhere = self.tr("all warehouses")
+        self.warehouse = self.add_filter(
+            "Warehouse", CodeFilter(host.lookups, lambda found: found.warehouses, everywhere)
+        )
+        self.kind = self.add_filter("Kind", term_box(MaterialKind, self.tr("all kinds")))
+        self.below = self.add_filter("", QCheckBox("Below reorder level only"))
+        self.toolbar.addActions(stock.actions)
+        self.activated.connect(self.show_batches)
+
+    def title(self) -> str:
+        return self.tr("&Inventory")
+
+    def menus(self) -> list[Menu]:
+        return [self.stock.menu()]
+
+    def build_filter(self) -> q.InventoryFilter:
+        return q.InventoryFilter(
+            text=self.search.text() or None,
+            warehouse=self.warehouse.currentData(),
+            material_kind=self.kind.currentData(),
+            below_reorder_only=self.below.isChecked(),
+        )
+
+    def show_batches(self, row: InventoryRow) -> None:
+        """Drill down to the batches behind an inventory row."""
+        ctx = self.host.ctx
+        self.ops.run(
+            lambda: q.inventory_batches(ctx.reader(), material_id=row.material_id, warehouse_id=row.warehouse_id),
+            lambda rows: BatchesBehindDialog(row, rows, self).open(),
+        )
+
+
+class BatchesBehindDialog(QDialog):
+    def __init__(self, row: InventoryRow, batches: tuple[BalanceRow, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"{row.material_name} in {row.warehouse_code}")
+        self.resize(640, 380)
+        table = QTableWidget(len(batches), 4, self)
+        table.setObjectName("batchesBehind")
+        table.setHorizontalHeaderLabels(["Batch", "Quantity", "Quality", "Expiry"])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for r, b in enumerate(batches):
+            status = term_of(BatchStatus, b.status)
+            for c, text in enumerate((b.batch_number, qty(b.quantity, b.unit), status, day(b.expiry_date))):
+                item = QTableWidgetItem(text)
+                if c == 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(r, c, item)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"{len(batches)} batches, {qty(row.quantity, row.unit)} in all", self))
+        layout.addWidget(table)
+        layout.addWidget(buttons)
