@@ -30,12 +30,12 @@ GRID = colors.HexColor("#d0d4da")
 SHADE = colors.HexColor("#eef1f4")
 # (title, share of the width, alignment)
 COLUMNS = (
-    ("#", 0.05, "right"),
-    ("Batch", 0.2, "left"),
-    ("Material", 0.33, "left"),
-    ("Made by order", 0.16, "left"),
-    ("Expiry", 0.11, "left"),
-    ("Quantity", 0.15, "right"),
+    ("#", 0.04, "right"),
+    ("Batch", 0.19, "left"),
+    ("Material", 0.4, "left"),
+    ("Made by order", 0.14, "left"),
+    ("Expiry", 0.1, "left"),
+    ("Quantity", 0.13, "right"),
 )
 
 
@@ -161,7 +161,7 @@ def _table(canvas: Canvas, first: int, lines: tuple[DeliveryLineRow, ...], top: 
         cells = [
             str(n),
             line.batch_number,
-            f"{line.material_code} — {line.material_name}",
+            f"{line.material_name} · {line.material_code}",
             line.made_by_order or "",
             day(line.expiry_date, "—"),
             quantity(line.quantity, line.unit),

@@ -17,6 +17,10 @@ Out = str | BinaryIO
 Progress = Callable[[int], None] | None
 
 
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def _totals(amounts: dict[str, Decimal]) -> str:
     return ", ".join(quantity(amount, unit) for unit, amount in sorted(amounts.items())) or "0"
 
@@ -304,13 +308,12 @@ def recall(data: RecallReport, out: Out, progress: Progress = None) -> int:
     r = data.recall
 
     def rows() -> Iterator[Row]:
-        yield Row((f"Batch {r.batch_number} — {r.material_name}, from {r.origin}",), "section")
         yield Row(
             (
-                f"Followed through {r.orders_reached} order(s) to {r.batches_reached} batch(es) made from it; "
-                f"{len(r.deliveries)} delivery line(s) reached {len(r.customers)} customer(s).",
+                f"Batch {r.batch_number} — {r.material_name}, from {r.origin}: followed through "
+                f"{_count(r.orders_reached, 'order')} to {_count(r.batches_reached, 'batch', 'batches')} made from it",
             ),
-            "note",
+            "section",
         )
         yield Row((f"Customers to contact: {len(r.customers)}",), "section")
         if not r.customers:
@@ -322,19 +325,19 @@ def recall(data: RecallReport, out: Out, progress: Progress = None) -> int:
                 (
                     f"{c.code} — {c.name}",
                     reach,
-                    f"{c.deliveries} delivery(ies)",
+                    _count(c.deliveries, "delivery", "deliveries"),
                     amounts,
                     day(c.last_delivered_at.astimezone().date()),
                 ),
                 "alert",
             )
-        yield Row(("Deliveries",), "section")
+        yield Row((f"Deliveries: {_count(len(r.deliveries), 'line')}",), "section")
         for d in r.deliveries:
             yield Row(
                 (
                     f"{d.delivery_number} → {d.customer_name}",
                     f"order {d.order_number} · batch {d.batch_number} ({d.material_name})",
-                    f"{d.steps} step{'s' if d.steps != 1 else ''} on",
+                    _count(d.steps, "step") + " on",
                     quantity(d.quantity, d.unit),
                     day(d.delivered_at.astimezone().date()),
                 )

@@ -66,9 +66,10 @@ def changed_meanwhile(order: ProductionOrder) -> ConflictError:
 def check_line(number: str, product: Product, line: ProductionLine) -> None:
     """An order runs only on a line of its product's stage, rated in the order's unit."""
     if product.stage != line.stage:
+        stage = LineStage(product.stage).label
         raise ValidationError(
-            f"Order {number} makes {product.code} ({product.name}) on {LineStage(product.stage).label}; "
-            f"{line.code} is a {LineStage(line.stage).label} line. Plan it on a line of that stage.",
+            f"Order {number} makes {product.code} ({product.name}) on {stage} lines; {line.code} runs "
+            f"{LineStage(line.stage).label}. Plan it on a line for {stage}.",
             "line",
         )
     if product.unit != line.rate_unit:

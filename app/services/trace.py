@@ -171,7 +171,7 @@ def _read(uow: UnitOfWork, start_id: int, forward: bool) -> _Graph:
             .distinct()
         )
     # consumption always names its order (the ledger's CHECK says so)
-    link_rows = sorted((b, o) for b, o in s.execute(links).tuples() if o is not None)
+    link_rows = sorted((b, o) for b, o in s.execute(links) if o is not None)
     order_ids = {order_id for _batch_id, order_id in link_rows}
     order_ids |= {b.order_id for b in g.batches.values() if b.order_id is not None and not forward}
     for batch_id, order_id in link_rows:

@@ -143,7 +143,7 @@ def test_init_users_and_demo_on_each_backend(
         codes = {r[0] for r in conn.execute(text("SELECT code FROM warehouses"))}
         lines = {r[0] for r in conn.execute(text("SELECT code FROM production_lines"))}
     assert counts["warehouses"] == 10 and counts["production_lines"] == 10
-    assert 25 <= counts["materials"] <= 35 and counts["customers"] == 50
+    assert 25 <= counts["materials"] <= 40 and counts["customers"] == 50
     assert counts["production_orders"] == 200 and 900 <= counts["batches"] <= 1100
     assert counts["events"] == 10000
     assert statuses == {"new", "planned", "in_progress", "done", "cancelled"}
