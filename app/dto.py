@@ -203,8 +203,8 @@ class DeliveryLineRow:
 
 
 @dataclass(frozen=True)
-class Deliverable:
-    """Stock a delivery may take: an approved, unexpired batch of the order's product, where it lies."""
+class UsableStock:
+    """Approved, unexpired stock of one batch in one warehouse: what may be delivered or consumed."""
 
     batch_number: str
     warehouse_code: str

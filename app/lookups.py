@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from app.permissions import require
-from data.models import Batch, Customer, Material, ProductionLine, Supplier, Warehouse
+from data.models import Batch, Customer, Material, Product, ProductionLine, Supplier, Warehouse
 from data.uow import UnitOfWork
 
 # The tables whose writes change what `lookups` returns.
-LOOKUP_TABLES = frozenset({"warehouses", "materials", "suppliers", "production_lines", "customers"})
+LOOKUP_TABLES = frozenset({"warehouses", "materials", "suppliers", "production_lines", "customers", "products"})
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,15 @@ class Lookups:
     customers: tuple[str, ...] = ()
     units: dict[str, str] = field(default_factory=dict)  # material code -> unit
     warehouse_kinds: dict[str, str] = field(default_factory=dict)  # warehouse code -> kind
+    products: tuple[str, ...] = ()  # in the catalogue, not archived
+    product_units: dict[str, str] = field(default_factory=dict)  # product code -> unit it is ordered in
+    product_stages: dict[str, str] = field(default_factory=dict)  # product code -> stage it is made on
+    line_stages: dict[str, str] = field(default_factory=dict)  # line code -> stage
+
+    def lines_for(self, product: str) -> tuple[str, ...]:
+        """The lines an order for `product` may run on: those of its stage."""
+        stage = self.product_stages.get(product.strip())
+        return tuple(code for code in self.lines if self.line_stages.get(code) == stage)
 
     def warehouses_of(self, *kinds: str) -> tuple[str, ...]:
         """The warehouses of these kinds, the first kind's first; in code order within a kind."""
@@ -44,16 +53,33 @@ def lookups(uow: UnitOfWork) -> Lookups:
         units = {row.code: row.unit for row in materials}
         stores = s.execute(select(Warehouse.code.label("code"), Warehouse.kind.label("kind")).order_by(Warehouse.code))
         kinds = {row.code: row.kind for row in stores}
+        lines = {
+            row.code: row.stage
+            for row in s.execute(
+                select(ProductionLine.code.label("code"), ProductionLine.stage.label("stage")).order_by(
+                    ProductionLine.code
+                )
+            )
+        }
+        products = s.execute(
+            select(Product.code.label("code"), Product.unit.label("unit"), Product.stage.label("stage"))
+            .where(Product.archived.is_(False))
+            .order_by(Product.code)
+        ).all()
         return Lookups(
             warehouses=tuple(kinds),
             materials=tuple(units),
             suppliers=tuple(s.scalars(select(Supplier.code).order_by(Supplier.code))),
-            lines=tuple(s.scalars(select(ProductionLine.code).order_by(ProductionLine.code))),
+            lines=tuple(lines),
             customers=tuple(
                 s.scalars(select(Customer.code).where(Customer.archived.is_(False)).order_by(Customer.code))
             ),
             units=units,
             warehouse_kinds=kinds,
+            products=tuple(row.code for row in products),
+            product_units={row.code: row.unit for row in products},
+            product_stages={row.code: row.stage for row in products},
+            line_stages=lines,
         )
 
 

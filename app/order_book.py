@@ -13,7 +13,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.dto import (
     BatchFlow,
-    Deliverable,
     DeliveryLineRow,
     DeliveryRow,
     MaterialNeed,
@@ -21,6 +20,7 @@ from app.dto import (
     OrderStory,
     Page,
     StoryEntry,
+    UsableStock,
 )
 from app.errors import ValidationError
 from app.permissions import require
@@ -364,7 +364,40 @@ def delivery_lines(uow: UnitOfWork, number: str) -> tuple[DeliveryRow, tuple[Del
         return found[0], tuple(dto_from_row(DeliveryLineRow, r) for r in rows)
 
 
-def deliverable(uow: UnitOfWork, order_number: str) -> tuple[Deliverable, ...]:
+def _usable(uow: UnitOfWork, material_id: int, first_from_order: int | None) -> tuple[UsableStock, ...]:
+    maker = ProductionOrder.__table__.alias("maker")
+    first = (
+        (Batch.production_order_id == first_from_order).desc() if first_from_order is not None else Batch.id.is_(None)
+    )
+    rows = uow.session.execute(
+        select(
+            *labelled(
+                UsableStock,
+                batch_number=Batch.number,
+                warehouse_code=Warehouse.code,
+                quantity=StockBalance.quantity,
+                unit=Material.unit,
+                expiry_date=Batch.expiry_date,
+                made_by_order=maker.c.number,
+            )
+        )
+        .select_from(StockBalance)
+        .join(Batch, Batch.id == StockBalance.batch_id)
+        .join(Material, Material.id == Batch.material_id)
+        .join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
+        .outerjoin(maker, maker.c.id == Batch.production_order_id)
+        .where(
+            Batch.material_id == material_id,
+            StockBalance.quantity > 0,
+            Batch.status == BatchStatus.APPROVED,
+            or_(Batch.expiry_date.is_(None), Batch.expiry_date >= uow.today()),
+        )
+        .order_by(first, Batch.received_at, Batch.number, Warehouse.code)
+    )
+    return tuple(dto_from_row(UsableStock, r) for r in rows)
+
+
+def deliverable(uow: UnitOfWork, order_number: str) -> tuple[UsableStock, ...]:
     """What may go to the order's customer now: approved, unexpired stock of the product's material, the
     order's own batches first, then the oldest."""
     require(uow.actor, "read")
@@ -374,33 +407,14 @@ def deliverable(uow: UnitOfWork, order_number: str) -> tuple[Deliverable, ...]:
         assert product is not None
         if product.output_material_id is None:
             return ()
-        maker = ProductionOrder.__table__.alias("maker")
-        rows = uow.session.execute(
-            select(
-                *labelled(
-                    Deliverable,
-                    batch_number=Batch.number,
-                    warehouse_code=Warehouse.code,
-                    quantity=StockBalance.quantity,
-                    unit=Material.unit,
-                    expiry_date=Batch.expiry_date,
-                    made_by_order=maker.c.number,
-                )
-            )
-            .select_from(StockBalance)
-            .join(Batch, Batch.id == StockBalance.batch_id)
-            .join(Material, Material.id == Batch.material_id)
-            .join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
-            .outerjoin(maker, maker.c.id == Batch.production_order_id)
-            .where(
-                Batch.material_id == product.output_material_id,
-                StockBalance.quantity > 0,
-                Batch.status == BatchStatus.APPROVED,
-                or_(Batch.expiry_date.is_(None), Batch.expiry_date >= uow.today()),
-            )
-            .order_by((Batch.production_order_id == order.id).desc(), Batch.received_at, Batch.number, Warehouse.code)
-        )
-        return tuple(dto_from_row(Deliverable, r) for r in rows)
+        return _usable(uow, product.output_material_id, order.id)
+
+
+def usable_stock(uow: UnitOfWork, material: str) -> tuple[UsableStock, ...]:
+    """Approved, unexpired stock of a material, oldest first: what a line may take."""
+    require(uow.actor, "read")
+    with uow:
+        return _usable(uow, uow.materials.by_key(material).id, None)
 
 
 # ---------------------------------------------------------------- what an order takes

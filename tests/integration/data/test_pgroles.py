@@ -321,8 +321,8 @@ def test_each_role_does_its_work_through_the_application_with_its_own_login(
             journal = dict(
                 uow.session.execute(
                     text(
-                        "SELECT e.action, u.username FROM events e JOIN users u ON u.id = e.user_id "
-                        "WHERE e.action IN ('received', 'approved', 'password_changed', 'cancelled', 'delivered', 'recipe')"
+                        "SELECT e.action, u.username FROM events e JOIN users u ON u.id = e.user_id WHERE e.action "
+                        "IN ('received', 'approved', 'password_changed', 'cancelled', 'delivered', 'recipe')"
                     )
                 ).all()
             )
