@@ -32,10 +32,10 @@ SHADE = colors.HexColor("#eef1f4")
 COLUMNS = (
     ("#", 0.04, "right"),
     ("Batch", 0.19, "left"),
-    ("Material", 0.4, "left"),
-    ("Made by order", 0.14, "left"),
-    ("Expiry", 0.1, "left"),
-    ("Quantity", 0.13, "right"),
+    ("Material", 0.34, "left"),
+    ("Made by order", 0.16, "left"),
+    ("Expiry", 0.12, "left"),
+    ("Quantity", 0.15, "right"),
 )
 
 

@@ -19,6 +19,7 @@ from ui.journal import EventsScreen
 from ui.live import LiveUpdates
 from ui.lookups import LiveLookups
 from ui.ops import Ops
+from ui.orders import OrdersScreen
 from ui.printing import ReportsMenu
 from ui.scanner import ScannerFilter
 from ui.screen import Host, Screen
@@ -66,7 +67,10 @@ class MainWindow(QMainWindow):
         self.board = PlanningBoard(self.host, self)
         self.events = EventsScreen(self.host, self)
         self.customers = CustomersScreen(self.host, self)
-        self.screens: list[Screen] = [self.inventory, self.batches, self.board, self.events, self.customers]
+        self.orders = OrdersScreen(self.host, self)
+        self.screens: list[Screen] = [
+            self.inventory, self.batches, self.board, self.events, self.customers, self.orders
+        ]  # fmt: skip
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         for screen in self.screens:

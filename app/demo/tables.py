@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import NamedTuple
 
 from domain.vocabulary import LineStage, MaterialKind, Role, Unit, WarehouseKind
@@ -441,6 +442,24 @@ MATERIALS = (
         suppliers=(),
     ),
     MaterialSpec(
+        "REEL-LAMINATE",
+        "PET/PE laminate reels, slit (own)",
+        MaterialKind.FILM,
+        Unit.M,
+        reorder_level=0,
+        shelf_life_days=540,
+        suppliers=(),
+    ),
+    MaterialSpec(
+        "REEL-PRINTED",
+        "Printed PE reels, slit (own)",
+        MaterialKind.FILM,
+        Unit.M,
+        reorder_level=0,
+        shelf_life_days=540,
+        suppliers=(),
+    ),
+    MaterialSpec(
         "FILM-PE-40-SHR",
         "PE shrink film 40 µm (own)",
         MaterialKind.FILM,
@@ -529,6 +548,14 @@ _PRINTED_PET = Step(
     LineStage.PRINTING,
     (Use("FILM-PET-12", "1", "3"), *_INKS_PER_M, Use("INK-WHITE-SB", "0.002", "5"), Use("SOLV-ETAC", "0.0035")),
 )
+
+
+def _per(step: Step, factor: str) -> Step:
+    """A step's amounts for a product that takes `factor` of that step's output per unit (a bag: 0.36 m of film)."""
+    return Step(
+        step.stage, tuple(Use(u.material, str(Decimal(u.per_unit) * Decimal(factor)), u.scrap) for u in step.uses)
+    )
+
 
 # By stage, as many products as the plant's orders draw from (the draw picks one by its place).
 PRODUCTS = (
@@ -754,7 +781,7 @@ PRODUCTS = (
         "PET/PE laminate slit to 8 reels of 150 mm on 76 mm cores",
         LineStage.SLITTING,
         Unit.M,
-        "FILM-LAMINATE",
+        "REEL-LAMINATE",
         (
             _PE_FILM_PER_M,
             _PRINTED_PET,
@@ -776,7 +803,7 @@ PRODUCTS = (
         "BOPP/PE laminate slit to 4 reels of 300 mm on 76 mm cores",
         LineStage.SLITTING,
         Unit.M,
-        "FILM-LAMINATE",
+        "REEL-LAMINATE",
         (
             _PE_FILM_PER_M,
             Step(
@@ -797,7 +824,7 @@ PRODUCTS = (
         "Printed PE slit to 6 reels of 210 mm on 76 mm cores",
         LineStage.SLITTING,
         Unit.M,
-        "FILM-PRINTED",
+        "REEL-PRINTED",
         (
             _PE_FILM_PER_M,
             _PRINTED_PE,
@@ -824,8 +851,8 @@ PRODUCTS = (
         Unit.PCS,
         "BAG-BOTTOMSEAL",
         (
-            _PE_FILM_PER_M,
-            _PRINTED_PE,
+            _per(_PE_FILM_PER_M, "0.36"),
+            _per(_PRINTED_PE, "0.36"),
             Step(LineStage.BAG_MAKING, (Use("FILM-PRINTED", "0.36", "5"),)),
         ),
     ),

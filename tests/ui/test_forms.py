@@ -128,15 +128,30 @@ def test_customer_form_and_order_form(qtbot: Any, ops: Ops, demo_contexts: dict[
     order = window.board.production.new_order()
     qtbot.addWidget(order)
     order.customer.setCurrentText("C-900")
-    order.spec.setText("PE 50 µm natural 1200 mm")
-    order.quantity.setText("2500")
-    order.unit.setCurrentText("pcs")
+    order.product.setCurrentText("NOPE")
+    assert not order.ok.isEnabled() and "no product “NOPE”" in order.ok.toolTip()
+    order.product.setCurrentText("BAG-SW-300")  # bags: counted in whole pieces, made on bag-making lines
     order.quantity.setText("2500.5")
-    assert not order.ok.isEnabled()
-    order.unit.setCurrentText("kg")
+    assert not order.ok.isEnabled() and "whole numbers" in order.ok.toolTip()
+    assert order.form.labelForField(order.quantity).text() == "Quantity (pcs)"
+    assert [order.line.itemData(i) for i in range(order.line.count())] == [None, "BAG-MAKER-1", "BAG-MAKER-2"]
+    order.product.setCurrentText("PE-50-1200")  # film: in kilograms, on the extruders
+    assert [order.line.itemData(i) for i in range(order.line.count())] == [None, "EXTRUDER-1", "EXTRUDER-2"]
+    order.line.setCurrentIndex(2)
+    order.note.setText("print the customer's logo on the core")
+    assert order.ok.isEnabled()
+    save_screenshot(order, "form-order")
     with qtbot.waitSignal(order.succeeded, timeout=10_000):
         order.ok.click()
-    assert q.orders(ctx.reader(), q.OrderFilter(customer="C-900")).total == 1
+    (made,) = q.orders(ctx.reader(), q.OrderFilter(customer="C-900")).rows
+    assert (made.product_code, made.quantity, made.unit, made.status, made.line_code, made.note) == (
+        "PE-50-1200",
+        Decimal("2500.500"),
+        "kg",
+        "planned",
+        "EXTRUDER-2",
+        "print the customer's logo on the core",
+    )
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

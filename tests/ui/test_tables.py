@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
+from app import order_book as ob
 from app import queries as q
 from app.context import Context
 from app.permissions import Role
 from ui.ops import Ops
-from ui.tables import BatchModel, CustomerModel, EventModel, InventoryModel
+from ui.tables import BatchModel, CustomerModel, EventModel, InventoryModel, OrderListModel
 
 # Each model and the query it shows: the model may sort only by what the query sorts by.
 QUERY_SORTS: dict[type, tuple[str, ...]] = {
@@ -19,6 +20,7 @@ QUERY_SORTS: dict[type, tuple[str, ...]] = {
     BatchModel: q.BATCH_SORTS,
     EventModel: q.EVENT_SORTS,
     CustomerModel: q.CUSTOMER_SORTS,
+    OrderListModel: ob.ORDER_LIST_SORTS,
 }
 
 
@@ -36,6 +38,7 @@ def fetchers(ctx: Context) -> dict[type, Any]:
         CustomerModel: lambda f, s, d, o, n: q.customers(
             ctx.reader(), f or q.CustomerFilter(), sort=s, descending=d, offset=o, limit=n
         ),
+        OrderListModel: lambda f, s, d, o, n: ob.order_list(ctx.reader(), f, sort=s, descending=d, offset=o, limit=n),
     }
 
 
@@ -56,7 +59,7 @@ def test_every_model_sorts_by_exactly_its_querys_sortable_keys(demo_contexts: di
                 assert fetch[model_class](None, key, descending, 0, 5).total > 0, (model_class.__name__, key)
 
 
-@pytest.mark.parametrize("model_class", [InventoryModel, BatchModel, EventModel, CustomerModel])
+@pytest.mark.parametrize("model_class", [InventoryModel, BatchModel, EventModel, CustomerModel, OrderListModel])
 def test_models_pass_the_model_tester(
     qtbot: Any, ops: Ops, qtmodeltester: Any, demo_contexts: dict[Role, Context], model_class: type
 ) -> None:
