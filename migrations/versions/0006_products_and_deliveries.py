@@ -120,7 +120,9 @@ def _upgrade() -> None:
 def _downgrade() -> None:
     op.drop_table('delivery_lines')
     op.drop_table('deliveries')
-    _movement_checks(OLD_KINDS, OLD_DIRECTION)
+    # The older schema knows no deliveries: their movements become what it called stock leaving the
+    # plant, an issue (the note still names the delivery).
+    _movement_checks(OLD_KINDS, OLD_DIRECTION, "UPDATE stock_movements SET kind = 'issue' WHERE kind = 'delivery'")
     # The free text comes back; an order created since names its product by its name.
     op.execute(
         "UPDATE production_orders SET note = (SELECT p.name FROM products p WHERE p.id = production_orders.product_id)"
@@ -228,8 +230,15 @@ def _create_deliveries() -> None:
         batch_op.create_index(batch_op.f('ix_delivery_lines_delivery_id'), ['delivery_id'], unique=False)
 
 
-def _movement_checks(kinds: str, direction: str) -> None:
-    with _triggers_kept('stock_movements'), op.batch_alter_table('stock_movements', recreate='auto') as batch_op:
+def _movement_checks(kinds: str, direction: str, first: str | None = None) -> None:
+    with _triggers_kept('stock_movements', drop=first is not None):
+        if first:
+            op.execute(first)  # past the triggers that keep the ledger unchanged (SQLite; they come back)
+        _movement_check_constraints(kinds, direction)
+
+
+def _movement_check_constraints(kinds: str, direction: str) -> None:
+    with op.batch_alter_table('stock_movements', recreate='auto') as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_stock_movements_kind'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_stock_movements_direction'), type_='check')
         batch_op.create_check_constraint(batch_op.f('ck_stock_movements_kind'), f"kind IN ({kinds})")
@@ -299,21 +308,24 @@ def _journal(conn: sa.Connection, now: datetime, product_id: int, code: str, spe
 
 
 class _triggers_kept:  # noqa: N801 - reads as a phrase in a `with`
-    """A SQLite table rebuild drops the table's triggers with the old table; put them back as they were."""
+    """A SQLite table rebuild drops the table's triggers with the old table; put them back as they were.
+    `drop`: take them off at once, for a change they would refuse."""
 
-    def __init__(self, table: str) -> None:
-        self.table = table
+    def __init__(self, table: str, drop: bool = False) -> None:
+        self.table, self.drop = table, drop
         self.saved: list[str] = []
 
     def __enter__(self) -> None:
         conn = op.get_bind()
         if conn.dialect.name != "sqlite":
             return
-        self.saved = [
-            row[0] for row in conn.exec_driver_sql(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name", (self.table,)
-            )
-        ]
+        found = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name", (self.table,)
+        ).all()
+        self.saved = [sql for _name, sql in found]
+        if self.drop:
+            for name, _sql in found:
+                conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
         # Renaming the rebuilt table into place must not check other tables' triggers and views,
         # which name this table and would not find it for that moment.
         conn.exec_driver_sql("PRAGMA legacy_alter_table = ON")
