@@ -13,6 +13,10 @@
   a foreign key on (order, customer) pairs with a unique key on production_orders (id, customer_id).
 - The ledger takes movements of kind `delivery`: out of a warehouse, for an order.
 
+A delivery is dated by the database's clock and, on PostgreSQL, names the session's login, as the
+ledger's movements do since 0004; a history load (the demo plant) keeps its own dates. Movements of
+kind delivery pass 0004's rule that only approved, unexpired batches leave the plant.
+
 PostgreSQL: the new tables belong to the owner, viewers read them, planners keep products and add
 recipe revisions, clerks write deliveries and their lines, and every write is notified. Nobody
 deletes: a recipe line is never changed, only superseded by the next revision.
@@ -24,7 +28,7 @@ them before it commits, and the upgrade goes on. Triggers on the rebuilt tables 
 them) are put back as they were.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 """
 from __future__ import annotations
 
@@ -39,7 +43,7 @@ from alembic import op
 from data.types import BigId, Quantity, Ratio, UTCDateTime
 
 revision = '0006'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
@@ -80,16 +84,21 @@ FALLBACK_STAGE = "extrusion"
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         _sqlite_without_foreign_keys(_upgrade)
+        op.execute(f"CREATE TRIGGER {SQLITE_DELIVERY_CLOCK}")
     else:
-        _upgrade()
-        _pg_grants_and_notices()
+        with _as_owner():
+            _upgrade()
+            _pg_grants_and_notices()
+            _pg_stamp_deliveries()
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         _sqlite_without_foreign_keys(_downgrade)
     else:
-        _downgrade()
+        with _as_owner():
+            _downgrade()
+            op.execute(f"DROP FUNCTION {_schema()}.mpsystem_stamp_delivery()")
 
 
 # ---------------------------------------------------------------- both backends
@@ -370,17 +379,59 @@ def _sqlite_without_foreign_keys(work: Callable[[], None]) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")  # the upgrade goes on in a transaction, as it began
 
 
+# A delivery is dated by the database's clock, as the ledger's movements it goes with are (0004). Named as
+# 0004's rules are, so that a history load (the demo plant) passes it.
+SQLITE_DELIVERY_CLOCK = (
+    "mpsystem_rule_delivery_clock AFTER INSERT ON deliveries BEGIN "
+    "UPDATE deliveries SET delivered_at = (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000') WHERE id = NEW.id; END"
+)
+
+
 # ---------------------------------------------------------------- PostgreSQL
+
+
+def _schema() -> str:
+    return str(op.get_bind().exec_driver_sql("SELECT quote_ident(current_schema())").scalar())
+
+
+class _as_owner:  # noqa: N801 - reads as a phrase in a `with`
+    """What is created here belongs to the owner of the schema's tables, as 0004's owner code does."""
+
+    def __enter__(self) -> None:
+        bind = op.get_bind()
+        self.owner = str(bind.exec_driver_sql(
+            "SELECT quote_ident(tableowner) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'events'"
+        ).scalar())
+        self.me = str(bind.exec_driver_sql("SELECT quote_ident(current_user)").scalar())
+        if self.me != self.owner:
+            op.execute(f"SET LOCAL ROLE {self.owner}")
+
+    def __exit__(self, *_exc: Any) -> None:
+        if self.me != self.owner:
+            op.execute(f"SET LOCAL ROLE {self.me}")
+
+
+def _pg_stamp_deliveries() -> None:
+    """A delivery is dated by the server's clock and names the session's login, whatever a client writes."""
+    schema = _schema()
+    op.execute(
+        f"CREATE FUNCTION {schema}.mpsystem_stamp_delivery() RETURNS trigger"
+        " LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$"
+        f" BEGIN IF {schema}.mpsystem_history() THEN RETURN NEW; END IF;"
+        " NEW.delivered_at := pg_catalog.now();"
+        f" IF NOT {schema}.mpsystem_trusted() THEN NEW.user_id := {schema}.mpsystem_session_user_id(); END IF;"
+        " RETURN NEW; END $$"
+    )
+    op.execute(f"REVOKE ALL ON FUNCTION {schema}.mpsystem_stamp_delivery() FROM PUBLIC")
+    op.execute(
+        f"CREATE TRIGGER mpsystem_stamp_delivery BEFORE INSERT ON {schema}.deliveries "
+        f"FOR EACH ROW EXECUTE FUNCTION {schema}.mpsystem_stamp_delivery()"
+    )
 
 
 def _pg_grants_and_notices() -> None:
     """GRANTs by level and change notices for the new tables, as 0003 gave the first ones."""
-    bind = op.get_bind()
-    owner = bind.exec_driver_sql(
-        "SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'events'"
-    ).scalar()
     for table in NEW_TABLES:
-        op.execute(f'ALTER TABLE "{table}" OWNER TO "{owner}"')
         op.execute(f'REVOKE ALL ON "{table}" FROM PUBLIC')
     for level, privileges, table in GRANTS:
         op.execute(f'GRANT {privileges} ON "{table}" TO mpsystem_{level}')
