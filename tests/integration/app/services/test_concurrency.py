@@ -466,7 +466,7 @@ def running_order(plant: Context, people: dict[Role, Context]) -> Context:
     s.receive_batch(plant.uow(), number="B-1", material="LDPE", supplier="BASELL", quantity=100, warehouse="MAG-1")
     s.approve_batch(people[Role.MANAGER].uow(), batch="B-1")
     s.create_order(
-        plant.uow(), number="PO-1", customer="C-001", product_spec="PE", quantity=100, unit="kg", due_date=in_days(9)
+        plant.uow(), number="PO-1", customer="C-001", product="PE-50", quantity=100, unit="kg", due_date=in_days(9)
     )
     s.plan_order(plant.uow(), number="PO-1", line="EXTRUDER-1")
     s.start_order(plant.uow(), number="PO-1")
