@@ -422,12 +422,16 @@ class OrderFilter:
     late_only: bool = False  # still open after the due date
 
 
-def _order_filters(stmt: Select[Any], flt: OrderFilter, today: date) -> Select[Any]:
+def _order_filters(stmt: Select[Any], flt: OrderFilter, today: date, backend: str = "") -> Select[Any]:
     if flt.due_from and flt.due_to and flt.due_from > flt.due_to:
         raise ValidationError("The due dates end before they start.", "due_to")
-    cond = _text_filter(
-        flt.text, ProductionOrder.number, ProductionOrder.note, Product.code, Product.name, Customer.name, Customer.code
-    )
+    columns = (ProductionOrder.number, ProductionOrder.note, Product.code, Product.name, Customer.name, Customer.code)
+    needle = (flt.text or "").strip()
+    if backend == "sqlite" and needle.isascii():
+        # SQLite's own LIKE folds ASCII case without a Python call per row (an order number, a code)
+        cond = or_(*(c.contains(needle, autoescape=True) for c in columns)) if needle else None
+    else:
+        cond = _text_filter(flt.text, *columns)
     if cond is not None:
         stmt = stmt.where(cond)
     if flt.status:
@@ -473,7 +477,7 @@ def orders(
             .join(Product, Product.id == ProductionOrder.product_id)
             .outerjoin(ProductionLine, ProductionLine.id == ProductionOrder.line_id)
         )
-        stmt = _order_filters(stmt, flt, uow.today())
+        stmt = _order_filters(stmt, flt, uow.today(), uow.backend)
         columns = sort_columns(
             ORDER_SORTS,
             number=ProductionOrder.number,

@@ -240,6 +240,7 @@ class ProductionOrder(Base):
         # what a delivery names as its order and customer must be a pair that exists (see Delivery)
         UniqueConstraint("id", "customer_id"),
         Index("ix_production_orders_status_due_date", "status", "due_date"),
+        Index("ix_production_orders_due_date_id", "due_date", "id"),  # every order by due date, paged
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

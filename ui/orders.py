@@ -83,7 +83,7 @@ class OrdersScreen(TableScreen):
         return self.tr("&Orders")
 
     def menus(self) -> list[Menu]:
-        return [(self.tr("O&rders"), list(self.entries))]
+        return [(self.tr("Or&ders"), list(self.entries))]
 
     def _date_filter(self, label: str) -> tuple[QCheckBox, QDateEdit]:
         check = QCheckBox(label, self)

@@ -496,12 +496,8 @@ def _journal(database: Database, history: History, rng: random.Random, plant: _P
         if filler:
             start = session.scalar(select(func.min(Event.occurred_at))) or history.now
             customer_ids = {row.code: row.id for row in session.execute(select(Customer.code, Customer.id))}
-            order_ids = {
-                row.number: row.id for row in session.execute(select(ProductionOrder.number, ProductionOrder.id))
-            }
             customers = [(customer_ids[c.code], f"{c.code} ({c.name})") for c in history.customers]
-            orders = [(order_ids[o.number], o.number) for o in history.orders]
-            rows = _older_history(filler, start, rng, plant, customers, orders)
+            rows = _older_history(filler, start, rng, plant, customers)
             write_journal(session.connection(), database, rows)
     return already + filler
 
@@ -512,7 +508,6 @@ def _older_history(
     rng: random.Random,
     plant: _Plant,
     customers: list[tuple[int, str]],
-    orders: list[tuple[int, str]],
 ) -> Iterator[JournalRow]:
     """Sign-ins and edits over the three years before the plant's story, oldest first."""
     span = timedelta(days=3 * 365).total_seconds()
@@ -526,21 +521,17 @@ def _older_history(
         when = start + timedelta(seconds=i * step + rng.uniform(0, step * 0.9))
         pick = rng.random()
         name, uid = people[rng.randrange(len(people))]
-        if pick < 0.55:
+        if pick < 0.62:
             yield JournalRow(when, uid, "user", uid, "login", f"{name} signed in", None)
-        elif pick < 0.62:
+        elif pick < 0.69:
             yield JournalRow(when, uid, "user", uid, "login_failed", f"Failed sign-in for {name}", None)
-        elif pick < 0.82:
+        else:
+            # Never an order: the plant's orders are all younger than this, and each one's story starts
+            # with its creation (the Orders screen tells it).
             customer_id, customer = customers[rng.randrange(len(customers))]
             changed = rng.choice(fields)
             summary = f"Edited customer {customer}: {changed}"
             yield JournalRow(when, planner, "customer", customer_id, "edited", summary, {changed: "…"})
-        else:
-            order_id, number = orders[rng.randrange(len(orders))]
-            changed = rng.choice(["due_date", "priority", "quantity", "note"])
-            yield JournalRow(
-                when, planner, "order", order_id, "edited", f"Edited order {number}: {changed}", {changed: "…"}
-            )
 
 
 __all__ = ["load_demo", "Summary"]

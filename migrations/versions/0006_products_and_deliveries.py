@@ -122,6 +122,7 @@ def _upgrade() -> None:
             batch_op.f('uq_production_orders_id_customer_id'), ['id', 'customer_id']
         )
         batch_op.create_index(batch_op.f('ix_production_orders_product_id'), ['product_id'], unique=False)
+        batch_op.create_index('ix_production_orders_due_date_id', ['due_date', 'id'], unique=False)
     _movement_checks(NEW_KINDS, NEW_DIRECTION)
     _create_deliveries()
 
@@ -139,6 +140,7 @@ def _downgrade() -> None:
     )
     op.execute("UPDATE production_orders SET note = substr(note, 1, 200) WHERE length(note) > 200")
     with _triggers_kept('production_orders'), op.batch_alter_table('production_orders', recreate='auto') as batch_op:
+        batch_op.drop_index('ix_production_orders_due_date_id')
         batch_op.drop_index(batch_op.f('ix_production_orders_product_id'))
         batch_op.drop_constraint(batch_op.f('uq_production_orders_id_customer_id'), type_='unique')
         batch_op.drop_constraint(batch_op.f('fk_production_orders_product_id_products'), type_='foreignkey')

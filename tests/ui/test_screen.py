@@ -32,12 +32,12 @@ def test_every_screen_is_a_screen_and_its_menus_are_its_own(
         assert window.tabs.widget(index) is screen and window.tabs.tabText(index) == screen.title()
     menus = menu_entries(window)
     assert list(menus) == [
-        "&File", "&Stock", "&Quality", "&Production", "&Customers", "O&rders", "&Reports", "&View", "&Administration",
+        "&File", "&Stock", "&Quality", "&Production", "&Customers", "Or&ders", "&Reports", "&View", "&Administration",
         "&Help"
     ]  # fmt: skip
     assert menus["&Stock"] == ["receive", "transfer", "issue", "adjust"]
     assert menus["&Quality"] == ["approve", "block", "trace", "recall", "", "print_labels"]
-    assert menus["O&rders"] == ["open_order", "", "deliver", "delivery_note", "", "products"]
+    assert menus["Or&ders"] == ["open_order", "", "deliver", "delivery_note", "", "products"]
     assert menus["&Production"][:2] == ["new_order", "edit_order"]
     assert menus["&Reports"] == [f"report_{r.key}" for r in REPORTS]
     assert menus["&View"] == [f"tab_{i}" for i in range(len(SCREENS))]
