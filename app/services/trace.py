@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CTE, func, literal, select
+from sqlalchemy import CTE, Select, func, literal, select
 
 from app import validation as v
 from app.dto import Recall, RecallCustomer, RecallDelivery, RecallStock, TraceNode
@@ -91,11 +91,14 @@ class _Graph:
     depth: dict[int, int] = field(default_factory=dict)  # batch -> fewest production steps from the start
 
 
-def _reach(start_id: int, forward: bool) -> CTE:
-    """Every batch reachable from `start_id` (and how few steps away): forward through the orders that
-    consumed a batch to what they produced, or backward through the order that produced a batch to
+def _seed(start_id: int) -> Select[int, int]:
+    return select(literal(start_id).label("batch_id"), literal(0).label("depth"))
+
+
+def _reach(seed: Select[int, int], forward: bool) -> CTE:
+    """Every batch reachable from the `seed` batches (and how few steps away): forward through the orders
+    that consumed a batch to what they produced, or backward through the order that produced a batch to
     what it consumed. A step count bounds the walk, so a loop in bad data ends too."""
-    seed = select(literal(start_id).label("batch_id"), literal(0).label("depth"))
     reach = seed.cte("reach", recursive=True)
     consumed = StockMovement.__table__.alias("consumed")
     made = Batch.__table__.alias("made")
@@ -122,9 +125,9 @@ def _reach(start_id: int, forward: bool) -> CTE:
     return reach.union(step)
 
 
-def _read(uow: UnitOfWork, start_id: int, forward: bool) -> _Graph:
+def _read(uow: UnitOfWork, seed: Select[int, int], forward: bool) -> _Graph:
     s = uow.session
-    reach = _reach(start_id, forward)
+    reach = _reach(seed, forward)
     reached = (
         select(reach.c.batch_id.label("batch_id"), func.min(reach.c.depth).label("depth"))
         .group_by(reach.c.batch_id)
@@ -327,8 +330,8 @@ def trace_batch(uow: UnitOfWork, *, number: str) -> tuple[TraceNode, TraceNode]:
     require(uow.actor, "read")
     with uow:
         start = _batch_id(uow, number)
-        backward = _backward_tree(_read(uow, start, forward=False), start, set())
-        forward = _forward_tree(_read(uow, start, forward=True), start, set())
+        backward = _backward_tree(_read(uow, _seed(start), forward=False), start, set())
+        forward = _forward_tree(_read(uow, _seed(start), forward=True), start, set())
         return backward, forward
 
 
@@ -339,20 +342,20 @@ def trace_delivery(uow: UnitOfWork, *, number: str) -> TraceNode:
     with uow:
         delivery = uow.deliveries.by_key(number)
         customer = uow.customers.get(delivery.customer_id)
-        lines = uow.session.execute(
-            select(DeliveryLine.batch_id, func.sum(DeliveryLine.quantity).label("quantity"))
-            .where(DeliveryLine.delivery_id == delivery.id)
-            .group_by(DeliveryLine.batch_id)
-        ).all()
-        children = []
-        for batch_id, _qty in sorted(lines):
-            children.append(_backward_tree(_read(uow, batch_id, forward=False), batch_id, set()))
+        on_it = select(DeliveryLine.batch_id.label("batch_id"), literal(0).label("depth")).where(
+            DeliveryLine.delivery_id == delivery.id
+        )
+        graph = _read(uow, on_it, forward=False)  # every batch on it at once, and what they were made of
+        sent = sorted({b for b, in uow.session.execute(on_it.with_only_columns(DeliveryLine.batch_id))},
+                      key=lambda b: graph.batches[b].number)  # fmt: skip
+        seen: set[int] = set()  # shared: what two batches have in common is shown once
+        children = [_backward_tree(graph, batch_id, seen) for batch_id in sent]
         return TraceNode(
             "delivery",
             delivery.number,
             f"Delivery {delivery.number} — {customer.name}",
             f"{day(delivery.delivered_at.astimezone().date())}, {len(children)} batch(es)",
-            tuple(sorted(children, key=lambda n: n.key)),
+            tuple(children),
         )
 
 
@@ -364,7 +367,7 @@ def recall(uow: UnitOfWork, *, number: str) -> Recall:
     require(uow.actor, "read")
     with uow:
         start = _batch_id(uow, number)
-        g = _read(uow, start, forward=True)
+        g = _read(uow, _seed(start), forward=True)
         source = g.batches[start]
         deliveries: list[RecallDelivery] = []
         for batch_id, sent in g.sent.items():

@@ -86,6 +86,14 @@ def test_opening_an_order_shows_its_whole_story(qtbot: Any, ops: Ops, demo_conte
     save_screenshot(dialog, "order-story")
     dialog.tabs.setCurrentIndex(3)
     save_screenshot(dialog, "order-story-deliveries")
+    dialog.back_button.click()  # the latest delivery, back to its suppliers
+    actions = window.orders.deliveries
+    qtbot.waitUntil(lambda: hasattr(actions, "trace_dialog"), timeout=10_000)
+    labels = actions.trace_dialog.labels()
+    assert labels[1].startswith(f"Delivery {story.deliveries[-1].number}")
+    assert any(label.startswith("Supplier ") for label in labels)
+    actions.trace_dialog.resize(1000, 700)
+    save_screenshot(actions.trace_dialog, "trace-delivery-back")
 
 
 def test_a_clerk_delivers_and_the_delivery_note_follows(
@@ -229,3 +237,24 @@ def test_recording_consumption_proposes_the_recipe(qtbot: Any, ops: Ops, demo_co
     assert dialog.ok.isEnabled(), dialog.ok.toolTip()
     assert 0 < float(dialog.quantity.text()) <= float(needs[row].remaining)
     save_screenshot(dialog, "consume-proposal")
+
+
+def test_the_list_of_every_order_exports_like_every_list(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context], tmp_path: Path
+) -> None:
+    import csv
+
+    window = open_window(qtbot, ops, demo_contexts[Role.VIEWER])
+    show_tab(qtbot, window, ORDERS)
+    screen = window.orders
+    screen.status.setCurrentIndex(screen.status.findData("done"))
+    screen.apply_filter()
+    wait_loaded(qtbot, window)
+    out = tmp_path / "orders.csv"
+    done: list[int] = []
+    screen.export_csv(out, done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=10_000)
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][:3] == ["Order", "Customer", "Product"] and len(rows) == 1 + done[0] == 41
+    assert all(row[6] == "done" for row in rows[1:])
