@@ -136,10 +136,13 @@ def test_customer_form_and_order_form(qtbot: Any, ops: Ops, demo_contexts: dict[
     assert order.form.labelForField(order.quantity).text() == "Quantity (pcs)"
     assert [order.line.itemData(i) for i in range(order.line.count())] == [None, "BAG-MAKER-1", "BAG-MAKER-2"]
     order.product.setCurrentText("PE-50-1200")  # film: in kilograms, on the extruders
+    assert order.form.labelForField(order.quantity).text() == "Quantity (kg)"
     assert [order.line.itemData(i) for i in range(order.line.count())] == [None, "EXTRUDER-1", "EXTRUDER-2"]
     order.line.setCurrentIndex(2)
     order.note.setText("print the customer's logo on the core")
     assert order.ok.isEnabled()
+    assert order.form.labelForField(order.quantity).text() == "Quantity (kg)"
+    order.layout().activate()  # the label's new width, as the next paint will show it
     save_screenshot(order, "form-order")
     with qtbot.waitSignal(order.succeeded, timeout=10_000):
         order.ok.click()
