@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QSpinBox,
     QTableWidget,
@@ -27,7 +28,7 @@ from app import services as s
 from app import validation as v
 from app.context import Context
 from app.dto import CustomerRow, MaterialNeed, OrderRow, UsableStock
-from app.errors import ValidationError
+from app.errors import KnownError, ValidationError
 from app.formatting import quantity as qty
 from app.lookups import batch_unit
 from app.order_book import material_needs, usable_stock
@@ -390,10 +391,16 @@ class OrderDialog(FormDialog):
         self.line.setObjectName("orderLine")
         if e is None:  # a planned order moves on the planning board
             self.add("line", self.tr("Plan on line"), self.line)
+        self.not_planned = ""  # why a new order could not go onto the line chosen, if it could not
+        self.succeeded.connect(self._tell_if_not_planned)
         self.product.currentTextChanged.connect(self.product_changed)
         lookups.changed.connect(self.product_changed)
         self.product_changed()
         self.revalidate()
+
+    def _tell_if_not_planned(self, _order_id: Any) -> None:
+        if self.not_planned:
+            QMessageBox.information(self.parentWidget(), "MPSYSTEM", self.not_planned)
 
     def product_changed(self, *_args: Any) -> None:
         """The unit follows the product, and the lines offered are those of its stage."""
@@ -444,9 +451,13 @@ class OrderDialog(FormDialog):
             def create() -> int:
                 order_id = s.create_order(ctx.uow(), **values)
                 if line_code:
+                    # Its own step: the order exists whatever planning says, so the form must not offer
+                    # to create it again; a refusal is told, and the order waits in the backlog.
                     number = entity_key(ctx.reader(), "order", order_id)
-                    assert number is not None
-                    s.plan_order(ctx.uow(), number=number, line=line_code)
+                    try:
+                        s.plan_order(ctx.uow(), number=number or "", line=line_code)
+                    except KnownError as exc:
+                        self.not_planned = self.tr("Order {0} was created but not planned: {1}").format(number, exc)
                 return order_id
 
             return create

@@ -189,3 +189,27 @@ def test_moves_and_consumption_are_checked_in_the_batchs_own_unit(
     consume.quantity.setText("1.23")
     assert consume.ok.isEnabled()
     save_screenshot(consume, "form-consume-in-metres")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_new_order_the_chosen_line_refuses_is_created_once_and_waits_in_the_backlog(
+    qtbot: Any, ops: Ops, people: dict[Role, Context], plant: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    # a printing line rated in kilograms: offered for a printed product (its stage), refused by its unit
+    s.create_line(plant.uow(), code="PRINT-KG", name="Odd press", stage="printing", rate_per_hour=100, rate_unit="kg")
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
+    window = open_window(qtbot, ops, people[Role.PLANNER])
+    order = window.board.production.new_order()
+    qtbot.addWidget(order)
+    order.customer.setCurrentText("C-001")
+    order.product.setCurrentText("PRINTED")
+    order.quantity.setText("5000")
+    order.line.setCurrentIndex(order.line.findData("PRINT-KG"))
+    with qtbot.waitSignal(order.succeeded, timeout=10_000):
+        order.ok.click()
+    (made,) = q.orders(plant.reader()).rows
+    assert (made.product_code, made.status, made.line_code) == ("PRINTED", "new", None)
+    assert told and f"Order {made.number} was created but not planned" in told[0] and "rated in kg" in told[0]
