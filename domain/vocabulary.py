@@ -315,3 +315,103 @@ class ImportKind(Term):
 def proposed_expiry(received: date, shelf_life_days: int | None) -> date | None:
     """The expiry a receipt proposes: the day received plus the material's shelf life (none if it keeps)."""
     return received + timedelta(days=shelf_life_days) if shelf_life_days else None
+
+
+# ---------------------------------------------------------------- buying
+
+
+class PurchaseOrderStatus(Term):
+    """draft → sent → partly received → received; an open one may be cancelled.
+
+    A draft is the buyer's own until it is sent: only its lines change, and it is not yet counted as
+    coming. Receipts against a sent order's lines advance it (the database does, as it books them);
+    a partly received order may also be closed as received when the rest will not come.
+    """
+
+    DRAFT = "draft", QT_TRANSLATE_NOOP("PurchaseOrderStatus", "draft")
+    SENT = "sent", QT_TRANSLATE_NOOP("PurchaseOrderStatus", "sent")
+    PARTLY_RECEIVED = "partly_received", QT_TRANSLATE_NOOP("PurchaseOrderStatus", "partly received")
+    RECEIVED = "received", QT_TRANSLATE_NOOP("PurchaseOrderStatus", "received")
+    CANCELLED = "cancelled", QT_TRANSLATE_NOOP("PurchaseOrderStatus", "cancelled")
+
+    @property
+    def is_open(self) -> bool:
+        """Not finished: drafted, or ordered and not all in."""
+        return self in (PurchaseOrderStatus.DRAFT, PurchaseOrderStatus.SENT, PurchaseOrderStatus.PARTLY_RECEIVED)
+
+    @property
+    def may_edit(self) -> bool:
+        """Its lines may change: only while it is the buyer's draft."""
+        return self is PurchaseOrderStatus.DRAFT
+
+    @property
+    def may_send(self) -> bool:
+        return self is PurchaseOrderStatus.DRAFT
+
+    @property
+    def may_receive(self) -> bool:
+        """Goods may be received against its lines: it was sent and not all has come."""
+        return self in (PurchaseOrderStatus.SENT, PurchaseOrderStatus.PARTLY_RECEIVED)
+
+    @property
+    def is_coming(self) -> bool:
+        """What is still open on its lines is counted as coming on their due dates (material requirements)."""
+        return self.may_receive
+
+    @property
+    def may_close(self) -> bool:
+        """Closed as received although not all came: the rest will not."""
+        return self is PurchaseOrderStatus.PARTLY_RECEIVED
+
+    @property
+    def may_cancel(self) -> bool:
+        return self.is_open
+
+    def may_become(self, other: PurchaseOrderStatus) -> bool:
+        """Is `self` → `other` one of the purchase order's allowed steps?"""
+        return other in PURCHASE_ORDER_TRANSITIONS[self]
+
+
+PURCHASE_ORDER_TRANSITIONS: dict[PurchaseOrderStatus, frozenset[PurchaseOrderStatus]] = {
+    PurchaseOrderStatus.DRAFT: frozenset({PurchaseOrderStatus.SENT, PurchaseOrderStatus.CANCELLED}),
+    PurchaseOrderStatus.SENT: frozenset(
+        {PurchaseOrderStatus.PARTLY_RECEIVED, PurchaseOrderStatus.RECEIVED, PurchaseOrderStatus.CANCELLED}
+    ),
+    PurchaseOrderStatus.PARTLY_RECEIVED: frozenset({PurchaseOrderStatus.RECEIVED, PurchaseOrderStatus.CANCELLED}),
+    PurchaseOrderStatus.RECEIVED: frozenset(),
+    PurchaseOrderStatus.CANCELLED: frozenset(),
+}
+# How much more than ordered a receipt may bring (a pallet rounds up), until the plant sets its own.
+RECEIPT_TOLERANCE_PERCENT = 5
+MAX_RECEIPT_TOLERANCE_PERCENT = 50
+CURRENCY = "EUR"  # prices are in the plant's one currency, this until the plant sets its own
+CURRENCY_LEN = 3
+PRICE_SCALE = 4  # prices per unit to the ten-thousandth (0.0125 EUR per core)
+MAX_LEAD_TIME_DAYS = 365
+PURCHASE_LINES = range(1, 100)  # a purchase order has at most 99 lines
+
+
+class Cover(Term):
+    """How a material's needs are covered over the plan (material requirements), the worst first."""
+
+    SHORT = "short", QT_TRANSLATE_NOOP("Cover", "short")
+    RELEASE = "release", QT_TRANSLATE_NOOP("Cover", "covered if released")
+    REORDER = "reorder", QT_TRANSLATE_NOOP("Cover", "below reorder level")
+    COVERED = "covered", QT_TRANSLATE_NOOP("Cover", "covered")
+
+    @property
+    def rank(self) -> int:
+        """0 for a shortage: the list shows the worst first."""
+        return list(Cover).index(self)
+
+    @property
+    def wants_buying(self) -> bool:
+        return self in (Cover.SHORT, Cover.REORDER)
+
+
+class Supply(Term):
+    """Where what covers a need comes from, in the order netting takes it."""
+
+    STOCK = "stock", QT_TRANSLATE_NOOP("Supply", "usable stock")
+    ORDERED = "ordered", QT_TRANSLATE_NOOP("Supply", "purchase order")
+    PENDING = "pending", QT_TRANSLATE_NOOP("Supply", "waiting for release")
