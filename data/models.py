@@ -24,10 +24,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from data.types import BigId, Quantity, Ratio, UTCDateTime
+from data.types import BigId, Price, Quantity, Ratio, UTCDateTime
 from domain.vocabulary import (
     ADDRESS_LEN,
     CODE_LEN,
+    CURRENCY_LEN,
+    MAX_LEAD_TIME_DAYS,
     MAX_SCRAP_PERCENT,
     MAX_SHELF_LIFE_DAYS,
     NAME_LEN,
@@ -35,6 +37,7 @@ from domain.vocabulary import (
     NOTES_LEN,
     NUMBER_LEN,
     PHONE_LEN,
+    PURCHASE_LINES,
     REASON_LEN,
     RECIPE_STEPS,
     SETTING_LEN,
@@ -46,6 +49,7 @@ from domain.vocabulary import (
     MaterialKind,
     MovementKind,
     OrderStatus,
+    PurchaseOrderStatus,
     Role,
     Term,
     Unit,
@@ -309,6 +313,8 @@ class Batch(Base):
     material_id: Mapped[int] = mapped_column(ForeignKey("materials.id"), index=True)
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), index=True)
     production_order_id: Mapped[int | None] = mapped_column(ForeignKey("production_orders.id"), index=True)
+    # Received against a purchase order line (of its material, from its supplier): since schema 0008.
+    purchase_order_line_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order_lines.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     expiry_date: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(10), default=BatchStatus.PENDING.value, index=True)
@@ -396,6 +402,81 @@ class DeliveryLine(Base):
     quantity: Mapped[Decimal] = mapped_column(Quantity)
 
 
+class SupplierMaterial(Base):
+    """What a supplier sells the plant: a material at a price per unit, in orders of at least a minimum
+    quantity, delivered within a lead time. The buyers keep it; purchase orders start from it."""
+
+    __tablename__ = "supplier_materials"
+    __table_args__ = (
+        UniqueConstraint("supplier_id", "material_id"),
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        CheckConstraint("minimum_order >= 0", name="minimum_order_not_negative"),
+        CheckConstraint(f"lead_time_days BETWEEN 0 AND {MAX_LEAD_TIME_DAYS}", name="lead_time_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
+    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id"), index=True)
+    price: Mapped[Decimal] = mapped_column(Price)  # per unit of the material, in the plant's currency
+    minimum_order: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
+    lead_time_days: Mapped[int] = mapped_column(Integer, default=7)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PurchaseOrder(Base):
+    """What the plant ordered from one supplier: draft → sent → partly received → received | cancelled.
+
+    Its lines are in `purchase_order_lines`. Receipts against a line advance it (the database does as it
+    books them: see migration 0008); the database also keeps the status to its steps.
+    """
+
+    __tablename__ = "purchase_orders"
+    __table_args__ = (CheckConstraint(_in("status", PurchaseOrderStatus), name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(NUMBER_LEN), unique=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=PurchaseOrderStatus.DRAFT.value, index=True)
+    status_reason: Mapped[str | None] = mapped_column(String(REASON_LEN))  # why it was cancelled or closed
+    currency: Mapped[str] = mapped_column(String(CURRENCY_LEN))
+    note: Mapped[str | None] = mapped_column(String(NOTE_LEN))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who drew it up
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PurchaseOrderLine(Base):
+    """A material ordered: how much, at what price per unit, due on which day, and how much of it has come.
+
+    `received` follows the receipts against the line (the database adds each one up as it is booked),
+    and never goes past the quantity by more than the plant's tolerance.
+    """
+
+    __tablename__ = "purchase_order_lines"
+    __table_args__ = (
+        UniqueConstraint("purchase_order_id", "line_no"),
+        CheckConstraint(f"line_no BETWEEN {PURCHASE_LINES.start} AND {PURCHASE_LINES.stop - 1}", name="line_range"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        CheckConstraint("received >= 0", name="received_not_negative"),
+        Index("ix_purchase_order_lines_material_id_due_date", "material_id", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    purchase_order_id: Mapped[int] = mapped_column(ForeignKey("purchase_orders.id"), index=True)
+    line_no: Mapped[int] = mapped_column(SmallInteger)
+    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id"))
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    price: Mapped[Decimal] = mapped_column(Price)
+    due_date: Mapped[date] = mapped_column(Date)
+    received: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
+
+
 class Event(Base):
     """The append-only journal, written in the same transaction as the change it records."""
 
@@ -442,4 +523,7 @@ __all__ = [
     "DeliveryLine",
     "Event",
     "Setting",
+    "SupplierMaterial",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
 ]

@@ -30,6 +30,9 @@ REFUSALS = {
     "MP002": "batch",  # the batch is not approved, or has expired
     "MP003": "order",  # consumption or output on an order that is not running
     "MP004": "order",  # a status the order may not take
+    "MP005": "status",  # a status the purchase order may not take (migration 0008)
+    "MP006": "quantity",  # a receipt past the purchase order line's quantity and the plant's tolerance
+    "MP007": "purchase_order",  # a purchase order line written outside a draft, or received against a closed order
 }
 # SQLite: RAISE(ABORT, 'MPSYSTEM: …') from the same rules.
 SQLITE_REFUSAL = re.compile(r"^MPSYSTEM: (.+)$", re.DOTALL)

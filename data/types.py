@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, DateTime, Integer, Numeric
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from domain.vocabulary import RATIO_SCALE
+from domain.vocabulary import PRICE_SCALE, RATIO_SCALE
 
 QUANTITY_SCALE = 3
 
@@ -55,6 +55,15 @@ class Ratio(Quantity):
 
     SCALE = RATIO_SCALE
     impl = Numeric(14, RATIO_SCALE)
+    cache_ok = True
+
+
+class Price(Quantity):
+    """A price per unit of a material: NUMERIC(14, 4) on PostgreSQL, integer ten-thousandths on SQLite, for the
+    same reasons as `Quantity` (a stock value adds thousands of them up)."""
+
+    SCALE = PRICE_SCALE
+    impl = Numeric(14, PRICE_SCALE)
     cache_ok = True
 
 

@@ -27,6 +27,7 @@ from data.models import (
     Product,
     ProductionLine,
     ProductionOrder,
+    PurchaseOrder,
     StockBalance,
     Supplier,
     User,
@@ -144,6 +145,7 @@ class UnitOfWork:
         self.orders = Repository(s, ProductionOrder, "number", "production order")
         self.products = Repository(s, Product, "code", "product")
         self.deliveries = Repository(s, Delivery, "number", "delivery")
+        self.purchase_orders = Repository(s, PurchaseOrder, "number", "purchase order")
         self.batches = Repository(s, Batch, "number", "batch")
         self.users = Repository(s, User, "username", "user")
         self.balances = BalanceRepository(s, self.database.backend)

@@ -233,6 +233,9 @@ def snapshot(database: Database) -> dict[str, list[tuple[object, ...]]]:
         "stock_movements",
         "deliveries",
         "delivery_lines",
+        "supplier_materials",
+        "purchase_orders",
+        "purchase_order_lines",
         "events",
     ]
     with database.engine.connect() as conn:
