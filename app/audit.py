@@ -1,5 +1,5 @@
 """The plant's books checked against each other: balances against the ledger, changes against the journal,
-deliveries against the ledger.
+deliveries against the ledger, purchase orders against their receipts.
 
 Whatever wrote the data (people through the services, an import, the demo's bulk history),
 the same must hold: every balance is the sum of its movements, and every change to a batch,
@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from data.db import Database
-from domain.vocabulary import BatchStatus, MovementKind, OrderStatus
+from domain.vocabulary import BatchStatus, MovementKind, OrderStatus, PurchaseOrderStatus
 
 # The journal's word for each kind of movement, and whose entry it is (the batch's or the order's).
 MOVEMENT_ENTRIES: dict[MovementKind, tuple[str, str]] = {
@@ -70,6 +70,7 @@ def audit(database: Database) -> list[str]:
             *_created(conn),
             *_archived(conn),
             *_deliveries(conn),
+            *_purchases(conn),
         ]
 
 
@@ -204,6 +205,59 @@ def _deliveries(conn: Connection) -> list[str]:
                 " AND NOT EXISTS (SELECT 1 FROM delivery_lines l WHERE l.movement_id = m.id)"
             ),
             {"kind": MovementKind.DELIVERY.value},
+        )
+    ]
+    return problems
+
+
+# What each purchase order status says happened to it, by the journal's words.
+PURCHASE_STEPS: dict[PurchaseOrderStatus, tuple[str, ...]] = {
+    PurchaseOrderStatus.DRAFT: ("created",),
+    PurchaseOrderStatus.SENT: ("created", "sent"),
+    PurchaseOrderStatus.PARTLY_RECEIVED: ("created", "sent"),
+    PurchaseOrderStatus.RECEIVED: ("created", "sent"),
+    PurchaseOrderStatus.CANCELLED: ("created", "cancelled"),
+}
+
+
+def _purchases(conn: Connection) -> list[str]:
+    """Each purchase order's steps are in the journal; each line received what its receipts add up to; an order
+    partly received or received has had receipts, and one received (unless closed short) has all it ordered."""
+    problems = []
+    for status, steps in PURCHASE_STEPS.items():
+        for step in steps:
+            rows = conn.execute(
+                text("""
+                    SELECT o.number AS number FROM purchase_orders o
+                     WHERE o.status = :status AND NOT EXISTS (
+                           SELECT 1 FROM events e
+                            WHERE e.entity_type = 'purchase_order' AND e.entity_id = o.id AND e.action = :step)
+                """),
+                {"status": status.value, "step": step},
+            )
+            problems += [f"purchase order {r.number} is {status.label} with no “{step}” in the journal" for r in rows]
+    problems += [
+        f"purchase order {r.number} line {r.line_no}: received {r.received}, its receipts add up to {r.receipts}"
+        for r in conn.execute(
+            text("""
+                SELECT o.number AS number, l.line_no AS line_no, l.received AS received,
+                       COALESCE((SELECT SUM(m.quantity) FROM stock_movements m JOIN batches b ON b.id = m.batch_id
+                                  WHERE b.purchase_order_line_id = l.id AND m.kind = 'receipt'), 0) AS receipts
+                  FROM purchase_order_lines l JOIN purchase_orders o ON o.id = l.purchase_order_id
+            """)
+        )
+        if r.received != r.receipts
+    ]
+    problems += [
+        f"purchase order {r.number} is received, but not all of it came and it was not closed"
+        for r in conn.execute(
+            text("""
+                SELECT o.number AS number FROM purchase_orders o
+                 WHERE o.status = 'received' AND EXISTS (SELECT 1 FROM purchase_order_lines l
+                                                          WHERE l.purchase_order_id = o.id AND l.received < l.quantity)
+                   AND NOT EXISTS (SELECT 1 FROM events e WHERE e.entity_type = 'purchase_order'
+                                     AND e.entity_id = o.id AND e.action = 'closed')
+            """)
         )
     ]
     return problems

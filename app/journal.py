@@ -38,18 +38,26 @@ def received(
     qty: Decimal,
     unit: str,
     expiry: date | None,
+    against: tuple[str, int] | None = None,
 ) -> Entry:
+    """`against`: the purchase order (its number) and line the goods came on, if they did."""
+    details: dict[str, Any] = {
+        "number": number,
+        "material": material_code,
+        "supplier": supplier_code,
+        "warehouse": warehouse,
+        "quantity": str(qty),
+        "expiry_date": expiry.isoformat() if expiry else None,
+    }
+    on_order = ""
+    if against is not None:
+        details["purchase_order"], details["line"] = against
+        on_order = f" against purchase order {against[0]} line {against[1]}"
     return Entry(
         "received",
-        f"Received {_qty(qty, unit)} of {material_name} from {supplier_name} as batch {number} into {warehouse}",
-        {
-            "number": number,
-            "material": material_code,
-            "supplier": supplier_code,
-            "warehouse": warehouse,
-            "quantity": str(qty),
-            "expiry_date": expiry.isoformat() if expiry else None,
-        },
+        f"Received {_qty(qty, unit)} of {material_name} from {supplier_name} as batch {number} into {warehouse}"
+        + on_order,
+        details,
     )
 
 
@@ -201,5 +209,70 @@ def delivered(number: str, customer_code: str, customer_name: str, order: str, l
             "lines": [
                 {"batch": line.batch, "warehouse": line.warehouse, "quantity": str(line.quantity)} for line in lines
             ],
+        },
+    )
+
+
+# ---------------------------------------------------------------- buying
+
+PURCHASE_ORDER = "purchase_order"  # the journal's word for a purchase order (and what `entity_key` opens)
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return f"{amount.quantize(Decimal('0.01')):f} {currency}"
+
+
+def purchase_created(
+    number: str, supplier_code: str, supplier_name: str, lines: int, total: Decimal, currency: str
+) -> Entry:
+    return Entry(
+        "created",
+        f"Drew up purchase order {number} for {supplier_name}: {lines} line{'s' if lines != 1 else ''}, "
+        f"{_money(total, currency)}",
+        {"supplier": supplier_code, "lines": lines, "total": str(total), "currency": currency},
+    )
+
+
+def purchase_edited(number: str, lines: int, total: Decimal, currency: str) -> Entry:
+    return Entry(
+        "edited",
+        f"Edited purchase order {number}: {lines} line{'s' if lines != 1 else ''}, {_money(total, currency)}",
+        {"lines": lines, "total": str(total)},
+    )
+
+
+def purchase_sent(number: str, supplier_name: str) -> Entry:
+    return Entry("sent", f"Sent purchase order {number} to {supplier_name}", {})
+
+
+def purchase_cancelled(number: str, previous: str, reason: str) -> Entry:
+    return Entry("cancelled", f"Cancelled purchase order {number}: {reason}", {"from": previous, "reason": reason})
+
+
+def purchase_closed(number: str, reason: str) -> Entry:
+    return Entry(
+        "closed", f"Closed purchase order {number} as received, the rest will not come: {reason}", {"reason": reason}
+    )
+
+
+def priced(
+    supplier_code: str,
+    material_code: str,
+    material_name: str,
+    price: Decimal,
+    currency: str,
+    unit: str,
+    minimum_order: Decimal,
+    lead_time_days: int,
+) -> Entry:
+    return Entry(
+        "priced",
+        f"{supplier_code} sells {material_name} ({material_code}) at {price.normalize():f} {currency}/{unit}, "
+        f"at least {_qty(minimum_order, unit)} an order, in {lead_time_days} days",
+        {
+            "material": material_code,
+            "price": str(price),
+            "minimum_order": str(minimum_order),
+            "lead_time_days": lead_time_days,
         },
     )

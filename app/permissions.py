@@ -35,6 +35,7 @@ PERMISSIONS: dict[str, tuple[Role, str]] = {
     "product.edit": (Role.PLANNER, "keep products and their recipes"),
     "order.plan": (Role.PLANNER, "plan and reorder the production queue"),
     "order.run": (Role.PLANNER, "start, record consumption and output, and finish orders"),
+    "purchase.edit": (Role.PLANNER, "draw up, send and cancel purchase orders and keep suppliers' prices"),
     "batch.quality": (Role.MANAGER, "approve or block batches"),
     "order.cancel": (Role.MANAGER, "cancel production orders"),
     "customer.archive": (Role.MANAGER, "archive customers"),

@@ -20,9 +20,12 @@ from app.permissions import require
 from data.models import Setting
 from data.uow import UnitOfWork
 from domain.vocabulary import (
+    CURRENCY,
     EXPIRY_WARNING_DAYS,
     MAX_EXPIRY_WARNING_DAYS,
+    MAX_RECEIPT_TOLERANCE_PERCENT,
     NAME_LEN,
+    RECEIPT_TOLERANCE_PERCENT,
     LabelLayout,
     LabelPrinter,
 )
@@ -40,6 +43,9 @@ class PlantSettings:
     expiry_warning_days: int = EXPIRY_WARNING_DAYS
     label_layout: str = LabelLayout.SINGLE.value
     label_printer: str = LabelPrinter.PDF.value
+    # How much more than a purchase order line's quantity may be received against it (the database reads it too).
+    receipt_tolerance_percent: int = RECEIPT_TOLERANCE_PERCENT
+    currency: str = CURRENCY  # of every price: purchase orders, suppliers' prices, stock value
 
     def stored(self) -> dict[str, str]:
         """The values as the table keeps them: text."""
@@ -53,14 +59,33 @@ class PlantSettings:
 KEYS = tuple(f.name for f in fields(PlantSettings))
 
 
-def checked(plant_name: Any, expiry_warning_days: Any, label_layout: Any, label_printer: Any) -> PlantSettings:
+def checked(
+    plant_name: Any,
+    expiry_warning_days: Any,
+    label_layout: Any,
+    label_printer: Any,
+    receipt_tolerance_percent: Any = RECEIPT_TOLERANCE_PERCENT,
+    currency: Any = CURRENCY,
+) -> PlantSettings:
     """Settings as typed, checked with the rules the service applies; ValidationError names the field."""
     return PlantSettings(
         plant_name=v.required_text(plant_name, "plant_name", NAME_LEN),
         expiry_warning_days=v.integer(expiry_warning_days, "expiry_warning_days", 1, MAX_EXPIRY_WARNING_DAYS),
         label_layout=v.choice(label_layout, "label_layout", LabelLayout.values()),
         label_printer=v.choice(label_printer, "label_printer", LabelPrinter.values()),
+        receipt_tolerance_percent=v.integer(
+            receipt_tolerance_percent, "receipt_tolerance_percent", 0, MAX_RECEIPT_TOLERANCE_PERCENT
+        ),
+        currency=_currency(currency),
     )
+
+
+def _currency(value: Any) -> str:
+    """Three letters, as ISO 4217 writes a currency (EUR, PLN)."""
+    text = str(value or "").strip().upper()
+    if len(text) != 3 or not text.isascii() or not text.isalpha():
+        raise ValidationError(f"The currency “{value}” is not three letters (EUR, PLN, USD…).", "currency")
+    return text
 
 
 def parse(stored: dict[str, str]) -> PlantSettings:

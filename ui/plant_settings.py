@@ -17,7 +17,7 @@ from app import settings as plant
 from app.context import Context
 from app.errors import ValidationError
 from app.settings import PlantSettings
-from domain.vocabulary import MAX_EXPIRY_WARNING_DAYS, LabelLayout, LabelPrinter
+from domain.vocabulary import MAX_EXPIRY_WARNING_DAYS, MAX_RECEIPT_TOLERANCE_PERCENT, LabelLayout, LabelPrinter
 from ui.forms import line
 from ui.ops import Ops
 from ui.widgets import FormDialog
@@ -40,11 +40,20 @@ class PlantSettingsDialog(FormDialog):
         choose(self.layout_box, current.label_layout)
         self.printer = term_box(LabelPrinter, parent=self)
         choose(self.printer, current.label_printer)
+        self.tolerance = QSpinBox(self)
+        self.tolerance.setRange(0, MAX_RECEIPT_TOLERANCE_PERCENT)
+        self.tolerance.setSuffix(" %")
+        self.tolerance.setValue(current.receipt_tolerance_percent)
+        self.tolerance.setToolTip(self.tr("How much more than a purchase order line's quantity a receipt may bring"))
         self.plant_name = self.add("plant_name", self.tr("Plant name"), line(current.plant_name))
         self.plant_name.setToolTip(self.tr("Printed at the top of every report"))
         self.add("expiry_warning_days", self.tr("Flag expiry within"), self.warning_days)
         self.add("label_layout", self.tr("Labels on a PDF printer"), self.layout_box)
         self.add("label_printer", self.tr("Label printer takes"), self.printer)
+        self.add("receipt_tolerance_percent", self.tr("Receive over an order by up to"), self.tolerance)
+        self.currency = self.add("currency", self.tr("Currency of prices"), line(current.currency))
+        self.currency.setMaxLength(3)
+        self.currency.setToolTip(self.tr("Three letters: EUR, PLN, USD…"))
         override = os.environ.get(plant.PLANT_ENV, "").strip()
         if override:
             note = QLabel(
@@ -63,6 +72,8 @@ class PlantSettingsDialog(FormDialog):
             "expiry_warning_days": self.warning_days.value(),
             "label_layout": self.layout_box.currentData(),
             "label_printer": self.printer.currentData(),
+            "receipt_tolerance_percent": self.tolerance.value(),
+            "currency": self.currency.text(),
         }
 
     def check(self) -> str | None:

@@ -35,6 +35,18 @@ from app.services.products import (
     set_product_archived,
     set_recipe,
 )
+from app.services.purchasing import (
+    ProposedPurchase,
+    PurchaseItem,
+    cancel_purchase_order,
+    close_purchase_order,
+    create_purchase_order,
+    draw_up_purchase_orders,
+    edit_purchase_order,
+    receive_purchase,
+    send_purchase_order,
+    set_supplier_material,
+)
 from app.services.settings import save_settings
 from app.services.stock import (
     adjust_stock,
@@ -49,6 +61,16 @@ from app.services.users import change_password, change_role, create_user, set_us
 
 __all__ = [
     "DeliveryItem",
+    "ProposedPurchase",
+    "PurchaseItem",
+    "cancel_purchase_order",
+    "close_purchase_order",
+    "create_purchase_order",
+    "draw_up_purchase_orders",
+    "edit_purchase_order",
+    "receive_purchase",
+    "send_purchase_order",
+    "set_supplier_material",
     "RecipeItem",
     "adjust_stock",
     "approve_batch",

@@ -19,6 +19,8 @@ WORDS = {
     "expiry_warning_days": "expiry warning window",
     "label_layout": "label layout",
     "label_printer": "label printer",
+    "receipt_tolerance_percent": "receipt tolerance (%)",
+    "currency": "currency",
 }
 
 
@@ -29,14 +31,32 @@ def save_settings(
     expiry_warning_days: Any,
     label_layout: Any,
     label_printer: Any,
+    receipt_tolerance_percent: Any = None,
+    currency: Any = None,
     expected: PlantSettings | None = None,
 ) -> PlantSettings:
-    """Save the settings; `expected`: those the form was filled with, refused if someone changed them since."""
+    """Save the settings; `expected`: those the form was filled with, refused if someone changed them since.
+
+    The buying settings left out (None) keep what the plant has.
+    """
     require(uow.actor, "settings.manage")
-    wanted = plant.checked(plant_name, expiry_warning_days, label_layout, label_printer)
+    typed = {
+        "plant_name": plant_name,
+        "expiry_warning_days": expiry_warning_days,
+        "label_layout": label_layout,
+        "label_printer": label_printer,
+    }
+    buying = {
+        key: value
+        for key, value in (("receipt_tolerance_percent", receipt_tolerance_percent), ("currency", currency))
+        if value is not None
+    }
+    plant.checked(**typed, **buying)  # bad input is refused before the database is asked anything
     with uow:
         rows = {row.key: row for row in uow.session.scalars(select(Setting).with_for_update())}
         current = plant.parse({key: row.value for key, row in rows.items()})
+        kept = {"receipt_tolerance_percent": current.receipt_tolerance_percent, "currency": current.currency}
+        wanted = plant.checked(**typed, **{**kept, **buying})
         if expected is not None and current != expected:
             raise ConflictError(_changed_meanwhile(uow))
         old, new = current.stored(), wanted.stored()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from app import journal
@@ -10,7 +11,7 @@ from app import validation as v
 from app.errors import ValidationError
 from app.permissions import require
 from app.services._common import add_movement, ensure_active, ensure_usable, fmt_qty, take_stock
-from data.models import Batch
+from data.models import Batch, Material, PurchaseOrderLine, Supplier
 from data.uow import UnitOfWork
 from domain.vocabulary import CODE_LEN, NOTE_LEN, NUMBER_LEN, REASON_LEN, BatchStatus, MovementKind
 
@@ -35,6 +36,20 @@ def receive_batch(
     warehouse_code = v.code(warehouse, "warehouse", CODE_LEN)
     expiry = v.a_date(expiry_date, "expiry_date", required=False)
     note = v.text(note, "note", NOTE_LEN, required=False)
+    received = checked_receipt_time(uow, received_at, expiry)
+    with uow:
+        mat = uow.materials.by_key(material_code)
+        ensure_active(mat, "material", "material")
+        qty = v.quantity(quantity, mat.unit)
+        sup = uow.suppliers.by_key(supplier_code)
+        ensure_active(sup, "supplier", "supplier")
+        batch = book_receipt(uow, number, mat, sup, warehouse_code, qty, received, expiry, note)
+        uow.commit()
+        return batch.id
+
+
+def checked_receipt_time(uow: UnitOfWork, received_at: datetime | None, expiry: date | None) -> datetime:
+    """When the goods came (now unless said), never in the future nor after their expiry."""
     received = received_at or uow.now()
     if received.tzinfo is None:
         raise ValidationError("The receipt time needs a time zone.", "received_at")
@@ -44,32 +59,46 @@ def receive_batch(
         raise ValidationError(
             f"The expiry date {expiry:%Y-%m-%d} is before the receipt date {received:%Y-%m-%d}.", "expiry_date"
         )
-    with uow:
-        mat = uow.materials.by_key(material_code)
-        ensure_active(mat, "material", "material")
-        qty = v.quantity(quantity, mat.unit)
-        sup = uow.suppliers.by_key(supplier_code)
-        ensure_active(sup, "supplier", "supplier")
-        wh = uow.warehouses.by_key(warehouse_code)
-        ensure_active(wh, "warehouse", "warehouse")
-        if uow.batches.find(number) is not None:
-            raise ValidationError(f"Batch {number} already exists; every batch number is used once.", "batch_number")
-        batch = uow.batches.add(
-            Batch(
-                number=number,
-                material_id=mat.id,
-                supplier_id=sup.id,
-                received_at=received,
-                expiry_date=expiry,
-                status=BatchStatus.PENDING,
-            )
+    return received
+
+
+def book_receipt(
+    uow: UnitOfWork,
+    number: str,
+    mat: Material,
+    sup: Supplier,
+    warehouse_code: str,
+    qty: Decimal,
+    received: datetime,
+    expiry: date | None,
+    note: str | None,
+    line: PurchaseOrderLine | None = None,
+    against: tuple[str, int] | None = None,
+) -> Batch:
+    """The new batch (pending) with its receipt movement and journal entry; `line`: the purchase order line
+    it came on, which the database then advances."""
+    wh = uow.warehouses.by_key(warehouse_code)
+    ensure_active(wh, "warehouse", "warehouse")
+    if uow.batches.find(number) is not None:
+        raise ValidationError(f"Batch {number} already exists; every batch number is used once.", "batch_number")
+    batch = uow.batches.add(
+        Batch(
+            number=number,
+            material_id=mat.id,
+            supplier_id=sup.id,
+            purchase_order_line_id=line.id if line is not None else None,
+            received_at=received,
+            expiry_date=expiry,
+            status=BatchStatus.PENDING,
         )
-        uow.session.flush()
-        add_movement(uow, batch.id, MovementKind.RECEIPT, qty, to_warehouse_id=wh.id, note=note)
-        entry = journal.received(number, mat.code, mat.name, sup.code, sup.name, wh.code, qty, mat.unit, expiry)
-        uow.record_event("batch", batch.id, entry.action, entry.summary, entry.details)
-        uow.commit()
-        return batch.id
+    )
+    uow.session.flush()
+    add_movement(uow, batch.id, MovementKind.RECEIPT, qty, to_warehouse_id=wh.id, note=note)
+    entry = journal.received(
+        number, mat.code, mat.name, sup.code, sup.name, wh.code, qty, mat.unit, expiry, against=against
+    )
+    uow.record_event("batch", batch.id, entry.action, entry.summary, entry.details)
+    return batch
 
 
 def transfer_stock(
