@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, tuple[Role, str]] = {
     "stock.issue": (Role.CLERK, "issue stock"),
     "stock.adjust": (Role.CLERK, "adjust stock"),
     "label.print": (Role.CLERK, "print batch labels"),
+    "line.stop": (Role.CLERK, "record line stops"),
     "order.edit": (Role.PLANNER, "create and edit production orders"),
     "customer.edit": (Role.PLANNER, "create and edit customers"),
     "order.plan": (Role.PLANNER, "plan and reorder the production queue"),

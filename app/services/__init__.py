@@ -22,6 +22,14 @@ from app.services.stock import (
     receive_batch,
     transfer_stock,
 )
+from app.services.stops import (
+    create_stop_reason,
+    edit_stop,
+    end_stop,
+    record_stop,
+    rename_stop_reason,
+    set_stop_reason_archived,
+)
 from app.services.trace import trace_batch
 from app.services.users import change_password, change_role, create_user, set_user_active
 
@@ -37,11 +45,14 @@ __all__ = [
     "create_line",
     "create_material",
     "create_order",
+    "create_stop_reason",
     "create_supplier",
     "create_user",
     "create_warehouse",
     "edit_customer",
     "edit_order",
+    "edit_stop",
+    "end_stop",
     "finish_order",
     "issue_stock",
     "move_order",
@@ -49,7 +60,10 @@ __all__ = [
     "plan_order",
     "receive_batch",
     "record_output",
+    "record_stop",
+    "rename_stop_reason",
     "set_customer_archived",
+    "set_stop_reason_archived",
     "set_user_active",
     "start_order",
     "trace_batch",

@@ -297,6 +297,11 @@ def test_each_role_does_its_work_through_the_application_with_its_own_login(
         s.change_role(admin.uow(), username="olga", role="clerk")
         s.set_user_active(admin.uow(), username="olga", active=False)
         s.change_password(viewer.uow(), username="viewer1", new_password="a better password")
+        s.create_stop_reason(admin.uow(), code="FILM-BREAK", name="film break")
+        s.record_stop(clerk.uow(), line="EXTRUDER-1", reason="FILM-BREAK", note="web broke at the winder")
+        s.end_stop(clerk.uow(), line="EXTRUDER-1")
+        s.record_stop(planner.uow(), line="EXTRUDER-1", reason="CLEANING")
+        assert q.line_stops(viewer.reader(), q.LineStopFilter(open_only=True)).total == 1
         # Everyone reads every screen.
         for ctx in (viewer, clerk):
             assert q.inventory(ctx.reader()).total > 0
