@@ -347,3 +347,44 @@ def _production(h: History, rng: random.Random) -> None:
                         note=f"Shipped to customer, order {b.order}",
                     )
                 )
+
+
+@dataclass(frozen=True)
+class StopPlan:
+    line: str
+    reason: str  # a stop reason's code
+    start: datetime
+    end: datetime
+    note: str | None
+    user: str  # who recorded it
+
+
+def draw_stops(now: datetime, rng: random.Random) -> list[StopPlan]:
+    """Each line's stops over the last months, none overlapping and all over before the lines' stops of now.
+
+    Drawn with a generator of their own, so that the rest of the demo stays as it was.
+    """
+    first = now - timedelta(days=t.STOP_HISTORY_DAYS)
+    plans: list[StopPlan] = []
+    for line in t.LINES:
+        standing = next((minutes for code, _r, minutes, _n in t.OPEN_STOPS if code == line.code), 0)
+        horizon = now - timedelta(minutes=standing + 30)  # its history ends before today's stop began
+        drawn: list[StopPlan] = []
+        for pattern in t.STOP_PATTERNS:
+            count = round(pattern.per_week * t.STOP_HISTORY_DAYS / 7 * rng.uniform(0.6, 1.4))
+            for _ in range(count):
+                start = first + timedelta(seconds=rng.uniform(0, (horizon - first).total_seconds()))
+                start = start.replace(second=0, microsecond=0)
+                end = start + timedelta(minutes=rng.randint(pattern.shortest, pattern.longest))
+                if end >= horizon:
+                    continue
+                note = rng.choice(pattern.notes) if pattern.notes else ""
+                user = rng.choice([CLERK, CLERK, PLANNER])
+                drawn.append(StopPlan(line.code, pattern.reason, start, end, note or None, user))
+        drawn.sort(key=lambda p: p.start)
+        last_end = first
+        for plan in drawn:  # a line stands still for one reason at a time: the later report gives way
+            if plan.start >= last_end:
+                plans.append(plan)
+                last_end = plan.end
+    return sorted(plans, key=lambda p: p.start)
