@@ -101,10 +101,8 @@ def _when(moment: datetime) -> str:
     return formatting.moment(moment)
 
 
-def _lasting(span: timedelta) -> str:
-    minutes = round(span.total_seconds() / 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+def _lasting(lasted: timedelta) -> str:
+    return formatting.span(lasted)
 
 
 def line_stopped(line: str, reason: str, since: datetime, note: str | None) -> Entry:

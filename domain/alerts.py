@@ -27,7 +27,7 @@ class Alert:
     quantity: Decimal | None = None  # a material's stock on hand
     limit: Decimal | None = None  # and its reorder level
     unit: str = ""
-    due: date | None = None  # an order's due date
+    day: date | None = None  # the day it is about: an order's due date, a batch's expiry
 
     @property
     def severity(self) -> Severity:
@@ -66,6 +66,8 @@ class HeldBatch(Protocol):
     def material_name(self) -> str: ...
     @property
     def since(self) -> datetime: ...
+    @property
+    def expiry_date(self) -> date | None: ...
 
 
 class LateOrder(Protocol):
@@ -99,7 +101,7 @@ def stock_alerts(levels: Iterable[StockLevel]) -> list[Alert]:
 
 def expired_alerts(batches: Iterable[HeldBatch]) -> list[Alert]:
     """Expired stock still in a warehouse: it may not be used, and takes room."""
-    return [Alert(AlertKind.EXPIRED_IN_STOCK, b.number, b.material_name, b.since) for b in batches]
+    return [Alert(AlertKind.EXPIRED_IN_STOCK, b.number, b.material_name, b.since, day=b.expiry_date) for b in batches]
 
 
 def pending_alerts(batches: Iterable[HeldBatch], now: datetime, thresholds: Thresholds) -> list[Alert]:
@@ -116,7 +118,7 @@ def order_alerts(orders: Iterable[LateOrder], today: date) -> list[Alert]:
     found = []
     for o in orders:
         kind = AlertKind.ORDER_OVERDUE if o.due_date < today else AlertKind.ORDER_LATE
-        found.append(Alert(kind, o.number, o.customer_name, None, due=o.due_date))
+        found.append(Alert(kind, o.number, o.customer_name, None, day=o.due_date))
     return found
 
 
@@ -134,7 +136,7 @@ def ranked(alerts: Iterable[Alert]) -> tuple[Alert, ...]:
 
     def key(a: Alert) -> tuple[int, int, float, int, str]:
         since = a.since.timestamp() if a.since is not None else float("inf")
-        due = a.due.toordinal() if a.due is not None else 0
+        due = a.day.toordinal() if a.day is not None else 0
         return (a.severity, _KIND_ORDER[a.kind], since, due, a.key)
 
     return tuple(sorted(alerts, key=key))

@@ -75,6 +75,7 @@ class Held:
     number: str
     material_name: str
     since: datetime
+    expiry_date: date | None = None
 
 
 @dataclass(frozen=True)
