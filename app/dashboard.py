@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, or_, select
 
 from app import queries as q
 from app.context import Context
-from app.dto import EventRow, LineQueue
+from app.dto import EventRow, LineQueue, LineStopRow
 from app.permissions import require
 from app.rows import dto_from_row, labelled
 from data.models import (
@@ -107,13 +107,22 @@ class LineNow:
     customer_name: str | None
     order_since: datetime | None
     expected_end: datetime | None
-    stop_id: int | None  # the stop it stands in
-    reason: str | None
-    stopped_since: datetime | None
-    stop_note: str | None
+    stop: LineStopRow | None  # the stop it stands in
     queued: int  # orders in its queue, the running one included
     hours_queued: float
     late: int
+
+    @property
+    def reason(self) -> str | None:
+        return self.stop.reason_name if self.stop else None
+
+    @property
+    def stopped_since(self) -> datetime | None:
+        return self.stop.started_at if self.stop else None
+
+    @property
+    def stop_note(self) -> str | None:
+        return self.stop.note if self.stop else None
 
 
 @dataclass(frozen=True)
@@ -169,10 +178,7 @@ def line_now(queue: LineQueue) -> LineNow:
         customer_name=running.order.customer_name if running else None,
         order_since=running.estimated_start if running else None,
         expected_end=running.estimated_end if running else None,
-        stop_id=stop.id if stop else None,
-        reason=stop.reason_name if stop else None,
-        stopped_since=stop.started_at if stop else None,
-        stop_note=stop.note if stop else None,
+        stop=stop,
         queued=len(queue.orders),
         hours_queued=queue.hours_queued,
         late=sum(1 for o in queue.orders if o.late),

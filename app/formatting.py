@@ -44,3 +44,8 @@ def span(value: timedelta) -> str:
     if days:
         return f"{days} d {hours_} h"
     return f"{hours_} h {minutes:02d} min" if hours_ else f"{minutes} min"
+
+
+def short_moment(value: datetime | None, empty: str = "") -> str:
+    """A moment in a busy table, in this workstation's time zone: '14.03 09:05'."""
+    return value.astimezone().strftime("%d.%m %H:%M") if value else empty

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from app.permissions import require
-from data.models import Batch, Customer, Material, ProductionLine, Supplier, Warehouse
+from data.models import Batch, Customer, Material, ProductionLine, StopReason, Supplier, Warehouse
 from data.uow import UnitOfWork
 
 # The tables whose writes change what `lookups` returns.
-LOOKUP_TABLES = frozenset({"warehouses", "materials", "suppliers", "production_lines", "customers"})
+LOOKUP_TABLES = frozenset({"warehouses", "materials", "suppliers", "production_lines", "customers", "stop_reasons"})
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Lookups:
     customers: tuple[str, ...] = ()
     units: dict[str, str] = field(default_factory=dict)  # material code -> unit
     warehouse_kinds: dict[str, str] = field(default_factory=dict)  # warehouse code -> kind
+    stop_reasons: tuple[tuple[str, str], ...] = ()  # (code, name) of the reasons in use, by name
 
     def warehouses_of(self, *kinds: str) -> tuple[str, ...]:
         """The warehouses of these kinds, the first kind's first; in code order within a kind."""
@@ -54,6 +55,14 @@ def lookups(uow: UnitOfWork) -> Lookups:
             ),
             units=units,
             warehouse_kinds=kinds,
+            stop_reasons=tuple(
+                (row.code, row.name)
+                for row in s.execute(
+                    select(StopReason.code.label("code"), StopReason.name.label("name"))
+                    .where(StopReason.archived.is_(False))
+                    .order_by(StopReason.name)
+                )
+            ),
         )
 
 

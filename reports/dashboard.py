@@ -21,7 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.dashboard import Dashboard, LineNow
-from app.formatting import day, hours, moment, percent, quantity, span
+from app.formatting import day, hours, moment, percent, quantity, short_moment, span
 from app.reporting import DashboardReport
 from domain.alerts import Alert
 from domain.vocabulary import AlertKind, LineState, Severity
@@ -74,10 +74,11 @@ def _lasted(since: datetime | None, now: datetime) -> str:
 
 
 def line_detail(line: LineNow, now: datetime) -> str:
-    """What a line does: the order it runs, or why it stands."""
+    """What a line does: the order it runs, or why it stands (and how long it has)."""
     if line.state is LineState.STOPPED:
+        lasted = f" ({span(now - line.stopped_since)})" if line.stopped_since else ""
         with_order = f"; {line.order_number} waits" if line.order_number else ""
-        return f"{line.reason}{' — ' + line.stop_note if line.stop_note else ''}{with_order}"
+        return f"{line.reason}{lasted}{' — ' + line.stop_note if line.stop_note else ''}{with_order}"
     if line.state is LineState.RUNNING:
         return f"{line.order_number} · {line.customer_name}"
     return "nothing running"
@@ -96,8 +97,8 @@ def tiles(board: Dashboard) -> list[tuple[str, str, str, bool]]:
     blocked = sum(b.batches for b in batches.blocked)
     return [
         (
-            "Lines",
-            f"{running} of {len(lines.lines)} running",
+            "Lines running",
+            f"{running} of {len(lines.lines)}",
             f"{lines.count(LineState.IDLE)} idle · {stopped} stopped",
             stopped > 0,
         ),
@@ -133,12 +134,7 @@ def tiles(board: Dashboard) -> list[tuple[str, str, str, bool]]:
             f"the oldest for {span(board.at - oldest)}" if oldest else "none waiting",
             batches.pending_too_long > 0,
         ),
-        (
-            "Blocked stock",
-            f"{len(batches.blocked)} materials",
-            f"{blocked} batches on hold",
-            False,
-        ),
+        ("Blocked stock", str(len(batches.blocked)), f"materials · {blocked} batches on hold", False),
     ]
 
 
@@ -290,9 +286,9 @@ def _lines_now(canvas: Canvas, board: Dashboard, y: float) -> float:
     columns = [
         ("Line", 1.5, "left"),
         ("State", 0.9, "left"),
-        ("Order or reason", 3.8, "left"),
-        ("Since", 1.75, "left"),
-        ("Expected end", 1.75, "left"),
+        ("Order or reason", 4.6, "left"),
+        ("Since", 1.35, "left"),
+        ("Expected end", 1.35, "left"),
         ("Queued", 0.8, "right"),
         ("Work", 0.8, "right"),
         ("Late", 0.6, "right"),
@@ -303,8 +299,8 @@ def _lines_now(canvas: Canvas, board: Dashboard, y: float) -> float:
                 ln.code,
                 ln.state.label,
                 line_detail(ln, board.at),
-                moment(line_since(ln)),
-                moment(ln.expected_end),
+                short_moment(line_since(ln)),
+                short_moment(ln.expected_end),
                 str(ln.queued),
                 hours(ln.hours_queued),
                 str(ln.late) if ln.late else "",

@@ -28,6 +28,7 @@ from ui.words import term_box, term_of
 
 class InventoryScreen(TableScreen):
     WATCHES = frozenset({"stock_balances", "batches", "materials", "warehouses"})
+    SHOWS = frozenset({"material"})
 
     def __init__(self, host: Host, stock: StockActions, parent: QWidget | None = None) -> None:
         ctx = host.ctx
@@ -60,6 +61,21 @@ class InventoryScreen(TableScreen):
             material_kind=self.kind.currentData(),
             below_reorder_only=self.below.isChecked(),
         )
+
+    def show_record(self, entity: str, key: str) -> None:
+        """One material (from an alert or the dashboard): its stock in every warehouse."""
+        for box in (self.warehouse, self.kind):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.below.blockSignals(True)
+        self.below.setChecked(False)
+        self.below.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.setText(key)
+        self.search.blockSignals(False)
+        self.apply_filter()
+        self.host.say(self.tr("Stock of material {0}").format(key), 6000)
 
     def show_batches(self, row: InventoryRow) -> None:
         """Drill down to the batches behind an inventory row."""
