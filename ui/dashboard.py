@@ -32,7 +32,7 @@ from app import queries as q
 from app.dto import EventRow, LineStopRow
 from app.formatting import day, hours, moment, percent, quantity, short_moment, span
 from domain.alerts import Alert
-from domain.vocabulary import AlertKind, LineState, Severity
+from domain.vocabulary import AlertKind, BatchStatus, LineState, Severity
 from ui import panels
 from ui.charts import LineBars, OutputChart
 from ui.dashboard_feed import DashboardFeed, alert_text, severity_name
@@ -57,8 +57,8 @@ TILES = (
     ("queued", QCoreApplication.translate("Dashboard", "Work queued")),
     ("below", QCoreApplication.translate("Dashboard", "Below reorder level")),
     ("expiring", QCoreApplication.translate("Dashboard", "Expiring soon")),
-    ("pending", QCoreApplication.translate("Dashboard", "Waiting for release")),
-    ("blocked", QCoreApplication.translate("Dashboard", "Blocked stock")),
+    ("release", QCoreApplication.translate("Dashboard", "Waiting for release")),
+    ("on_hold", QCoreApplication.translate("Dashboard", "Blocked stock")),
 )
 
 
@@ -336,12 +336,12 @@ class DashboardScreen(QWidget):
                 self.tr("within {0} days · {1} expired in stock").format(batches.expiry_days, len(batches.expired)),
                 bool(batches.expired),
             ),
-            "pending": (
+            "release": (
                 str(len(batches.pending)),
                 self.tr("the oldest for {0}").format(span(board.at - oldest)) if oldest else self.tr("none waiting"),
                 batches.pending_too_long > 0,
             ),
-            "blocked": (
+            "on_hold": (
                 str(len(batches.blocked)),
                 self.tr("materials · {0} batches on hold").format(sum(b.batches for b in batches.blocked)),
                 False,
@@ -480,7 +480,7 @@ class DashboardScreen(QWidget):
         """The rows behind alerts of one rule that the list leaves out."""
         views = {
             AlertKind.EXPIRED_IN_STOCK: ("batches", {"expired": True}),
-            AlertKind.PENDING_TOO_LONG: ("batches", {"status": "pending"}),
+            AlertKind.PENDING_TOO_LONG: ("batches", {"status": BatchStatus.PENDING.value}),
             AlertKind.LINE_STOPPED: ("line_stops", {"open_only": True}),
         }
         if kind in views:
@@ -507,10 +507,10 @@ class DashboardScreen(QWidget):
             self._below_reorder(board)
         elif name == "expiring":
             self.host.view_requested.emit("batches", {"expiring_within": batches.expiry_days})
-        elif name == "pending":
-            self.host.view_requested.emit("batches", {"status": "pending"})
-        elif name == "blocked":
-            self.host.view_requested.emit("batches", {"status": "blocked", "in_stock": True})
+        elif name == "release":
+            self.host.view_requested.emit("batches", {"status": BatchStatus.PENDING.value})
+        elif name == "on_hold":
+            self.host.view_requested.emit("batches", {"status": BatchStatus.BLOCKED.value, "in_stock": True})
 
     def open_line(self, row: int) -> None:
         if not 0 <= row < len(self.lines_now):
@@ -532,7 +532,7 @@ class DashboardScreen(QWidget):
         blocked = getattr(self, "blocked_stock", ())
         if 0 <= row < len(blocked):
             self.host.view_requested.emit(
-                "batches", {"status": "blocked", "material": blocked[row].material_code, "in_stock": True}
+                "batches", {"status": BatchStatus.BLOCKED.value, "material": blocked[row].material_code, "in_stock": True}
             )
 
     def open_entry(self, row: int) -> None:

@@ -7,8 +7,8 @@
    services, each at the moment it happened (the services take the time from their unit of work).
 4. Stock history, in bulk: the batches bought and made, the ledger and the balances it adds up to,
    and one journal entry per movement and per quality decision, in the services' own words.
-5. The lines' stops: months of them in bulk, each with the entries of its start and its end; the
-   lines standing now and the maintenance planned ahead through the floor's own service.
+5. The lines' stops: months of them in bulk, each with its journal entry; the lines standing now
+   and the maintenance planned ahead through the floor's own service.
 6. Older journal history, in bulk, up to the number of entries asked for.
 
 The result passes the same audit as a plant worked by people (app/audit.py).
@@ -466,14 +466,17 @@ def _line_stops(database: Database, plant: _Plant, now: datetime) -> int:
         ]
         session.add_all(stops)
         session.flush()
-        entries = []
-        for p, stop in zip(plans, stops, strict=True):
-            reason = reasons[p.reason][1]
-            who = users[p.user]
-            started = journal.line_stopped(p.line, reason, p.start, p.note)
-            ended = journal.line_restarted(p.line, reason, p.start, p.end)
-            entries.append(JournalRow.of(p.start, who, "line_stop", stop.id, started))
-            entries.append(JournalRow.of(p.end, who, "line_stop", stop.id, ended))
+        # Each recorded once the line ran again, as the floor records the stops of a busy shift.
+        entries = [
+            JournalRow.of(
+                p.end,
+                users[p.user],
+                "line_stop",
+                stop.id,
+                journal.stop_recorded(p.line, reasons[p.reason][1], p.start, p.end, p.note),
+            )
+            for p, stop in zip(plans, stops, strict=True)
+        ]
         write_journal(session.connection(), database, iter(sorted(entries, key=lambda e: e.when)))
     for line, reason, minutes, note in t.OPEN_STOPS:
         since = now - timedelta(minutes=minutes)

@@ -648,15 +648,15 @@ class StopPattern:
 
 # The plant's own reasons, beside the ones every plant has (migration 0007 seeds those).
 PLANT_STOP_REASONS = (("FILM-BREAK", "film break"), ("POWER", "power cut"))
-STOP_HISTORY_DAYS = 120
+STOP_HISTORY_DAYS = 90
 STOP_PATTERNS = (
-    StopPattern("CHANGEOVER", 4.0, 25, 90, ("new print cylinders", "width change", "colour change", "")),
-    StopPattern("CLEANING", 1.0, 60, 180, ("die cleaning", "anilox cleaning", "")),
-    StopPattern("BREAKDOWN", 0.6, 30, 480, ("drive fault", "heater band failed", "winder jam", "sensor fault")),
-    StopPattern("FILM-BREAK", 1.2, 10, 45, ("web broke at the winder", "splice failed", "")),
-    StopPattern("NO-MATERIAL", 0.4, 30, 240, ("waiting for granulate from MAG-1", "cores not delivered", "")),
-    StopPattern("NO-OPERATOR", 0.2, 120, 480, ("night shift short-handed", "")),
-    StopPattern("QUALITY", 0.3, 30, 150, ("gauge out of tolerance", "registration drift", "")),
+    StopPattern("CHANGEOVER", 2.5, 25, 90, ("new print cylinders", "width change", "colour change", "")),
+    StopPattern("CLEANING", 0.8, 60, 180, ("die cleaning", "anilox cleaning", "")),
+    StopPattern("BREAKDOWN", 0.5, 30, 480, ("drive fault", "heater band failed", "winder jam", "sensor fault")),
+    StopPattern("FILM-BREAK", 1.0, 10, 45, ("web broke at the winder", "splice failed", "")),
+    StopPattern("NO-MATERIAL", 0.3, 30, 240, ("waiting for granulate from MAG-1", "cores not delivered", "")),
+    StopPattern("NO-OPERATOR", 0.15, 120, 480, ("night shift short-handed", "")),
+    StopPattern("QUALITY", 0.25, 30, 150, ("gauge out of tolerance", "registration drift", "")),
     StopPattern("MAINTENANCE", 0.25, 240, 600, ("monthly maintenance", "bearing replacement")),
     StopPattern("POWER", 0.05, 20, 120, ("grid outage",)),
 )
@@ -692,4 +692,4 @@ NEW_MATERIALS = (
     ),
 )
 NEW_MATERIALS_ADDED_DAYS_AGO = 20
-FIRST_DELIVERIES = (("R-NEW-0001", "MB-ANTISTAT", "CLARIANT", 75, 6),)  # batch, material, supplier, quantity, days ago
+FIRST_DELIVERIES = (("RA-00001", "MB-ANTISTAT", "CLARIANT", 75, 6),)  # batch, material, supplier, quantity, days ago

@@ -8,13 +8,14 @@ from PySide6.QtWidgets import QTableWidget
 
 from app.context import Context
 from app.permissions import Role
-from tests.ui.conftest import open_window, save_screenshot
+from tests.ui.conftest import open_window, save_screenshot, show_tab
 from ui.inventory import BatchesBehindDialog
 from ui.ops import Ops
 
 
 def test_inventory_drill_down(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
     window = open_window(qtbot, ops, demo_contexts[Role.MANAGER])
+    show_tab(qtbot, window, 0)  # a manager starts on the dashboard
     row = window.inventory.model.row_at(0)
     assert row is not None
     window.inventory.show_batches(row)

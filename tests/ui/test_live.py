@@ -63,6 +63,7 @@ def test_two_workstations_see_each_others_changes(
     clerk_ws = open_window(qtbot, ops, sign_in("clerk"))
     manager_ws = open_window(qtbot, ops, sign_in("manager"))
     try:
+        show_tab(qtbot, manager_ws, 0)  # a manager starts on the dashboard; the inventory too is read once
         show_tab(qtbot, manager_ws, BATCHES_TAB)
         manager_ws.batches.search.setText("LIVE-")
         manager_ws.batches.apply_filter()

@@ -32,7 +32,8 @@ def test_every_screen_is_a_screen_and_its_menus_are_its_own(
         assert window.tabs.widget(index) is screen and window.tabs.tabText(index) == screen.title()
     menus = menu_entries(window)
     assert list(menus) == [
-        "&File", "&Stock", "&Quality", "&Production", "&Customers", "&Reports", "&View", "&Administration", "&Help"
+        "&File", "&Stock", "&Quality", "&Production", "&Customers", "&Lines", "&Reports", "&View", "&Administration",
+        "&Help",
     ]  # fmt: skip
     assert menus["&Stock"] == ["receive", "transfer", "issue", "adjust"]
     assert menus["&Quality"] == ["approve", "block", "trace", "", "print_labels"]

@@ -11,6 +11,7 @@ from app import queries as q
 from app.context import Context
 from app.permissions import Role
 from ui.ops import Ops
+from ui.stops import LineStopModel
 from ui.tables import BatchModel, CustomerModel, EventModel, InventoryModel
 
 # Each model and the query it shows: the model may sort only by what the query sorts by.
@@ -19,6 +20,7 @@ QUERY_SORTS: dict[type, tuple[str, ...]] = {
     BatchModel: q.BATCH_SORTS,
     EventModel: q.EVENT_SORTS,
     CustomerModel: q.CUSTOMER_SORTS,
+    LineStopModel: q.LINE_STOP_SORTS,
 }
 
 
@@ -35,6 +37,9 @@ def fetchers(ctx: Context) -> dict[type, Any]:
         ),
         CustomerModel: lambda f, s, d, o, n: q.customers(
             ctx.reader(), f or q.CustomerFilter(), sort=s, descending=d, offset=o, limit=n
+        ),
+        LineStopModel: lambda f, s, d, o, n: q.line_stops(
+            ctx.reader(), f or q.LineStopFilter(), sort=s, descending=d, offset=o, limit=n
         ),
     }
 
