@@ -167,7 +167,7 @@ class _OrderListModel(QAbstractListModel):
         flag = "  LATE" if item.late else ""
         now = "  RUNNING" if running else ""
         if running and self.stopped is not None:
-            now = "  " + QCoreApplication.translate("Board", "RUNNING — LINE STOPPED")
+            now = "  " + QCoreApplication.translate("Board", "LINE STOPPED")
         return f"{item.order.position}. {first}\ndue {day(order.due_date)}  ·  {timing}{flag}{now}"
 
     def _background(self, item: ScheduledOrder, running: bool) -> QBrush | None:
@@ -377,7 +377,7 @@ class PlanningBoard(QWidget):
                 mark = QCoreApplication.translate("Board", "STOPPED since {0}: {1}").format(
                     _short(queue.stopped.started_at), queue.stopped.reason_name
                 )
-                stopped = f'<br><span style="color:#b3261e; font-weight:600">⛔ {mark}</span>'
+                stopped = f'<br><span style="color:#b3261e; font-weight:600">⚠ {mark}</span>'
             self.queue_titles[queue.line_code].setText(
                 f"<b>{queue.line_code}</b> · {queue.line_name} · {rate}/h · {len(queue.orders)} queued{late_text}"
                 + stopped

@@ -188,7 +188,7 @@ class DashboardScreen(QWidget):
         self.queued_chart.line_clicked.connect(lambda code: self.host.open_requested.emit("line", code))
         box.addWidget(self.availability_chart)
         box.addWidget(self.queued_chart)
-        return panels.panel(self.tr("Lines over time"), body, self.content)
+        return panels.panel(self.tr("Availability and queued work per line"), body, self.content)
 
     def _stock_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -249,8 +249,9 @@ class DashboardScreen(QWidget):
         self.host.say(self.tr("The dashboard prints: Reports → Dashboard."))
 
     def update_actions(self) -> None:
-        stop = self.current_stop()
-        self.host.enable({"end_stop": stop is not None})
+        """ "Line running again" for the stopped line selected in "Lines now"."""
+        if self.host.is_current(self):
+            self.host.enable({"end_stop": self.current_stop() is not None})
 
     def save_layout(self) -> None:
         """The dashboard has no layout of its own to keep."""
@@ -532,7 +533,8 @@ class DashboardScreen(QWidget):
         blocked = getattr(self, "blocked_stock", ())
         if 0 <= row < len(blocked):
             self.host.view_requested.emit(
-                "batches", {"status": BatchStatus.BLOCKED.value, "material": blocked[row].material_code, "in_stock": True}
+                "batches",
+                {"status": BatchStatus.BLOCKED.value, "material": blocked[row].material_code, "in_stock": True},
             )
 
     def open_entry(self, row: int) -> None:

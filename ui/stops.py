@@ -110,6 +110,8 @@ class StopDialog(FormDialog):
         self.form.addRow("", self.still)
         self.note = self.add("note", _tr("Note"), QLineEdit(self))
         self.note.setPlaceholderText(NOTE_HINT)
+        for edit in (self.started, self.ended):
+            edit.dateTimeChanged.connect(lambda _moment: self.revalidate())
         self.revalidate()
 
     def check(self) -> str | None:
@@ -150,6 +152,7 @@ class EndStopDialog(FormDialog):
         said.setWordWrap(True)
         self.form.addRow(said)
         self.ended = self.add("ended_at", _tr("Running again at"), moment_edit(parent=self))
+        self.ended.dateTimeChanged.connect(lambda _moment: self.revalidate())
         self.revalidate()
 
     def check(self) -> str | None:
@@ -182,6 +185,8 @@ class EditStopDialog(FormDialog):
         self.add("ended_at", _tr("Running again at"), self.ended)
         self.form.addRow("", self.still)
         self.note = self.add("note", _tr("Note"), QLineEdit(stop.note or "", self))
+        for edit in (self.started, self.ended):
+            edit.dateTimeChanged.connect(lambda _moment: self.revalidate())
         self.revalidate()
 
     def check(self) -> str | None:
@@ -369,6 +374,10 @@ class LineStopsScreen(TableScreen):
             stop_id=self.pinned,
         )
 
+    def update_actions(self) -> None:
+        """Every stop action works from here; one without the stop it needs says which to select."""
+        self.host.enable({"end_stop": True, "edit_stop": True})
+
     def selected_key(self, entity: str) -> str | None:
         row = self.current_stop() if entity == "line_stop" else None
         return str(row.id) if row is not None else None
@@ -481,6 +490,7 @@ class StopReasonsDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.rows: tuple[StopReasonRow, ...] = ()
         self.add_button = QPushButton(_tr("New reason…"), self)
