@@ -39,14 +39,14 @@ from data.models import (
     Material,
     ProductionLine,
     ProductionOrder,
-    StockBalance,
     StockMovement,
     StopReason,
     Supplier,
     User,
 )
 from data.models import Warehouse as WarehouseRow
-from data.pgroles import scram_verifier
+from data.pgroles import adopt_login, scram_verifier
+from data.rules import loading_history
 from data.uow import UnitOfWork
 from domain.vocabulary import BatchStatus, MovementKind, OrderStatus, Role
 
@@ -96,7 +96,7 @@ class _Plant:
         self.people = people
 
     def uow(self, username: str, when: datetime) -> UnitOfWork:
-        return UnitOfWork(self.database, self.people[username], clock=lambda: when)
+        return UnitOfWork(self.database, self.people[username], clock=lambda: when, history=True)
 
 
 def load_demo(
@@ -160,7 +160,7 @@ def _people(database: Database, now: datetime, password_hash: Callable[[str], st
     people = {}
     for person in t.DEMO_USERS:
         role = Role[person.role.upper()]
-        uow = UnitOfWork(database, system, clock=lambda: when)
+        uow = UnitOfWork(database, system, clock=lambda: when, history=True)
         with uow:
             user = uow.users.find(person.username)
             if user is None:
@@ -193,6 +193,7 @@ def _people(database: Database, now: datetime, password_hash: Callable[[str], st
 def _create_login(uow: UnitOfWork, username: str, level: str) -> None:
     """On PostgreSQL a user is a login role; the demo's people get one, unless the server has it already."""
     if uow.session.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": username}):
+        adopt_login(uow.session.connection(), username)  # made for another database on this server
         return
     dbapi = uow.session.connection().connection.dbapi_connection
     uow.session.execute(
@@ -322,8 +323,9 @@ def _ids(session: Any) -> _Ids:
 
 
 def _stock_history(database: Database, history: History) -> int:
-    """Batches, the ledger, the balances it adds up to, and its journal; returns the number of movements."""
-    with database.write_session_factory() as session, session.begin():
+    """Batches, the ledger (the database adds up the balances as each movement goes in, oldest first) and
+    its journal; returns the number of movements."""
+    with database.write_session_factory() as session, session.begin(), loading_history(session.connection()):
         ids = _ids(session)
         batches = [
             Batch(
@@ -357,14 +359,6 @@ def _stock_history(database: Database, history: History) -> int:
                     "note": m.note,
                 }
                 for m in moves
-            ],
-        )
-        session.execute(
-            insert(StockBalance),
-            [
-                {"batch_id": ids.batches[batch], "warehouse_id": ids.warehouses[warehouse], "quantity": q}
-                for (batch, warehouse), q in sorted(history.balances.items())
-                if q != 0
             ],
         )
         history_entries = list(_stock_journal(history, ids))
@@ -429,8 +423,9 @@ def _new_materials(plant: _Plant, now: datetime) -> int:
             plant.uow("admin", added), code=m.code, name=m.name, kind=m.kind, unit=m.unit, reorder_level=m.reorder_level
         )
     shelf_life = {m.code: m.shelf_life_days for m in t.NEW_MATERIALS}
-    for number, material, supplier, quantity, days_ago in t.FIRST_DELIVERIES:
+    for n, (material, supplier, quantity, days_ago) in enumerate(t.FIRST_DELIVERIES, start=t.FIRST_DELIVERY_NUMBERS):
         when = now - timedelta(days=days_ago)
+        number = f"R{when:%y%m}-{n:05d}"  # as the plant numbers its receipts
         services.receive_batch(
             plant.uow("clerk", when),
             number=number,
@@ -451,7 +446,7 @@ def _line_stops(database: Database, plant: _Plant, now: datetime) -> int:
     """Months of stops in bulk with their journal entries; today's through the service. Returns how many."""
     rng = random.Random(t.SEED + 1)  # their own draws: the rest of the demo is as it was without them
     plans = draw_stops(now, rng)
-    with database.write_session_factory() as session, session.begin():
+    with database.write_session_factory() as session, session.begin(), loading_history(session.connection()):
         lines = {row.code: row.id for row in session.execute(select(ProductionLine.code, ProductionLine.id))}
         reasons = {
             row.code: (row.id, row.name)
@@ -499,7 +494,7 @@ def _line_stops(database: Database, plant: _Plant, now: datetime) -> int:
 
 def _journal(database: Database, history: History, rng: random.Random, plant: _Plant, wanted: int) -> int:
     """Fill the journal with older history (sign-ins, edits) up to `wanted` entries; returns how many it holds."""
-    with database.write_session_factory() as session, session.begin():
+    with database.write_session_factory() as session, session.begin(), loading_history(session.connection()):
         already = session.scalar(select(func.count()).select_from(Event)) or 0
         filler = max(0, wanted - already)
         if filler:

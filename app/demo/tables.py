@@ -692,4 +692,5 @@ NEW_MATERIALS = (
     ),
 )
 NEW_MATERIALS_ADDED_DAYS_AGO = 20
-FIRST_DELIVERIES = (("RA-00001", "MB-ANTISTAT", "CLARIANT", 75, 6),)  # batch, material, supplier, quantity, days ago
+FIRST_DELIVERIES = (("MB-ANTISTAT", "CLARIANT", 75, 6),)  # material, supplier, quantity, days ago
+FIRST_DELIVERY_NUMBERS = 9001  # numbered on from here, past the simulated purchases
