@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -137,12 +136,9 @@ class DashboardScreen(QWidget):
             self.tr("Work"),
             self.tr("Late"),
         ]
-        self.lines_table = panels.table(headers, self.content)
+        self.lines_table = panels.table(headers, self.content, stretch=2)
         self.lines_table.setObjectName("linesNow")
         self.lines_table.setMinimumHeight(24 * 10 + 30)
-        header = self.lines_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.lines_table.doubleClicked.connect(lambda index: self.open_line(index.row()))
         self.lines_table.activated.connect(lambda index: self.open_line(index.row()))
         self.lines_table.itemSelectionChanged.connect(self.update_actions)
@@ -194,19 +190,17 @@ class DashboardScreen(QWidget):
         row = QHBoxLayout()
         row.setSpacing(10)
         self.below_table = panels.table(
-            [self.tr("Material"), self.tr("Name"), self.tr("On hand"), self.tr("Reorder at")], self.content
+            [self.tr("Material"), self.tr("Name"), self.tr("On hand"), self.tr("Reorder at")], self.content, 1
         )
         self.below_table.setObjectName("belowReorder")
         self.below_table.doubleClicked.connect(lambda index: self.open_material(index.row()))
         self.blocked_table = panels.table(
-            [self.tr("Material"), self.tr("Name"), self.tr("Quantity"), self.tr("Batches")], self.content
+            [self.tr("Material"), self.tr("Name"), self.tr("Quantity"), self.tr("Batches")], self.content, 1
         )
         self.blocked_table.setObjectName("blockedStock")
         self.blocked_table.doubleClicked.connect(lambda index: self.open_blocked(index.row()))
-        for table in (self.below_table, self.blocked_table):
-            table.setMinimumHeight(24 * 8 + 30)
-            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for shown in (self.below_table, self.blocked_table):
+            shown.setMinimumHeight(24 * 8 + 30)
         self.below_panel = panels.panel(self.tr("Below reorder level"), self.below_table, self.content)
         self.blocked_panel = panels.panel(self.tr("Blocked stock by material"), self.blocked_table, self.content)
         row.addWidget(self.below_panel)
@@ -214,12 +208,9 @@ class DashboardScreen(QWidget):
         return row
 
     def _journal_panel(self) -> QFrame:
-        self.journal_table = panels.table([self.tr("When"), self.tr("Who"), self.tr("What")], self.content)
+        self.journal_table = panels.table([self.tr("When"), self.tr("Who"), self.tr("What")], self.content, 2)
         self.journal_table.setObjectName("recentActivity")
         self.journal_table.setMinimumHeight(24 * 8 + 30)
-        header = self.journal_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.journal_table.doubleClicked.connect(lambda index: self.open_entry(index.row()))
         link = QPushButton(self.tr("The whole journal…"), self.content)
         link.setFlat(True)

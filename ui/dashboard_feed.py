@@ -88,36 +88,32 @@ class DashboardFeed(QObject):
     def _read(self) -> None:
         names, self._wanted = frozenset(self._wanted), set()
         self._reading = True
-        ctx = self.ctx
+        ctx, limits, known, alerts = self.ctx, self.limits, dict(self.parts), self.alerts
 
-        def read() -> tuple[datetime, dict[str, Any]]:
+        def read() -> tuple[datetime, dict[str, Any], d.AlertList | None]:
+            # On the worker, not the GUI thread: comparing thousands of rows and ranking the alerts takes a
+            # while on a big plant. The sections are frozen, so reading the last ones from here is safe.
             now = datetime.now().astimezone()
-            return now, d.read_sections(ctx, names, now)
+            fresh = d.read_sections(ctx, names, now)
+            changed = {name: part for name, part in fresh.items() if known.get(name) != part}
+            merged = {**known, **fresh}
+            ranked = None
+            if names & ALERT_SECTIONS and set(merged) >= ALERT_SECTIONS:
+                ranked = d.alert_list(now, limits, merged["lines"], merged["materials"], merged["batches"])
+                ranked = None if ranked == alerts else ranked
+            return now, changed, ranked
 
         self.ops.run(read, self._arrived, self._failed)
 
-    def _arrived(self, result: tuple[datetime, dict[str, Any]]) -> None:
-        at, parts = result
+    def _arrived(self, result: tuple[datetime, dict[str, Any], d.AlertList | None]) -> None:
+        at, changed, alerts = result
         self.read_at = at
-        new = frozenset(name for name, part in parts.items() if self.parts.get(name) != part)
-        self.parts.update(parts)
+        self.parts.update(changed)
         self._done()
-        if new:
-            self.changed.emit(new)
-        if new & ALERT_SECTIONS or self._alerts_due():
-            self._update_alerts()
-
-    def _alerts_due(self) -> bool:
-        return not self.alerts.total and all(name in self.parts for name in ALERT_SECTIONS)
-
-    def _update_alerts(self) -> None:
-        if not all(name in self.parts for name in ALERT_SECTIONS):
-            return
-        fresh = d.alert_list(
-            self.read_at, self.limits, self.parts["lines"], self.parts["materials"], self.parts["batches"]
-        )
-        if fresh != self.alerts:
-            self.alerts = fresh
+        if changed:
+            self.changed.emit(frozenset(changed))
+        if alerts is not None:
+            self.alerts = alerts
             self.alerts_changed.emit()
 
     def _failed(self, exc: Exception) -> None:

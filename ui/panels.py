@@ -64,7 +64,12 @@ class Tile(QPushButton):
         self.style().polish(self)
 
 
-def table(headers: list[str], parent: QWidget) -> QTableWidget:
+def table(headers: list[str], parent: QWidget, stretch: int | None = None) -> QTableWidget:
+    """A small read-only table; `stretch` takes the spare width, the others fit their contents when filled.
+
+    Not Qt's ResizeToContents mode: that measures a whole column again at every cell's change, and a
+    refresh changes many cells.
+    """
     table = QTableWidget(0, len(headers), parent)
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().setVisible(False)
@@ -76,12 +81,17 @@ def table(headers: list[str], parent: QWidget) -> QTableWidget:
     table.setWordWrap(False)
     table.horizontalHeader().setHighlightSections(False)
     table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    if stretch is not None:
+        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.setProperty("stretch", stretch)
     return table
 
 
 def fill(table: QTableWidget, rows: Sequence[tuple[list[str], QBrush | None, QBrush | None]], right: set[int]) -> None:
-    """Rows of (cells, background, foreground), written in place: unchanged cells are left alone."""
-    if table.rowCount() != len(rows):
+    """Rows of (cells, background, foreground), written in place: unchanged cells are left alone, and the
+    columns fit their contents again only when some text changed."""
+    changed = table.rowCount() != len(rows)
+    if changed:
         table.setRowCount(len(rows))
     for r, (cells, background, foreground) in enumerate(rows):
         for c, text in enumerate(cells):
@@ -94,8 +104,14 @@ def fill(table: QTableWidget, rows: Sequence[tuple[list[str], QBrush | None, QBr
             if item.text() != text:
                 item.setText(text)
                 item.setToolTip(text)
+                changed = True
             item.setBackground(background if background is not None else QBrush())
             item.setForeground(foreground if foreground is not None else QBrush())
+    if changed:
+        stretch = table.property("stretch")
+        for column in range(table.columnCount()):
+            if column != stretch:
+                table.resizeColumnToContents(column)
 
 
 def panel(title: str, body: QWidget, parent: QWidget, link: QPushButton | None = None) -> QFrame:
@@ -129,7 +145,7 @@ class RowsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(820, 460)
-        self.table = table(headers, self)
+        self.table = table(headers, self, stretch=len(headers) - 1)
         self.table.setObjectName("rowsBehind")
         self.subjects = [subject for _cells, subject, _alarm in rows]
         fill(
@@ -137,8 +153,6 @@ class RowsDialog(QDialog):
             [(cells, ALERT if alarm else None, QBrush(ALERT_TEXT) if alarm else None) for cells, _s, alarm in rows],
             set(),
         )
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.table.activated.connect(lambda index: self._open(index.row()))
         self.open_subject = open_subject
