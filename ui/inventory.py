@@ -74,8 +74,14 @@ class InventoryScreen(TableScreen):
         self.search.blockSignals(True)
         self.search.setText(key)
         self.search.blockSignals(False)
+        self.model.loaded.connect(lambda: self._say_stock_of(key), Qt.ConnectionType.SingleShotConnection)
         self.apply_filter()
-        self.host.say(self.tr("Stock of material {0}").format(key), 6000)
+
+    def _say_stock_of(self, code: str) -> None:
+        if self.model.total:
+            self.host.say(self.tr("Stock of material {0}").format(code), 6000)
+        else:  # a material with no stock is still a material: say so rather than show an empty table
+            self.host.say(self.tr("Material {0}: none in stock in any warehouse").format(code), 10000)
 
     def show_batches(self, row: InventoryRow) -> None:
         """Drill down to the batches behind an inventory row."""

@@ -111,6 +111,13 @@ def test_one_click_on_an_alert_opens_its_subject(qtbot: Any, ops: Ops, demo_cont
         "MB-ANTISTAT"
     }
 
+    show_tab(qtbot, window, DASHBOARD_TAB)
+    empty = next(i for i, a in enumerate(items) if getattr(a, "kind", None) is AlertKind.OUT_OF_STOCK)
+    click_alert(qtbot, window, empty)
+    wait_loaded(qtbot, window)
+    assert window.inventory.model.total == 0
+    qtbot.waitUntil(lambda: "CORE-152: none in stock" in window.statusBar().currentMessage(), timeout=5_000)
+
 
 def test_each_figure_opens_the_rows_behind_it(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
     ctx = demo_contexts[Role.MANAGER]
