@@ -123,9 +123,9 @@ def tiles(board: Dashboard) -> list[tuple[str, str, str, bool]]:
             board.materials.out_of_stock > 0,
         ),
         (
-            f"Expiring within {batches.expiry_days} days",
+            "Expiring soon",
             str(len(batches.expiring)),
-            f"{len(batches.expired)} expired still in stock",
+            f"within {batches.expiry_days} days · {len(batches.expired)} expired in stock",
             bool(batches.expired),
         ),
         (
