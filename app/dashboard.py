@@ -22,6 +22,7 @@ from app.context import Context
 from app.dto import EventRow, LineQueue, LineStopRow
 from app.permissions import require
 from app.rows import dto_from_row, labelled
+from app.settings import plant_settings
 from data.models import (
     Batch,
     Customer,
@@ -38,9 +39,6 @@ from domain import alerts as rules
 from domain import kpi
 from domain.schedule import Downtime
 from domain.vocabulary import (
-    EXPIRY_WARNING_DAYS,
-    LINE_STOP_ALERT_MINUTES,
-    PENDING_ALERT_HOURS,
     AlertKind,
     BatchStatus,
     LineState,
@@ -72,11 +70,12 @@ class Limits:
 
 
 def plant_limits(ctx: Context) -> Limits:
-    """The plant's limits. Until the plant keeps settings of its own, the vocabulary's defaults."""
+    """The plant's own limits, from its settings (Administration → Plant settings…)."""
+    kept = plant_settings(ctx.reader())
     return Limits(
-        expiry_days=EXPIRY_WARNING_DAYS,
-        line_stop=timedelta(minutes=LINE_STOP_ALERT_MINUTES),
-        pending=timedelta(hours=PENDING_ALERT_HOURS),
+        expiry_days=kept.expiry_warning_days,
+        line_stop=timedelta(minutes=kept.line_stop_alert_minutes),
+        pending=timedelta(hours=kept.release_alert_hours),
     )
 
 
@@ -643,7 +642,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "lines",
         read_lines,
-        frozenset({"production_lines", "production_orders", "line_stops", "stop_reasons", "customers"}),
+        frozenset({"production_lines", "production_orders", "line_stops", "stop_reasons", "customers", "settings"}),
         True,
     ),
     Section(
@@ -657,7 +656,12 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "materials", read_materials, frozenset({"materials", "stock_balances", "stock_movements", "batches"}), False
     ),
-    Section("batches", read_batches, frozenset({"batches", "stock_balances", "stock_movements", "materials"}), True),
+    Section(
+        "batches",
+        read_batches,
+        frozenset({"batches", "stock_balances", "stock_movements", "materials", "settings"}),
+        True,
+    ),
     Section("journal", read_journal, frozenset({"events", "users"}), False),
 )
 SECTION_NAMES = tuple(s.name for s in SECTIONS)
@@ -672,11 +676,13 @@ def touched(tables: Iterable[str]) -> tuple[str, ...]:
     return tuple(s.name for s in SECTIONS if s.tables & written)
 
 
-def read_sections(ctx: Context, names: Iterable[str], now: datetime | None = None) -> dict[str, Any]:
-    """These sections' figures as of `now` (by default this moment)."""
+def read_sections(
+    ctx: Context, names: Iterable[str], now: datetime | None = None, limits: Limits | None = None
+) -> dict[str, Any]:
+    """These sections' figures as of `now` (by default this moment), within the plant's limits."""
     require(ctx.user, "read")
     moment = now or datetime.now().astimezone()
-    limits = plant_limits(ctx)
+    limits = limits or plant_limits(ctx)
     wanted = set(names)
     return {s.name: s.read(ctx, moment, limits) for s in SECTIONS if s.name in wanted}
 
@@ -728,8 +734,9 @@ def alert_list(now: datetime, limits: Limits, lines: Lines, materials: Materials
 def dashboard(ctx: Context, now: datetime | None = None) -> Dashboard:
     """Every figure of the dashboard as of `now`."""
     moment = now or datetime.now().astimezone()
-    parts = read_sections(ctx, SECTION_NAMES, moment)
-    return Dashboard(at=moment, limits=plant_limits(ctx), **parts)
+    limits = plant_limits(ctx)
+    parts = read_sections(ctx, SECTION_NAMES, moment, limits)
+    return Dashboard(at=moment, limits=limits, **parts)
 
 
 def assemble(at: datetime, limits: Limits, parts: dict[str, Any]) -> Dashboard:

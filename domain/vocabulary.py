@@ -376,3 +376,5 @@ _ALERT_SUBJECTS = {
 # does a batch waiting longer than this for its quality decision.
 LINE_STOP_ALERT_MINUTES = 30
 PENDING_ALERT_HOURS = 48
+MAX_LINE_STOP_ALERT_MINUTES = 24 * 60
+MAX_PENDING_ALERT_HOURS = 30 * 24

@@ -466,7 +466,14 @@ class DashboardScreen(QWidget):
         if isinstance(item, AlertKind):
             self.open_kind(item)
         else:
-            self.host.open_requested.emit(item.subject, item.key)
+            self.open_subject(item.subject, item.key)
+
+    def open_subject(self, entity: str, key: str) -> None:
+        """What an alert or a row is about; a material's, on the dashboard, is its stock."""
+        if entity == "material":
+            self.host.view_requested.emit("inventory", {"material": key})
+        else:
+            self.host.open_requested.emit(entity, key)
 
     def open_kind(self, kind: AlertKind) -> None:
         """The rows behind alerts of one rule that the list leaves out."""
@@ -518,7 +525,7 @@ class DashboardScreen(QWidget):
     def open_material(self, row: int) -> None:
         materials = getattr(self, "below_materials", ())
         if 0 <= row < len(materials):
-            self.host.open_requested.emit("material", materials[row].code)
+            self.open_subject("material", materials[row].code)
 
     def open_blocked(self, row: int) -> None:
         blocked = getattr(self, "blocked_stock", ())
@@ -611,5 +618,5 @@ class DashboardScreen(QWidget):
         )
 
     def _rows(self, title: str, headers: list[str], rows: list[tuple[list[str], tuple[str, str] | None, bool]]) -> None:
-        self.rows_dialog = RowsDialog(title, headers, rows, self.host.open_requested.emit, self)
+        self.rows_dialog = RowsDialog(title, headers, rows, self.open_subject, self)
         self.rows_dialog.open()

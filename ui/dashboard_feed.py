@@ -47,7 +47,7 @@ class DashboardFeed(QObject):
         self.ctx, self.ops = ctx, ops
         self.parts: dict[str, Any] = {}
         self.read_at = datetime.now().astimezone()
-        self.limits = d.plant_limits(ctx)
+        self.limits: d.Limits | None = None  # the plant's, read with each refresh
         self.alerts = d.AlertList((), 0)
         self.visible = False  # the dashboard is in front: every section is kept current
         self._wanted: set[str] = set()
@@ -88,26 +88,27 @@ class DashboardFeed(QObject):
     def _read(self) -> None:
         names, self._wanted = frozenset(self._wanted), set()
         self._reading = True
-        ctx, limits, known, alerts = self.ctx, self.limits, dict(self.parts), self.alerts
+        ctx, known, alerts = self.ctx, dict(self.parts), self.alerts
 
-        def read() -> tuple[datetime, dict[str, Any], d.AlertList | None]:
+        def read() -> tuple[datetime, d.Limits, dict[str, Any], d.AlertList | None]:
             # On the worker, not the GUI thread: comparing thousands of rows and ranking the alerts takes a
             # while on a big plant. The sections are frozen, so reading the last ones from here is safe.
             now = datetime.now().astimezone()
-            fresh = d.read_sections(ctx, names, now)
+            limits = d.plant_limits(ctx)
+            fresh = d.read_sections(ctx, names, now, limits)
             changed = {name: part for name, part in fresh.items() if known.get(name) != part}
             merged = {**known, **fresh}
             ranked = None
             if names & ALERT_SECTIONS and set(merged) >= ALERT_SECTIONS:
                 ranked = d.alert_list(now, limits, merged["lines"], merged["materials"], merged["batches"])
                 ranked = None if ranked == alerts else ranked
-            return now, changed, ranked
+            return now, limits, changed, ranked
 
         self.ops.run(read, self._arrived, self._failed)
 
-    def _arrived(self, result: tuple[datetime, dict[str, Any], d.AlertList | None]) -> None:
-        at, changed, alerts = result
-        self.read_at = at
+    def _arrived(self, result: tuple[datetime, d.Limits, dict[str, Any], d.AlertList | None]) -> None:
+        at, limits, changed, alerts = result
+        self.read_at, self.limits = at, limits
         self.parts.update(changed)
         self._done()
         if changed:
@@ -131,7 +132,9 @@ class DashboardFeed(QObject):
         return all(name in self.parts for name in d.SECTION_NAMES)
 
     def dashboard(self) -> d.Dashboard | None:
-        return d.assemble(self.read_at, self.limits, self.parts) if self.complete else None
+        if not self.complete or self.limits is None:
+            return None
+        return d.assemble(self.read_at, self.limits, self.parts)
 
 
 # ---------------------------------------------------------------- words

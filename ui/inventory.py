@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,7 +30,7 @@ from ui.words import term_box, term_of
 
 class InventoryScreen(TableScreen):
     WATCHES = frozenset({"stock_balances", "batches", "materials", "warehouses"})
-    SHOWS = frozenset({"material"})
+    VIEWS = frozenset({"inventory"})
 
     def __init__(self, host: Host, stock: StockActions, parent: QWidget | None = None) -> None:
         ctx = host.ctx
@@ -62,8 +64,13 @@ class InventoryScreen(TableScreen):
             below_reorder_only=self.below.isChecked(),
         )
 
-    def show_record(self, entity: str, key: str) -> None:
-        """One material (from an alert or the dashboard): its stock in every warehouse."""
+    def show_view(self, view: str, filters: dict[str, Any]) -> None:
+        """One material's stock in every warehouse (from the dashboard: an alert, a material short of stock)."""
+        if filters.get("material"):
+            self.show_material(str(filters["material"]))
+
+    def show_material(self, key: str) -> None:
+        """A material's stock in every warehouse, the other filters cleared."""
         for box in (self.warehouse, self.kind):
             box.blockSignals(True)
             box.setCurrentIndex(0)

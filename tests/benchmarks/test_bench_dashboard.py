@@ -272,10 +272,10 @@ def test_the_client_refreshing_the_dashboard_under_ten_writes_a_second(qtbot: An
     reads: list[float] = []
     real = d.read_sections
 
-    def timed(ctx: Context, names: Any, now: Any = None) -> Any:
+    def timed(ctx: Context, names: Any, now: Any = None, limits: Any = None) -> Any:
         started = time.perf_counter()
         try:
-            return real(ctx, names, now)
+            return real(ctx, names, now, limits)
         finally:
             reads.append((time.perf_counter() - started) * 1000)
 

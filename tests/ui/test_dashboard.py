@@ -185,9 +185,9 @@ def test_the_figures_follow_the_plant_and_only_what_changed_is_read(
     read: list[frozenset[str]] = []
     real = d.read_sections
 
-    def spying(ctx: Context, names: Any, now: Any = None) -> Any:
+    def spying(ctx: Context, names: Any, now: Any = None, limits: Any = None) -> Any:
         read.append(frozenset(names))
-        return real(ctx, names, now)
+        return real(ctx, names, now, limits)
 
     monkeypatch.setattr(d, "read_sections", spying)
     before = window.feed.alerts.total

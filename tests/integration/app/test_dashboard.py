@@ -283,3 +283,26 @@ def test_a_write_touches_only_the_sections_that_read_its_table() -> None:
 def test_expiry_midnight_in_local_time() -> None:
     held = d.HeldBatch("X", "M", "M", "kg", Decimal(1), "approved", NOW, date(2026, 3, 1))
     assert held.since == datetime.combine(date(2026, 3, 2), time.min).astimezone()
+
+
+def test_the_plants_settings_set_the_expiry_window_and_the_alert_thresholds(small_plant: Context) -> None:
+    from app.settings import plant_settings
+
+    assert {a.kind for a in d.dashboard(small_plant, NOW).alerts().alerts} >= {
+        AlertKind.LINE_STOPPED,
+        AlertKind.PENDING_TOO_LONG,
+    }
+    values = {
+        **plant_settings(small_plant.reader()).stored(),
+        "expiry_warning_days": 90,
+        "line_stop_alert_minutes": 180,  # EXTRUDER-2 has stood for 2 h: not yet an alert
+        "release_alert_hours": 96,  # P-OLD has waited 3 days: not yet an alert
+    }
+    s.save_settings(small_plant.uow(), **values)  # type: ignore[arg-type]
+    limits = d.plant_limits(small_plant)
+    assert (limits.expiry_days, limits.line_stop, limits.pending) == (90, timedelta(hours=3), timedelta(days=4))
+    board = d.dashboard(small_plant, NOW)
+    assert {b.number for b in board.batches.expiring} == {"E-10", "E-60"}  # E-60 expires in 60 days
+    kinds = {a.kind for a in board.alerts().alerts}
+    assert AlertKind.LINE_STOPPED not in kinds and AlertKind.PENDING_TOO_LONG not in kinds
+    assert d.touched({"settings"}) == ("lines", "batches")
