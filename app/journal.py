@@ -1,4 +1,4 @@
-"""The journal's sentences for stock, production and line stops, written once.
+"""The journal's sentences for stock, production, deliveries and line stops, written once.
 
 The services record them as they change stock; the demo plant writes its synthetic
 history with the very same words, so its journal reads as if people had done it.
@@ -220,4 +220,38 @@ def stop_edited(line: str, changes: dict[str, tuple[str, str]]) -> Entry:
         "edited",
         f"Corrected a stop of {line}: {said}",
         {"line": line, **{name: {"from": old, "to": new} for name, (old, new) in changes.items()}},
+    )
+
+
+# ---------------------------------------------------------------- deliveries
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One line of a delivery, as the journal tells it."""
+
+    batch: str
+    warehouse: str
+    quantity: Decimal
+    unit: str
+
+
+def delivered(number: str, customer_code: str, customer_name: str, order: str, lines: list[Sent]) -> Entry:
+    totals: dict[str, Decimal] = {}
+    for line in lines:
+        totals[line.unit] = totals.get(line.unit, Decimal(0)) + line.quantity
+    amount = ", ".join(_qty(q, unit) for unit, q in sorted(totals.items()))
+    batches = list(dict.fromkeys(line.batch for line in lines))
+    return Entry(
+        "delivered",
+        f"Delivered {number} to {customer_name} ({customer_code}) for order {order}: {amount} of batch"
+        f"{'es' if len(batches) > 1 else ''} {', '.join(batches)}",
+        {
+            "number": number,
+            "customer": customer_code,
+            "order": order,
+            "lines": [
+                {"batch": line.batch, "warehouse": line.warehouse, "quantity": str(line.quantity)} for line in lines
+            ],
+        },
     )

@@ -149,7 +149,11 @@ class _OrderListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ForegroundRole and isinstance(item, ScheduledOrder) and item.late:
             return QBrush(ALERT_TEXT)
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"{order.number}: {order.product_spec}, due {day(order.due_date)}, priority {order.priority}"
+            note = f" ({order.note})" if order.note else ""
+            tip = (
+                f"{order.number}: {order.product_code} {order.product_name}{note}, due {day(order.due_date)}, "
+                f"priority {order.priority}"
+            )
             if running and self.stopped is not None:
                 tip += "\n" + QCoreApplication.translate("Board", "The line stopped at {0}: {1}").format(
                     _short(self.stopped.started_at), self.stopped.reason_name
@@ -160,7 +164,7 @@ class _OrderListModel(QAbstractListModel):
         return None
 
     def _text(self, item: Any, order: OrderRow, running: bool) -> str:
-        first = f"{order.number}  ·  {order.customer_name}\n{order.product_spec}  ·  {qty(order.quantity, order.unit)}"
+        first = f"{order.number}  ·  {order.customer_name}\n{order.product_name}  ·  {qty(order.quantity, order.unit)}"
         if not isinstance(item, ScheduledOrder):
             return f"{first}\ndue {day(order.due_date)}  ·  priority {order.priority}"
         timing = f"{_short(item.estimated_start)} → {_short(item.estimated_end)}"

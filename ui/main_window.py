@@ -39,6 +39,7 @@ from ui.live import LiveUpdates
 from ui.lookups import LiveLookups
 from ui.masterdata import MASTER_SCREENS, MasterScreen
 from ui.ops import Ops
+from ui.orders import OrdersScreen
 from ui.plant_settings import PlantSettingsDialog
 from ui.printing import ReportsMenu
 from ui.scanner import ScannerFilter
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.board = PlanningBoard(self.host, self)
         self.events = EventsScreen(self.host, self)
         self.customers = CustomersScreen(self.host, self)
+        self.orders = OrdersScreen(self.host, self)
         self.stops = StopActions(self.host, self)
         self.line_stops = LineStopsScreen(self.host, self.stops, self)
         self.feed = DashboardFeed(ctx, ops, self)
@@ -98,8 +100,9 @@ class MainWindow(QMainWindow):
             self.board,
             self.events,
             self.customers,
-            self.line_stops,
+            self.orders,
             self.dashboard,
+            self.line_stops,
         ]
         # The master data's screens are tabs too, shown when opened from Administration (or the first run).
         self.setup_screens: list[MasterScreen] = [kind(self.host, self) for kind in MASTER_SCREENS]

@@ -9,7 +9,7 @@
   the reasons. Every write sends its change notice, as for every other table.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from alembic import op
 from data.types import UTCDateTime
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

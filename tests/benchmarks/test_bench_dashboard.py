@@ -31,6 +31,7 @@ from data.models import (
     Customer,
     LineStop,
     Material,
+    Product,
     ProductionLine,
     ProductionOrder,
     StockMovement,
@@ -60,7 +61,10 @@ def grow(database: Database, now: datetime) -> dict[str, int]:
     and two years of line stops before the demo's own months of them. Loaded as history, in bulk."""
     rng = random.Random(15)
     with database.engine.begin() as conn, loading_history(conn):
-        lines = conn.execute(select(ProductionLine.id, ProductionLine.rate_per_hour, ProductionLine.rate_unit)).all()
+        lines = conn.execute(
+            select(ProductionLine.id, ProductionLine.stage, ProductionLine.rate_per_hour, ProductionLine.rate_unit)
+        ).all()
+        products = {row.stage: row.id for row in conn.execute(select(Product.stage, Product.id).order_by(Product.code))}
         customers = conn.execute(select(Customer.id)).scalars().all()
         materials = conn.execute(select(Material.id, Material.unit)).all()
         by_unit = {unit: [m.id for m in materials if m.unit == unit] for unit in {m.unit for m in materials}}
@@ -87,7 +91,8 @@ def grow(database: Database, now: datetime) -> dict[str, int]:
             row: dict[str, Any] = {
                 "number": f"BO-{i:06d}",
                 "customer_id": rng.choice(customers),
-                "product_spec": "bench",
+                "product_id": products[line.stage],
+                "note": "bench",
                 "quantity": quantity,
                 "unit": line.rate_unit,
                 "priority": rng.randint(1, 5),

@@ -15,11 +15,11 @@ from app import services as s
 from app.context import Context
 from app.permissions import Role
 from domain.vocabulary import AlertKind, BatchStatus, LineState
-from tests.ui.conftest import open_window, save_screenshot, show_tab, wait_loaded
+from tests.ui.conftest import SCREENS, open_window, save_screenshot, show_tab, wait_loaded
 from ui.ops import Ops
 from ui.panels import RowsDialog
 
-DASHBOARD_TAB = 6
+DASHBOARD_TAB = SCREENS.index("dashboard")
 
 
 def dashboard_ready(qtbot: Any, window: Any) -> None:

@@ -10,11 +10,11 @@ from PySide6.QtCore import QDateTime
 from app import queries as q
 from app.context import Context
 from app.permissions import Role
-from tests.ui.conftest import open_window, save_screenshot, show_tab, wait_loaded
+from tests.ui.conftest import SCREENS, open_window, save_screenshot, show_tab, wait_loaded
 from ui.ops import Ops
 from ui.stops import EndStopDialog, StopDialog
 
-STOPS_TAB = 5
+STOPS_TAB = SCREENS.index("line-stops")
 
 
 def set_moment(edit: Any, moment: datetime) -> None:

@@ -86,7 +86,7 @@ def small_plant(plant: Context) -> Context:
             at(plant, created),
             number=number,
             customer="C-001",
-            product_spec="PE",
+            product="PE-50",
             quantity=100,
             unit="kg",
             due_date=(created.astimezone().date() + timedelta(days=due)),
