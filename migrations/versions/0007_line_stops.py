@@ -7,6 +7,10 @@
   partial unique index) and a stop that ends before it starts (a CHECK).
 - PostgreSQL: viewers read both; clerks (and everyone above) record and end stops; admins keep
   the reasons. Every write sends its change notice, as for every other table.
+- SQLite: 0006 commits its own work (it rebuilds tables outside a transaction), and the upgrade goes
+  on in a new transaction that holds 0006's stamp in alembic_version. That stamp is committed before
+  this revision begins, so that if this one fails the file stays at 0006 as 0006 left it, rather
+  than holding 0006's tables under 0005's stamp, which no upgrade could run on again.
 
 Revision ID: 0007
 Revises: 0006
@@ -67,6 +71,8 @@ def _back(role: str | None) -> None:
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        _keep_what_came_before()
     me = _as_owner()
     reasons = op.create_table('stop_reasons',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -105,6 +111,14 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         _grant_and_notify()
     _back(me)
+
+
+def _keep_what_came_before() -> None:
+    """SQLite: commit the upgrade so far (the revisions before this one and their stamp); this one goes on in
+    a transaction of its own, as the upgrade began."""
+    conn = op.get_bind()
+    conn.exec_driver_sql("COMMIT")
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _grant_and_notify() -> None:

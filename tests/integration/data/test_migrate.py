@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic import command
 from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError
 
 from data.db import open_database
 from data.errors import SchemaMismatch
@@ -68,6 +69,26 @@ def test_client_refuses_unknown_schema(database_url: str) -> None:
     with pytest.raises(SchemaMismatch, match="newer than this client") as info:
         check_schema(database)
     assert info.value.client_is_newer is False
+    database.dispose()
+
+
+def test_a_failed_line_stops_revision_leaves_a_file_at_0006(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite, 0006 commits its own work; should 0007 after it fail, the file is at 0006, stamped so, and the
+    upgrade runs again once the cause is gone."""
+    database = open_database(f"sqlite:///{tmp_path / 'upgrade.sqlite3'}")
+    upgrade(database, "0005")
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE stop_reasons (id INTEGER)")  # 0007 cannot create its table
+    with pytest.raises(OperationalError, match="stop_reasons already exists"):
+        upgrade(database)
+    assert current_revision(database) == "0006"
+    tables = set(inspect(database.engine).get_table_names())
+    assert {"products", "deliveries"} <= tables and "line_stops" not in tables
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE stop_reasons")
+    upgrade(database)
+    assert current_revision(database) == head_revision()
+    check_schema(database)
     database.dispose()
 
 
