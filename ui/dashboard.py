@@ -220,7 +220,7 @@ class DashboardScreen(QWidget):
     # ---------------------------------------------------------------- the Screen protocol
 
     def title(self) -> str:
-        return self.tr("&Dashboard")
+        return self.tr("Dashboard")  # no mnemonic: Alt+D opens the Orders menu, and its other letters are taken
 
     def menus(self) -> list[Menu]:
         return []
