@@ -30,7 +30,7 @@ from sqlalchemy import func, insert, select, text
 from app import journal, services
 from app.demo import tables as t
 from app.demo.bulk import JournalRow, write_journal
-from app.demo.history import History, OrderPlan, draw, draw_stops
+from app.demo.history import History, OrderPlan, draw, draw_stops, worked
 from app.errors import ValidationError
 from app.security import CurrentUser
 from data.db import Database
@@ -130,7 +130,7 @@ def load_demo(
     _master_data(plant, history)
     _orders(plant, history)
     moves = _stock_history(database, history) + _new_materials(plant, history.now)
-    stops = _line_stops(database, plant, history.now)
+    stops = _line_stops(database, plant, history)
     summary = Summary(
         warehouses=len(t.WAREHOUSES),
         lines=len(t.LINES),
@@ -543,10 +543,11 @@ def _new_materials(plant: _Plant, now: datetime) -> int:
 # ---------------------------------------------------------------- 5. line stops
 
 
-def _line_stops(database: Database, plant: _Plant, now: datetime) -> int:
+def _line_stops(database: Database, plant: _Plant, history: History) -> int:
     """Months of stops in bulk with their journal entries; today's through the service. Returns how many."""
+    now = history.now
     rng = random.Random(t.SEED + 1)  # their own draws: the rest of the demo is as it was without them
-    plans = draw_stops(now, rng)
+    plans = draw_stops(now, rng, worked(history))
     with database.write_session_factory() as session, session.begin(), loading_history(session.connection()):
         lines = {row.code: row.id for row in session.execute(select(ProductionLine.code, ProductionLine.id))}
         reasons = {
