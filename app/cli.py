@@ -429,6 +429,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _advice(exc: KnownError) -> str:
+    """What the command line's user does about an error whose remedy differs from the dialog's."""
+    from app.errors import ClientCertificateRequired
+
+    if isinstance(exc, ClientCertificateRequired):
+        return (
+            " Put the certificate and private key IT issued to you where libpq looks for them, "
+            "~/.postgresql/postgresql.crt and ~/.postgresql/postgresql.key (%APPDATA%\\postgresql\\ on Windows), "
+            "or name them in the address: …?sslmode=verify-full&sslcert=FILE&sslkey=FILE."
+        )
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -441,7 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except KnownError as exc:
-        print(f"mpsystem: error: {exc}", file=sys.stderr)
+        print(f"mpsystem: error: {exc}{_advice(exc)}", file=sys.stderr)
         return 1
     except DBAPIError as exc:
         # Whatever the unit of work did not translate: a server gone away mid-command.

@@ -3,6 +3,7 @@
 from data.errors import (
     AccountLocked,
     AuthenticationFailed,
+    ClientCertificateRequired,
     ConflictError,
     ConnectionFailed,
     KnownError,
@@ -15,6 +16,7 @@ from data.errors import (
 __all__ = [
     "AccountLocked",
     "AuthenticationFailed",
+    "ClientCertificateRequired",
     "ConflictError",
     "ConnectionFailed",
     "KnownError",
