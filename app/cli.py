@@ -98,26 +98,39 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
     database = _open(args)
     before = current_revision(database)
-    upgrade(database)
+    notes = upgrade(database)
     after = head_revision()
     if before == after:
         print(f"The database {database.describe()} is up to date (schema {after}).")
     else:
         print(f"Upgraded {database.describe()} from schema {before or 'empty'} to {after}.")
+    for note in notes:
+        print(note)
+    if not database.is_sqlite:
+        _list_users_without_login(database)
     return 0
+
+
+def _list_users_without_login(database: Database) -> None:
+    from data.plant import users_without_login
+
+    with database.engine.connect() as conn:
+        names = users_without_login(conn)
+    if names:
+        print(
+            f"{_count(len(names), 'user')} without a server login (made before logins existed; PostgreSQL cannot "
+            f"use the old passwords): {', '.join(names)}. Give each one a password, which creates the login: "
+            "mpsystem users passwd NAME --url … (as this schema's owner or an administrator)."
+        )
 
 
 def cmd_db_init(args: argparse.Namespace) -> int:
     from app.services.users import clean_username
-    from data.migrate import current_revision, initialise
+    from data.migrate import initialise, may_initialise
 
     admin = clean_username(args.admin)  # a name the server cannot take is refused before anything is asked
     database = _open(args)
-    if current_revision(database) is not None:
-        raise ValidationError(
-            f"The database {database.describe()} is already initialised; "
-            "use `mpsystem db upgrade` to bring it up to date."
-        )
+    may_initialise(database)
     password = _read_password(args, f"Password for {admin}")
     initialise(
         database,

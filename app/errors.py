@@ -9,6 +9,7 @@ from data.errors import (
     KnownError,
     NotFound,
     PermissionDenied,
+    PlantMismatch,
     SchemaMismatch,
     ValidationError,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "KnownError",
     "NotFound",
     "PermissionDenied",
+    "PlantMismatch",
     "SchemaMismatch",
     "ValidationError",
 ]

@@ -59,6 +59,10 @@ class AccountLocked(AuthenticationFailed):
     """Too many failed sign-ins in a row."""
 
 
+class PlantMismatch(KnownError):
+    """The database is not the plant its server's logins belong to (a copy beside it, or not yet settled)."""
+
+
 class SchemaMismatch(KnownError):
     """The database schema is not the one this client was built for."""
 

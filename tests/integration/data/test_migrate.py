@@ -69,3 +69,21 @@ def test_client_refuses_unknown_schema(database_url: str) -> None:
         check_schema(database)
     assert info.value.client_is_newer is False
     database.dispose()
+
+
+def test_an_older_client_refuses_to_upgrade_a_newer_schema_in_one_line(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hole: `db upgrade` of an older client against a newer schema ended in a traceback."""
+    from app import cli
+
+    database = open_database(database_url)
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    assert cli.main(["db", "upgrade", "--url", database_url]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "Traceback" not in error
+    assert f"The database schema (9999) is newer than this client knows ({head_revision()})." in error
+    assert "Nothing was changed" in error
+    assert current_revision(database) == "9999"
+    database.dispose()
