@@ -231,7 +231,7 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     width = max([len(r.username) for r in rows] + [8])
     print(f"{'USERNAME':<{width}}  {'ROLE':<8}  {'STATE':<8}  FULL NAME")
     for r in rows:
-        state = "active" if r.active else "disabled"
+        state = ("active" if r.active else "disabled") if r.has_login else "no login"
         print(f"{r.username:<{width}}  {r.role.label:<8}  {state:<8}  {r.full_name}")
     return 0
 
@@ -253,8 +253,10 @@ def cmd_users_enable(args: argparse.Namespace) -> int:
 def cmd_users_passwd(args: argparse.Namespace) -> int:
     ctx = _context(args)
     password = _read_password(args, f"New password for {args.name}")
-    services.change_password(ctx.uow(), username=args.name, new_password=password)
-    print(f"Changed the password of {args.name.lower()}.")
+    if services.change_password(ctx.uow(), username=args.name, new_password=password):
+        print(f"Gave {args.name.lower()} a server login with the new password.")
+    else:
+        print(f"Changed the password of {args.name.lower()}.")
     return 0
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Select, case, func, literal, or_, select, text
+from sqlalchemy import Row, Select, case, column, exists, func, literal, or_, select, table, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.dto import (
@@ -784,6 +784,14 @@ def customers(
 # ---------------------------------------------------------------- users and look-ups
 
 
+def _has_login(uow: UnitOfWork) -> Any:
+    """PostgreSQL: whether the user's row has a server login (rows from before logins existed have none)."""
+    if uow.backend != "postgresql":
+        return literal(True)
+    logins = table("mpsystem_logins", column("user_id"))  # kept by the migrations, not modelled
+    return exists().where(logins.c.user_id == User.id)
+
+
 def users(uow: UnitOfWork) -> tuple[UserRow, ...]:
     require(uow.actor, "read")
     with uow:
@@ -796,6 +804,7 @@ def users(uow: UnitOfWork) -> tuple[UserRow, ...]:
                 role=User.role,
                 active=User.active,
                 locked_until=User.locked_until,
+                has_login=_has_login(uow),
             )
         ).order_by(User.username)
         return tuple(dto_from_row(UserRow, r, role=parse_role(r.role)) for r in uow.session.execute(stmt))

@@ -177,7 +177,7 @@ class UsersDialog(QDialog):
         self.rows = rows
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            state = "active" if r.active else "disabled"
+            state = ("active" if r.active else "disabled") if r.has_login else self.tr("no server login")
             for j, value in enumerate((r.username, r.full_name, role_name(r.role), state)):
                 item = QTableWidgetItem(value)
                 if not r.active:

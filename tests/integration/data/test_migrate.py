@@ -87,3 +87,61 @@ def test_an_older_client_refuses_to_upgrade_a_newer_schema_in_one_line(
     assert "Nothing was changed" in error
     assert current_revision(database) == "9999"
     database.dispose()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])  # a local file keeps passwords in its users table
+def test_users_from_before_server_logins_are_listed_and_get_one_with_their_first_password(
+    empty_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hole: a database from before the roles migration upgraded, but its users showed as active with no
+    server login, and `users passwd` said "no MPSYSTEM login named old.admin"."""
+    import io
+    import sys
+
+    from sqlalchemy.engine import make_url
+
+    from app import cli, security
+    from app.errors import AuthenticationFailed
+    from app.permissions import Role
+
+    database = open_database(empty_url)
+    upgrade(database, "0002")
+    with database.engine.begin() as conn:
+        for name, role, active in (
+            ("old.admin", "admin", True),
+            ("old.clerk", "clerk", True),
+            ("gone", "viewer", False),
+        ):
+            conn.exec_driver_sql(
+                "INSERT INTO users (username, full_name, role, active, password_hash, failed_logins, created_at)"
+                " VALUES (%(n)s, %(n)s, %(r)s, %(a)s, '$2b$12$bcrypthashofold', 0, now())",
+                {"n": name, "r": role, "a": active},
+            )
+    assert cli.main(["db", "upgrade", "--url", empty_url]) == 0
+    out = capsys.readouterr().out
+    assert "3 users without a server login" in out and "gone, old.admin, old.clerk" in out
+    assert "mpsystem users passwd NAME" in out
+
+    assert cli.main(["users", "list", "--url", empty_url]) == 0
+    listed = [line.split()[:3] for line in capsys.readouterr().out.splitlines()[1:]]
+    assert listed == [["gone", "viewer", "no"], ["old.admin", "admin", "no"], ["old.clerk", "clerk", "no"]]
+
+    # The schema's owner gives the first administrator a login; that administrator then the others.
+    as_old_admin = make_url(empty_url).set(username="old.admin", password="first words").render_as_string(False)
+    for name, url, password in (
+        ("old.admin", empty_url, "first words"),
+        ("old.clerk", as_old_admin, "clerk words"),
+        ("gone", as_old_admin, "never used"),
+    ):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(password + "\n"))
+        assert cli.main(["users", "passwd", name, "--url", url, "--password-stdin"]) == 0
+        assert f"Gave {name} a server login with the new password." in capsys.readouterr().out
+
+    signed_in, user = security.sign_in(empty_url, "old.clerk", "clerk words")
+    signed_in.dispose()
+    assert user.role is Role.CLERK
+    with pytest.raises(AuthenticationFailed):
+        security.sign_in(empty_url, "gone", "never used")  # still disabled, as the users row says
+    assert cli.main(["db", "upgrade", "--url", empty_url]) == 0
+    assert "without a server login" not in capsys.readouterr().out
+    database.dispose()
