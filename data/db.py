@@ -182,10 +182,15 @@ def open_database(
     return database
 
 
-def _server_refusal(text: str) -> str | None:
-    """The server's pg_hba.conf refusal, from the last attempt libpq reports (it may try with TLS, then without)."""
-    found = re.findall(r"(?:pg_hba\.conf rejects connection|no pg_hba\.conf entry) for [^\n]*", text)
-    return found[-1].strip() if found else None
+def _server_refusals(text: str) -> list[str]:
+    """The server's pg_hba.conf refusals, one per attempt libpq reports (it may try with TLS, then without).
+
+    Only when every attempt was unencrypted is the server's rule "TLS only": an encrypted attempt
+    refused too means the rules admit nobody of this name, database or address.
+    """
+    return [
+        m.strip() for m in re.findall(r"(?:pg_hba\.conf rejects connection|no pg_hba\.conf entry) for [^\n]*", text)
+    ]
 
 
 def _certificate_files(url: URL) -> None:
@@ -222,8 +227,9 @@ def translate_connect_error(exc: DBAPIError, database: Database) -> Exception:
         return ClientCertificateRequired(
             f"The {database.describe()} asks for the client certificate issued to you, and this connection sent none."
         )
-    refusal = _server_refusal(text)
-    if refusal is not None and refusal.endswith("no encryption"):
+    refusals = _server_refusals(text)
+    refusal = refusals[-1] if refusals else None
+    if refusals and all(r.endswith("no encryption") for r in refusals):
         return ConnectionFailed(
             f"The {database.describe()} accepts only encrypted connections (TLS), and this one was not: "
             "use sslmode verify-full with the plant's CA certificate (ask IT for the file)."
