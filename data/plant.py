@@ -13,10 +13,11 @@ and another plant (or a copy to work on) gets a cluster of its own.
 
 The cluster remembers which database is its plant in a comment on the group
 role `mpsystem_admin` (comments on roles are cluster-wide, and `pg_dumpall
---roles-only` keeps them): its name and its OID. The OID changes when the
-database is restored, also onto another server, so a restored plant cannot be
-signed in to before its owner has run `mpsystem db upgrade`, which links the
-logins to the roles of the server it now lives on.
+--roles-only` keeps them): its name, its OID and the cluster's system
+identifier (which `initdb` draws, and a streaming replica shares). A restored
+plant has another OID, or another cluster, so it cannot be signed in to before
+its owner has run `mpsystem db upgrade`, which links the logins to the roles of
+the server it now lives on.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from data.errors import PlantMismatch
 
 MARK_ROLE = "mpsystem_admin"
 GROUPS = tuple(f"mpsystem_{level}" for level in ("viewer", "clerk", "planner", "manager", "admin"))
-_MARK = re.compile(r"^MPSYSTEM plant: database (?P<name>.+) \(oid (?P<oid>\d+)\)$")
+_MARK = re.compile(r"^MPSYSTEM plant: database (?P<name>.+) \(oid (?P<oid>\d+), cluster (?P<cluster>\d+)\)$")
 GUIDE = "docs/DEPLOYMENT.md, “One plant per cluster”"
 
 
@@ -41,41 +42,51 @@ class Mark:
     roles_exist: bool
     name: str | None  # the plant's database when the mark was written
     oid: int | None
-    plant_now: str | None  # the name the database with that OID has now, if it still exists
+    plant_now: str | None  # the name the database with that OID has now, if it is on this cluster
     here_name: str
     here_oid: int
+    here_cluster: str
 
     @property
     def is_here(self) -> bool:
-        return self.oid == self.here_oid
+        return self.oid == self.here_oid and self.plant_now is not None
 
     @property
     def elsewhere(self) -> bool:
         """The mark names another database of this cluster that still exists."""
         return self.oid is not None and not self.is_here and self.plant_now is not None
 
-
-def mark_text(name: str, oid: int) -> str:
-    return f"MPSYSTEM plant: database {name} (oid {oid})"
+    def text(self) -> str:
+        """The mark that names the database this connection is in."""
+        return f"MPSYSTEM plant: database {self.here_name} (oid {self.here_oid}, cluster {self.here_cluster})"
 
 
 def read_mark(conn: Connection) -> Mark:
     row = conn.exec_driver_sql(
         "SELECT current_database(), (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()),"
+        " (SELECT system_identifier FROM pg_catalog.pg_control_system())::text,"
         " (SELECT pg_catalog.shobj_description(r.oid, 'pg_authid') FROM pg_catalog.pg_roles r"
         "   WHERE r.rolname = %(role)s),"
         " EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = %(role)s)",
         {"role": MARK_ROLE},
     ).one()
-    here_name, here_oid, comment, roles_exist = str(row[0]), int(row[1]), row[2], bool(row[3])
+    here_name, here_oid, here_cluster, comment, roles_exist = (
+        str(row[0]),
+        int(row[1]),
+        str(row[2]),
+        row[3],
+        bool(row[4]),
+    )
     found = _MARK.match(comment or "")
     if found is None:
-        return Mark(roles_exist, None, None, None, here_name, here_oid)
+        return Mark(roles_exist, None, None, None, here_name, here_oid, here_cluster)
     oid = int(found["oid"])
-    plant_now = conn.exec_driver_sql(
-        "SELECT datname FROM pg_catalog.pg_database WHERE oid = %(oid)s", {"oid": oid}
-    ).scalar()
-    return Mark(roles_exist, found["name"], oid, plant_now, here_name, here_oid)
+    plant_now = None
+    if found["cluster"] == here_cluster:  # an OID of another cluster names nothing here
+        plant_now = conn.exec_driver_sql(
+            "SELECT datname FROM pg_catalog.pg_database WHERE oid = %(oid)s", {"oid": oid}
+        ).scalar()
+    return Mark(roles_exist, found["name"], oid, plant_now, here_name, here_oid, here_cluster)
 
 
 def check(conn: Connection) -> None:
@@ -177,7 +188,7 @@ def claim(conn: Connection) -> None:
 
 def _write_mark(conn: Connection, mark: Mark) -> None:
     # A utility statement takes no parameters; the name is quoted as a literal.
-    _execute(conn, f"COMMENT ON ROLE {MARK_ROLE} IS {_literal(mark_text(mark.here_name, mark.here_oid))}")
+    _execute(conn, f"COMMENT ON ROLE {MARK_ROLE} IS {_literal(mark.text())}")
 
 
 def _database_acl(conn: Connection, statements: str) -> None:
