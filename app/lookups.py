@@ -1,27 +1,32 @@
-"""What the forms' pickers and the screens' filters offer: the plant's codes, read fresh from the database.
+"""What the forms' pickers and the screens' filters offer: the plant's codes in use, and its settings,
+read fresh from the database.
 
 The client reads these again whenever the change listener reports a write to one of
 LOOKUP_TABLES, so a material or customer created on another workstation is offered
-without signing in again.
+without signing in again, and one archived there is no longer offered for new work.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 
 from app.permissions import require
+from app.settings import PlantSettings
+from app.settings import read as read_settings
 from data.models import Batch, Customer, Material, ProductionLine, Supplier, Warehouse
 from data.uow import UnitOfWork
 
 # The tables whose writes change what `lookups` returns.
-LOOKUP_TABLES = frozenset({"warehouses", "materials", "suppliers", "production_lines", "customers"})
+LOOKUP_TABLES = frozenset({"warehouses", "materials", "suppliers", "production_lines", "customers", "settings"})
 
 
 @dataclass(frozen=True)
 class Lookups:
-    """Codes for the pickers, each material's unit and each warehouse's kind."""
+    """Codes for the pickers (archived ones are not offered), each material's unit and shelf life, each
+    warehouse's kind, and the plant's settings."""
 
     warehouses: tuple[str, ...] = ()
     materials: tuple[str, ...] = ()
@@ -30,6 +35,8 @@ class Lookups:
     customers: tuple[str, ...] = ()
     units: dict[str, str] = field(default_factory=dict)  # material code -> unit
     warehouse_kinds: dict[str, str] = field(default_factory=dict)  # warehouse code -> kind
+    shelf_lives: dict[str, int] = field(default_factory=dict)  # material code -> days, where it has one
+    settings: PlantSettings = field(default_factory=PlantSettings)
 
     def warehouses_of(self, *kinds: str) -> tuple[str, ...]:
         """The warehouses of these kinds, the first kind's first; in code order within a kind."""
@@ -40,21 +47,39 @@ def lookups(uow: UnitOfWork) -> Lookups:
     require(uow.actor, "read")
     with uow:
         s = uow.session
-        materials = s.execute(select(Material.code.label("code"), Material.unit.label("unit")).order_by(Material.code))
-        units = {row.code: row.unit for row in materials}
-        stores = s.execute(select(Warehouse.code.label("code"), Warehouse.kind.label("kind")).order_by(Warehouse.code))
+        materials = s.execute(
+            select(Material.code.label("code"), Material.unit.label("unit"), Material.shelf_life_days.label("days"))
+            .where(Material.archived.is_(False))
+            .order_by(Material.code)
+        ).all()
+        stores = s.execute(
+            select(Warehouse.code.label("code"), Warehouse.kind.label("kind"))
+            .where(Warehouse.archived.is_(False))
+            .order_by(Warehouse.code)
+        )
         kinds = {row.code: row.kind for row in stores}
+
+        def in_use(model: Any) -> tuple[str, ...]:
+            return tuple(s.scalars(select(model.code).where(model.archived.is_(False)).order_by(model.code)))
+
         return Lookups(
             warehouses=tuple(kinds),
-            materials=tuple(units),
-            suppliers=tuple(s.scalars(select(Supplier.code).order_by(Supplier.code))),
-            lines=tuple(s.scalars(select(ProductionLine.code).order_by(ProductionLine.code))),
-            customers=tuple(
-                s.scalars(select(Customer.code).where(Customer.archived.is_(False)).order_by(Customer.code))
-            ),
-            units=units,
+            materials=tuple(row.code for row in materials),
+            suppliers=in_use(Supplier),
+            lines=in_use(ProductionLine),
+            customers=in_use(Customer),
+            units={row.code: row.unit for row in materials},
             warehouse_kinds=kinds,
+            shelf_lives={row.code: row.days for row in materials if row.days is not None},
+            settings=read_settings(uow),
         )
+
+
+def shelf_life(uow: UnitOfWork, material: str) -> int | None:
+    """The material's shelf life in days (None: it keeps, or there is no such material)."""
+    require(uow.actor, "read")
+    with uow:
+        return uow.session.scalar(select(Material.shelf_life_days).where(Material.code == material.strip()))
 
 
 def batch_unit(uow: UnitOfWork, number: str) -> str | None:

@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
 
 from app import reporting
 from app.context import Context
+from app.settings import PlantSettings
+from domain.vocabulary import LabelLayout, LabelPrinter
 from reports.labels import labels_pdf, labels_zpl
 from reports.registry import CONTEXT, PICKED, REPORTS, Kind, Parameter, Report, by_key, day_range
 from ui.forms import OptionalDate, line
@@ -160,13 +162,27 @@ def run_with_progress(
 class LabelsDialog(FormDialog):
     """Labels for the selected batches: one per page, A4 sheets, or ZPL for a thermal printer."""
 
-    def __init__(self, ctx: Context, ops: Ops, numbers: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        ops: Ops,
+        numbers: list[str],
+        parent: QWidget | None = None,
+        defaults: PlantSettings | None = None,
+    ) -> None:
         super().__init__(f"Print labels for {len(numbers)} batch{'es' if len(numbers) != 1 else ''}", ops, parent)
         self.ctx, self.numbers = ctx, numbers
         self.single = QRadioButton("PDF, one 100 × 50 mm label per page", self)
         self.sheet = QRadioButton("PDF, ten labels to an A4 sheet", self)
         self.zpl = QRadioButton("ZPL file for a thermal printer", self)
-        self.single.setChecked(True)
+        # The plant's label defaults (Administration → Plant settings…) choose where the form starts.
+        plant = defaults or PlantSettings()
+        if plant.label_printer == LabelPrinter.ZPL:
+            self.zpl.setChecked(True)
+        elif plant.label_layout == LabelLayout.SHEET:
+            self.sheet.setChecked(True)
+        else:
+            self.single.setChecked(True)
         box = QWidget(self)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -313,15 +313,26 @@ class TableScreen(QWidget):
         state = settings().value(self._settings_key())
         if state is not None and self.table.horizontalHeader().restoreState(state):
             return
-        self.model.loaded.connect(self._fit_columns, Qt.ConnectionType.SingleShotConnection)
+        self._unfitted = True
+        self.model.loaded.connect(self._fit_columns)
+        self.model.replaced.connect(self._fit_columns)
 
     def _fit_columns(self) -> None:
+        """Widths fitted to the headings and the first rows there are; fitted again when the first rows
+        come to a list that started empty (a new plant's), then left to the user."""
+        if not self._unfitted:
+            return
         header = self.table.horizontalHeader()
         self.table.resizeColumnsToContents()
         for column in range(self.model.columnCount()):
             self.table.setColumnWidth(column, min(max(self.table.columnWidth(column) + 12, 70), 300))
         if self.model.STRETCH is not None:
             header.setSectionResizeMode(int(self.model.STRETCH), QHeaderView.ResizeMode.Stretch)
+        if self.model.rowCount() == 0:
+            return
+        self._unfitted = False
+        self.model.loaded.disconnect(self._fit_columns)
+        self.model.replaced.disconnect(self._fit_columns)
 
 
 class FormDialog(QDialog):

@@ -3,9 +3,9 @@
 Three servers, as IT would meet them:
 
 - the plant's: prepared by the guide (settings, restart, TLS with the plant's CA, pg_hba.conf),
-  the plant created as the superuser, certificates for the administrator and a clerk, users
-  managed from IT's workstation, a backup, the backup tried beside the plant and dropped, an
-  upgrade;
+  the plant created as the superuser, certificates for the administrator and a clerk, the plant's
+  data imported and users managed from IT's workstation, a backup, the backup tried beside the
+  plant and dropped, an upgrade;
 - a new server, prepared the same way, where the backup is restored and both people sign in
   with their passwords and certificates;
 - a third, where the plant is created with an owner login instead, and upgraded by it.
@@ -229,6 +229,14 @@ def test_the_deployment_guide_word_for_word(plant: Plant, workstation: Path, mon
     for name, home in plant.homes.items():
         copy(plant.ca / name, handed_over)
         plant.run("person-install", home=home, cwd=handed_over / name)
+    # ---- section 3's plant data, imported by the administrator from IT's workstation
+    (anna / "warehouses.csv").write_text("code,name,kind\nMAG-1,Raw materials,raw_materials\n")
+    (anna / "materials.csv").write_text("code,name,kind,unit\nLDPE,LDPE granulate,granulate,kg\n")
+    (anna / "stock.csv").write_text("batch_number,material,warehouse,quantity\nB-1,LDPE,MAG-1,500\n")
+    out = plant.run("import", server=first, home=anna, answers=plant.typed("anna.kowalska"))
+    assert out.count("Checked, nothing written:") == 1, out
+    assert "Wrote 1 row of materials" in out, out
+
     out = plant.run("users", server=first, home=anna, answers=plant.typed("anna.kowalska") + [
         (r"Password for piotr\.wojcik(?: \(again\))?: ", plant.passwords["piotr.wojcik"])])  # fmt: skip
     assert "Created user piotr.wojcik (clerk)." in out
@@ -245,10 +253,7 @@ def test_the_deployment_guide_word_for_word(plant: Plant, workstation: Path, mon
     clerk.database.dispose()
     admin = sign_in(monkeypatch, plant, first, "anna.kowalska", plant.passwords["anna.kowalska"])
     assert tls_of(admin) == (True, "/CN=anna.kowalska")
-    s.create_warehouse(admin.uow(), code="MAG-1", name="Raw materials", kind="raw_materials")
-    s.create_material(admin.uow(), code="LDPE", name="LDPE granulate", kind="granulate", unit="kg")
     s.create_supplier(admin.uow(), code="BASELL", name="LyondellBasell")
-    s.receive_batch(admin.uow(), number="B-1", material="LDPE", supplier="BASELL", quantity=500, warehouse="MAG-1")
     admin.database.dispose()
     # Without TLS the server refuses, and the client says so.
     monkeypatch.setenv("HOME", str(piotr))
