@@ -62,9 +62,17 @@ class Profile:
             for key in ("sslrootcert", "sslcert", "sslkey"):
                 value = getattr(self, key)
                 if value:
-                    url += f"&{key}=" + quote(str(Path(value).expanduser()), safe="/:\\")
+                    url += f"&{key}=" + quote(str(local_path(value)), safe="/:\\")
             return url
-        return "sqlite:///" + str(Path(self.path).expanduser())
+        return "sqlite:///" + str(local_path(self.path))
+
+
+def local_path(value: str) -> Path:
+    """A file named in a profile, for this user: `~` and variables (`%APPDATA%`, `$HOME`) filled in.
+
+    So one machine-wide preset names each user's own certificate files.
+    """
+    return Path(os.path.expandvars(value)).expanduser()
 
 
 def local_profile() -> Profile:
@@ -94,7 +102,7 @@ def validate(profile: Profile) -> Profile:
             f"sslmode {sslmode} checks the server's certificate: choose the CA certificate file (.crt or .pem).",
             "sslrootcert",
         )
-    if ca and not Path(ca).expanduser().is_file():
+    if ca and not local_path(ca).is_file():
         raise ValidationError(f"The CA certificate file {ca} does not exist.", "sslrootcert")
     cert, key = (profile.sslcert or "").strip(), (profile.sslkey or "").strip()
     if bool(cert) != bool(key):
@@ -105,9 +113,9 @@ def validate(profile: Profile) -> Profile:
     if cert and sslmode == "disable":
         raise ValidationError("A client certificate is sent over TLS: choose an sslmode other than disable.", "sslmode")
     for value, field, what in ((cert, "sslcert", "client certificate"), (key, "sslkey", "private key")):
-        if value and not Path(value).expanduser().is_file():
+        if value and not local_path(value).is_file():
             raise ValidationError(f"The {what} file {value} does not exist.", field)
-    if key and os.name == "posix" and _readable_by_others(Path(key).expanduser()):
+    if key and os.name == "posix" and _readable_by_others(local_path(key)):
         # libpq refuses such a key, with a message few users would understand.
         raise ValidationError(
             f"The private key {key} can be read by other users of this computer; "
