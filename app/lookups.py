@@ -16,11 +16,13 @@ from sqlalchemy import select
 from app.permissions import require
 from app.settings import PlantSettings
 from app.settings import read as read_settings
-from data.models import Batch, Customer, Material, ProductionLine, Supplier, Warehouse
+from data.models import Batch, Customer, Material, Product, ProductionLine, Supplier, Warehouse
 from data.uow import UnitOfWork
 
 # The tables whose writes change what `lookups` returns.
-LOOKUP_TABLES = frozenset({"warehouses", "materials", "suppliers", "production_lines", "customers", "settings"})
+LOOKUP_TABLES = frozenset(
+    {"warehouses", "materials", "suppliers", "production_lines", "customers", "products", "settings"}
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,15 @@ class Lookups:
     warehouse_kinds: dict[str, str] = field(default_factory=dict)  # warehouse code -> kind
     shelf_lives: dict[str, int] = field(default_factory=dict)  # material code -> days, where it has one
     settings: PlantSettings = field(default_factory=PlantSettings)
+    products: tuple[str, ...] = ()  # in the catalogue, not archived
+    product_units: dict[str, str] = field(default_factory=dict)  # product code -> unit it is ordered in
+    product_stages: dict[str, str] = field(default_factory=dict)  # product code -> stage it is made on
+    line_stages: dict[str, str] = field(default_factory=dict)  # line code -> stage
+
+    def lines_for(self, product: str) -> tuple[str, ...]:
+        """The lines an order for `product` may run on: those of its stage."""
+        stage = self.product_stages.get(product.strip())
+        return tuple(code for code in self.lines if self.line_stages.get(code) == stage)
 
     def warehouses_of(self, *kinds: str) -> tuple[str, ...]:
         """The warehouses of these kinds, the first kind's first; in code order within a kind."""
@@ -62,16 +73,33 @@ def lookups(uow: UnitOfWork) -> Lookups:
         def in_use(model: Any) -> tuple[str, ...]:
             return tuple(s.scalars(select(model.code).where(model.archived.is_(False)).order_by(model.code)))
 
+        line_stages = {
+            row.code: row.stage
+            for row in s.execute(
+                select(ProductionLine.code.label("code"), ProductionLine.stage.label("stage"))
+                .where(ProductionLine.archived.is_(False))
+                .order_by(ProductionLine.code)
+            )
+        }
+        products = s.execute(
+            select(Product.code.label("code"), Product.unit.label("unit"), Product.stage.label("stage"))
+            .where(Product.archived.is_(False))
+            .order_by(Product.code)
+        ).all()
         return Lookups(
             warehouses=tuple(kinds),
             materials=tuple(row.code for row in materials),
             suppliers=in_use(Supplier),
-            lines=in_use(ProductionLine),
+            lines=tuple(line_stages),
             customers=in_use(Customer),
             units={row.code: row.unit for row in materials},
             warehouse_kinds=kinds,
             shelf_lives={row.code: row.days for row in materials if row.days is not None},
             settings=read_settings(uow),
+            products=tuple(row.code for row in products),
+            product_units={row.code: row.unit for row in products},
+            product_stages={row.code: row.stage for row in products},
+            line_stages=line_stages,
         )
 
 

@@ -27,6 +27,7 @@ from ui import forms
 from ui.lookups import CodeFilter
 from ui.ops import message_for
 from ui.printing import LabelsDialog, PreviewDialog
+from ui.recall import RecallDialog
 from ui.screen import Host, Menu
 from ui.stock import StockActions
 from ui.tables import BatchModel
@@ -80,12 +81,13 @@ class BatchesScreen(TableScreen):
             self, "block", self.tr("&Block batch…"), "batch.quality", self.block_batch, "Ctrl+Shift+B"
         )
         self.trace_action = make(self, "trace", self.tr("T&race batch"), "read", self.trace, "Ctrl+Shift+T")
+        self.recall_action = make(self, "recall", self.tr("Re&call: who got it…"), "read", self.recall, "Ctrl+Shift+R")
         self.labels_action = make(
             self, "print_labels", self.tr("Print &labels…"), "label.print", self.print_labels, "Ctrl+L"
         )
         self.toolbar.addActions(stock.actions)
         self.toolbar.addSeparator()
-        self.toolbar.addActions([self.approve_action, self.block_action, self.trace_action])
+        self.toolbar.addActions([self.approve_action, self.block_action, self.trace_action, self.recall_action])
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.labels_action)
         self.activated.connect(lambda row: self.trace(row.number))
@@ -110,7 +112,9 @@ class BatchesScreen(TableScreen):
             )
 
     def menus(self) -> list[Menu]:
-        actions = [self.approve_action, self.block_action, self.trace_action, None, self.labels_action]
+        actions = [
+            self.approve_action, self.block_action, self.trace_action, self.recall_action, None, self.labels_action
+        ]  # fmt: skip
         return [(self.tr("&Quality"), actions)]
 
     def build_filter(self) -> q.BatchFilter:
@@ -208,6 +212,13 @@ class BatchesScreen(TableScreen):
         self.trace_dialog = TraceDialog(number, backward, forward, self)
         self.trace_dialog.open()
 
+    def recall(self) -> RecallDialog:
+        """Who got anything made from the selected batch (or one typed or scanned there)."""
+        batch = self.current_batch()
+        self.recall_dialog = RecallDialog(self.host, batch.number if batch is not None else "", self)
+        self.recall_dialog.open()
+        return self.recall_dialog
+
     # ---------------------------------------------------------------- labels
 
     def print_labels(self) -> LabelsDialog | None:
@@ -235,20 +246,29 @@ class BatchesScreen(TableScreen):
 
 
 class TraceDialog(QDialog):
-    """A batch's genealogy: backward to suppliers, forward to orders, output batches and customers."""
+    """A batch's genealogy: backward to suppliers, forward to orders, output batches, deliveries and customers.
+    A delivery's has only the way back: `backward` is then the delivery, and `forward` None."""
 
-    def __init__(self, number: str, backward: TraceNode, forward: TraceNode, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        number: str,
+        backward: TraceNode,
+        forward: TraceNode | None,
+        parent: QWidget | None = None,
+        title: str | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Trace batch {number}")
-        self.resize(720, 520)
+        self.setWindowTitle(title or self.tr("Trace batch {0}").format(number))
+        self.resize(760, 560)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("traceTree")
         self.tree.setHeaderLabels(["Genealogy", "Details"])
-        self.tree.setColumnWidth(0, 430)
-        back = QTreeWidgetItem(self.tree, ["Where it came from", ""])
+        self.tree.setColumnWidth(0, 470)
+        back = QTreeWidgetItem(self.tree, [self.tr("Where it came from"), ""])
         self._add(back, backward)
-        ahead = QTreeWidgetItem(self.tree, ["Where it went", ""])
-        self._add(ahead, forward)
+        if forward is not None:
+            ahead = QTreeWidgetItem(self.tree, [self.tr("Where it went"), ""])
+            self._add(ahead, forward)
         self.tree.expandAll()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)

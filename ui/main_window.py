@@ -25,6 +25,7 @@ from ui.live import LiveUpdates
 from ui.lookups import LiveLookups
 from ui.masterdata import MASTER_SCREENS, MasterScreen
 from ui.ops import Ops
+from ui.orders import OrdersScreen
 from ui.plant_settings import PlantSettingsDialog
 from ui.printing import ReportsMenu
 from ui.scanner import ScannerFilter
@@ -73,7 +74,10 @@ class MainWindow(QMainWindow):
         self.board = PlanningBoard(self.host, self)
         self.events = EventsScreen(self.host, self)
         self.customers = CustomersScreen(self.host, self)
-        self.main_screens: list[Screen] = [self.inventory, self.batches, self.board, self.events, self.customers]
+        self.orders = OrdersScreen(self.host, self)
+        self.main_screens: list[Screen] = [
+            self.inventory, self.batches, self.board, self.events, self.customers, self.orders
+        ]  # fmt: skip
         # The master data's screens are tabs too, shown when opened from Administration (or the first run).
         self.setup_screens: list[MasterScreen] = [kind(self.host, self) for kind in MASTER_SCREENS]
         self.warehouses, self.materials, self.suppliers, self.lines = self.setup_screens

@@ -45,7 +45,8 @@ def test_every_screen_is_a_screen_and_its_menus_are_its_own(
     menus = menu_entries(window)
     submenus = ("&Warehouses", "&Materials", "Su&ppliers", "Production &lines")
     assert [title for title in menus if title not in submenus] == [
-        "&File", "&Stock", "&Quality", "&Production", "&Customers", "&Reports", "&View", "&Administration", "&Help"
+        "&File", "&Stock", "&Quality", "&Production", "&Customers", "Or&ders", "&Reports", "&View", "&Administration",
+        "&Help"
     ]  # fmt: skip
     assert menus["&Administration"] == [
         "users", "", "&Warehouses", "&Materials", "Su&ppliers", "Production &lines", "",
@@ -53,7 +54,8 @@ def test_every_screen_is_a_screen_and_its_menus_are_its_own(
     ]  # fmt: skip
     assert menus["&Materials"] == ["show_materials", "", "new_material", "edit_material", "archive_material"]
     assert menus["&Stock"] == ["receive", "transfer", "issue", "adjust"]
-    assert menus["&Quality"] == ["approve", "block", "trace", "", "print_labels"]
+    assert menus["&Quality"] == ["approve", "block", "trace", "recall", "", "print_labels"]
+    assert menus["Or&ders"] == ["open_order", "", "deliver", "delivery_note", "", "products"]
     assert menus["&Production"][:2] == ["new_order", "edit_order"]
     assert menus["&Reports"] == [f"report_{r.key}" for r in REPORTS]
     assert menus["&View"] == [f"tab_{i}" for i in range(len(SCREENS))]
