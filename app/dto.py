@@ -36,6 +36,7 @@ class UserRow:
     role: Role
     active: bool
     locked_until: datetime | None
+    has_login: bool = True  # PostgreSQL: users from before server logins have none until given a password
 
 
 @dataclass(frozen=True)

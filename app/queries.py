@@ -21,11 +21,14 @@ from sqlalchemy import (
     String,
     and_,
     case,
+    column,
+    exists,
     func,
     literal,
     null,
     or_,
     select,
+    table,
     text,
     type_coerce,
     union_all,
@@ -1312,6 +1315,14 @@ def plant_setup(uow: UnitOfWork) -> PlantSetup:
 # ---------------------------------------------------------------- users and look-ups
 
 
+def _has_login(uow: UnitOfWork) -> Any:
+    """PostgreSQL: whether the user's row has a server login (rows from before logins existed have none)."""
+    if uow.backend != "postgresql":
+        return literal(True)
+    logins = table("mpsystem_logins", column("user_id"))  # kept by the migrations, not modelled
+    return exists().where(logins.c.user_id == User.id)
+
+
 def users(uow: UnitOfWork) -> tuple[UserRow, ...]:
     require(uow.actor, "read")
     with uow:
@@ -1324,6 +1335,7 @@ def users(uow: UnitOfWork) -> tuple[UserRow, ...]:
                 role=User.role,
                 active=User.active,
                 locked_until=User.locked_until,
+                has_login=_has_login(uow),
             )
         ).order_by(User.username)
         return tuple(dto_from_row(UserRow, r, role=parse_role(r.role)) for r in uow.session.execute(stmt))

@@ -644,7 +644,7 @@ def test_the_search_path_attack_worked_on_0003_and_fails_now(schema_at: Any, bac
 @pytest.fixture
 def owner_login(pg_server: object) -> Iterator[Any]:
     """A database for MPSYSTEM belonging to IT's own CREATEROLE login, as the deployment guide describes."""
-    from tests.conftest import drop_login_roles, pg_admin_url
+    from tests.conftest import claim_plant, drop_login_roles, pg_admin_url
 
     made: list[tuple[str, str]] = []
 
@@ -653,6 +653,7 @@ def owner_login(pg_server: object) -> Iterator[Any]:
             it.execute(f"CREATE ROLE {name} LOGIN CREATEROLE PASSWORD 'it password'")
             it.execute(f"CREATE DATABASE {name}_db OWNER {name}")
         made.append((name, f"{name}_db"))
+        claim_plant(pg_admin_url(pg_server, f"{name}_db"))  # type: ignore[arg-type]  # the cluster's plant now
         if as_postgresql_14:
             with psycopg.connect(pg_admin_url(pg_server, f"{name}_db").replace("+psycopg", ""), autocommit=True) as it:  # type: ignore[arg-type]
                 it.execute("ALTER SCHEMA public OWNER TO CURRENT_USER")
