@@ -17,6 +17,7 @@ from app import order_book, settings
 from app import queries as q
 from app import validation as v
 from app.context import Context
+from app.dashboard import Dashboard, dashboard
 from app.dto import (
     BatchLabel,
     CustomerRow,
@@ -35,6 +36,7 @@ from app.dto import (
     TraceNode,
 )
 from app.errors import NotFound, ValidationError
+from app.formatting import moment
 from app.permissions import require
 from app.rows import dto_from_row, labelled
 from app.services.trace import recall, trace_batch
@@ -331,6 +333,22 @@ def customer_report(ctx: Context, code: str) -> CustomerReport:
         orders,
         deliveries,
     )
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+@dataclass(frozen=True)
+class DashboardReport:
+    header: ReportHeader
+    dashboard: Dashboard
+
+
+def dashboard_report(ctx: Context, now: datetime | None = None) -> DashboardReport:
+    """The dashboard's figures, as the screen shows them, for one or two A4 pages."""
+    require(ctx.user, "report.all")
+    board = dashboard(ctx, now)
+    return DashboardReport(make_header(ctx, "Dashboard", [("As of", moment(board.at))]), board)
 
 
 # ---------------------------------------------------------------- delivery note

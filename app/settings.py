@@ -22,9 +22,13 @@ from data.uow import UnitOfWork
 from domain.vocabulary import (
     CURRENCY,
     EXPIRY_WARNING_DAYS,
+    LINE_STOP_ALERT_MINUTES,
     MAX_EXPIRY_WARNING_DAYS,
+    MAX_LINE_STOP_ALERT_MINUTES,
+    MAX_PENDING_ALERT_HOURS,
     MAX_RECEIPT_TOLERANCE_PERCENT,
     NAME_LEN,
+    PENDING_ALERT_HOURS,
     RECEIPT_TOLERANCE_PERCENT,
     LabelLayout,
     LabelPrinter,
@@ -46,6 +50,8 @@ class PlantSettings:
     # How much more than a purchase order line's quantity may be received against it (the database reads it too).
     receipt_tolerance_percent: int = RECEIPT_TOLERANCE_PERCENT
     currency: str = CURRENCY  # of every price: purchase orders, suppliers' prices, stock value
+    line_stop_alert_minutes: int = LINE_STOP_ALERT_MINUTES  # a line stopped longer raises an alert
+    release_alert_hours: int = PENDING_ALERT_HOURS  # a batch waiting longer for release raises an alert
 
     def stored(self) -> dict[str, str]:
         """The values as the table keeps them: text."""
@@ -66,6 +72,8 @@ def checked(
     label_printer: Any,
     receipt_tolerance_percent: Any = RECEIPT_TOLERANCE_PERCENT,
     currency: Any = CURRENCY,
+    line_stop_alert_minutes: Any = LINE_STOP_ALERT_MINUTES,
+    release_alert_hours: Any = PENDING_ALERT_HOURS,
 ) -> PlantSettings:
     """Settings as typed, checked with the rules the service applies; ValidationError names the field."""
     return PlantSettings(
@@ -77,6 +85,10 @@ def checked(
             receipt_tolerance_percent, "receipt_tolerance_percent", 0, MAX_RECEIPT_TOLERANCE_PERCENT
         ),
         currency=_currency(currency),
+        line_stop_alert_minutes=v.integer(
+            line_stop_alert_minutes, "line_stop_alert_minutes", 1, MAX_LINE_STOP_ALERT_MINUTES
+        ),
+        release_alert_hours=v.integer(release_alert_hours, "release_alert_hours", 1, MAX_PENDING_ALERT_HOURS),
     )
 
 

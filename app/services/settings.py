@@ -21,6 +21,8 @@ WORDS = {
     "label_printer": "label printer",
     "receipt_tolerance_percent": "receipt tolerance (%)",
     "currency": "currency",
+    "line_stop_alert_minutes": "line stop alert after (minutes)",
+    "release_alert_hours": "release alert after (hours)",
 }
 
 
@@ -33,11 +35,13 @@ def save_settings(
     label_printer: Any,
     receipt_tolerance_percent: Any = None,
     currency: Any = None,
+    line_stop_alert_minutes: Any = None,
+    release_alert_hours: Any = None,
     expected: PlantSettings | None = None,
 ) -> PlantSettings:
     """Save the settings; `expected`: those the form was filled with, refused if someone changed them since.
 
-    The buying settings left out (None) keep what the plant has.
+    The buying settings and the alert thresholds left out (None) keep what the plant has.
     """
     require(uow.actor, "settings.manage")
     typed = {
@@ -46,17 +50,27 @@ def save_settings(
         "label_layout": label_layout,
         "label_printer": label_printer,
     }
-    buying = {
+    optional = {
         key: value
-        for key, value in (("receipt_tolerance_percent", receipt_tolerance_percent), ("currency", currency))
+        for key, value in (
+            ("receipt_tolerance_percent", receipt_tolerance_percent),
+            ("currency", currency),
+            ("line_stop_alert_minutes", line_stop_alert_minutes),
+            ("release_alert_hours", release_alert_hours),
+        )
         if value is not None
     }
-    plant.checked(**typed, **buying)  # bad input is refused before the database is asked anything
+    plant.checked(**typed, **optional)  # bad input is refused before the database is asked anything
     with uow:
         rows = {row.key: row for row in uow.session.scalars(select(Setting).with_for_update())}
         current = plant.parse({key: row.value for key, row in rows.items()})
-        kept = {"receipt_tolerance_percent": current.receipt_tolerance_percent, "currency": current.currency}
-        wanted = plant.checked(**typed, **{**kept, **buying})
+        kept = {
+            "receipt_tolerance_percent": current.receipt_tolerance_percent,
+            "currency": current.currency,
+            "line_stop_alert_minutes": current.line_stop_alert_minutes,
+            "release_alert_hours": current.release_alert_hours,
+        }
+        wanted = plant.checked(**typed, **{**kept, **optional})
         if expected is not None and current != expected:
             raise ConflictError(_changed_meanwhile(uow))
         old, new = current.stored(), wanted.stored()

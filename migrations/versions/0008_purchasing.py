@@ -23,8 +23,11 @@ PostgreSQL: the new tables belong to the owner; viewers read them; planners (the
 suppliers' prices and write purchase orders and their lines, but not what was received, which the
 owner's receipt trigger writes as clerks receive; every write is notified.
 
+SQLite: as 0007 commits 0006 before it begins, this revision commits 0007 (its work and its stamp) before
+it begins, so that if this one fails the file stays at 0007 as 0007 left it.
+
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 """
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ from alembic import op
 from data.types import Price, Quantity, UTCDateTime
 
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
@@ -83,6 +86,7 @@ def _sql_list(values: tuple[str, ...]) -> str:
 def upgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
     if sqlite:
+        _keep_what_came_before()
         _tables()
         _sqlite_rules()
         return
@@ -106,6 +110,14 @@ def downgrade() -> None:
         for name in reversed(PG_FUNCTION_NAMES):
             op.execute(f"DROP FUNCTION {schema}.{name}")
         _drop_tables(sqlite)
+
+
+def _keep_what_came_before() -> None:
+    """SQLite: commit the upgrade so far (the revisions before this one and their stamp); this one goes on in
+    a transaction of its own, as the upgrade began."""
+    conn = op.get_bind()
+    conn.exec_driver_sql("COMMIT")
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 # ---------------------------------------------------------------- both backends
