@@ -91,7 +91,13 @@ class Requirement:
     lead_time_days: int | None
     reorder_level: Decimal
     needs: tuple[mrp.Need, ...]
-    phases: tuple[mrp.Phase, ...]
+    plan: mrp.MaterialPlan
+    today: date
+
+    @property
+    def phases(self) -> tuple[mrp.Phase, ...]:
+        """What arrives and what is needed, day by day (worked out when asked: only a chosen material shows it)."""
+        return mrp.timeline(self.plan, self.today)
 
     @property
     def order_by(self) -> date | None:
@@ -160,7 +166,8 @@ def material_requirements(uow: UnitOfWork) -> MaterialRequirements:
                 lead_time_days=bought[2] if bought else None,
                 reorder_level=m.reorder_level,
                 needs=plan.needs,
-                phases=mrp.timeline(plan, inputs.today),
+                plan=plan,
+                today=inputs.today,
             )
         )
     return MaterialRequirements(inputs.today, tuple(rows), result.without_recipe, len(inputs.demands))

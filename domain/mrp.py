@@ -225,10 +225,14 @@ def levels(recipes: Mapping[int, Sequence[Step]]) -> dict[int, int]:
 # ---------------------------------------------------------------- netting
 
 
+_STEPS = {places: Decimal(1).scaleb(-places) for places in range(QUANTITY_SCALE + 1)}
+_SCALE = _STEPS[QUANTITY_SCALE]
+
+
 def rounded_up(value: Decimal, decimals: int) -> Decimal:
     """As the unit is counted, never less (no order runs short by a gram); kept to the database's scale."""
-    step = Decimal(1).scaleb(-decimals)
-    return value.quantize(step, rounding=ROUND_CEILING).quantize(Decimal(1).scaleb(-QUANTITY_SCALE))
+    step = _STEPS.get(decimals) or Decimal(1).scaleb(-decimals)
+    return value.quantize(step, rounding=ROUND_CEILING).quantize(_SCALE)
 
 
 @dataclass
