@@ -1,19 +1,40 @@
-"""How quantities, days and moments read, on screens, on paper and in the journal: one place, one rule."""
+"""How quantities, days and moments read, on screens, on paper, in CSV and in the journal: one place, one rule."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+
+from domain.vocabulary import Unit
 
 
-def quantity(value: Decimal, unit: str | None = None, *, grouped: bool = True) -> str:
-    """'1,250.5 kg' (grouped, for screens and paper) or '1250.5 kg' (for the journal's sentences)."""
-    whole = value == value.to_integral_value()
-    if grouped:
-        text = f"{value:,.0f}" if whole else f"{value:,.3f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{value.normalize():f}" if whole else f"{value:f}".rstrip("0").rstrip(".")
+def decimals(unit: str | None) -> int | None:
+    """How many decimals a quantity in `unit` shows (the vocabulary's count); None for a unit it does not know."""
+    return Unit(unit).decimals if unit in Unit.values() else None
+
+
+def number(value: Decimal, places: int | None = None) -> str:
+    """'1,250.500' with `places` decimals; without them, as few as the value needs ('2,000', '0.25')."""
+    if places is not None:
+        return f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,.{places}f}"
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value:,f}".rstrip("0").rstrip(".")
+
+
+def quantity(value: Decimal, unit: str | None = None) -> str:
+    """A quantity with its unit, to the unit's fixed decimals: '1,250.500 kg', '12.50 m', '40 pcs'.
+
+    The same text everywhere: tables, the journal's sentences, messages, labels, reports and CSV files,
+    so a number a clerk reads on paper is found by searching the journal for it.
+    """
+    text = number(value, decimals(unit))
     return f"{text} {unit}" if unit else text
+
+
+def rate(value: Decimal, unit: str) -> str:
+    """A line's nominal rate, '500 kg/h': a speed, shown with only the decimals it has."""
+    return f"{number(value)} {unit}/h"
 
 
 def day(value: date | None, empty: str = "") -> str:

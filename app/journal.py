@@ -16,7 +16,7 @@ from domain.vocabulary import BatchStatus
 
 
 def _qty(value: Decimal, unit: str) -> str:
-    return _quantity(value, unit, grouped=False)
+    return _quantity(value, unit)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import BinaryIO
 
 from app.dto import TraceNode
 from app.formatting import day, moment, quantity
+from app.formatting import rate as line_rate
 from app.reporting import CustomerReport, EventsReport, InventoryReport, PlanReport, TraceReport
 from domain.vocabulary import BatchStatus, MovementKind, OrderStatus
 from reports.layout import Column, Report, Row, write
@@ -149,10 +150,10 @@ def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
     def rows() -> Iterator[Row]:
         for queue in data.queues:
             late = sum(1 for o in queue.orders if o.late)
-            rate = quantity(queue.rate_per_hour, queue.rate_unit)
+            rate = line_rate(queue.rate_per_hour, queue.rate_unit)
             yield Row(
                 (
-                    f"{queue.line_code} — {queue.line_name} · {rate}/h · {len(queue.orders)} queued"
+                    f"{queue.line_code} — {queue.line_name} · {rate} · {len(queue.orders)} queued"
                     + (f" · {late} LATE" if late else ""),
                 ),
                 "section",

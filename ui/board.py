@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from app import queries as q
 from app import services as s
 from app.dto import LineQueue, OrderRow, ScheduledOrder
+from app.formatting import rate as line_rate
 from domain.vocabulary import OrderStatus
 from ui.ops import message_for
 from ui.production import ProductionActions
@@ -331,9 +332,9 @@ class PlanningBoard(QWidget):
             self.line_units[queue.line_code] = queue.rate_unit
             late = sum(1 for o in queue.orders if o.late)
             late_text = f" · {late} late" if late else ""
-            rate = qty(queue.rate_per_hour, queue.rate_unit)
+            rate = line_rate(queue.rate_per_hour, queue.rate_unit)
             self.queue_titles[queue.line_code].setText(
-                f"<b>{queue.line_code}</b> · {queue.line_name} · {rate}/h · {len(queue.orders)} queued{late_text}"
+                f"<b>{queue.line_code}</b> · {queue.line_name} · {rate} · {len(queue.orders)} queued{late_text}"
             )
         planned = sum(len(m.items) for m in self.queues.values())
         self.status.setText(f"{planned} orders on {len(queues)} lines, {total} in the backlog")

@@ -13,7 +13,8 @@ from domain.vocabulary import BatchStatus
 
 
 def fmt_qty(value: Decimal, unit: str) -> str:
-    return formatting.quantity(value, unit, grouped=False)
+    """A quantity in a message or a journal sentence, written as every screen and paper writes it."""
+    return formatting.quantity(value, unit)
 
 
 def ensure_usable(batch: Batch, material: Material, verb: str, today: date) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from app import formatting
 from app import validation as v
 from app.errors import ValidationError
 from app.permissions import require
-from app.services._common import fmt_qty
 from data.models import (
     Material,
     ProductionLine,
@@ -97,7 +97,7 @@ def create_line(uow: UnitOfWork, *, code: str, name: str, stage: str, rate_per_h
         line = uow.lines.add(ProductionLine(code=code, name=name, stage=stage, rate_per_hour=rate, rate_unit=unit))
         uow.session.flush()
         uow.record_event(
-            "line", line.id, "created", f"Created line {code} ({name}, {fmt_qty(rate, unit)}/h)", {"stage": stage}
+            "line", line.id, "created", f"Created line {code} ({name}, {formatting.rate(rate, unit)})", {"stage": stage}
         )
         uow.commit()
         return line.id

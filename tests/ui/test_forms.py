@@ -68,7 +68,7 @@ def test_transfer_and_adjust_forms(qtbot: Any, ops: Ops, demo_contexts: dict[Rol
     dialog.quantity.setText("150")
     dialog.ok.click()
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
-    assert "has only 100 kg in MAG-1" in dialog.error.text()
+    assert "has only 100.000 kg in MAG-1" in dialog.error.text()
     dialog.quantity.setText("40")
     with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
         dialog.ok.click()

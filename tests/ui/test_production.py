@@ -33,7 +33,7 @@ def test_running_an_order_from_the_board(qtbot: Any, ops: Ops, demo_contexts: di
     consume.quantity.setText("600")
     consume.ok.click()
     qtbot.waitUntil(lambda: consume.error.isVisible(), timeout=10_000)
-    assert "has only 500 kg in MAG-3" in consume.error.text()
+    assert "has only 500.000 kg in MAG-3" in consume.error.text()
     consume.quantity.setText("450")
     with qtbot.waitSignal(consume.succeeded, timeout=10_000):
         consume.ok.click()

@@ -61,5 +61,5 @@ def test_text_rules() -> None:
 
 
 def test_fmt_qty() -> None:
-    assert fmt_qty(Decimal("1200.000"), "kg") == "1200 kg"
-    assert fmt_qty(Decimal("0.250"), "kg") == "0.25 kg"
+    assert fmt_qty(Decimal("1200.000"), "kg") == "1,200.000 kg"
+    assert fmt_qty(Decimal("0.250"), "kg") == "0.250 kg"

@@ -208,7 +208,7 @@ def test_transfer_refusals_change_nothing(plant: Context) -> None:
     before = snapshot(plant.database)
     with pytest.raises(ValidationError, match="already in MAG-1"):
         s.transfer_stock(plant.uow(), batch="B-001", from_warehouse="MAG-1", to_warehouse="MAG-1", quantity=1)
-    with pytest.raises(ValidationError, match="has only 100 kg in MAG-1"):
+    with pytest.raises(ValidationError, match="has only 100.000 kg in MAG-1"):
         s.transfer_stock(plant.uow(), batch="B-001", from_warehouse="MAG-1", to_warehouse="MAG-3", quantity="100.001")
     with pytest.raises(ValidationError, match="no stock in MAG-3"):
         s.transfer_stock(plant.uow(), batch="B-001", from_warehouse="MAG-3", to_warehouse="MAG-1", quantity=1)
@@ -216,7 +216,7 @@ def test_transfer_refusals_change_nothing(plant: Context) -> None:
         s.transfer_stock(plant.uow(), batch="B-404", from_warehouse="MAG-1", to_warehouse="MAG-3", quantity=1)
     with pytest.raises(ValidationError, match="reason is required"):
         s.adjust_stock(plant.uow(), batch="B-001", warehouse="MAG-1", change=-1, reason="  ")
-    with pytest.raises(ValidationError, match="has only 100 kg"):
+    with pytest.raises(ValidationError, match="has only 100.000 kg"):
         s.adjust_stock(plant.uow(), batch="B-001", warehouse="MAG-1", change=-101, reason="count")
     assert snapshot(plant.database) == before
     assert negative_balances(plant.database) == 0
