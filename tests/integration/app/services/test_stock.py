@@ -76,6 +76,15 @@ def test_receive_creates_pending_batch_with_receipt_and_one_event(plant: Context
     assert ledger_mismatches(plant.database) == []
 
 
+def test_a_quantity_typed_in_another_unit_is_refused_and_nothing_written(plant: Context) -> None:
+    before = snapshot(plant.database)
+    with pytest.raises(ValidationError, match="This is counted in kg, not in m: enter the quantity in kg."):
+        receive(plant, quantity="12 m")
+    assert snapshot(plant.database) == before
+    receive(plant, quantity="1,250.5 kg")  # the unit it is counted in may be typed
+    assert balance(plant, "B-001", "MAG-1") == Decimal("1250.5")
+
+
 def test_round_of_transfer_issue_adjust_keeps_ledger(plant: Context) -> None:
     receive(plant)
     s.approve_batch(plant.uow(), batch="B-001")
