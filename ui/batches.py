@@ -55,10 +55,8 @@ class BatchesScreen(TableScreen):
         self.host = host
         self.status = self.add_filter("Quality", term_box(BatchStatus, self.tr("any status")))
         anywhere, any_material = self.tr("any warehouse"), self.tr("any material")
-        self.warehouse = self.add_filter("In", CodeFilter(host.lookups, lambda found: found.warehouses, anywhere))
-        self.material = self.add_filter(
-            "Material", CodeFilter(host.lookups, lambda found: found.materials, any_material)
-        )
+        self.warehouse = self.add_filter("In", CodeFilter(host.lookups, "warehouses", anywhere))
+        self.material = self.add_filter("Material", CodeFilter(host.lookups, "materials", any_material))
         self.expiry = self.add_filter("", combo(EXPIRY_WINDOWS))
         self.in_stock = self.add_filter("", QCheckBox("In stock only"))
         stock.selected_batch = self.current_batch

@@ -39,9 +39,7 @@ class InventoryScreen(TableScreen):
         super().__init__("inventory", model, host.ops, host.username, parent)
         self.host, self.stock = host, stock
         everywhere = self.tr("all warehouses")
-        self.warehouse = self.add_filter(
-            "Warehouse", CodeFilter(host.lookups, lambda found: found.warehouses, everywhere)
-        )
+        self.warehouse = self.add_filter("Warehouse", CodeFilter(host.lookups, "warehouses", everywhere))
         self.kind = self.add_filter("Kind", term_box(MaterialKind, self.tr("all kinds")))
         self.below = self.add_filter("", QCheckBox("Below reorder level only"))
         self.toolbar.addActions(stock.actions)

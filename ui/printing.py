@@ -11,8 +11,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, QSize, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, QSize, QSizeF, Signal
+from PySide6.QtGui import QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -36,10 +36,11 @@ from app.context import Context
 from reports.labels import labels_pdf, labels_zpl
 from reports.registry import CONTEXT, PICKED, REPORTS, Kind, Parameter, Report, by_key, day_range
 from ui.forms import OptionalDate, line
-from ui.lookups import CodeFilter, CodePicker, Codes, LiveLookups
+from ui.lookups import CodeFilter, CodePicker, LiveLookups
 from ui.ops import Ops, message_for
 from ui.screen import Host, Menu, Screen
 from ui.widgets import FormDialog
+from ui.workstation import LabelDestination, LabelOutput, label_output
 
 
 class _Progress(QObject):
@@ -105,25 +106,32 @@ class PreviewDialog(QDialog):
 
     def print_to(self, printer: QPrinter) -> int:
         """Render every page at the printer's resolution; returns the pages sent."""
-        painter = QPainter()
-        if not painter.begin(printer):
+        sent = print_pdf(self.document, printer)
+        if sent == 0 and self.document.pageCount():
             QMessageBox.warning(self, "MPSYSTEM", "The printer could not be opened.")
-            return 0
-        sent = 0
-        try:
-            for page in range(self.document.pageCount()):
-                if page:
-                    printer.newPage()
-                area = printer.pageRect(QPrinter.Unit.DevicePixel)
-                points = self.document.pagePointSize(page)
-                scale = min(area.width() / points.width(), area.height() / points.height())
-                size = QSize(int(points.width() * scale), int(points.height() * scale))
-                image = self.document.render(page, size)
-                painter.drawImage(QRectF(QPointF(0, 0), size.toSizeF()), image)
-                sent += 1
-        finally:
-            painter.end()
         return sent
+
+
+def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
+    """Render every page of a PDF at the printer's resolution; returns the pages sent (0: no printer)."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        return 0
+    sent = 0
+    try:
+        for page in range(document.pageCount()):
+            if page:
+                printer.newPage()
+            area = printer.pageRect(QPrinter.Unit.DevicePixel)
+            points = document.pagePointSize(page)
+            scale = min(area.width() / points.width(), area.height() / points.height())
+            size = QSize(int(points.width() * scale), int(points.height() * scale))
+            image = document.render(page, size)
+            painter.drawImage(QRectF(QPointF(0, 0), size.toSizeF()), image)
+            sent += 1
+    finally:
+        painter.end()
+    return sent
 
 
 def run_with_progress(
@@ -197,16 +205,68 @@ class LabelsDialog(FormDialog):
         return make
 
 
+class LabelSender(QObject):
+    """Labels of batches just received or chosen, sent where this workstation prints labels (ui/workstation.py):
+    a preview, the label printer, or a PDF per label into a folder."""
+
+    sent = Signal(str)  # what became of the labels, for the status bar
+
+    def __init__(self, ctx: Context, ops: Ops, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.ctx, self.ops, self.window = ctx, ops, parent
+        self.preview: PreviewDialog | None = None
+
+    def send(self, numbers: list[str], output: LabelOutput | None = None) -> None:
+        where = output or label_output()
+        ctx = self.ctx
+
+        def make() -> Path:
+            path = _temp_pdf("labels")
+            labels_pdf(reporting.batch_labels(ctx, numbers), str(path))
+            return path
+
+        self.ops.run(
+            make,
+            lambda path: self._deliver(numbers, path, where),
+            lambda exc: self.sent.emit(self.tr("The label could not be prepared: {0}").format(message_for(exc))),
+        )
+
+    def _deliver(self, numbers: list[str], path: Path, output: LabelOutput) -> None:
+        named = ", ".join(numbers)
+        if output.destination is LabelDestination.FOLDER and output.folder:
+            target = Path(output.folder).expanduser() / (f"{numbers[0]}.pdf" if len(numbers) == 1 else path.name)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+            except OSError as exc:
+                self.sent.emit(self.tr("The label could not be saved to {0}: {1}.").format(target, exc.strerror))
+                return
+            self.sent.emit(self.tr("Label for {0} saved to {1}").format(named, target))
+        elif output.destination is LabelDestination.PRINTER and output.printer:
+            document = QPdfDocument(self)
+            document.load(str(path))
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            printer.setPrinterName(output.printer)
+            printer.setPageSize(QPageSize(QSizeF(100, 50), QPageSize.Unit.Millimeter))
+            printer.setFullPage(True)
+            pages = print_pdf(document, printer)
+            document.deleteLater()
+            if pages:
+                self.sent.emit(self.tr("Label for {0} sent to {1}").format(named, output.printer))
+            else:
+                self.sent.emit(self.tr("The label printer {0} could not be opened.").format(output.printer))
+        else:
+            self.preview = PreviewDialog(path, self.tr("Label for {0}").format(named), self.window)
+            self.preview.open()
+            self.sent.emit(self.tr("Label for {0} ready to print").format(named))
+
+
 def words(text: str) -> str:
     """A report's title, label or hint from the registry, in the user's language."""
     return QCoreApplication.translate(CONTEXT, text)
 
 
-CODES: dict[Kind, Codes] = {
-    Kind.WAREHOUSE: lambda found: found.warehouses,
-    Kind.LINE: lambda found: found.lines,
-    Kind.CUSTOMER: lambda found: found.customers,
-}
+TABLES: dict[Kind, str] = {Kind.WAREHOUSE: "warehouses", Kind.LINE: "lines", Kind.CUSTOMER: "customers"}
 
 
 class ReportDialog(FormDialog):
@@ -235,9 +295,9 @@ class ReportDialog(FormDialog):
             self.add(f"{param.name}_from", self.tr("From"), OptionalDate(self.tr("from"), month))
             self.add(f"{param.name}_to", self.tr("To"), OptionalDate(self.tr("up to"), date.today()))
         elif param.kind in PICKED and param.required:
-            self.add(param.name, label, CodePicker(self.lookups, CODES[param.kind], preset or None))
+            self.add(param.name, label, CodePicker(self.lookups, TABLES[param.kind], preset or None))
         elif param.kind in PICKED:
-            self.add(param.name, label, CodeFilter(self.lookups, CODES[param.kind], hint))
+            self.add(param.name, label, CodeFilter(self.lookups, TABLES[param.kind], hint))
         else:
             self.add(param.name, label, line(preset, hint))
 
@@ -251,7 +311,7 @@ class ReportDialog(FormDialog):
         if isinstance(widget, CodeFilter):
             return widget.currentData()
         if isinstance(widget, CodePicker):
-            return widget.currentText().strip() or None
+            return widget.code() or None
         assert isinstance(widget, QLineEdit)
         return widget.text().strip() or None
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -321,6 +323,14 @@ class TableScreen(QWidget):
             header.setSectionResizeMode(int(self.model.STRETCH), QHeaderView.ResizeMode.Stretch)
 
 
+def _is_empty(widget: QWidget) -> bool:
+    if isinstance(widget, QLineEdit):
+        return not widget.text().strip()
+    if isinstance(widget, QComboBox) and widget.isEditable():
+        return not widget.currentText().strip()
+    return False
+
+
 class FormDialog(QDialog):
     """A form that runs its service on a worker and stays open, filled, when the service refuses."""
 
@@ -347,6 +357,8 @@ class FormDialog(QDialog):
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
+        self.submit_buttons: list[QPushButton] = [self.ok]  # each sends the form; `submitted_with` says which
+        self.submitted_with: QPushButton = self.ok
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 12)
         layout.setSpacing(10)
@@ -369,16 +381,50 @@ class FormDialog(QDialog):
         """A message while the input cannot be sent yet (checked as the user types), else None."""
         return None
 
+    def add_submit(self, text: str) -> QPushButton:
+        """Another way to send the form, beside OK (e.g. "Receive and print label")."""
+        button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
+        assert button is not None
+        button.clicked.connect(lambda: self.submit(button))
+        self.submit_buttons.append(button)
+        self.revalidate()
+        return button
+
     def revalidate(self) -> None:
         problem = self.check()
-        self.ok.setEnabled(problem is None and not self._busy)
-        self.ok.setToolTip(problem or "")
+        for button in self.submit_buttons:
+            button.setEnabled(problem is None and not self._busy)
+            button.setToolTip(problem or "")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter sends a complete form; in one still incomplete it moves on to the next field left empty, so a
+        scanner's Enter after a batch number leads to the quantity instead of trying to send."""
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if enter and plain and self.check() is not None:
+            self.focus_next_empty()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focus_next_empty(self) -> None:
+        """Focus the first field after the current one that holds nothing yet (else simply the next one)."""
+        fields = list(self.fields.values())
+        focus = QApplication.focusWidget()
+        inside = [i for i, w in enumerate(fields) if focus is not None and (w is focus or w.isAncestorOf(focus))]
+        here = inside[0] if inside else -1
+        for widget in fields[here + 1 :] + fields[: here + 1]:
+            if widget.isEnabled() and _is_empty(widget):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+        self.focusNextChild()
 
     def action(self) -> Callable[[], Any]:
         """The service call to run, built from the fields (on the GUI thread)."""
         raise NotImplementedError
 
-    def submit(self) -> None:
+    def submit(self, button: QPushButton | None = None) -> None:
+        self.submitted_with = button or self.ok
         problem = self.check()
         if problem:
             self.show_error(problem)
