@@ -132,6 +132,14 @@ class EventRow:
     action: str
     summary: str
     details: dict[str, Any] | None
+    subject: str | None  # the number or code people know the entity by: R2611-00685, PO-2026-00063, anna
+
+    def about(self) -> str:
+        """What the entry is about, as people say it: 'batch R2611-00685' ('batch #910' if it is not found)."""
+        kind = self.entity_type.replace("_", " ")
+        if self.subject:
+            return f"{kind} {self.subject}"
+        return f"{kind} #{self.entity_id}" if self.entity_id is not None else kind
 
 
 @dataclass(frozen=True)

@@ -200,8 +200,7 @@ def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
 def events(data: EventsReport, out: Out, progress: Progress = None) -> int:
     def rows() -> Iterator[Row]:
         for e in data.rows():
-            about = f"{e.entity_type} #{e.entity_id}" if e.entity_id is not None else e.entity_type
-            yield Row((moment(e.occurred_at), e.username, about, e.action.replace("_", " "), e.summary))
+            yield Row((moment(e.occurred_at), e.username, e.about(), e.action.replace("_", " "), e.summary))
 
     columns = [
         Column("When", 1.3),

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.dto import BatchRow, CustomerRow, EventRow, InventoryRow
@@ -23,6 +23,7 @@ TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 ALERT_TEXT = QColor("#b3261e")  # the style sheet's alert colour, for text that models colour themselves
 QUIET_TEXT = QColor("#80868b")
+LINK_TEXT = QColor("#1a5fb4")  # a subject that opens on double-click
 BATCH_COLOURS = {
     BatchStatus.PENDING: QColor("#a15c00"),
     BatchStatus.APPROVED: QColor("#1b7a2f"),
@@ -202,12 +203,17 @@ class EventModel(PagedTableModel[EventRow]):
             return {
                 c.WHEN: moment(row.occurred_at),
                 c.USER: row.username,
-                c.ENTITY: f"{row.entity_type} #{row.entity_id}" if row.entity_id is not None else row.entity_type,
+                c.ENTITY: row.about(),
                 c.ACTION: journal_words(row.action),
                 c.SUMMARY: row.summary,
             }[column]
         if role == TOOLTIP and column == c.SUMMARY:
             return row.summary
+        if column == c.ENTITY and row.subject:
+            if role == FOREGROUND:
+                return QBrush(LINK_TEXT)
+            if role == TOOLTIP:
+                return QCoreApplication.translate("EventModel", "Double-click to open {0}").format(row.about())
         return None
 
 
