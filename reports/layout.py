@@ -198,8 +198,13 @@ def _draw_row(canvas: Canvas, report: Report, row: Row, y: float) -> float:
     canvas.setFont(font, FONT_SIZE)
     x = MARGIN
     for i, (column, width) in enumerate(zip(report.columns, report._widths, strict=True)):
-        text = row.cells[i] if i < len(row.cells) else ""
-        _cell(canvas, text, x, bottom + 3.8, width, column.align, font, indent=row.indent * 9 if i == 0 else 0)
+        if i >= len(row.cells):
+            break
+        # A row with fewer cells than columns lets its last cell run on to the end of the table.
+        spans = i == len(row.cells) - 1 and len(row.cells) < len(report.columns)
+        room = sum(report._widths[i:]) if spans else width
+        align = "left" if spans else column.align
+        _cell(canvas, row.cells[i], x, bottom + 3.8, room, align, font, indent=row.indent * 9 if i == 0 else 0)
         x += width
     canvas.setFillColor(colors.black)
     canvas.setStrokeColor(GRID if row.kind != "total" else colors.black)
