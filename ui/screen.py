@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.context import Context
 from app.permissions import allowed, denial_message
+from ui.icons import ACTION_ICONS, icon
 from ui.lookups import LiveLookups
 from ui.ops import Ops, message_for
 from ui.widgets import FormDialog
@@ -97,11 +98,22 @@ class Host(QObject):
         self.message.emit(text, msecs)
 
     def action(
-        self, owner: QObject, name: str, text: str, permission: str, handler: Callable[[], Any], shortcut: str = ""
+        self,
+        owner: QObject,
+        name: str,
+        text: str,
+        permission: str,
+        handler: Callable[[], Any],
+        shortcut: str = "",
+        *,
+        register: bool = True,
     ) -> QAction:
-        """An action that runs `handler` if the signed-in role may; otherwise disabled, its tooltip naming who may."""
+        """An action that runs `handler` if the signed-in role may; otherwise hidden and disabled, its tooltip
+        naming who may. `register`: listed in `actions` (a page's own copy of a window's action is not)."""
         action = QAction(text, owner)
         action.setObjectName(name)
+        if name in ACTION_ICONS:
+            action.setIcon(icon(ACTION_ICONS[name]))
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         may = self.may(permission)
@@ -115,9 +127,11 @@ class Host(QObject):
         else:
             tip = denial_message(permission)
         action.setEnabled(may)
+        action.setVisible(may)  # what a role may never do is not offered at all
         action.setToolTip(tip)
         action.setStatusTip(tip)
-        self.actions[name] = action
+        if register:
+            self.actions[name] = action
         return action
 
     def enable(self, wants: dict[str, bool]) -> None:
