@@ -248,6 +248,7 @@ class PlanningBoard(QWidget):
         self.selected: OrderRow | None = None
         self.selected_line: str | None = None
         self.loaded_once = False
+        self.wanted: str | None = None  # an order to show once the board has read its queues
         self._connect_selection(self.backlog_view, None)
         self.production = ProductionActions(host, self)
         for entry in self.production.entries:
@@ -298,8 +299,28 @@ class PlanningBoard(QWidget):
         return self.selected.number if entity == "order" and self.selected is not None else None
 
     def show_record(self, entity: str, key: str) -> None:
-        if entity == "order":
-            self.search.setText(key)
+        """An order opened from the journal or a scan: selected in its line's queue, or found in the backlog."""
+        if entity != "order":
+            return
+        self.wanted = key
+        if self.loaded_once:
+            self._show_wanted()
+
+    def _show_wanted(self) -> None:
+        key, self.wanted = self.wanted, None
+        if key is None:
+            return
+        for view in self.queue_views.values():
+            model = view.model()
+            assert isinstance(model, _OrderListModel)
+            for row in range(model.rowCount()):
+                if model.order_at(row).number == key:
+                    view.setFocus()
+                    view.setCurrentIndex(model.index(row))
+                    view.scrollTo(model.index(row))
+                    return
+        if self.search.text() != key:
+            self.search.setText(key)  # the backlog shows it, or shows that it is not waiting on the board
 
     # ---------------------------------------------------------------- loading
 
@@ -339,6 +360,7 @@ class PlanningBoard(QWidget):
         planned = sum(len(m.items) for m in self.queues.values())
         self.status.setText(f"{planned} orders on {len(queues)} lines, {total} in the backlog")
         self._reselect()
+        self._show_wanted()
 
     def _add_line(self, i: int, code: str) -> None:
         model = QueueModel(code, self)

@@ -30,6 +30,7 @@ from app.dto import CustomerRow, OrderRow
 from app.errors import ValidationError
 from app.lookups import batch_unit
 from app.permissions import allowed
+from app.scan import read_label
 from domain.vocabulary import CODE_LEN, NAME_LEN, PRIORITIES, Unit, WarehouseKind
 from ui.lookups import CodePicker, LiveLookups
 from ui.ops import Ops, message_for
@@ -194,6 +195,15 @@ class _StockForm(FormDialog):
         """Look up the unit of the batch typed in `edit` (`unit`: already known for the batch it holds)."""
         self._batch, self.batch_unit = edit, unit if edit.text().strip() else None
         edit.textChanged.connect(self._batch_typed)
+        edit.editingFinished.connect(self._batch_entered)
+
+    def _batch_entered(self) -> None:
+        """A batch label's QR code scanned into the field (MPS1|batch|material) becomes its batch number."""
+        if self._batch is None:
+            return
+        entity, number = read_label(self._batch.text())
+        if entity == "batch":
+            self._batch.setText(number)
 
     def _batch_typed(self, _text: str) -> None:
         self.batch_unit, self._unknown_batch = None, ""

@@ -64,8 +64,15 @@ class InventoryScreen(TableScreen):
         ctx = self.host.ctx
         self.ops.run(
             lambda: q.inventory_batches(ctx.reader(), material_id=row.material_id, warehouse_id=row.warehouse_id),
-            lambda rows: BatchesBehindDialog(row, rows, self).open(),
+            lambda rows: self._show_behind(row, rows),
         )
+
+    def _show_behind(self, row: InventoryRow, batches: tuple[BalanceRow, ...]) -> None:
+        self.behind = BatchesBehindDialog(row, batches, self)
+        self.behind.table.itemActivated.connect(
+            lambda item: self.host.open_requested.emit("batch", batches[item.row()].batch_number)
+        )
+        self.behind.open()
 
 
 class BatchesBehindDialog(QDialog):
@@ -73,8 +80,9 @@ class BatchesBehindDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"{row.material_name} in {row.warehouse_code}")
         self.resize(640, 380)
-        table = QTableWidget(len(batches), 4, self)
+        table = self.table = QTableWidget(len(batches), 4, self)
         table.setObjectName("batchesBehind")
+        table.setToolTip(self.tr("Double-click a batch (or press Enter) to open its page"))
         table.setHorizontalHeaderLabels(["Batch", "Quantity", "Quality", "Expiry"])
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

@@ -38,7 +38,8 @@ def style_sheet() -> str:
     return resources.files("resources").joinpath("style.qss").read_text(encoding="utf-8")
 
 
-_QT_NOISE = ("propagateSizeHints",)  # the offscreen platform's remark on every window; nothing to act on
+# The offscreen platform's remarks on every window and on bringing one to the front; nothing to act on.
+_QT_NOISE = ("propagateSizeHints", "does not support raise")
 
 
 def route_qt_messages() -> None:

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QMessage
 
 from app.context import Context
 from app.lookups import Lookups
+from app.scan import Scanned, find_scanned, kinds_named, read_label
+from ui.batch_page import BatchPageWindow
 from ui.batches import BatchesScreen
 from ui.board import PlanningBoard
 from ui.customers import CustomersScreen
@@ -83,10 +85,11 @@ class MainWindow(QMainWindow):
         self.live = LiveUpdates(ctx, self)
         self.live.changed.connect(self.apply_changes)
         self.live.connection.connect(self._connection_changed)
-        self.scanner = ScannerFilter(self, scope=self)
+        self.scanner = ScannerFilter(self, windows=self.scan_windows)
         self.scanner.scanned.connect(self.open_scanned)
         _application().installEventFilter(self.scanner)
 
+        self.pages: dict[str, BatchPageWindow] = {}  # the batch pages open, by number
         self.loaded: set[int] = set()
         self.stale: set[int] = set()  # loaded screens that changed while another one was in front
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -186,6 +189,12 @@ class MainWindow(QMainWindow):
         re-count every table several times a second.
         """
         self.lookups.follow(tables)
+        for number, page in list(self.pages.items()):
+            if page.closed_by_user:
+                del self.pages[number]
+                page.deleteLater()
+            elif "*" in tables or tables & page.WATCHES:
+                page.refresh()
         for index in list(self.loaded):
             screen = self.screens[index]
             if "*" not in tables and not (tables & screen.WATCHES):
@@ -196,7 +205,11 @@ class MainWindow(QMainWindow):
                 self.stale.add(index)
 
     def open_record(self, entity: str, key: str) -> None:
-        """Bring a record (a journal entry's subject, a scanned batch) into view on the screen that shows it."""
+        """Bring a record (a journal entry's subject, a scanned label) into view: a batch on its own page, the others
+        on the screen that shows them."""
+        if entity == "batch":
+            self.open_batch(key)
+            return
         for index, screen in enumerate(self.screens):
             if entity in screen.SHOWS:
                 self.tabs.setCurrentIndex(index)
@@ -204,10 +217,40 @@ class MainWindow(QMainWindow):
                 return
         self.statusBar().showMessage(f"{entity} {key}", 6000)
 
+    def open_batch(self, number: str) -> BatchPageWindow:
+        """The batch's page: brought to the front if it is open, else opened beside the main window."""
+        page = self.pages.get(number)
+        if page is None or page.closed_by_user:
+            page = BatchPageWindow(self.host, self.stock, number, self)
+            self.pages[number] = page
+        page.show()
+        page.raise_()
+        page.activateWindow()
+        return page
+
+    def scan_windows(self) -> list[QWidget]:
+        """Where a scan opens what it names: this window and the batch pages (a form keeps its scans)."""
+        return [self, *(page for page in self.pages.values() if page.isVisible())]
+
     def open_scanned(self, code: str) -> None:
-        """A scanned batch number opens that batch."""
-        self.open_record("batch", code.strip())
-        self.statusBar().showMessage(self.tr("Scanned {0}").format(code.strip()), 6000)
+        """A scanned label or number opens its record, from whichever screen or page is in front."""
+        ctx = self.ctx
+
+        def found(record: Scanned | None) -> None:
+            if record is None:
+                self.say_unknown(code)
+                return
+            self.open_record(record.entity, record.key)
+            self.statusBar().showMessage(self.tr("Scanned {0} {1}").format(record.entity, record.key), 8000)
+
+        self.statusBar().showMessage(self.tr("Looking up {0}…").format(code.strip()), 4000)
+        self.ops.run(lambda: find_scanned(ctx.reader(), code), found)
+
+    def say_unknown(self, code: str) -> None:
+        """A scan the plant does not know: said plainly, with a beep for someone looking at the pallet."""
+        QApplication.beep()
+        text = self.tr("The plant has no {0} “{1}”.").format(kinds_named(), read_label(code)[1])
+        self.statusBar().showMessage(text, 12000)
 
     # ---------------------------------------------------------------- window
 
@@ -236,6 +279,8 @@ class MainWindow(QMainWindow):
         """Remember the layouts for this user; closing the window (not signing out) ends the program."""
         for screen in self.screens:
             screen.save_layout()
+        for page in self.pages.values():
+            page.close()
         _application().removeEventFilter(self.scanner)
         self.live.stop()
         super().closeEvent(event)

@@ -159,6 +159,8 @@ class TableScreen(QWidget):
         except ValidationError as exc:
             self._show_failure(str(exc))
             return
+        if flt == self.model.filter and not self.model.loading:
+            return  # the same rows: a scan put back what it typed, or a box chose what it showed
         self.count.setText("Loading…")
         self.model.set_filter(flt)
 

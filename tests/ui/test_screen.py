@@ -35,7 +35,7 @@ def test_every_screen_is_a_screen_and_its_menus_are_its_own(
         "&File", "&Stock", "&Quality", "&Production", "&Customers", "&Reports", "&View", "&Administration", "&Help"
     ]  # fmt: skip
     assert menus["&Stock"] == ["receive", "transfer", "issue", "adjust"]
-    assert menus["&Quality"] == ["approve", "block", "trace", "", "print_labels"]
+    assert menus["&Quality"] == ["open_batch", "", "approve", "block", "trace", "", "print_labels"]
     assert menus["&Production"][:2] == ["new_order", "edit_order"]
     assert menus["&Reports"] == [f"report_{r.key}" for r in REPORTS]
     assert menus["&View"] == [f"tab_{i}" for i in range(len(SCREENS))]
