@@ -9,6 +9,7 @@ the user has typed or chosen.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
@@ -18,6 +19,15 @@ from app.lookups import LOOKUP_TABLES, Lookups, lookups
 from ui.ops import Ops
 
 log = logging.getLogger(__name__)
+Codes = Callable[[Lookups], tuple[str, ...]]
+Offer = str | Codes  # a table ("materials": code — name), or a function picking codes
+
+
+def offered(found: Lookups, offer: Offer) -> list[tuple[str, str]]:
+    """(code, "code — name") for each code a picker or filter offers; without a table, codes alone."""
+    if callable(offer):
+        return [(code, code) for code in offer(found)]
+    return [(code, named(code, found.name(offer, code))) for code in found.codes(offer)]
 
 
 class LiveLookups(QObject):
@@ -74,7 +84,7 @@ class CodePicker(QComboBox):
     code or name and choose from what matches, or type or scan a code."""
 
     def __init__(
-        self, lookups: LiveLookups, table: str, current: str | None = None, parent: QWidget | None = None
+        self, lookups: LiveLookups, table: Offer, current: str | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.lookups, self.table = lookups, table
@@ -104,9 +114,8 @@ class CodePicker(QComboBox):
             self.set_code(code)
 
     def _fill(self) -> None:
-        found = self.lookups.current
-        for code in found.codes(self.table):
-            self.addItem(named(code, found.name(self.table, code)), code)
+        for code, text in offered(self.lookups.current, self.table):
+            self.addItem(text, code)
 
     def code(self) -> str:
         """The code chosen or typed: an entry's code, or what was typed, matched to a code regardless of case."""
@@ -115,7 +124,7 @@ class CodePicker(QComboBox):
         if index >= 0:
             return str(self.itemData(index))
         typed = text.split(SEPARATOR, 1)[0].strip()
-        codes = {code.casefold(): code for code in self.lookups.current.codes(self.table)}
+        codes = {code.casefold(): code for code, _text in offered(self.lookups.current, self.table)}
         return codes.get(typed.casefold(), typed)
 
     def set_code(self, code: str) -> None:
@@ -142,7 +151,7 @@ class CodePicker(QComboBox):
 class CodeFilter(QComboBox):
     """A filter's choice of "code — name", "all" first, that follows the database and keeps the user's choice."""
 
-    def __init__(self, lookups: LiveLookups, table: str, everything: str, parent: QWidget | None = None) -> None:
+    def __init__(self, lookups: LiveLookups, table: Offer, everything: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lookups, self.table, self.everything = lookups, table, everything
         # The closed box stays narrow in a filter bar; the open list is as wide as its names.
@@ -153,9 +162,8 @@ class CodeFilter(QComboBox):
 
     def _fill(self) -> None:
         self.addItem(self.everything, None)
-        found = self.lookups.current
-        for code in found.codes(self.table):
-            self.addItem(named(code, found.name(self.table, code)), code)
+        for code, text in offered(self.lookups.current, self.table):
+            self.addItem(text, code)
         self.view().setMinimumWidth(self.view().sizeHintForColumn(0) + 24)
 
     def refill(self) -> None:
