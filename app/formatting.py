@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -30,6 +31,22 @@ def quantity(value: Decimal, unit: str | None = None) -> str:
     """
     text = number(value, decimals(unit))
     return f"{text} {unit}" if unit else text
+
+
+_QUANTITY_RE = re.compile(r"^(?P<whole>-?[\d,]+)(?P<fraction>\.\d+)? (?P<unit>\S+)$")
+
+
+def quantity_parts(text: str) -> tuple[str, str, str] | None:
+    """'1,250.500 kg' as ('1,250', '.500', 'kg'), so that columns can line up the decimal points of different
+    units; None for text that is not a quantity with its unit."""
+    found = _QUANTITY_RE.match(text)
+    if found is None or found["unit"] not in Unit.values():
+        return None
+    return found["whole"], found["fraction"] or "", found["unit"]
+
+
+WIDEST_FRACTION = "." + "0" * max(unit.decimals for unit in Unit)  # the room after a decimal point in a column
+WIDEST_UNIT = max((unit.value for unit in Unit), key=len)
 
 
 def rate(value: Decimal, unit: str) -> str:

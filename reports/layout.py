@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.dto import ReportHeader
-from app.formatting import moment
+from app.formatting import WIDEST_FRACTION, WIDEST_UNIT, moment, quantity_parts
 from reports import fonts
 
 ROW_HEIGHT = 13.0
@@ -169,11 +169,32 @@ def _cell(
     canvas: Canvas, text: str, x: float, y: float, width: float, align: str, font: str, indent: float = 0.0
 ) -> None:
     room = width - 6 - indent
+    parts = quantity_parts(text) if align == "right" else None
+    if parts is not None and _quantity(canvas, parts, x + width - 3, y, room, font):
+        return
     text = fonts.fit(text, font, FONT_SIZE, room)
     if align == "right":
         canvas.drawRightString(x + width - 3, y, text)
     else:
         canvas.drawString(x + 3 + indent, y, text)
+
+
+def _quantity(canvas: Canvas, parts: tuple[str, str, str], right: float, y: float, room: float, font: str) -> bool:
+    """A quantity with its decimal point where every other quantity in the column has it, whatever its unit:
+    the unit starts at a fixed place, the fraction fills the room before it. False if it does not fit."""
+    whole, fraction, unit = parts
+
+    def width(text: str) -> float:
+        return float(canvas.stringWidth(text, font, FONT_SIZE))
+
+    unit_at = right - width(" " + WIDEST_UNIT)
+    point_at = unit_at - width(WIDEST_FRACTION)
+    if right - point_at + width(whole) > room:
+        return False
+    canvas.drawRightString(point_at, y, whole)
+    canvas.drawString(point_at, y, fraction)
+    canvas.drawString(unit_at + width(" "), y, unit)
+    return True
 
 
 def _draw_row(canvas: Canvas, report: Report, row: Row, y: float) -> float:

@@ -51,7 +51,7 @@ class BatchesScreen(TableScreen):
         model = BatchModel(
             host.ops,
             lambda f, s, d, o, n: q.batches(ctx.reader(), f, sort=s, descending=d, offset=o, limit=n),
-            q.BatchFilter(),
+            q.BatchFilter(in_stock_only=True),
         )
         super().__init__("batches", model, host.ops, host.username, parent)
         self.host = host
@@ -60,7 +60,9 @@ class BatchesScreen(TableScreen):
         self.warehouse = self.add_filter("In", CodeFilter(host.lookups, "warehouses", anywhere))
         self.material = self.add_filter("Material", CodeFilter(host.lookups, "materials", any_material))
         self.expiry = self.add_filter("", combo(EXPIRY_WINDOWS))
-        self.in_stock = self.add_filter("", QCheckBox("In stock only"))
+        # Used-up batches are history: they show when asked for, or when a scan or the journal opens one.
+        self.in_stock = self.add_filter("", QCheckBox(self.tr("In stock only")))
+        self.in_stock.setChecked(True)
         stock.selected_batch = self.current_batch
         make = host.action
         self.approve_action = make(

@@ -169,6 +169,7 @@ class LoginDialog(QDialog):
     """Pick a connection, sign in; on success `signed_in` carries the database and the user."""
 
     signed_in = Signal(object, object)
+    connection = ""  # the name of the connection signed in through, once signed in
 
     def __init__(
         self, ops: Ops, preferred: pf.Profile | None = None, hint: str = "", parent: QWidget | None = None
@@ -303,6 +304,7 @@ class LoginDialog(QDialog):
         self.profiles = [updated if p.name == profile.name else p for p in self.profiles]
         with contextlib.suppress(OSError):  # not being able to remember the choice must not stop the work
             pf.save_profiles(self.profiles)
+        self.connection = profile.name
         self.signed_in.emit(database, user)
         self.accept()
 

@@ -101,7 +101,7 @@ class Client:
             self.app.quit()
 
     def _signed_in(self, database: Any, user: Any) -> None:
-        ctx = Context(database, user)
+        ctx = Context(database, user, self.login.connection if self.login is not None else "")
         self.context = ctx
         self.ops.run(
             lambda: lookups(ctx.reader()),

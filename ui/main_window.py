@@ -26,7 +26,7 @@ from ui.scanner import ScannerFilter
 from ui.screen import Host, Screen
 from ui.stock import StockActions
 from ui.users import PasswordDialog, UsersDialog
-from ui.widgets import FormDialog, settings
+from ui.widgets import FormDialog, TableScreen, settings
 from ui.words import role_name
 
 
@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: Context, ops: Ops, lookups: Lookups, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.ops = ctx, ops
-        self.setWindowTitle(f"MPSYSTEM — {ctx.database.describe()}")
+        self.setWindowTitle(f"MPSYSTEM — {ctx.connection_name}")
         self.resize(1360, 820)
         self._signing_out = False
         self.lookups = LiveLookups(ctx, ops, lookups, self)
@@ -132,15 +132,25 @@ class MainWindow(QMainWindow):
         status, user = self.statusBar(), self.ctx.user
         self.who = QLabel(f"{user.display_name} ({user.username}) · {role_name(user.role)}", self)
         self.who.setObjectName("statusUser")
-        self.where = QLabel(self.ctx.database.describe(), self)
+        self.where = QLabel(self.ctx.connection_name, self)
         self.where.setObjectName("statusConnection")
+        self.where.setToolTip(self.ctx.database.describe())
         self.busy = QLabel("", self)
         self.online = QLabel("", self)
         self.online.setObjectName("statusOnline")
-        for label in (self.busy, self.who, self.where, self.online):
+        self.selection = QLabel("", self)
+        self.selection.setObjectName("statusSelection")
+        for label in (self.selection, self.busy, self.who, self.where, self.online):
             status.addPermanentWidget(label)
+        for screen in self.screens:
+            if isinstance(screen, TableScreen):
+                screen.selection_changed.connect(partial(self._selection_changed, screen))
         self.ops.busy_changed.connect(lambda busy: self.busy.setText(self.tr("working…") if busy else ""))
         self.ops.error.connect(lambda text: status.showMessage(text, 10000))
+
+    def _selection_changed(self, screen: TableScreen) -> None:
+        if self.tabs.currentWidget() is screen:
+            self.selection.setText(screen.selection_summary())
 
     def _connection_changed(self, up: bool, why: str) -> None:
         if up:
@@ -162,6 +172,7 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         settings().setValue(f"{self.ctx.user.username}/tab", index)
         screen = self.screens[index]
+        self.selection.setText(screen.selection_summary() if isinstance(screen, TableScreen) else "")
         screen.update_actions()
         if index not in self.loaded:
             self.loaded.add(index)
@@ -267,7 +278,8 @@ class MainWindow(QMainWindow):
     def _about(self) -> None:
         import app
 
-        text = self.tr("MPSYSTEM Desktop {0}\nConnected to {1}").format(app.__version__, self.ctx.database.describe())
+        where = f"{self.ctx.connection_name} ({self.ctx.database.describe()})"
+        text = self.tr("MPSYSTEM Desktop {0}\nConnected to {1}").format(app.__version__, where)
         QMessageBox.about(self, self.tr("About MPSYSTEM"), text)
 
     def _sign_out(self) -> None:

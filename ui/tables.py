@@ -6,11 +6,12 @@ from datetime import date, timedelta
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.dto import BatchRow, CustomerRow, EventRow, InventoryRow
-from app.formatting import day, moment
+from app.formatting import WIDEST_FRACTION, WIDEST_UNIT, day, moment, quantity_parts
 from app.formatting import quantity as qty
 from domain.vocabulary import EXPIRY_WARNING_DAYS, BatchStatus, MaterialKind, OrderStatus
 from ui.paged import PagedTableModel
@@ -49,6 +50,58 @@ def expiry_brush(expiry: date | None) -> QBrush | None:
     if expiry <= today + timedelta(days=EXPIRY_WARNING_DAYS):
         return WARN
     return None
+
+
+class QuantityDelegate(QStyledItemDelegate):
+    """Quantities with their decimal points one under the other, whatever the unit: the unit starts at a fixed
+    place at the right of the cell, the fraction fills the room before it. Other text shows as usual."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        """Draw the cell's background as usual, then the quantity in three aligned parts."""
+        value = index.data(DISPLAY)
+        parts = quantity_parts(value) if isinstance(value, str) else None
+        if parts is None:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        whole, fraction, unit = parts
+        metrics = opt.fontMetrics
+        space = metrics.horizontalAdvance(" ")
+        rect = opt.rect.adjusted(4, 0, -6, 0)
+        unit_at = rect.right() - metrics.horizontalAdvance(WIDEST_UNIT)
+        point_at = unit_at - space - metrics.horizontalAdvance(WIDEST_FRACTION)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        brush = index.data(FOREGROUND)
+        colour = opt.palette.highlightedText().color() if selected else opt.palette.text().color()
+        if isinstance(brush, QBrush) and not selected:
+            colour = brush.color()
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setPen(colour)
+        middle = Qt.AlignmentFlag.AlignVCenter
+        whole_rect = QRect(rect.left(), rect.top(), point_at - rect.left(), rect.height())
+        painter.drawText(whole_rect, middle | Qt.AlignmentFlag.AlignRight, whole)
+        painter.drawText(QRect(point_at, rect.top(), unit_at - point_at, rect.height()), middle, fraction)
+        painter.drawText(QRect(unit_at, rect.top(), rect.right() - unit_at + 1, rect.height()), middle, unit)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        """Room for the widest unit and fraction, so that fitting the column never cuts a quantity."""
+        hint = super().sizeHint(option, index)
+        value = index.data(DISPLAY)
+        parts = quantity_parts(value) if isinstance(value, str) else None
+        if parts is None:
+            return hint
+        metrics = option.fontMetrics
+        width = metrics.horizontalAdvance(f"{parts[0]}{WIDEST_FRACTION} {WIDEST_UNIT}") + 12
+        return QSize(max(hint.width(), width), hint.height())
 
 
 class InventoryModel(PagedTableModel[InventoryRow]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -30,10 +31,13 @@ from PySide6.QtWidgets import (
 
 from app import config
 from app.errors import ConflictError, ValidationError
+from app.formatting import quantity
 from ui.ops import Ops, message_for
 from ui.paged import PagedTableModel
+from ui.tables import QuantityDelegate
 
 W = TypeVar("W", bound=QWidget)
+SUM_AT_MOST = 5000  # selected rows added up in the status bar; more are only counted
 
 
 def settings() -> QSettings:
@@ -63,6 +67,7 @@ class TableScreen(QWidget):
     """
 
     activated = Signal(object)  # a row double-clicked or Enter pressed on it
+    selection_changed = Signal()  # the status bar's count and sum of the selected rows follow
     WATCHES: ClassVar[frozenset[str]] = frozenset()  # the tables whose changes this screen shows
     SHOWS: ClassVar[frozenset[str]] = frozenset()  # the journal's subjects this screen opens
 
@@ -103,6 +108,11 @@ class TableScreen(QWidget):
         )
         self.table.setSortingEnabled(True)
         self.table.doubleClicked.connect(lambda index: self._activate(index.row()))
+        quantities = QuantityDelegate(self.table)
+        for column in model.RIGHT_ALIGNED:
+            self.table.setItemDelegateForColumn(int(column), quantities)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self.selection_changed.emit())
+        model.modelReset.connect(self.selection_changed.emit)
 
         bar = QHBoxLayout()
         bar.addLayout(self.filters, 1)
@@ -223,6 +233,34 @@ class TableScreen(QWidget):
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [r for r in (self.model.row_at(i) for i in rows) if r is not None]
 
+    def selection_summary(self) -> str:
+        """'3 selected · 2,500.000 kg': how many rows are selected and, where they hold quantities, their sum per
+        unit (of the rows read so far: a selection of a million rows is counted, not added up)."""
+        selection = self.table.selectionModel().selection()
+        ranges = [selection.at(i) for i in range(selection.count())]
+        count = sum(r.bottom() - r.top() + 1 for r in ranges)
+        if count < 2:
+            return ""
+        text = self.tr("{0} selected").format(f"{count:,}")
+        if count > SUM_AT_MOST:
+            return text
+        sums: dict[str, Decimal] = {}
+        unread = 0
+        for r in ranges:
+            for index in range(r.top(), r.bottom() + 1):
+                row = self.model.row_at(index) if self.model.is_loaded(index) else None
+                if row is None:
+                    unread += 1
+                    continue
+                amount, unit = getattr(row, "quantity", None), getattr(row, "unit", None)
+                if isinstance(amount, Decimal) and isinstance(unit, str):
+                    sums[unit] = sums.get(unit, Decimal(0)) + amount
+        if sums:
+            text += " · " + " + ".join(quantity(total, unit) for unit, total in sorted(sums.items()))
+            if unread:
+                text += " " + self.tr("(of the rows read so far)")
+        return text
+
     def current_row(self) -> Any:
         index = self.table.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
@@ -317,12 +355,52 @@ class TableScreen(QWidget):
         self.model.loaded.connect(self._fit_columns, Qt.ConnectionType.SingleShotConnection)
 
     def _fit_columns(self) -> None:
-        header = self.table.horizontalHeader()
-        self.table.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.table.setColumnWidth(column, min(max(self.table.columnWidth(column) + 12, 70), 300))
-        if self.model.STRETCH is not None:
-            header.setSectionResizeMode(int(self.model.STRETCH), QHeaderView.ResizeMode.Stretch)
+        """Widths from the first page: every column as wide as its contents; when the table is too narrow for
+        them all, the other columns give up room (down to their titles) before the name is cut."""
+        header, table = self.table.horizontalHeader(), self.table
+        table.resizeColumnsToContents()
+        count = self.model.columnCount()
+        name = int(self.model.STRETCH) if self.model.STRETCH is not None else -1
+        titles = header.fontMetrics()
+        pad = titles.horizontalAdvance("  ")
+        widest = titles.horizontalAdvance("M") * 30  # a long origin or note does not take the whole table
+        wanted = [table.columnWidth(c) + pad for c in range(count)]
+        wanted = [width if c == name else min(width, widest) for c, width in enumerate(wanted)]
+        floors = [
+            min(wanted[c], titles.horizontalAdvance(str(self.model.HEADERS[self.model.Columns(c)])) + 3 * pad)
+            for c in range(count)
+        ]
+        available = table.viewport().width()
+        bar = table.verticalScrollBar()
+        rows_high = self.model.rowCount() * table.verticalHeader().defaultSectionSize()
+        if not bar.isVisible() and rows_high > table.viewport().height():
+            available -= bar.sizeHint().width()  # the rows about to arrive will bring the scroll bar
+        over = sum(wanted) - max(available, 1)
+        # The record's own number (the first column), its quantities and its name keep their width longest.
+        keep = {0, name, *(int(c) for c in self.model.RIGHT_ALIGNED)}
+        if over > 0:
+            # The widest of the others give way first, none below its title: a ceiling lowered until they fit.
+            others = [c for c in range(count) if c not in keep]
+            before = sum(wanted[c] for c in others)
+            low, high = 0, max((wanted[c] for c in others), default=0)
+            while low < high:
+                ceiling = (low + high + 1) // 2
+                if before - sum(max(floors[c], min(wanted[c], ceiling)) for c in others) >= over:
+                    low = ceiling
+                else:
+                    high = ceiling - 1
+            for c in others:
+                wanted[c] = max(floors[c], min(wanted[c], low))
+            over -= before - sum(wanted[c] for c in others)
+            for c in [c for c in range(count) if c in keep and c != name] + [name]:
+                if over > 0 and c >= 0:
+                    given = min(over, wanted[c] - floors[c])
+                    wanted[c] -= given
+                    over -= given
+        for c in range(count):
+            table.setColumnWidth(c, wanted[c])
+        if name >= 0 and over <= 0:
+            header.setSectionResizeMode(name, QHeaderView.ResizeMode.Stretch)
 
 
 def _is_empty(widget: QWidget) -> bool:
