@@ -47,6 +47,7 @@ from ui.screen import Host
 from ui.stock import StockActions
 from ui.tables import BATCH_COLOURS, expiry_brush
 from ui.words import term_of
+from ui.zoom import fit
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 NODE_KINDS = {
@@ -116,6 +117,7 @@ def _table(parent: QWidget, name: str, headers: list[str], right: set[int]) -> Q
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     table.horizontalHeader().setStretchLastSection(True)
+    fit(table)
     return table
 
 
@@ -165,6 +167,7 @@ class BatchPageWindow(QWidget):
 
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        fit(self.toolbar)
         self.page_actions = self._make_actions()
 
         balance_headers = [self.tr("Warehouse"), self.tr("Name"), self.tr("Quantity")]

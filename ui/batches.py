@@ -109,6 +109,13 @@ class BatchesScreen(TableScreen):
             in_stock_only=self.in_stock.isChecked(),
         )
 
+    def update_actions(self) -> None:
+        """What needs a batch waits for one to be selected here, and says so."""
+        one = self.current_row() is not None
+        wait = self.tr("Select a batch on the Batches screen first.")
+        names = ("open_batch", "approve", "block", "trace", "print_labels")
+        self.host.enable(dict.fromkeys(names, one), dict.fromkeys(names, wait))
+
     def selected_key(self, entity: str) -> str | None:
         row = self.current_row() if entity == "batch" else None
         return row.number if row is not None else None

@@ -48,6 +48,7 @@ from ui.screen import Host, Menu
 from ui.tables import ALERT_TEXT, day, qty
 from ui.widgets import settings
 from ui.words import of
+from ui.zoom import fit
 
 MIME = "application/x-mpsystem-order"
 Index = QModelIndex | QPersistentModelIndex
@@ -200,6 +201,7 @@ class PlanningBoard(QWidget):
         self.host, self.ctx, self.ops = host, host.ctx, host.ops
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        fit(self.toolbar)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search the backlog…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)

@@ -6,7 +6,6 @@ import gc
 import logging
 import os
 import sys
-from importlib import resources
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -18,6 +17,7 @@ from app.lookups import lookups
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.ops import Ops, message_for
+from ui.zoom import zoom
 
 log = logging.getLogger(__name__)
 # Set by the start-up benchmark and the bundle's smoke test: quit as soon as the login dialog shows.
@@ -32,10 +32,6 @@ def settle_memory() -> None:
     """
     gc.collect()
     gc.freeze()
-
-
-def style_sheet() -> str:
-    return resources.files("resources").joinpath("style.qss").read_text(encoding="utf-8")
 
 
 # The offscreen platform's remarks on every window and on bringing one to the front; nothing to act on.
@@ -68,7 +64,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("MPSYSTEM")
     app.setOrganizationName("MPSYSTEM")
     app.setStyle("Fusion")
-    app.setStyleSheet(style_sheet())
+    zoom().restore()  # the style sheet, at the size this workstation is set to
     return app
 
 

@@ -3,10 +3,11 @@ routed to the screens that show them. Each screen owns its actions and their han
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
 
 from app.context import Context
@@ -28,6 +29,7 @@ from ui.stock import StockActions
 from ui.users import PasswordDialog, UsersDialog
 from ui.widgets import FormDialog, TableScreen, settings
 from ui.words import role_name
+from ui.zoom import LARGE, NORMAL, Size, current, zoom
 
 
 def _widget(screen: Screen) -> QWidget:
@@ -47,6 +49,8 @@ def _fill(menu: QMenu, entries: list[QAction | None]) -> None:
             menu.addSeparator()
         else:
             menu.addAction(entry)
+    # A menu of nothing the role may do is not offered either.
+    menu.menuAction().setVisible(any(entry is not None and entry.isVisible() for entry in entries))
 
 
 class MainWindow(QMainWindow):
@@ -122,11 +126,45 @@ class MainWindow(QMainWindow):
             make(self, f"tab_{i}", screen.title(), "read", partial(self.tabs.setCurrentIndex, i), f"Ctrl+{i + 1}")
             for i, screen in enumerate(self.screens)
         ]
+        views += [None, *self._zoom_actions()]
         _fill(bar.addMenu(self.tr("&View")), views)
         users = make(self, "users", self.tr("&Users…"), "user.manage", self.open_users)
         _fill(bar.addMenu(self.tr("&Administration")), [users])
         _fill(bar.addMenu(self.tr("&Help")), [make(self, "about", self.tr("&About MPSYSTEM"), "read", self._about)])
         self.addActions(list(self.host.actions.values()))  # their shortcuts work wherever the focus is
+
+    def _zoom_actions(self) -> list[QAction | None]:
+        make = self.host.action
+        bigger = make(self, "zoom_in", self.tr("Zoom &in"), "read", lambda: self.resize_client(1), "Ctrl++")
+        bigger.setShortcuts(
+            [QKeySequence("Ctrl++"), QKeySequence("Ctrl+="), QKeySequence(QKeySequence.StandardKey.ZoomIn)]
+        )
+        smaller = make(self, "zoom_out", self.tr("Zoom &out"), "read", lambda: self.resize_client(-1), "Ctrl+-")
+        smaller.setShortcuts([QKeySequence("Ctrl+-"), QKeySequence(QKeySequence.StandardKey.ZoomOut)])
+        normal = make(self, "zoom_normal", self.tr("&Normal size"), "read", lambda: self.size_client(NORMAL), "Ctrl+0")
+        self.large = make(self, "zoom_large", self.tr("&Large, for the shop floor"), "read", self._toggle_large)
+        self.large.setCheckable(True)
+        self.large.setChecked(current().percent == LARGE)
+        return [bigger, smaller, normal, self.large]
+
+    def resize_client(self, steps: int) -> None:
+        """Ctrl+plus and Ctrl+minus: the whole client one size larger or smaller, kept for this workstation."""
+        self._relayout(lambda: zoom().step(steps))
+
+    def size_client(self, percent: int) -> None:
+        self._relayout(lambda: zoom().set_percent(percent))
+
+    def _toggle_large(self) -> None:
+        self.size_client(LARGE if current().percent != LARGE else NORMAL)
+
+    def _relayout(self, change: Callable[[], Size]) -> None:
+        for screen in self.screens:
+            screen.save_layout()
+        size = change()
+        for screen in self.screens:
+            screen.restore_layout()
+        self.large.setChecked(size.percent == LARGE)
+        self.statusBar().showMessage(self.tr("Shown at {0} %").format(size.percent), 4000)
 
     def _build_status_bar(self) -> None:
         status, user = self.statusBar(), self.ctx.user

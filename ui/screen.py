@@ -128,18 +128,27 @@ class Host(QObject):
             tip = denial_message(permission)
         action.setEnabled(may)
         action.setVisible(may)  # what a role may never do is not offered at all
+        action.setProperty("tip", tip)
         action.setToolTip(tip)
         action.setStatusTip(tip)
         if register:
             self.actions[name] = action
         return action
 
-    def enable(self, wants: dict[str, bool]) -> None:
-        """Enable actions by what is selected; an action the role may not take stays disabled."""
+    def enable(self, wants: dict[str, bool], waiting: dict[str, str] | None = None) -> None:
+        """Enable actions by what is selected; an action the role may not take stays disabled.
+
+        `waiting`: for an action not enabled now, what it waits for ("Select a batch first."), shown as its
+        tooltip in place of what it does.
+        """
         for name, enabled in wants.items():
             action = self.actions[name]
             if action.property("allowed"):
                 action.setEnabled(enabled)
+                tip = str(action.property("tip"))
+                reason = (waiting or {}).get(name)
+                action.setToolTip(tip if enabled or not reason else reason)
+                action.setStatusTip(action.toolTip())
 
     def open_form(self, dialog: F, done_text: str) -> F:
         """Open a form; when its service call goes through, say so and show the database as it is now."""

@@ -35,6 +35,7 @@ from app.formatting import quantity
 from ui.ops import Ops, message_for
 from ui.paged import PagedTableModel
 from ui.tables import QuantityDelegate
+from ui.zoom import NORMAL, current, fit
 
 W = TypeVar("W", bound=QWidget)
 SUM_AT_MOST = 5000  # selected rows added up in the status bar; more are only counted
@@ -93,7 +94,6 @@ class TableScreen(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setStretchLastSection(False)
@@ -112,6 +112,10 @@ class TableScreen(QWidget):
         for column in model.RIGHT_ALIGNED:
             self.table.setItemDelegateForColumn(int(column), quantities)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self.selection_changed.emit())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_actions())
+        model.modelReset.connect(self.update_actions)
+        fit(self.table)
+        fit(self.toolbar)
         model.modelReset.connect(self.selection_changed.emit)
 
         bar = QHBoxLayout()
@@ -342,7 +346,9 @@ class TableScreen(QWidget):
     # ---------------------------------------------------------------- layout memory
 
     def _settings_key(self) -> str:
-        return f"{self.username}/{self.key}/header"
+        # Column widths are pixels: each size of the client (ui/zoom.py) keeps a layout of its own.
+        percent = current().percent
+        return f"{self.username}/{self.key}/header" + ("" if percent == NORMAL else f"@{percent}")
 
     def save_layout(self) -> None:
         settings().setValue(self._settings_key(), self.table.horizontalHeader().saveState())
@@ -352,22 +358,31 @@ class TableScreen(QWidget):
         state = settings().value(self._settings_key())
         if state is not None and self.table.horizontalHeader().restoreState(state):
             return
+        if self.model.total and not self.model.loading:
+            self._fit_columns()  # the client changed size: rows are here already
+            return
         self.model.loaded.connect(self._fit_columns, Qt.ConnectionType.SingleShotConnection)
 
     def _fit_columns(self) -> None:
-        """Widths from the first page: every column as wide as its contents; when the table is too narrow for
-        them all, the other columns give up room (down to their titles) before the name is cut."""
+        """Widths from the first page: each column as wide as what it shows. When they do not all fit, the
+        widest long-text columns give way first, but never below their title or a dozen letters; a record's
+        number, its quantities and its name are never cut (the table scrolls sideways instead)."""
         header, table = self.table.horizontalHeader(), self.table
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.resizeColumnsToContents()
         count = self.model.columnCount()
         name = int(self.model.STRETCH) if self.model.STRETCH is not None else -1
         titles = header.fontMetrics()
-        pad = titles.horizontalAdvance("  ")
-        widest = titles.horizontalAdvance("M") * 30  # a long origin or note does not take the whole table
-        wanted = [table.columnWidth(c) + pad for c in range(count)]
-        wanted = [width if c == name else min(width, widest) for c, width in enumerate(wanted)]
+        em, pad = titles.horizontalAdvance("M"), titles.horizontalAdvance("  ")
+        # A long origin or note does not take the whole table; a sentence (the journal's) takes what is left.
+        wanted = [min(table.columnWidth(c) + pad, 40 * em if c == name else 30 * em) for c in range(count)]
+        keep = {0, name, *(int(c) for c in self.model.RIGHT_ALIGNED)}
         floors = [
-            min(wanted[c], titles.horizontalAdvance(str(self.model.HEADERS[self.model.Columns(c)])) + 3 * pad)
+            wanted[c]
+            if c in keep
+            else min(
+                wanted[c], max(12 * em, titles.horizontalAdvance(self.model.HEADERS[self.model.Columns(c)]) + 3 * pad)
+            )
             for c in range(count)
         ]
         available = table.viewport().width()
@@ -375,32 +390,27 @@ class TableScreen(QWidget):
         rows_high = self.model.rowCount() * table.verticalHeader().defaultSectionSize()
         if not bar.isVisible() and rows_high > table.viewport().height():
             available -= bar.sizeHint().width()  # the rows about to arrive will bring the scroll bar
-        over = sum(wanted) - max(available, 1)
-        # The record's own number (the first column), its quantities and its name keep their width longest.
-        keep = {0, name, *(int(c) for c in self.model.RIGHT_ALIGNED)}
-        if over > 0:
-            # The widest of the others give way first, none below its title: a ceiling lowered until they fit.
-            others = [c for c in range(count) if c not in keep]
-            before = sum(wanted[c] for c in others)
-            low, high = 0, max((wanted[c] for c in others), default=0)
-            while low < high:
-                ceiling = (low + high + 1) // 2
-                if before - sum(max(floors[c], min(wanted[c], ceiling)) for c in others) >= over:
-                    low = ceiling
-                else:
-                    high = ceiling - 1
-            for c in others:
-                wanted[c] = max(floors[c], min(wanted[c], low))
-            over -= before - sum(wanted[c] for c in others)
-            for c in [c for c in range(count) if c in keep and c != name] + [name]:
-                if over > 0 and c >= 0:
-                    given = min(over, wanted[c] - floors[c])
-                    wanted[c] -= given
-                    over -= given
+        widths = column_widths(wanted, floors, available)
         for c in range(count):
-            table.setColumnWidth(c, wanted[c])
-        if name >= 0 and over <= 0:
+            table.setColumnWidth(c, widths[c])
+        if name >= 0 and sum(widths) <= available:
             header.setSectionResizeMode(name, QHeaderView.ResizeMode.Stretch)
+
+
+def column_widths(wanted: list[int], floors: list[int], available: int) -> list[int]:
+    """Widths that fit `available` if they can: the widest columns are narrowed first, to a common ceiling,
+    none below its floor. Columns whose floor is what they want are never narrowed."""
+    over = sum(wanted) - available
+    if over <= 0:
+        return list(wanted)
+    low, high = 0, max(wanted, default=0)
+    while low < high:  # the highest ceiling that frees enough room (or the floors, if none does)
+        ceiling = (low + high + 1) // 2
+        if sum(wanted) - sum(max(f, min(w, ceiling)) for w, f in zip(wanted, floors, strict=True)) >= over:
+            low = ceiling
+        else:
+            high = ceiling - 1
+    return [max(f, min(w, low)) for w, f in zip(wanted, floors, strict=True)]
 
 
 def _is_empty(widget: QWidget) -> bool:

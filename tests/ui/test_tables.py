@@ -191,3 +191,13 @@ def test_the_status_bar_names_the_connection_by_its_profile(
     window = open_window(qtbot, ops, ctx)
     assert window.where.text() == "Demo plant" and window.windowTitle() == "MPSYSTEM — Demo plant"
     assert window.where.toolTip().startswith("file ")  # where exactly, for whoever asks
+
+
+def test_the_widest_other_columns_give_way_first_and_never_below_their_floor() -> None:
+    from ui.widgets import column_widths
+
+    # number, name (kept whole: floor = want), a long supplier name, a short date
+    wanted, floors = [120, 260, 300, 100], [120, 260, 150, 100]
+    assert column_widths(wanted, floors, 900) == wanted  # room for all
+    assert column_widths(wanted, floors, 700) == [120, 260, 220, 100]  # the supplier gives way alone
+    assert column_widths(wanted, floors, 500) == [120, 260, 150, 100]  # down to its floor, then the table scrolls
