@@ -22,7 +22,7 @@ from ui.journal import EventsScreen
 from ui.live import LiveUpdates
 from ui.lookups import LiveLookups
 from ui.ops import Ops
-from ui.printing import ReportsMenu
+from ui.printing import LabelOutputDialog, ReportsMenu
 from ui.scanner import ScannerFilter
 from ui.screen import Host, Screen
 from ui.stock import StockActions
@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
             ),
             make(self, "find", self.tr("&Find"), "read", lambda: self.current().focus_search(), "Ctrl+F"),
             make(self, "password", self.tr("Change my &password…"), "read", self.change_my_password),
+            make(self, "workstation", self.tr("&Labels at this workstation…"), "label.print", self.label_settings),
             None,
             make(self, "sign_out", self.tr("Sign &out"), "read", self._sign_out),
             make(self, "quit", self.tr("&Quit"), "read", self.close, "Ctrl+Q"),
@@ -308,6 +309,12 @@ class MainWindow(QMainWindow):
         self.users_dialog.changed.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.users_dialog.open()
         return self.users_dialog
+
+    def label_settings(self) -> LabelOutputDialog:
+        """Where this workstation's labels go: a preview, its label printer or a folder."""
+        return self.host.open_form(
+            LabelOutputDialog(self.ops, self), self.tr("Label printing saved for this workstation")
+        )
 
     def change_my_password(self) -> FormDialog:
         dialog = PasswordDialog(self.ctx, self.ops, self.ctx.user.username, self)

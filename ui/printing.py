@@ -15,8 +15,9 @@ from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, QSize, QS
 from PySide6.QtGui import QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -40,7 +41,7 @@ from ui.lookups import CodeFilter, CodePicker, LiveLookups
 from ui.ops import Ops, message_for
 from ui.screen import Host, Menu, Screen
 from ui.widgets import FormDialog
-from ui.workstation import LabelDestination, LabelOutput, label_output
+from ui.workstation import LabelDestination, LabelOutput, label_output, save_label_output
 
 
 class _Progress(QObject):
@@ -259,6 +260,62 @@ class LabelSender(QObject):
             self.preview = PreviewDialog(path, self.tr("Label for {0}").format(named), self.window)
             self.preview.open()
             self.sent.emit(self.tr("Label for {0} ready to print").format(named))
+
+
+class LabelOutputDialog(FormDialog):
+    """Where this workstation's labels go: a preview, its label printer, or a PDF per label into a folder."""
+
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(QCoreApplication.translate("LabelOutputDialog", "Labels at this workstation"), ops, parent)
+        now = label_output()
+        self.choices: dict[LabelDestination, QRadioButton] = {}
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        for destination in LabelDestination:
+            button = QRadioButton(QCoreApplication.translate("LabelDestination", destination.label), box)
+            button.setChecked(destination is now.destination)
+            button.toggled.connect(lambda _on: self.revalidate())
+            column.addWidget(button)
+            self.choices[destination] = button
+        self.add("destination", self.tr("Labels go"), box)
+        self.printer = self.add("printer", self.tr("Label printer"), QComboBox(self))
+        self.printer.addItems(QPrinterInfo.availablePrinterNames())
+        self.printer.setEditable(True)
+        self.printer.setCurrentText(now.printer)
+        folder_row = QWidget(self)
+        row = QHBoxLayout(folder_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.folder = line(now.folder, self.tr("a folder the print server watches, or a shared drive"))
+        browse = QPushButton(self.tr("Browse…"), folder_row)
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        self.add("folder", self.tr("Folder"), folder_row)
+        self.folder.textChanged.connect(lambda _t: self.revalidate())
+        self.ok.setText(self.tr("Save"))
+        self.revalidate()
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Folder for labels"), self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
+
+    def chosen(self) -> LabelOutput:
+        destination = next((d for d, b in self.choices.items() if b.isChecked()), LabelDestination.PREVIEW)
+        return LabelOutput(destination, self.printer.currentText().strip(), self.folder.text().strip())
+
+    def check(self) -> str | None:
+        output = self.chosen()
+        if output.destination is LabelDestination.PRINTER and not output.printer:
+            return self.tr("Choose the label printer.")
+        if output.destination is LabelDestination.FOLDER and not output.folder:
+            return self.tr("Choose the folder.")
+        return None
+
+    def action(self) -> Callable[[], Any]:
+        output = self.chosen()
+        return lambda: save_label_output(output)
 
 
 def words(text: str) -> str:

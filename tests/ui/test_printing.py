@@ -146,3 +146,23 @@ def test_each_report_dialog_asks_for_its_registry_parameters(
     events.fields["date_from"].enabled.setChecked(False)
     assert events.values() == {"date": (None, events.fields["date_to"].value()), "user": "clerk", "entity": None,
                                "action": None, "text": None}  # fmt: skip
+
+
+def test_the_workstation_says_where_its_labels_go(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context], tmp_path: Path
+) -> None:
+    from ui.workstation import LabelDestination, label_output
+
+    window = open_window(qtbot, ops, demo_contexts[Role.CLERK])
+    dialog = window.label_settings()
+    qtbot.addWidget(dialog)
+    assert dialog.choices[LabelDestination.PREVIEW].isChecked()  # until someone says otherwise
+    dialog.choices[LabelDestination.FOLDER].setChecked(True)
+    assert not dialog.ok.isEnabled() and dialog.ok.toolTip() == "Choose the folder."
+    dialog.folder.setText(str(tmp_path / "hot"))
+    save_screenshot(dialog, "labels-at-this-workstation")
+    with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+        dialog.ok.click()
+    assert label_output().destination is LabelDestination.FOLDER and label_output().folder == str(tmp_path / "hot")
+    viewer = open_window(qtbot, ops, demo_contexts[Role.VIEWER])
+    assert not viewer.actions_by_name["workstation"].isVisible()  # a viewer prints no labels
