@@ -144,7 +144,7 @@ class BatchPageWindow(QWidget):
         self.host, self.stock, self.number = host, stock, number
         self.setObjectName("batchPage")
         self.setWindowTitle(self.tr("Batch {0}").format(number))
-        self.resize(1180, 780)
+        self.resize(1120, 720)
         self.page: BatchPage | None = None
         self.closed_by_user = False
         self.loading = False

@@ -91,7 +91,7 @@ class CodePicker(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(24)
+        self.setMinimumContentsLength(40)  # "GR-LDPE-FT5230 — LDPE granulate FT5230" whole, at any size
         self._fill()
         self.setCurrentIndex(-1)
         if current:
@@ -112,6 +112,9 @@ class CodePicker(QComboBox):
         code = self.code()
         if self.findData(code) >= 0 and self.currentText() != self.itemText(self.findData(code)):
             self.set_code(code)
+        edit = self.lineEdit()
+        if edit is not None and not edit.hasFocus():
+            edit.setCursorPosition(0)
 
     def _fill(self) -> None:
         for code, text in offered(self.lookups.current, self.table):
@@ -134,6 +137,9 @@ class CodePicker(QComboBox):
             self.setCurrentIndex(index)
         else:
             self.setCurrentText(code)
+        edit = self.lineEdit()
+        if edit is not None:
+            edit.setCursorPosition(0)  # a long name is cut at its end, never its code at the start
 
     def refill(self) -> None:
         """The codes as they are now; what the user typed or picked stays."""

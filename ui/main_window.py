@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QKeyCombination, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
 
@@ -51,6 +51,19 @@ def _fill(menu: QMenu, entries: list[QAction | None]) -> None:
             menu.addAction(entry)
     # A menu of nothing the role may do is not offered either.
     menu.menuAction().setVisible(any(entry is not None and entry.isVisible() for entry in entries))
+
+
+def _keypad(key: Qt.Key) -> QKeySequence:
+    return QKeySequence(QKeyCombination(Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier, key))
+
+
+def _shortcuts(action: QAction, *keys: str | QKeySequence | QKeySequence.StandardKey) -> None:
+    """Several shortcuts for one action, each once: a sequence listed twice makes Qt ignore both."""
+    sequences: list[QKeySequence] = []
+    for key in keys:
+        found = QKeySequence.keyBindings(key) if isinstance(key, QKeySequence.StandardKey) else [QKeySequence(key)]
+        sequences += [s for s in found if not s.isEmpty() and s not in sequences]
+    action.setShortcuts(sequences)
 
 
 class MainWindow(QMainWindow):
@@ -137,11 +150,12 @@ class MainWindow(QMainWindow):
     def _zoom_actions(self) -> list[QAction | None]:
         make = self.host.action
         bigger = make(self, "zoom_in", self.tr("Zoom &in"), "read", lambda: self.resize_client(1), "Ctrl++")
-        bigger.setShortcuts(
-            [QKeySequence("Ctrl++"), QKeySequence("Ctrl+="), QKeySequence(QKeySequence.StandardKey.ZoomIn)]
+        # Ctrl with the plus key as it comes: shifted on the main keys, or "=" unshifted, or the keypad's.
+        _shortcuts(
+            bigger, "Ctrl++", "Ctrl+=", "Ctrl+Shift++", QKeySequence.StandardKey.ZoomIn, _keypad(Qt.Key.Key_Plus)
         )
         smaller = make(self, "zoom_out", self.tr("Zoom &out"), "read", lambda: self.resize_client(-1), "Ctrl+-")
-        smaller.setShortcuts([QKeySequence("Ctrl+-"), QKeySequence(QKeySequence.StandardKey.ZoomOut)])
+        _shortcuts(smaller, "Ctrl+-", QKeySequence.StandardKey.ZoomOut, _keypad(Qt.Key.Key_Minus))
         normal = make(self, "zoom_normal", self.tr("&Normal size"), "read", lambda: self.size_client(NORMAL), "Ctrl+0")
         self.large = make(self, "zoom_large", self.tr("&Large, for the shop floor"), "read", self._toggle_large)
         self.large.setCheckable(True)
@@ -273,6 +287,8 @@ class MainWindow(QMainWindow):
         if page is None or page.closed_by_user:
             page = BatchPageWindow(self.host, self.stock, number, self)
             self.pages[number] = page
+            frame = self.frameGeometry()
+            page.move(frame.center() - page.rect().center())  # over the window it was opened from
         page.show()
         page.raise_()
         page.activateWindow()

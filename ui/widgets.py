@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QHideEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QHideEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -466,6 +466,19 @@ class FormDialog(QDialog):
             if signal is not None:
                 signal.connect(lambda *_a: self.revalidate())
         return widget
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The form opens on its first field, and Tab walks the fields in order before reaching the buttons."""
+        super().showEvent(event)
+        chain = [w for w in self.fields.values() if w.focusPolicy() != Qt.FocusPolicy.NoFocus or w.focusProxy()]
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+        focus = QApplication.focusWidget()
+        inside = focus is not None and any(w is focus or w.isAncestorOf(focus) for w in chain)
+        if chain and not inside:
+            first = next((w for w in chain if w.isEnabled()), None)
+            if first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def check(self) -> str | None:
         """A message while the input cannot be sent yet (checked as the user types), else None."""
