@@ -36,7 +36,7 @@ from app import services as s
 from app.batch_page import BatchPage, batch_page
 from app.dto import TraceNode
 from app.formatting import day, moment, quantity
-from domain.vocabulary import BatchStatus, MovementKind
+from domain.vocabulary import QT_TRANSLATE_NOOP, BatchStatus, MovementKind
 from reports.labels import labels_pdf
 from reports.registry import by_key
 from ui import forms
@@ -51,10 +51,10 @@ from ui.zoom import fit
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 NODE_KINDS = {
-    "batch": QCoreApplication.translate("Genealogy", "batch"),
-    "order": QCoreApplication.translate("Genealogy", "order"),
-    "supplier": QCoreApplication.translate("Genealogy", "supplier"),
-    "customer": QCoreApplication.translate("Genealogy", "customer"),
+    "batch": QT_TRANSLATE_NOOP("Genealogy", "batch"),
+    "order": QT_TRANSLATE_NOOP("Genealogy", "order"),
+    "supplier": QT_TRANSLATE_NOOP("Genealogy", "supplier"),
+    "customer": QT_TRANSLATE_NOOP("Genealogy", "customer"),
 }
 
 
@@ -98,7 +98,8 @@ def _add_node(parent: QTreeWidgetItem, node: TraceNode) -> None:
     item = QTreeWidgetItem(parent, [node.label, amount, node.detail])
     item.setTextAlignment(1, RIGHT)
     item.setData(0, Qt.ItemDataRole.UserRole, (node.kind, node.key))
-    item.setToolTip(0, f"{NODE_KINDS.get(node.kind, node.kind)} {node.key}")
+    kind = QCoreApplication.translate("Genealogy", NODE_KINDS.get(node.kind, node.kind))
+    item.setToolTip(0, f"{kind} {node.key}")
     for child in node.children:
         _add_node(item, child)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, QTimer
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -282,9 +282,11 @@ class ReceiveDialog(_StockForm):
     def __init__(
         self, ctx: Context, ops: Ops, lookups: LiveLookups, parent: QWidget | None = None, after: Pallet | None = None
     ) -> None:
-        title = self.tr("Receive a delivery")
+        title = QCoreApplication.translate("ReceiveDialog", "Receive a delivery")
         if after is not None:
-            title = self.tr("Receive a delivery — pallet {0}").format(after.count + 1)
+            title = QCoreApplication.translate("ReceiveDialog", "Receive a delivery — pallet {0}").format(
+                after.count + 1
+            )
         super().__init__(title, ctx, ops, lookups, parent)
         self.after = after
         self.sent: Pallet | None = None
