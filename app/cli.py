@@ -108,19 +108,24 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_db_init(args: argparse.Namespace) -> int:
-    from data.migrate import current_revision, upgrade
+    from app.services.users import clean_username
+    from data.migrate import current_revision, initialise
 
+    admin = clean_username(args.admin)  # a name the server cannot take is refused before anything is asked
     database = _open(args)
     if current_revision(database) is not None:
         raise ValidationError(
             f"The database {database.describe()} is already initialised; "
             "use `mpsystem db upgrade` to bring it up to date."
         )
-    password = _read_password(args, f"Password for {args.admin}")
-    upgrade(database)
-    ctx = Context(database, SYSTEM)
-    services.create_user(ctx.uow(), username=args.admin, role=Role.ADMIN, full_name=args.full_name, password=password)
-    print(f"Initialised {database.describe()}; administrator {args.admin.lower()} created.")
+    password = _read_password(args, f"Password for {admin}")
+    initialise(
+        database,
+        lambda db: services.create_user(
+            Context(db, SYSTEM).uow(), username=admin, role=Role.ADMIN, full_name=args.full_name, password=password
+        ),
+    )
+    print(f"Initialised {database.describe()}; administrator {admin} created.")
     return 0
 
 

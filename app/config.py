@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import platformdirs
 
@@ -56,3 +57,22 @@ def database_url(explicit: str | None = None) -> str:
     if env:
         return env
     return "sqlite:///" + str(default_local_database())
+
+
+def private_folder(folder: Path) -> Path:
+    """Create a folder of the client's own (settings, logs, data) that only this user may enter."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def private_open(path: Path) -> TextIO:
+    """Open a file of the client's own for writing, readable by this user only (0600), replacing its text."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.chmod(path, 0o600)  # an existing file keeps its mode through os.open
+    return os.fdopen(descriptor, "w", encoding="utf-8")
+
+
+def private_file(path: Path) -> Path:
+    """Make sure a file of the client's own exists, readable by this user only (0600), keeping its text."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    return path

@@ -21,6 +21,19 @@ LOG_LEVEL_ENV = "MPSYSTEM_LOG_LEVEL"
 FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s]: %(message)s"
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files only their user may read: they name people, batches and servers."""
+
+    def _open(self):  # type: ignore[no-untyped-def]  # the base class leaves it untyped
+        return open(  # noqa: SIM115 - the handler owns the stream and closes it
+            self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors, opener=_private
+        )
+
+
+def _private(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)
+
+
 def log_dir() -> Path:
     env = os.environ.get(LOG_DIR_ENV, "").strip()
     return Path(env) if env else config.user_log_dir()
@@ -37,15 +50,15 @@ def setup_logging() -> Path | None:
     console.setLevel(logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(console)
-    file = log_dir() / "mpsystem.log"
-    path: Path | None = file
+    target = log_dir() / "mpsystem.log"
+    path: Path | None = target
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(file, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handler = PrivateRotatingFileHandler(target, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
         handler.setFormatter(logging.Formatter(FORMAT))
         root.addHandler(handler)
     except OSError as exc:
-        root.warning("cannot write the log file %s: %s", path, exc)
+        root.warning("cannot write the log file %s: %s", target, exc)
         path = None
     # Libraries talk too much at INFO; their warnings still come through.
     for noisy in ("sqlalchemy", "alembic", "PIL", "fontTools"):

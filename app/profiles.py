@@ -37,7 +37,7 @@ class Profile:
     host: str = ""
     port: int = 5432
     database: str = "mpsystem"
-    sslmode: str = "prefer"
+    sslmode: str = "verify-full"  # a new server profile checks who answers; require and the others stay choosable
     sslrootcert: str = ""  # the CA certificate that signed the server's (verify-ca, verify-full)
     sslcert: str = ""  # this workstation's client certificate, where the server asks for one
     sslkey: str = ""  # and its private key
@@ -169,12 +169,13 @@ def load_profiles() -> list[Profile]:
 def save_profiles(profiles: list[Profile]) -> None:
     """Save the user's profiles; the machine's presets stay in their file unless the user changed them."""
     path = _profiles_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    config.private_folder(path.parent)
     tmp = path.with_suffix(".tmp")
     own = [asdict(p) for p in profiles if not p.managed]
     for item in own:
         item.pop("managed", None)
-    tmp.write_text(json.dumps({"profiles": own}, indent=2, ensure_ascii=False), encoding="utf-8")
+    with config.private_open(tmp) as out:  # servers, user names and certificate paths: this user's only
+        out.write(json.dumps({"profiles": own}, indent=2, ensure_ascii=False))
     os.replace(tmp, path)  # never leave a half-written file behind
 
 

@@ -26,9 +26,10 @@ LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 8
 WRONG_CREDENTIALS = "Sign-in failed: the user name or the password is wrong."
 
-# Checked against when the user does not exist, so that an unknown name takes
-# as long as a wrong password and timing does not tell them apart.
-_DUMMY_HASH = bcrypt.hashpw(b"not a password", bcrypt.gensalt(4))
+BCRYPT_MAX_BYTES = 72  # bcrypt reads no further; longer passwords are refused when set
+# Checked against when the user does not exist (or the account is locked), at the cost the real
+# hashes have, so that an unknown name takes as long as a wrong password and timing tells nothing.
+_dummy_hashes: dict[int, bytes] = {}
 
 
 @dataclass(frozen=True)
@@ -54,27 +55,42 @@ def hash_password(password: str, rounds: int | None = None) -> str:
 def check_password_rules(password: str) -> str:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.", "password")
-    if len(password.encode("utf-8")) > 72:
+    if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
         # bcrypt ignores everything past 72 bytes; refusing is more honest than truncating.
         raise ValidationError("A password may be at most 72 bytes long.", "password")
     return password
 
 
+def _dummy_hash() -> bytes:
+    rounds = BCRYPT_ROUNDS
+    if rounds not in _dummy_hashes:
+        _dummy_hashes[rounds] = bcrypt.hashpw(b"not a password", bcrypt.gensalt(rounds))
+    return _dummy_hashes[rounds]
+
+
 def _verify(password: str, hashed: str | None) -> bool:
-    if not hashed:
-        bcrypt.checkpw(password.encode("utf-8"), _DUMMY_HASH)
+    """Check a password, taking as long whether or not there is a hash, and whatever its length."""
+    given = password.encode("utf-8")
+    # No password longer than bcrypt reads was ever set: it is wrong, but it costs as much to say so.
+    too_long = len(given) > BCRYPT_MAX_BYTES
+    stored = hashed.encode("ascii") if hashed else None
+    try:
+        matches = bcrypt.checkpw(given[:BCRYPT_MAX_BYTES], stored or _dummy_hash())
+    except ValueError:  # a damaged hash in the users table: no password matches it
+        bcrypt.checkpw(given[:BCRYPT_MAX_BYTES], _dummy_hash())
         return False
-    return bcrypt.checkpw(password.encode("utf-8"), hashed.encode("ascii"))
+    return matches and stored is not None and not too_long
 
 
 def authenticate_local(database: Database, username: str, password: str) -> CurrentUser:
     """Check a name and password against the users table (SQLite); record the attempt."""
     name = (username or "").strip()
+    _dummy_hash()  # made before the clock that matters starts, whoever signs in first
     with UnitOfWork(database, SYSTEM) as uow:
         user = uow.session.scalar(select(User).where(func.lower(User.username) == name.lower()))
         now = utcnow()
         if user is not None and user.locked_until is not None and user.locked_until > now:
-            _verify(password, None)
+            _verify(password or "", None)
             until = user.locked_until.astimezone().strftime("%H:%M")
             raise AccountLocked(
                 f"This account is locked after {MAX_FAILED_LOGINS} failed sign-ins. "

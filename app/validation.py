@@ -11,8 +11,17 @@ from typing import Any
 from app.errors import ValidationError
 from domain.vocabulary import EMAIL_LEN, QUANTITY_SCALE, Unit
 
+# Days people type (due, expiry, report ranges): anything outside is a slip, and days at the very
+# end of the calendar cannot have a day added to them (a filter "up to" a day ends the day after).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
 # One movement or order above this is a typing slip (a scanner pasting a barcode into a quantity).
 MAX_QUANTITY = Decimal("100000000")
+
+# Users are login roles on PostgreSQL, which keeps these names (and every pg_ name) for itself;
+# mpsystem_ names are the schema's own group and owner roles.
+RESERVED_LOGINS = frozenset({"public", "none", "current_user", "current_role", "session_user"})
+RESERVED_LOGIN_PREFIXES = ("pg_", "mpsystem_")
 
 # Any script's letters and digits (Polish and Cyrillic labels exist), never quotes or semicolons.
 _CODE_RE = re.compile(r"^[^\W_][\w./\- ]*$")
@@ -69,20 +78,28 @@ def quantity(value: Any, unit: str, field: str = "quantity", *, allow_negative: 
     number = value if isinstance(value, Decimal) else _number_in(str(value).strip(), unit, label, field)
     if not number.is_finite():
         raise ValidationError(f"The {label} must be a real number.", field)
-    if number == 0:
+    # Only exact operations until the size is known: arithmetic on 1e999999999 overflows the
+    # decimal context, and rounding 1e-999999999 would turn it into a zero nobody typed.
+    if number.is_zero():
         raise ValidationError(f"The {label} must not be zero.", field)
-    if number < 0 and not allow_negative:
+    if number.is_signed() and not allow_negative:
         raise ValidationError(f"The {label} must be greater than zero.", field)
-    if abs(number) > MAX_QUANTITY:
-        raise ValidationError(f"The {label} {number} is too large (at most {MAX_QUANTITY:,} {unit}).", field)
+    if number.copy_abs() > MAX_QUANTITY:
+        raise ValidationError(f"The {label} {value} is too large (at most {MAX_QUANTITY:,} {unit}).", field)
     # Each unit is counted as finely as the vocabulary says; an unknown one to the database's scale.
     decimals = Unit(unit).decimals if unit in Unit.values() else QUANTITY_SCALE
-    exponent = number.normalize().as_tuple().exponent
-    assert isinstance(exponent, int)
-    if -exponent > decimals:
+    if _decimal_places(number) > decimals:
         allowed = "whole numbers" if decimals == 0 else f"at most {decimals} decimal places"
         raise ValidationError(f"Quantities in {unit} take {allowed}; “{value}” has more.", field)
     return number.quantize(Decimal(1).scaleb(-QUANTITY_SCALE))
+
+
+def _decimal_places(number: Decimal) -> int:
+    """Significant digits after the point, counted without any decimal arithmetic (1.500 has one)."""
+    _sign, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + trailing))
 
 
 def text(value: Any, field: str, max_len: int, *, required: bool = True) -> str | None:
@@ -133,13 +150,21 @@ def a_date(value: Any, field: str, *, required: bool = True) -> date | None:
             raise ValidationError(f"The {label} is required.", field)
         return None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError(f"The {label} “{value}” is not a date (YYYY-MM-DD).", field) from None
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValidationError(f"The {label} “{value}” is not a date (YYYY-MM-DD).", field) from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError(
+            f"The {label} {day.isoformat()} is out of range: choose a day between "
+            f"{EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}.",
+            field,
+        )
+    return day
 
 
 def email(value: Any, field: str = "email") -> str | None:
@@ -159,3 +184,12 @@ def integer(value: Any, field: str, low: int, high: int) -> int:
     if not low <= number <= high:
         raise ValidationError(f"The {field.replace('_', ' ')} must be between {low} and {high}.", field)
     return number
+
+
+def not_reserved_login(name: str, field: str) -> str:
+    """Refuse a user name PostgreSQL or MPSYSTEM keeps for a role of its own, on both backends alike."""
+    if name in RESERVED_LOGINS or name.startswith(RESERVED_LOGIN_PREFIXES):
+        raise ValidationError(
+            f"The user name “{name}” is reserved for the database's own roles; choose another.", field
+        )
+    return name

@@ -41,13 +41,20 @@ Callback = Callable[[list[Change]], None]
 
 
 def parse_notice(payload: str) -> Change | None:
+    """The change a notice announces, or None for anything else: any login may NOTIFY this channel,
+    so a payload is only trusted to be a string."""
     try:
         data = json.loads(payload)
-        ids = data.get("ids")
-        return Change(str(data["table"]), tuple(int(i) for i in ids) if ids is not None else None)
-    except (ValueError, KeyError, TypeError):
-        log.warning("ignored a malformed change notice: %r", payload[:200])
-        return None
+        if isinstance(data, dict) and isinstance(data.get("table"), str) and data["table"]:
+            ids = data.get("ids")
+            if ids is None:
+                return Change(data["table"])
+            if isinstance(ids, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+                return Change(data["table"], tuple(ids))
+    except (ValueError, RecursionError):
+        pass
+    log.warning("ignored a malformed change notice: %r", payload[:200])
+    return None
 
 
 class LocalFeed:
@@ -83,6 +90,8 @@ LOCAL = LocalFeed()
 
 _WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+[\"`\[]?(\w+)", re.IGNORECASE)
 _PENDING = "mpsystem_changed_tables"
+# What the schema's own triggers write when a table is written (migration 0004): no statement names them.
+_WRITTEN_BY_TRIGGERS = {"stock_movements": ("stock_balances",)}
 
 
 def watch_sqlite(engine: Engine, key: str) -> None:
@@ -92,7 +101,8 @@ def watch_sqlite(engine: Engine, key: str) -> None:
     def _written(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         match = _WRITE.match(statement)
         if match and not match.group(1).startswith("events_search"):
-            conn.info.setdefault(_PENDING, set()).add(match.group(1))
+            table = match.group(1)
+            conn.info.setdefault(_PENDING, set()).update((table, *_WRITTEN_BY_TRIGGERS.get(table, ())))
 
     @event.listens_for(engine, "commit")
     def _committed(conn: Any) -> None:
@@ -192,9 +202,17 @@ class ChangeListener:
                             if change is not None:
                                 self._deliver([change])
             except psycopg.Error as exc:
-                self.connected.clear()
-                log.info("change listener lost its connection: %s", exc)
-                self.on_state(False, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+                self._lost(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            except Exception as exc:  # noqa: BLE001 - whatever broke, the thread lives on and says so
+                log.exception("change listener failed")
+                self._lost(f"{type(exc).__name__}: {exc}")
+                self._stop.wait(delay)
+
+    def _lost(self, why: str) -> None:
+        """Say that live updates stopped, so the status bar stops saying online; then reconnect."""
+        self.connected.clear()
+        log.info("change listener lost its connection: %s", why)
+        self.on_state(False, why)
 
     def _deliver(self, changes: Iterable[Change]) -> None:
         batch = list(changes)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +46,7 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def normalise_url(url: str | Path | URL) -> URL:
+def normalise_url(url: str | os.PathLike[str] | URL) -> URL:
     """Accept the URLs people type: postgresql://… means psycopg 3, a bare path means SQLite."""
     if isinstance(url, URL):
         parsed = url
@@ -54,13 +56,39 @@ def normalise_url(url: str | Path | URL) -> URL:
             text = "sqlite:///" + str(Path(text).expanduser().resolve())
         try:
             parsed = make_url(text)
-        except ArgumentError as exc:
-            raise ConnectionFailed(f"“{url}” is not a database address.") from exc
+            port = parsed.port
+        except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
+            raise ConnectionFailed(f"“{_without_password(text)}” is not a database address.") from exc
+        if port is not None and not 1 <= port <= 65535:
+            raise ConnectionFailed(
+                f"“{_without_password(text)}” is not a database address: the port must be between 1 and 65535."
+            )
     if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise ConnectionFailed(f"Unsupported database “{parsed.get_backend_name()}”: use PostgreSQL or SQLite.")
     return parsed
+
+
+def _without_password(text: str) -> str:
+    """An address as it may be shown or logged: never with its password."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", text)
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file (and its folder) readable by this user only, before SQLite does with 0644.
+
+    Whoever can read or write a local database file has all of it: the file is the boundary.
+    """
+    folder = path.parent
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConnectionFailed(f"Cannot create the folder {folder}: {exc.strerror}.") from exc
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    except OSError as exc:
+        raise ConnectionFailed(f"Cannot create the database file {path}: {exc.strerror}.") from exc
 
 
 @dataclass
@@ -106,7 +134,7 @@ def sqlite_key(url: URL) -> str:
 
 
 def open_database(
-    url: str | Path | URL,
+    url: str | os.PathLike[str] | URL,
     *,
     username: str | None = None,
     password: str | None = None,
@@ -119,13 +147,13 @@ def open_database(
         parsed = parsed.set(username=username)
     if password is not None:
         parsed = parsed.set(password=password)
+    # Errors never carry their statement's values: a password's verifier is one of them.
+    engine_options.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            folder = Path(parsed.database).expanduser().resolve().parent
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise ConnectionFailed(f"Cannot create the folder {folder}: {exc.strerror}.") from exc
+            path = Path(parsed.database).expanduser().resolve()
+            if not path.exists():
+                _private_file(path)
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **engine_options)
         _configure_sqlite(engine)
         watch_sqlite(engine, sqlite_key(parsed))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -9,10 +10,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
+from sqlalchemy.orm import sessionmaker
 
 import migrations
 from data.db import Database
-from data.errors import PermissionDenied, SchemaMismatch
+from data.errors import PermissionDenied, SchemaMismatch, ValidationError
 
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
 
@@ -66,6 +68,28 @@ def _act_as_schema_owner(conn: Connection) -> None:
 
 def upgrade(database: Database, target: str = "head") -> None:
     _run(database, "upgrade", target)
+
+
+def initialise(database: Database, first_admin: Callable[[Database], object]) -> None:
+    """Create the schema and, with `first_admin`, its first administrator, in one transaction.
+
+    `first_admin` gets a Database whose sessions work inside that transaction: if it fails, there
+    is no schema without an administrator to be stuck with, and `db init` can simply run again.
+    """
+    config = alembic_config()
+    with database.engine.begin() as conn:
+        if MigrationContext.configure(conn).get_current_revision() is not None:
+            raise ValidationError(
+                f"The database {database.describe()} is already initialised; "
+                "use `mpsystem db upgrade` to bring it up to date."
+            )
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        # The services commit their unit of work: here that releases a savepoint, and only the end
+        # of this block commits everything.
+        sessions = sessionmaker(bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint")
+        first_admin(Database(url=database.url, engine=database.engine, session_factory=sessions,
+                             write_session_factory=sessions))  # fmt: skip
 
 
 def downgrade(database: Database, target: str = "base") -> None:

@@ -53,3 +53,17 @@ def login_roles_sql() -> str:
         "JOIN pg_auth_members m ON m.member = r.oid JOIN pg_roles g ON g.oid = m.roleid "
         f"WHERE g.rolname IN ({groups}) AND r.rolname NOT IN ({groups}) AND r.rolname <> '{OWNER}'"
     )
+
+
+def adopt_login(conn: Any, username: str) -> None:
+    """Put an existing login on the list of MPSYSTEM's logins, beside the users row of its name.
+
+    The functions administrators call act only on logins on that list (they made them); adopting
+    one made by hand, or for another database of the server, is the schema owner's decision: only
+    the owner may write the list.
+    """
+    conn.exec_driver_sql(
+        "INSERT INTO mpsystem_logins (role_oid, user_id) SELECT r.oid, u.id FROM pg_roles r"
+        " JOIN users u ON u.username = r.rolname WHERE r.rolname = %(name)s ON CONFLICT DO NOTHING",
+        {"name": username},
+    )

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import CursorResult, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -30,6 +29,7 @@ from data.models import (
     User,
     Warehouse,
 )
+from data.rules import REFUSALS, SQLITE_REFUSAL, loading_history
 from domain.vocabulary import Role
 
 M = TypeVar("M", bound=Base)
@@ -72,10 +72,12 @@ class Repository(Generic[M]):
     def find(self, key: str) -> M | None:
         return self.session.scalar(select(self.model).where(getattr(self.model, self.key) == key))
 
-    def by_key(self, key: str, *, for_update: bool = False) -> M:
+    def by_key(self, key: str, *, for_update: bool = False, for_share: bool = False) -> M:
+        """`for_share`: a decision rests on this row, so nobody may change it until the transaction ends
+        (PostgreSQL; on SQLite the write transaction already holds the whole file)."""
         stmt = select(self.model).where(getattr(self.model, self.key) == key)
-        if for_update:
-            stmt = stmt.with_for_update()
+        if for_update or for_share:
+            stmt = stmt.with_for_update(read=not for_update)
         obj = self.session.scalar(stmt)
         if obj is None:
             raise NotFound(f"There is no {self.noun} “{key}”.", self.noun)
@@ -83,7 +85,8 @@ class Repository(Generic[M]):
 
 
 class BalanceRepository:
-    """Stock is taken only by a conditional UPDATE, so two clerks can never overdraw a batch."""
+    """What is in stock. Only the database writes balances: each stock movement's insert adds and
+    takes them (migration 0004), so they always equal the ledger, and never go below zero."""
 
     def __init__(self, session: Session, backend: str) -> None:
         self.session, self.backend = session, backend
@@ -96,44 +99,6 @@ class BalanceRepository:
         )
         return value if value is not None else Decimal("0.000")
 
-    def add(self, batch_id: int, warehouse_id: int, quantity: Decimal) -> None:
-        # One statement, not UPDATE-then-INSERT: two clerks bringing the first stock of a batch into
-        # a warehouse at the same moment would otherwise both INSERT, and one would fail.
-        insert = pg_insert if self.backend == "postgresql" else sqlite_insert
-        stmt = insert(StockBalance).values(batch_id=batch_id, warehouse_id=warehouse_id, quantity=quantity)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[StockBalance.batch_id, StockBalance.warehouse_id],
-            set_={"quantity": StockBalance.quantity + stmt.excluded.quantity},
-        )
-        self.session.execute(stmt.execution_options(synchronize_session=False))
-
-    def lock(self, batch_id: int, warehouse_ids: list[int]) -> None:
-        """Lock a batch's balances in these warehouses, always in warehouse order.
-
-        Two opposite transfers of one batch (A→B and B→A) would otherwise each lock one row and
-        wait for the other's: a deadlock the server breaks by failing one of them.
-        """
-        self.session.execute(
-            select(StockBalance.warehouse_id)
-            .where(StockBalance.batch_id == batch_id, StockBalance.warehouse_id.in_(warehouse_ids))
-            .order_by(StockBalance.warehouse_id)
-            .with_for_update()
-        ).all()
-
-    def take(self, batch_id: int, warehouse_id: int, quantity: Decimal) -> bool:
-        """Take `quantity` if it is there; False (and nothing written) if it is not."""
-        result = self.session.execute(
-            update(StockBalance)
-            .where(
-                StockBalance.batch_id == batch_id,
-                StockBalance.warehouse_id == warehouse_id,
-                StockBalance.quantity >= quantity,
-            )
-            .values(quantity=StockBalance.quantity - quantity)
-            .execution_options(synchronize_session=False)
-        )
-        return cast(CursorResult[Any], result).rowcount == 1
-
 
 class UnitOfWork:
     """One operation: a session, its transaction, and the journal entry that goes with it.
@@ -143,13 +108,23 @@ class UnitOfWork:
     """
 
     def __init__(
-        self, database: Database, actor: ActorLike, *, write: bool = True, clock: Callable[[], datetime] = utcnow
+        self,
+        database: Database,
+        actor: ActorLike,
+        *,
+        write: bool = True,
+        clock: Callable[[], datetime] = utcnow,
+        history: bool = False,
     ) -> None:
         self.database = database
         self.actor = actor
         self.write = write
         # What the services stamp and check dates against; the demo replays the plant's history with its own.
         self.clock = clock
+        # Replaying the past (the demo plant): the database keeps the clock's dates and the actor's name
+        # instead of its own, which only the schema's owner may ask for (see data/rules.py).
+        self.history = history
+        self._loading: AbstractContextManager[None] | None = None
         self._events: list[Event] = []
         self._committed = False
 
@@ -166,6 +141,9 @@ class UnitOfWork:
         self.batches = Repository(s, Batch, "number", "batch")
         self.users = Repository(s, User, "username", "user")
         self.balances = BalanceRepository(s, self.database.backend)
+        if self.history:
+            self._loading = loading_history(s.connection())
+            self._loading.__enter__()
         return self
 
     def __exit__(
@@ -213,6 +191,10 @@ class UnitOfWork:
         PostgreSQL functions that write their own entry as the owner (see data/pgroles.py)."""
         if len(self._events) != (0 if journal_written_by_database else 1):
             raise RuntimeError(f"a change must record exactly one event, got {len(self._events)}")
+        if self._loading is not None:
+            self.session.flush()  # the change and its journal entry are written as history…
+            loading, self._loading = self._loading, None
+            loading.__exit__(None, None, None)  # …and the rules judge whatever comes after it
         try:
             self.session.commit()
         except Exception as exc:
@@ -259,33 +241,50 @@ CONNECTION_LOST = (
 
 def translate_database_error(exc: BaseException) -> KnownError | None:
     """Map what the driver says to a message a clerk can act on; None for real bugs."""
-    orig: Any = getattr(exc, "orig", None)  # the driver's own exception, whatever its class
+    orig = getattr(exc, "orig", None)
     sqlstate = getattr(orig, "sqlstate", None)
     if sqlstate is not None:
-        message = (orig.diag.message_primary if orig.diag is not None else None) or str(orig)
-        if sqlstate == "42501":  # insufficient_privilege: the database's own GRANTs refused it
-            return PermissionDenied(f"The database refused the change: {message.rstrip('.')}. Nothing was saved.")
-        if sqlstate == "42710":  # duplicate_object: a login of that name already exists
-            return ValidationError(message, "user_name")
-        if sqlstate == "42704":  # undefined_object
-            return NotFound(message)
-        if sqlstate.startswith("08") or sqlstate in ("57P01", "57P02", "57P03"):
-            return ConnectionFailed(CONNECTION_LOST)
+        diag = getattr(orig, "diag", None)
+        known = _translate_sqlstate(sqlstate, (diag.message_primary if diag is not None else None) or str(orig))
+        if known is not None:
+            return known
     if isinstance(exc, StaleDataError):
         return ConflictError(
             "Someone else changed the same record at the same moment. Reload and try again; nothing was saved."
         )
     if isinstance(exc, IntegrityError):
         detail = str(exc.orig).splitlines()[0] if exc.orig is not None else ""
+        refusal = SQLITE_REFUSAL.match(detail)
+        if refusal:  # one of the schema's own rules on SQLite (data/rules.py)
+            return ValidationError(refusal.group(1))
         return ConflictError(f"The change clashes with data saved at the same time ({detail}). Nothing was saved.")
     if isinstance(exc, OperationalError):
-        text = str(exc.orig).lower() if exc.orig is not None else ""
-        # Deadlock first: PostgreSQL's report of one says "blocked by process", which contains "locked".
-        if "deadlock" in text or "could not serialize" in text:
-            return ConflictError("Another workstation changed the same data at the same moment. Try again.")
-        if "is locked" in text or "busy" in text:  # SQLite: "database is locked", "database table is locked"
-            return ConflictError("The database is busy with another workstation's change. Try again in a moment.")
-        return ConnectionFailed(CONNECTION_LOST)
+        return _translate_operational(str(exc.orig).lower() if exc.orig is not None else "")
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return ConnectionFailed(CONNECTION_LOST)
     return None
+
+
+def _translate_sqlstate(sqlstate: str, message: str) -> KnownError | None:
+    if sqlstate in REFUSALS:  # one of the schema's own rules (data/rules.py), already in plain words
+        return ValidationError(message, REFUSALS[sqlstate])
+    if sqlstate == "42501":  # insufficient_privilege: the database's own GRANTs refused it
+        return PermissionDenied(f"The database refused the change: {message.rstrip('.')}. Nothing was saved.")
+    if sqlstate == "42710":  # duplicate_object: a login of that name already exists
+        return ValidationError(message, "user_name")
+    if sqlstate in ("42939", "22023"):  # a reserved role name; a value the login functions refuse
+        return ValidationError(message)
+    if sqlstate == "42704":  # undefined_object
+        return NotFound(message)
+    if sqlstate.startswith("08") or sqlstate in ("57P01", "57P02", "57P03"):
+        return ConnectionFailed(CONNECTION_LOST)
+    return None
+
+
+def _translate_operational(text: str) -> KnownError:
+    # Deadlock first: PostgreSQL's report of one says "blocked by process", which contains "locked".
+    if "deadlock" in text or "could not serialize" in text:
+        return ConflictError("Another workstation changed the same data at the same moment. Try again.")
+    if "is locked" in text or "busy" in text:  # SQLite: "database is locked", "database table is locked"
+        return ConflictError("The database is busy with another workstation's change. Try again in a moment.")
+    return ConnectionFailed(CONNECTION_LOST)

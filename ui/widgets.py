@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app import config
 from app.errors import ConflictError, ValidationError
+from app.export import spreadsheet_cell
 from app.formatting import quantity
 from ui.ops import Ops, message_for
 from ui.paged import PagedTableModel
@@ -43,7 +44,9 @@ SUM_AT_MOST = 5000  # selected rows added up in the status bar; more are only co
 
 def settings() -> QSettings:
     """Per-user interface settings (column layout, last tab) in the user's config directory."""
-    return QSettings(str(config.user_config_dir() / "interface.ini"), QSettings.Format.IniFormat)
+    # Made here first, 0600 in a 0700 folder: Qt keeps an existing file's mode when it rewrites it.
+    path = config.private_file(config.private_folder(config.user_config_dir()) / "interface.ini")
+    return QSettings(str(path), QSettings.Format.IniFormat)
 
 
 def combo(items: list[tuple[str, Any]], parent: QWidget | None = None) -> QComboBox:
@@ -318,7 +321,7 @@ class TableScreen(QWidget):
                 writer = csv.writer(out)
                 writer.writerow([model.HEADERS[c] for c in columns])
                 for row in rows:
-                    writer.writerow([model.text(row, c) for c in columns])
+                    writer.writerow([spreadsheet_cell(model.text(row, c)) for c in columns])
             return len(rows)
 
         def finished(count: int) -> None:

@@ -17,7 +17,9 @@ from domain.vocabulary import QT_TRANSLATE_NOOP
 
 
 def workstation_settings() -> QSettings:
-    return QSettings(str(config.user_config_dir() / "workstation.ini"), QSettings.Format.IniFormat)
+    # Made here first, 0600 in a 0700 folder, like the users' interface.ini (Qt keeps an existing file's mode).
+    path = config.private_file(config.private_folder(config.user_config_dir()) / "workstation.ini")
+    return QSettings(str(path), QSettings.Format.IniFormat)
 
 
 class LabelDestination(StrEnum):

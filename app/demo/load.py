@@ -29,9 +29,10 @@ from app.demo.history import History, OrderPlan, draw
 from app.errors import ValidationError
 from app.security import CurrentUser
 from data.db import Database
-from data.models import Batch, Customer, Event, Material, ProductionOrder, StockBalance, StockMovement, Supplier, User
+from data.models import Batch, Customer, Event, Material, ProductionOrder, StockMovement, Supplier, User
 from data.models import Warehouse as WarehouseRow
-from data.pgroles import scram_verifier
+from data.pgroles import adopt_login, scram_verifier
+from data.rules import loading_history
 from data.uow import UnitOfWork
 from domain.vocabulary import BatchStatus, MovementKind, OrderStatus, Role
 
@@ -79,7 +80,7 @@ class _Plant:
         self.people = people
 
     def uow(self, username: str, when: datetime) -> UnitOfWork:
-        return UnitOfWork(self.database, self.people[username], clock=lambda: when)
+        return UnitOfWork(self.database, self.people[username], clock=lambda: when, history=True)
 
 
 def load_demo(
@@ -141,7 +142,7 @@ def _people(database: Database, now: datetime, password_hash: Callable[[str], st
     people = {}
     for person in t.DEMO_USERS:
         role = Role[person.role.upper()]
-        uow = UnitOfWork(database, system, clock=lambda: when)
+        uow = UnitOfWork(database, system, clock=lambda: when, history=True)
         with uow:
             user = uow.users.find(person.username)
             if user is None:
@@ -174,6 +175,7 @@ def _people(database: Database, now: datetime, password_hash: Callable[[str], st
 def _create_login(uow: UnitOfWork, username: str, level: str) -> None:
     """On PostgreSQL a user is a login role; the demo's people get one, unless the server has it already."""
     if uow.session.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": username}):
+        adopt_login(uow.session.connection(), username)  # made for another database on this server
         return
     dbapi = uow.session.connection().connection.dbapi_connection
     uow.session.execute(
@@ -301,8 +303,9 @@ def _ids(session: Any) -> _Ids:
 
 
 def _stock_history(database: Database, history: History) -> int:
-    """Batches, the ledger, the balances it adds up to, and its journal; returns the number of movements."""
-    with database.write_session_factory() as session, session.begin():
+    """Batches, the ledger (the database adds up the balances as each movement goes in, oldest first) and
+    its journal; returns the number of movements."""
+    with database.write_session_factory() as session, session.begin(), loading_history(session.connection()):
         ids = _ids(session)
         batches = [
             Batch(
@@ -336,14 +339,6 @@ def _stock_history(database: Database, history: History) -> int:
                     "note": m.note,
                 }
                 for m in moves
-            ],
-        )
-        session.execute(
-            insert(StockBalance),
-            [
-                {"batch_id": ids.batches[batch], "warehouse_id": ids.warehouses[warehouse], "quantity": q}
-                for (batch, warehouse), q in sorted(history.balances.items())
-                if q != 0
             ],
         )
         history_entries = list(_stock_journal(history, ids))
@@ -405,7 +400,7 @@ def _stock_journal(history: History, ids: _Ids) -> Iterator[JournalRow]:
 
 def _journal(database: Database, history: History, rng: random.Random, plant: _Plant, wanted: int) -> int:
     """Fill the journal with older history (sign-ins, edits) up to `wanted` entries; returns how many it holds."""
-    with database.write_session_factory() as session, session.begin():
+    with database.write_session_factory() as session, session.begin(), loading_history(session.connection()):
         already = session.scalar(select(func.count()).select_from(Event)) or 0
         filler = max(0, wanted - already)
         if filler:

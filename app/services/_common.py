@@ -35,18 +35,21 @@ def ensure_usable(batch: Batch, material: Material, verb: str, today: date) -> N
 def take_stock(
     uow: UnitOfWork, batch: Batch, warehouse_id: int, warehouse_code: str, quantity: Decimal, unit: str
 ) -> None:
-    """Take stock or explain why not; the conditional UPDATE settles races the check cannot see."""
+    """Refuse, in plain words, to take more than the batch has in that warehouse.
+
+    The stock itself is taken by the movement recorded next: the database keeps balances to the
+    ledger, and its trigger refuses, in the same words, what another workstation took meanwhile.
+    """
     available = uow.balances.quantity(batch.id, warehouse_id)
-    if available < quantity or not uow.balances.take(batch.id, warehouse_id, quantity):
-        # Another workstation may have taken stock since the first read: report what is there now.
-        available = uow.balances.quantity(batch.id, warehouse_id)
-        if available <= 0:
-            raise ValidationError(f"Batch {batch.number} has no stock in {warehouse_code}.", "quantity")
-        raise ValidationError(
-            f"Batch {batch.number} has only {fmt_qty(available, unit)} in {warehouse_code}; "
-            f"{fmt_qty(quantity, unit)} cannot be taken.",
-            "quantity",
-        )
+    if available >= quantity:
+        return
+    if available <= 0:
+        raise ValidationError(f"Batch {batch.number} has no stock in {warehouse_code}.", "quantity")
+    raise ValidationError(
+        f"Batch {batch.number} has only {fmt_qty(available, unit)} in {warehouse_code}; "
+        f"{fmt_qty(quantity, unit)} cannot be taken.",
+        "quantity",
+    )
 
 
 def add_movement(
@@ -60,6 +63,8 @@ def add_movement(
     production_order_id: int | None = None,
     note: str | None = None,
 ) -> StockMovement:
+    """Record a movement in the ledger; the database moves the stock (balances follow the ledger), and
+    dates it by its own clock and, on PostgreSQL, names the signed-in login, whatever is given here."""
     movement = StockMovement(
         batch_id=batch_id,
         kind=kind,

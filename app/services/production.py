@@ -49,8 +49,9 @@ def start_order(uow: UnitOfWork, *, number: str, expected_version: int | None = 
         uow.commit()
 
 
-def _running_order(uow: UnitOfWork, number: str) -> ProductionOrder:
-    order = uow.orders.by_key(v.code(number, "order", NUMBER_LEN))
+def _running_order(uow: UnitOfWork, number: str, *, hold: bool = False) -> ProductionOrder:
+    # hold: a finish or cancel waits until this transaction has recorded what it checked the order for.
+    order = uow.orders.by_key(v.code(number, "order", NUMBER_LEN), for_share=hold)
     status = OrderStatus(order.status)
     if not status.is_running:
         raise ValidationError(
@@ -66,7 +67,7 @@ def consume_batch(uow: UnitOfWork, *, order: str, batch: str, warehouse: str, qu
     batch_number = v.code(batch, "batch", NUMBER_LEN)
     warehouse_code = v.code(warehouse, "warehouse", CODE_LEN)
     with uow:
-        o = _running_order(uow, order)
+        o = _running_order(uow, order, hold=True)
         b = uow.batches.by_key(batch_number)
         mat = uow.materials.get(b.material_id)
         qty = v.quantity(quantity, mat.unit)
@@ -98,7 +99,7 @@ def record_output(
     if expiry is not None and expiry < uow.today():
         raise ValidationError(f"The expiry date {expiry:%Y-%m-%d} lies in the past.", "expiry_date")
     with uow:
-        o = _running_order(uow, order)
+        o = _running_order(uow, order, hold=True)
         mat = uow.materials.by_key(material_code)
         qty = v.quantity(quantity, mat.unit)
         wh = uow.warehouses.by_key(warehouse_code)
@@ -118,7 +119,6 @@ def record_output(
             )
         )
         uow.session.flush()
-        uow.balances.add(b.id, wh.id, qty)
         add_movement(uow, b.id, MovementKind.OUTPUT, qty, to_warehouse_id=wh.id, production_order_id=o.id)
         entry = journal.output(o.number, given, b.id, mat.name, wh.code, qty, mat.unit)
         uow.record_event("order", o.id, entry.action, entry.summary, entry.details)

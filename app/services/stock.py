@@ -62,7 +62,6 @@ def receive_batch(
             )
         )
         uow.session.flush()
-        uow.balances.add(batch.id, wh.id, qty)
         add_movement(uow, batch.id, MovementKind.RECEIPT, qty, to_warehouse_id=wh.id, note=note)
         entry = journal.received(number, mat.code, mat.name, sup.code, sup.name, wh.code, qty, mat.unit, expiry)
         uow.record_event("batch", batch.id, entry.action, entry.summary, entry.details)
@@ -88,9 +87,7 @@ def transfer_stock(
         qty = v.quantity(quantity, mat.unit)
         source = uow.warehouses.by_key(source_code)
         target = uow.warehouses.by_key(target_code)
-        uow.balances.lock(b.id, [source.id, target.id])
         take_stock(uow, b, source.id, source.code, qty, mat.unit)
-        uow.balances.add(b.id, target.id, qty)
         add_movement(
             uow, b.id, MovementKind.TRANSFER, qty, from_warehouse_id=source.id, to_warehouse_id=target.id, note=note
         )
@@ -130,7 +127,6 @@ def adjust_stock(uow: UnitOfWork, *, batch: str, warehouse: str, change: Any, re
         delta = v.quantity(change, mat.unit, "change", allow_negative=True)
         wh = uow.warehouses.by_key(warehouse_code)
         if delta > 0:
-            uow.balances.add(b.id, wh.id, delta)
             add_movement(uow, b.id, MovementKind.ADJUSTMENT, delta, to_warehouse_id=wh.id, note=why)
         else:
             take_stock(uow, b, wh.id, wh.code, -delta, mat.unit)

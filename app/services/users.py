@@ -34,7 +34,7 @@ def clean_username(value: Any) -> str:
             f"The user name “{name}” may use lower-case letters, digits and . _ - and must start with a letter.",
             "user_name",
         )
-    return name
+    return v.not_reserved_login(name, "user_name")
 
 
 def _verifier(uow: UnitOfWork, username: str, password: str) -> str:

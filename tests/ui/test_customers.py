@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
 from typing import Any
 
 from app import queries as q
@@ -64,3 +66,20 @@ def test_edit_customer_refuses_a_stale_copy_and_keeps_the_input(
     with qtbot.waitSignal(again.succeeded, timeout=10_000):
         again.ok.click()
     assert q.customers(ctx.reader(), q.CustomerFilter(text=row.code)).rows[0].phone == "+48 22 555 01 02"
+
+
+def test_export_csv_keeps_a_formula_like_name_text(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context], tmp_path: Path
+) -> None:
+    """Hole: a customer named =HYPERLINK(…) was exported to CSV verbatim (formula injection)."""
+    formula = '=HYPERLINK("http://evil.example","Invoice")'
+    s.create_customer(demo_contexts[Role.PLANNER].uow(), code="C-EVIL", name=formula, phone="+48 22 555 01 02")
+    window = open_window(qtbot, ops, demo_contexts[Role.VIEWER])
+    show_tab(qtbot, window, 4)
+    out = tmp_path / "customers.csv"
+    counts: list[int] = []
+    window.customers.export_csv(out, counts.append)
+    qtbot.waitUntil(lambda: bool(counts), timeout=10_000)
+    with out.open(encoding="utf-8-sig", newline="") as exported:
+        row = next(r for r in csv.reader(exported) if r and r[0] == "C-EVIL")
+    assert row[1] == "'" + formula and "'+48 22 555 01 02" in row

@@ -152,3 +152,45 @@ def test_machine_wide_profiles_are_preset_and_a_user_may_override_them(_machine_
     changed = pf.upsert(profiles, replace(server, host="db2.plant.local", managed=False), "Plant server")
     pf.save_profiles(changed)
     assert [(p.host, p.managed) for p in pf.load_profiles() if p.name == "Plant server"] == [("db2.plant.local", False)]
+
+
+# ---------------------------------------------------------------- bad input and TLS defaults
+
+
+def test_a_password_longer_than_bcrypt_reads_gets_the_plain_message(
+    qtbot: Any, app_instance: QApplication, ops: Ops, demo_path: Path
+) -> None:
+    """Hole: a password longer than 72 bytes at SQLite sign-in ended in a traceback."""
+    from ui.login import LoginDialog
+
+    dialog = LoginDialog(ops, pf.Profile(name="Demo plant", kind="sqlite", path=str(demo_path)))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.username.setText("clerk")
+    dialog.password.setText("mpsystem-demo" + "ż" * 40)
+    dialog.attempt()
+    qtbot.waitUntil(lambda: dialog.message.isVisible(), timeout=10_000)
+    assert dialog.message.text() == "Sign-in failed: the user name or the password is wrong."
+    assert dialog.isVisible() and dialog.username.text() == "clerk"
+
+
+def test_a_new_server_connection_verifies_the_server_and_require_stays_choosable(
+    qtbot: Any, app_instance: QApplication
+) -> None:
+    """Hole: new server profiles defaulted to sslmode=prefer."""
+    from ui.login import ProfileDialog
+
+    dialog = ProfileDialog(None, pf.load_profiles())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.server.isChecked() and dialog.sslmode.currentText() == "verify-full"
+    assert [dialog.sslmode.itemText(i) for i in range(dialog.sslmode.count())] == list(pf.SSL_MODES)
+    dialog.name.setText("Plant server")
+    dialog.host.setText("db.plant.local")
+    save_screenshot(dialog, "profile-new-verify-full")
+    dialog.save()
+    assert "choose the CA certificate file" in dialog.error.text()  # verify-full needs the plant's CA
+    dialog.sslmode.setCurrentText("require")
+    dialog.save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert next(p for p in pf.load_profiles() if p.name == "Plant server").sslmode == "require"

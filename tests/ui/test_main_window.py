@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import stat
 from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from app import config
 from app import queries as q
 from app.context import Context
 from app.permissions import PERMISSIONS, Role, allowed
@@ -89,3 +91,14 @@ def test_column_layout_is_remembered_per_user(qtbot: Any, ops: Ops, demo_context
     window.close()
     again = open_window(qtbot, ops, ctx)
     assert again.inventory.table.columnWidth(3) == 333
+
+
+def test_interface_settings_are_this_users_only(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
+    """The interface.ini the client writes is 0600, in a 0700 folder."""
+    window = open_window(qtbot, ops, demo_contexts[Role.VIEWER])
+    window.inventory.table.setColumnWidth(2, 222)
+    window.close()
+    ini = config.user_config_dir() / "interface.ini"
+    assert ini.exists() and ini.stat().st_size > 0
+    assert stat.S_IMODE(ini.stat().st_mode) == 0o600
+    assert stat.S_IMODE(ini.parent.stat().st_mode) == 0o700

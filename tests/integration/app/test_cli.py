@@ -229,6 +229,65 @@ def test_label_and_report_commands(database_url: str, tmp_path: Path, capsys: py
     assert "not a date" in capsys.readouterr().err
 
 
+def test_bad_input_from_the_issue_is_one_line_and_changes_nothing(tmp_path: Path) -> None:
+    """Each of these once ended in a traceback."""
+    url = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+    assert (
+        run(["db", "init", "--url", url, "--admin", "boss", "--password-stdin"], stdin="long enough\n").returncode == 0
+    )
+    database = open_database(url)
+    from tests.conftest import snapshot
+
+    before = snapshot(database)
+    out = tmp_path / "events.pdf"
+    _one_line_error(
+        run(["report", "events", "--to", "9999-12-31", "--url", url, "--out", str(out)]),
+        "The --to 9999-12-31 is out of range",
+    )
+    for address, fragment in (
+        ("postgresql://boss:secret@127.0.0.1:abc/plant", "is not a database address"),
+        ("postgresql://boss:secret@127.0.0.1:99999/plant", "the port must be between 1 and 65535"),
+    ):
+        done = run(["users", "list", "--url", address])
+        _one_line_error(done, fragment)
+        assert "secret" not in done.stderr  # an address is shown without its password
+    for name in ("public", "none", "pg_reader", "mpsystem_owner", "current_user"):
+        _one_line_error(
+            run(["users", "add", name, "--role", "viewer", "--url", url, "--password-stdin"], stdin="long enough\n"),
+            "is reserved for the database's own roles",
+        )
+    _one_line_error(
+        run(
+            ["db", "init", "--url", f"sqlite:///{tmp_path / 'q.sqlite3'}", "--admin", "public", "--password-stdin"],
+            stdin="long enough\n",
+        ),  # fmt: skip
+        "is reserved",
+    )
+    assert not out.exists()
+    assert snapshot(database) == before
+    database.dispose()
+
+
+def test_a_refused_user_leaves_no_verifier_in_any_log(pg_server: object, pg_template: str, tmp_path: Path) -> None:
+    """Hole: a user named public or none gave "unexpected", and the logged exception held the SCRAM verifier."""
+    from tests.conftest import drop_pg_database, new_pg_database
+
+    url = new_pg_database(pg_server, pg_template)  # type: ignore[arg-type]
+    logs = tmp_path / "logs"
+    env = {"MPSYSTEM_LOG_DIR": str(logs), "MPSYSTEM_LOG_LEVEL": "DEBUG"}
+    try:
+        add_anna = ["users", "add", "anna", "--role", "admin", "--url", url, "--password-stdin"]
+        assert run(add_anna, stdin="anna's words\n", env=env).returncode == 0
+        for name in ("public", "none", "anna"):
+            done = run(["users", "add", name, "--role", "viewer", "--url", url, "--password-stdin"],
+                       stdin="the new password\n", env=env)  # fmt: skip
+            assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+        written = "".join(p.read_text(encoding="utf-8") for p in logs.iterdir())
+        assert "SCRAM-SHA-256" not in written and "the new password" not in written
+    finally:
+        drop_pg_database(pg_server, url)  # type: ignore[arg-type]
+
+
 class _ReaderLeft:
     """The standard output of `mpsystem users list | head` once head has read its lines and left."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import psycopg
 import pytest
@@ -169,8 +170,10 @@ def test_an_admin_manages_logins_only_inside_the_groups(
         admin.execute("SELECT mpsystem_set_password('clerk1', 'a clear password')")
     with pytest.raises(errors.InvalidParameterValue):
         admin.execute("SELECT mpsystem_create_login('mallory', 'owner', 'SCRAM-SHA-256$x')")
-    with pytest.raises(errors.DuplicateObject):
+    with pytest.raises(errors.InvalidParameterValue, match="reserved"):
         admin.execute("SELECT mpsystem_create_login('mpsystem_owner', 'admin', 'SCRAM-SHA-256$x')")
+    with pytest.raises(errors.DuplicateObject):
+        admin.execute("SELECT mpsystem_create_login('viewer1', 'admin', 'SCRAM-SHA-256$x')")
     roles = {r for (r,) in admin.execute(login_roles_sql()).fetchall()}
     assert roles == {f"{r.label}1" for r in Role}
 
@@ -332,3 +335,343 @@ def test_each_role_does_its_work_through_the_application_with_its_own_login(
     finally:
         for ctx in (viewer, clerk, planner, manager, admin):
             ctx.database.dispose()
+
+
+# ---------------------------------------------------------------- who wrote it, by the role's OID
+
+
+def superuser(database_url: str) -> psycopg.Connection:
+    return psycopg.connect(database_url.replace("+psycopg", ""), autocommit=True)
+
+
+def verifier(conn: psycopg.Connection, name: str, password: str = PASSWORD) -> str:
+    return bytes(conn.pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256")).decode()
+
+
+def test_renaming_a_users_row_or_a_role_changes_no_ones_authorship(
+    psql: dict[Role, psycopg.Connection], database_url: str
+) -> None:
+    """Hole: an admin renamed their users row, wrote an event with a clerk's id, renamed it back."""
+    admin = psql[Role.ADMIN]
+    assert refused(admin, "UPDATE users SET username = 'admin1x' WHERE username = 'admin1'")
+    assert refused(admin, "UPDATE users SET username = 'admin1' WHERE username = 'clerk1'")
+    admin.execute(
+        "INSERT INTO events (occurred_at, user_id, entity_type, action, summary) "
+        "VALUES ('2020-01-01', (SELECT id FROM users WHERE username = 'clerk1'), 'note', 'note', 'as the clerk')"
+    )
+    admin.execute("UPDATE users SET full_name = 'Anna K.' WHERE username = 'admin1'")  # what admins may change
+    # IT renames the clerk's role: the clerk still writes as themselves, not as whoever the new name says.
+    with superuser(database_url) as it:
+        it.execute("ALTER ROLE clerk1 RENAME TO viewer1x")
+        with connect(database_url, "viewer1x", autocommit=True) as renamed:
+            renamed.execute(
+                "INSERT INTO events (occurred_at, entity_type, action, summary)"
+                " VALUES (now(), 'note', 'note', 'renamed')"
+            )
+        it.execute("ALTER ROLE viewer1x RENAME TO clerk1")
+        authors = dict(
+            it.execute(
+                "SELECT e.summary, u.username FROM events e JOIN users u ON u.id = e.user_id"
+                " WHERE e.summary IN ('as the clerk', 'renamed')"
+            ).fetchall()
+        )
+        year = it.execute("SELECT extract(year FROM occurred_at) FROM events WHERE summary = 'as the clerk'").fetchone()
+    assert authors == {"as the clerk": "admin1", "renamed": "clerk1"}
+    assert year is not None and int(year[0]) != 2020
+
+
+def test_a_login_that_is_not_an_mpsystem_users_may_not_write(
+    psql: dict[Role, psycopg.Connection], database_url: str
+) -> None:
+    """An unknown session raises: IT's hand-made login in the clerk group, with a users row of its name."""
+    with superuser(database_url) as it:
+        it.execute("CREATE ROLE handmade LOGIN PASSWORD 'correct horse' IN ROLE mpsystem_clerk")
+        it.execute(
+            "INSERT INTO users (username, full_name, role, active, failed_logins, created_at)"
+            " VALUES ('handmade', 'Hand Made', 'clerk', true, 0, now())"
+        )
+        before = it.execute("SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM stock_movements)").fetchone()
+    with connect(database_url, "handmade", autocommit=True) as stranger:
+        stranger.execute("SELECT count(*) FROM batches")  # reading is what the group grants
+        with pytest.raises(errors.InsufficientPrivilege, match="not an MPSYSTEM user's login"):
+            stranger.execute(
+                "INSERT INTO events (occurred_at, entity_type, action, summary) VALUES (now(), 'x', 'x', 'x')"
+            )
+        with pytest.raises(errors.InsufficientPrivilege, match="not an MPSYSTEM user's login"):
+            stranger.execute(
+                "INSERT INTO stock_movements (batch_id, kind, quantity, to_warehouse_id, created_at)"
+                " SELECT id, 'receipt', 1, (SELECT id FROM warehouses LIMIT 1), now() FROM batches LIMIT 1"
+            )
+    with superuser(database_url) as it:
+        after = it.execute("SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM stock_movements)").fetchone()
+    assert after == before
+
+
+# ---------------------------------------------------------------- the login functions
+
+
+def test_the_login_functions_touch_only_the_logins_they_made(
+    psql: dict[Role, psycopg.Connection], database_url: str
+) -> None:
+    """Hole: an admin took over a CREATEROLE login that IT had also put into a group."""
+    with superuser(database_url) as it:
+        it.execute("CREATE ROLE itadmin LOGIN CREATEROLE PASSWORD 'it secret' IN ROLE mpsystem_admin")
+        it.execute("CREATE ROLE handmade LOGIN PASSWORD 'it secret' IN ROLE mpsystem_clerk")
+        for name in ("itadmin", "handmade"):
+            it.execute(
+                "INSERT INTO users (username, full_name, role, active, failed_logins, created_at)"
+                " VALUES (%s, 'IT', 'admin', true, 0, now())",
+                (name,),
+            )
+        scram = verifier(it, "itadmin", "taken over")
+    admin = psql[Role.ADMIN]
+    for name in ("itadmin", "handmade"):
+        with pytest.raises(errors.UndefinedObject, match=f"no MPSYSTEM login named {name}"):
+            admin.execute("SELECT mpsystem_set_password(%s, %s)", (name, scram))
+        with pytest.raises(errors.UndefinedObject):
+            admin.execute("SELECT mpsystem_set_login(%s, 'viewer', false)", (name,))
+    with pytest.raises(psycopg.OperationalError):
+        connect(database_url, "itadmin", "taken over")
+    connect(database_url, "itadmin", "it secret").close()
+
+
+def test_the_login_functions_refuse_nulls(psql: dict[Role, psycopg.Connection]) -> None:
+    """Hole: mpsystem_set_login(name, NULL, true) took a login out of every group."""
+    admin = psql[Role.ADMIN]
+    groups = (
+        "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
+        " JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = 'clerk1'"
+    )
+    before = admin.execute(groups).fetchall()
+    scram = verifier(admin, "nobody")
+    for sql, params in (
+        ("SELECT mpsystem_set_login('clerk1', NULL, true)", ()),
+        ("SELECT mpsystem_set_login('clerk1', 'clerk', NULL)", ()),
+        ("SELECT mpsystem_set_login(NULL, 'clerk', true)", ()),
+        ("SELECT mpsystem_create_login(NULL, 'clerk', %s)", (scram,)),
+        ("SELECT mpsystem_create_login('nobody', NULL, %s)", (scram,)),
+        ("SELECT mpsystem_create_login('nobody', 'clerk', NULL)", ()),
+        ("SELECT mpsystem_set_password(NULL, %s)", (scram,)),
+        ("SELECT mpsystem_set_password('clerk1', NULL)", ()),
+    ):
+        with pytest.raises((errors.InvalidParameterValue, errors.UndefinedObject)):
+            admin.execute(sql, params)
+    assert admin.execute(groups).fetchall() == before == [("mpsystem_clerk",)]
+
+
+def test_reserved_names_are_refused_before_a_verifier_reaches_any_statement(
+    psql: dict[Role, psycopg.Connection],
+) -> None:
+    """Hole: a user named public or none failed inside CREATE ROLE, and the error carried the verifier."""
+    admin = psql[Role.ADMIN]
+    for name in ("public", "none", "current_user", "session_user", "pg_monitor2", "mpsystem_admin2"):
+        admin.execute(
+            "INSERT INTO users (username, full_name, role, active, failed_logins, created_at)"
+            " VALUES (%s, '', 'viewer', true, 0, now())",
+            (name,),
+        )
+        scram = verifier(admin, name)
+        with pytest.raises(errors.InvalidParameterValue, match="reserved") as refusal:
+            admin.execute("SELECT mpsystem_create_login(%s, 'viewer', %s)", (name, scram))
+        assert "SCRAM-SHA-256" not in str(refusal.value), str(refusal.value)
+
+
+# ---------------------------------------------------------------- the search_path attack
+
+
+ATTACK = r"""
+CREATE TABLE public.pwned (who text, superuser boolean);
+GRANT INSERT ON public.pwned TO PUBLIC;
+CREATE FUNCTION public.format(text, text, text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO public.pwned SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user;
+    DELETE FROM public.events WHERE action = 'evidence';
+    RETURN pg_catalog.format($1, $2, $3);
+END $$;
+CREATE FUNCTION public.cardinality(bigint[]) RETURNS integer LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO public.pwned SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user;
+    IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+        COPY (SELECT 1) TO PROGRAM 'true';
+        INSERT INTO public.pwned VALUES ('COPY TO PROGRAM', true);
+    END IF;
+    RETURN pg_catalog.cardinality($1);
+END $$;
+"""
+
+
+@pytest.fixture
+def schema_at(pg_server: object) -> Iterator[Any]:
+    """A fresh database migrated to a given revision, with a viewer login of its own (roles are cluster-wide)."""
+    from data.db import open_database
+    from data.migrate import upgrade
+    from tests.conftest import drop_login_roles, new_pg_database, pg_admin_url
+
+    urls: list[str] = []
+
+    def make(revision: str) -> tuple[str, str]:
+        url = new_pg_database(pg_server, None)  # type: ignore[arg-type]
+        urls.append(url)
+        database = open_database(url)
+        upgrade(database, revision)
+        database.dispose()
+        viewer = f"viewer_at_{revision}"
+        with superuser(url) as it:
+            it.execute(
+                "INSERT INTO users (username, full_name, role, active, failed_logins, created_at)"
+                " VALUES (%s, 'Viewer', 'viewer', true, 0, now())",
+                (viewer,),
+            )
+            it.execute("SELECT mpsystem_create_login(%s, 'viewer', %s)", (viewer, verifier(it, viewer)))
+            it.execute(
+                "INSERT INTO events (occurred_at, entity_type, action, summary) VALUES (now(), 'x', 'evidence', 'x')"
+            )
+            # Where PUBLIC may create in the schema: the default up to PostgreSQL 14, and clusters upgraded from it.
+            it.execute("GRANT CREATE ON SCHEMA public TO PUBLIC")
+        return url, viewer
+
+    yield make
+    with psycopg.connect(pg_admin_url(pg_server).replace("+psycopg", ""), autocommit=True) as it:  # type: ignore[arg-type]
+        for url in urls:  # every database first: each holds objects of its attacker's role
+            it.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+        drop_login_roles(it)
+
+
+def _attack(url: str, viewer: str) -> tuple[list[tuple[str, bool]], int]:
+    """A viewer plants look-alikes of PostgreSQL's functions, then waits for owner code to call them."""
+    with connect(url, viewer, autocommit=True) as attacker:
+        attacker.execute(ATTACK)
+        attacker.execute("SELECT mpsystem_set_password(%s, %s)", (viewer, verifier(attacker, viewer, "new words")))
+    with superuser(url) as it:
+        it.execute("INSERT INTO warehouses (code, name, kind) VALUES ('X', 'X', 'adr')")  # IT at work in psql
+        ran = [(who, su) for who, su in it.execute("SELECT who, superuser FROM public.pwned").fetchall()]
+        evidence = it.execute("SELECT count(*) FROM events WHERE action = 'evidence'").fetchone()
+    assert evidence is not None
+    return ran, int(evidence[0])
+
+
+def test_the_search_path_attack_worked_on_0003_and_fails_now(schema_at: Any, backend: str) -> None:
+    """Hole: a viewer shadowed format() where PUBLIC may CREATE, became the owner, deleted a journal row,
+    and ran COPY … TO PROGRAM as the server's operating-system user."""
+    ran, evidence = _attack(*schema_at("0003"))
+    assert ("mpsystem_owner", False) in ran and evidence == 0  # the owner's rights, the journal row gone
+    assert ("COPY TO PROGRAM", True) in ran  # and a superuser's, through a trigger
+    ran, evidence = _attack(*schema_at("head"))
+    assert ran == [] and evidence == 1
+
+
+# ---------------------------------------------------------------- db init without a superuser
+
+
+@pytest.fixture
+def owner_login(pg_server: object) -> Iterator[Any]:
+    """A database for MPSYSTEM belonging to IT's own CREATEROLE login, as the deployment guide describes."""
+    from tests.conftest import drop_login_roles, pg_admin_url
+
+    made: list[tuple[str, str]] = []
+
+    def make(name: str, *, as_postgresql_14: bool = False) -> str:
+        with psycopg.connect(pg_admin_url(pg_server).replace("+psycopg", ""), autocommit=True) as it:  # type: ignore[arg-type]
+            it.execute(f"CREATE ROLE {name} LOGIN CREATEROLE PASSWORD 'it password'")
+            it.execute(f"CREATE DATABASE {name}_db OWNER {name}")
+        made.append((name, f"{name}_db"))
+        if as_postgresql_14:
+            with psycopg.connect(pg_admin_url(pg_server, f"{name}_db").replace("+psycopg", ""), autocommit=True) as it:  # type: ignore[arg-type]
+                it.execute("ALTER SCHEMA public OWNER TO CURRENT_USER")
+                it.execute("GRANT CREATE, USAGE ON SCHEMA public TO PUBLIC")
+        base = pg_admin_url(pg_server, f"{name}_db")  # type: ignore[arg-type]
+        return base.replace(base.split("//")[1].split("@")[0], f"{name}:it%20password")
+
+    yield make
+    with psycopg.connect(pg_admin_url(pg_server).replace("+psycopg", ""), autocommit=True) as it:  # type: ignore[arg-type]
+        for _name, db in made:
+            it.execute(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+        drop_login_roles(it)
+        for name, _db in made:
+            it.execute(f"DROP ROLE IF EXISTS {name}")
+
+
+def test_db_init_as_a_non_superuser_owner_works_in_one_transaction(
+    owner_login: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], backend: str
+) -> None:
+    """Hole: `db init` as the guide's CREATEROLE owner failed with "Only an MPSYSTEM administrator…" and
+    left a schema with no administrator, which a second run refused."""
+    import io
+
+    from app import cli
+    from data.db import open_database
+    from data.migrate import current_revision
+
+    url = owner_login("it_owner")
+    monkeypatch.setattr("sys.stdin", io.StringIO("anna's password\n"))
+    # A name the server already has: the administrator cannot be made, so nothing at all is made.
+    assert cli.main(["db", "init", "--url", url, "--admin", "it_owner", "--password-stdin"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    database = open_database(url)
+    assert current_revision(database) is None
+    database.dispose()
+    monkeypatch.setattr("sys.stdin", io.StringIO("anna's password\n"))
+    assert cli.main(["db", "init", "--url", url, "--admin", "anna", "--password-stdin"]) == 0
+    anna = url.replace("it_owner:it%20password", "anna:anna's%20password")
+    database, user = security.sign_in(anna, "anna", "anna's password")
+    try:
+        assert user.role is Role.ADMIN
+        s.create_user(Context(database, user).uow(), username="piotr", role="clerk", password="piotr's password")
+        with database.engine.connect() as conn:
+            author = conn.execute(
+                text(
+                    "SELECT u.username FROM events e JOIN users u ON u.id = e.user_id WHERE e.action = 'created'"
+                    " AND e.summary LIKE '%piotr%'"
+                )  # fmt: skip
+            ).scalar_one()
+            owner = conn.execute(text("SELECT tableowner FROM pg_tables WHERE tablename = 'events'")).scalar_one()
+        assert (author, owner) == ("anna", "it_owner")
+    finally:
+        database.dispose()
+
+
+def test_the_migration_refuses_a_schema_others_may_create_in(
+    owner_login: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], backend: str
+) -> None:
+    import io
+
+    from app import cli
+    from data.db import open_database
+    from data.migrate import current_revision
+
+    url = owner_login("it_owner14", as_postgresql_14=True)  # public belongs to a superuser; PUBLIC may create
+    monkeypatch.setattr("sys.stdin", io.StringIO("anna's password\n"))
+    assert cli.main(["db", "init", "--url", url, "--admin", "anna", "--password-stdin"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Others may still create objects in schema public (PUBLIC)" in err[0], err
+    assert "REVOKE CREATE ON SCHEMA public FROM PUBLIC" in err[0]
+    database = open_database(url)
+    assert current_revision(database) is None  # nothing was created
+    database.dispose()
+
+
+def test_upgrading_lists_the_logins_made_before_and_only_those(schema_at: Any, backend: str) -> None:
+    """A plant running schema 0003 keeps its people: their logins join the list, IT's hand-made ones do not."""
+    from data.db import open_database
+    from data.migrate import upgrade
+
+    url, viewer = schema_at("0003")
+    with superuser(url) as it:
+        it.execute("CREATE ROLE it_helper LOGIN CREATEROLE PASSWORD 'it secret' IN ROLE mpsystem_admin")
+        it.execute(
+            "INSERT INTO users (username, full_name, role, active, failed_logins, created_at)"
+            " VALUES ('it_helper', 'IT', 'admin', true, 0, now())"
+        )
+    database = open_database(url)
+    upgrade(database)
+    database.dispose()
+    with superuser(url) as it:
+        listed = {r for (r,) in it.execute(
+            "SELECT r.rolname FROM mpsystem_logins l JOIN pg_roles r ON r.oid = l.role_oid"
+        ).fetchall()}  # fmt: skip
+        # run by a superuser, the upgrade itself closed the schema that PUBLIC could create in
+        open_to_public = it.execute("SELECT has_schema_privilege('public', 'public', 'CREATE')").fetchone()
+    assert listed == {viewer} and open_to_public == (False,)
+    with connect(url, viewer, autocommit=True) as person:
+        person.execute("SELECT mpsystem_set_password(%s, %s)", (viewer, verifier(person, viewer, "new words")))
+    connect(url, viewer, "new words").close()

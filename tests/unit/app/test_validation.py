@@ -43,6 +43,12 @@ def test_quantities_accepted(value: object, unit: str, expected: Decimal) -> Non
         ("12 m", "kg", "This is counted in kg, not in m: enter the quantity in kg."),
         ("5 kg", "pcs", "This is counted in pcs, not in kg"),
         ("12 bags", "kg", "“12 bags” is not a number"),
+        # the issue's inputs: a decimal overflow, and a number that rounded to a zero nobody typed
+        ("1e999999999", "kg", "too large"),
+        ("-1e999999999", "kg", "greater than zero"),
+        ("1e-999999999", "kg", "at most 3 decimal places"),
+        ("1e-4", "kg", "at most 3 decimal places"),
+        ("-0.0", "kg", "must not be zero"),
     ],
 )
 def test_quantities_refused(value: object, unit: str, message: str) -> None:
@@ -71,3 +77,29 @@ def test_text_rules() -> None:
 def test_fmt_qty() -> None:
     assert fmt_qty(Decimal("1200.000"), "kg") == "1,200.000 kg"
     assert fmt_qty(Decimal("0.250"), "kg") == "0.250 kg"
+
+
+def test_absurd_signed_quantities_are_refused_without_arithmetic() -> None:
+    with pytest.raises(ValidationError, match="too large"):
+        v.quantity("-1e999999999", "kg", allow_negative=True)
+    with pytest.raises(ValidationError, match="decimal places"):
+        v.quantity("-1e-999999999", "kg", allow_negative=True)
+    assert v.quantity("1.500", "m") == Decimal("1.500")  # trailing zeros are not decimals
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "3000-01-01"])
+def test_days_out_of_the_plants_calendar_are_refused(day: str) -> None:
+    """Hole: `report events --to 9999-12-31` overflowed when the filter added the day after."""
+    with pytest.raises(ValidationError, match="out of range: choose a day between 1900-01-01 and 2999-12-31"):
+        v.a_date(day, "to")
+
+
+@pytest.mark.parametrize(
+    "name", ["public", "none", "current_user", "current_role", "session_user", "pg_x", "mpsystem_x"]
+)
+def test_user_names_the_database_keeps_are_refused(name: str) -> None:
+    from app.services.users import clean_username
+
+    with pytest.raises(ValidationError, match="reserved for the database's own roles"):
+        clean_username(name)
+    assert clean_username("publican") == "publican" and clean_username("nonesuch") == "nonesuch"

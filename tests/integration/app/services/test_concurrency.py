@@ -319,3 +319,236 @@ def test_an_order_changed_while_its_start_waited_for_the_queue_is_not_started(
     assert "changed by someone else meanwhile; it is now new off any line" in str(outcome[0])
     with plant.database.engine.connect() as conn:
         assert conn.execute(text("SELECT status FROM production_orders")).scalar_one() == "new"
+
+
+# ---------------------------------------------------------------- decisions that rest on a read
+
+
+PASSWORD = "correct horse"  # the `people` fixture's password
+
+
+def _waiting_on_a_row(database: Any, login: str) -> bool:
+    """Is a session of `login` waiting for a lock someone else holds?"""
+    with database.engine.connect() as conn:
+        return bool(
+            conn.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE usename = :u AND wait_event_type = 'Lock'"),
+                {"u": login},
+            ).scalar()
+        )
+
+
+def _psql(database_url: str, login: str) -> Any:
+    """A person's own login in psql: one open transaction, nothing of the application in between."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    return psycopg.connect(host=url.host, port=url.port, dbname=url.database, user=login, password=PASSWORD)
+
+
+def _signed_in(database_url: str, login: str) -> Context:
+    from app import security
+
+    database, user = security.sign_in(database_url, login, PASSWORD)
+    return Context(database, user)
+
+
+def _in_background(work: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
+    outcome: list[Any] = []
+    thread = threading.Thread(target=lambda: outcome.extend(at_once([work])))
+    thread.start()
+    return thread, outcome
+
+
+@pytest.fixture
+def approved_batch(plant: Context, people: dict[Role, Context]) -> Context:
+    s.receive_batch(plant.uow(), number="B-1", material="LDPE", supplier="BASELL", quantity=100, warehouse="MAG-1")
+    s.approve_batch(people[Role.MANAGER].uow(), batch="B-1")
+    return plant
+
+
+def _issued(plant: Context) -> tuple[int, int, Decimal]:
+    with plant.database.engine.connect() as conn:
+        return (
+            conn.execute(text("SELECT count(*) FROM stock_movements WHERE kind = 'issue'")).scalar_one(),
+            conn.execute(text("SELECT count(*) FROM events WHERE action = 'issued'")).scalar_one(),
+            conn.execute(select(func.sum(StockBalance.quantity))).scalar_one(),
+        )
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_an_issue_that_meets_a_block_being_made_waits_and_is_refused(
+    approved_batch: Context, database_url: str
+) -> None:
+    """Hole: an issue running while a manager blocked the same batch issued the blocked batch (the service
+    read the batch without a lock, and a clerk may not lock batches: the database's trigger does)."""
+    plant = approved_batch
+    clerk = _signed_in(database_url, "clerk1")
+    manager = _psql(database_url, "manager1")
+    try:
+        manager.execute("UPDATE batches SET status = 'blocked', status_reason = 'contaminated' WHERE number = 'B-1'")
+        thread, outcome = _in_background(
+            lambda: s.issue_stock(clerk.uow(), batch="B-1", warehouse="MAG-1", quantity=15)
+        )
+        _eventually(lambda: _waiting_on_a_row(plant.database, "clerk1"), "the issue never waited for the block")
+        manager.commit()
+        thread.join(30)
+    finally:
+        manager.close()
+        clerk.database.dispose()
+    assert len(outcome) == 1 and isinstance(outcome[0], ValidationError), outcome
+    assert str(outcome[0]) == "Batch B-1 is blocked (contaminated); only approved batches may be issued."
+    assert _issued(plant) == (0, 0, Decimal("100"))
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_block_waits_for_an_issue_already_taking_the_batch(
+    approved_batch: Context, people: dict[Role, Context], database_url: str
+) -> None:
+    plant = approved_batch
+    manager = _signed_in(database_url, "manager1")
+    clerk = _psql(database_url, "clerk1")
+    try:
+        clerk.execute(
+            "INSERT INTO stock_movements (batch_id, kind, quantity, from_warehouse_id, created_at)"
+            " SELECT b.id, 'issue', 15, w.id, now() FROM batches b, warehouses w"
+            " WHERE b.number = 'B-1' AND w.code = 'MAG-1'"
+        )
+        thread, outcome = _in_background(lambda: s.block_batch(manager.uow(), batch="B-1", reason="contaminated"))
+        _eventually(lambda: _waiting_on_a_row(plant.database, "manager1"), "the block never waited for the issue")
+        clerk.commit()
+        thread.join(30)
+    finally:
+        clerk.close()
+        manager.database.dispose()
+    assert outcome == [None]
+    assert _issued(plant)[0::2] == (1, Decimal("85"))  # issued while it was approved, then blocked
+    with plant.database.engine.connect() as conn:
+        assert conn.execute(text("SELECT status FROM batches")).scalar_one() == "blocked"
+    assert ledger_mismatches(plant.database) == []
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_the_database_alone_keeps_an_issue_from_passing_a_block(approved_batch: Context, database_url: str) -> None:
+    """The same race with no application on either side: psql against psql."""
+    plant = approved_batch
+    manager, clerk = _psql(database_url, "manager1"), _psql(database_url, "clerk1")
+    failure: list[Exception] = []
+
+    def issue() -> None:
+        try:
+            clerk.execute(
+                "INSERT INTO stock_movements (batch_id, kind, quantity, from_warehouse_id, created_at)"
+                " SELECT b.id, 'issue', 15, w.id, now() FROM batches b, warehouses w"
+                " WHERE b.number = 'B-1' AND w.code = 'MAG-1'"
+            )
+            clerk.commit()
+        except Exception as exc:  # noqa: BLE001 - asserted below
+            failure.append(exc)
+
+    try:
+        manager.execute("UPDATE batches SET status = 'blocked', status_reason = 'contaminated' WHERE number = 'B-1'")
+        thread = threading.Thread(target=issue)
+        thread.start()
+        _eventually(lambda: _waiting_on_a_row(plant.database, "clerk1"), "the insert never waited for the block")
+        manager.commit()
+        thread.join(30)
+    finally:
+        manager.close()
+        clerk.close()
+    assert len(failure) == 1 and getattr(failure[0], "sqlstate", None) == "MP002", failure
+    assert _issued(plant) == (0, 0, Decimal("100"))
+
+
+@pytest.fixture
+def running_order(plant: Context, people: dict[Role, Context]) -> Context:
+    s.receive_batch(plant.uow(), number="B-1", material="LDPE", supplier="BASELL", quantity=100, warehouse="MAG-1")
+    s.approve_batch(people[Role.MANAGER].uow(), batch="B-1")
+    s.create_order(
+        plant.uow(), number="PO-1", customer="C-001", product_spec="PE", quantity=100, unit="kg", due_date=in_days(9)
+    )
+    s.plan_order(plant.uow(), number="PO-1", line="EXTRUDER-1")
+    s.start_order(plant.uow(), number="PO-1")
+    return plant
+
+
+def _recorded_on_the_order(plant: Context) -> tuple[int, int]:
+    with plant.database.engine.connect() as conn:
+        return (
+            conn.execute(
+                text("SELECT count(*) FROM stock_movements WHERE production_order_id IS NOT NULL")
+            ).scalar_one(),
+            conn.execute(text("SELECT count(*) FROM events WHERE action IN ('consumed', 'output')")).scalar_one(),
+        )
+
+
+ENDINGS = {
+    # who ends the running order, and how, from psql: (login, statement, the status the order then has)
+    "finish": (
+        "planner1",
+        "UPDATE production_orders SET status = 'done', queue_rank = NULL, finished_at = now()",
+        "done",
+    ),
+    "cancel": (
+        "manager1",
+        "UPDATE production_orders SET status = 'cancelled', queue_rank = NULL, status_reason = 'withdrawn'",
+        "cancelled",
+    ),
+}
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+@pytest.mark.parametrize("ending", sorted(ENDINGS))
+@pytest.mark.parametrize("work", ["consume", "output"])
+def test_consumption_or_output_that_meets_the_order_ending_waits_and_is_refused(
+    running_order: Context, database_url: str, ending: str, work: str
+) -> None:
+    """Consume and output lock the order they check: a finish or cancel being made is waited for, then seen."""
+    plant = running_order
+    login, statement, status = ENDINGS[ending]
+    planner = _signed_in(database_url, "planner1")
+    ender = _psql(database_url, login)
+    calls = {
+        "consume": lambda: s.consume_batch(planner.uow(), order="PO-1", batch="B-1", warehouse="MAG-1", quantity=10),
+        "output": lambda: s.record_output(
+            planner.uow(), order="PO-1", material="FILM-PE-50", quantity=90, warehouse="MAG-6"
+        ),
+    }
+    try:
+        ender.execute(statement + " WHERE number = 'PO-1'")
+        thread, outcome = _in_background(calls[work])
+        _eventually(lambda: _waiting_on_a_row(plant.database, "planner1"), f"the {work} never waited")
+        ender.commit()
+        thread.join(30)
+    finally:
+        ender.close()
+        planner.database.dispose()
+    assert len(outcome) == 1 and isinstance(outcome[0], ValidationError), outcome
+    assert str(outcome[0]) == (f"Order PO-1 is {status}; consumption and output are recorded on running orders only.")
+    assert _recorded_on_the_order(plant) == (0, 0)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_finish_waits_for_a_consumption_being_recorded(running_order: Context, database_url: str) -> None:
+    plant = running_order
+    planner = _signed_in(database_url, "planner1")
+    other = _psql(database_url, "planner1")
+    try:
+        other.execute(
+            "INSERT INTO stock_movements (batch_id, kind, quantity, from_warehouse_id, production_order_id, created_at)"
+            " SELECT b.id, 'consumption', 10, w.id, o.id, now() FROM batches b, warehouses w, production_orders o"
+            " WHERE b.number = 'B-1' AND w.code = 'MAG-1' AND o.number = 'PO-1'"
+        )
+        thread, outcome = _in_background(lambda: s.finish_order(planner.uow(), number="PO-1"))
+        _eventually(lambda: _waiting_on_a_row(plant.database, "planner1"), "the finish never waited")
+        other.commit()
+        thread.join(30)
+    finally:
+        other.close()
+        planner.database.dispose()
+    assert outcome == [None]
+    with plant.database.engine.connect() as conn:
+        assert conn.execute(text("SELECT status FROM production_orders")).scalar_one() == "done"
+    assert _recorded_on_the_order(plant)[0] == 1
+    assert ledger_mismatches(plant.database) == []

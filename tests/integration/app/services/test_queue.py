@@ -11,13 +11,16 @@ from sqlalchemy import event, insert, select, text
 from app import services as s
 from app.context import Context
 from data.models import Customer, ProductionLine, ProductionOrder
+from data.rules import loading_history
 from tests.conftest import in_days
 from tests.helpers import order, plan, queue_numbers, queue_problems
 
 
 def _bulk_queue(ctx: Context, count: int) -> None:
-    """A line with `count` planned orders, inserted directly: the setup is not under test."""
-    with ctx.database.engine.begin() as conn:
+    """A line with `count` planned orders, inserted directly: the setup is not under test.
+
+    Orders start new; inserting them planned is loading history, which the owner may do."""
+    with ctx.database.engine.begin() as conn, loading_history(conn):
         line_id = conn.execute(select(ProductionLine.id).where(ProductionLine.code == "EXTRUDER-1")).scalar_one()
         customer_id = conn.execute(select(Customer.id).where(Customer.code == "C-001")).scalar_one()
         now = datetime.now(UTC)

@@ -313,3 +313,19 @@ def test_a_change_without_its_journal_entry_cannot_commit(plant: Context) -> Non
         uow.warehouses.add(Warehouse(code="MAG-X", name="Unjournalled", kind="production"))
         uow.commit()
     assert snapshot(plant.database) == before
+
+
+@pytest.mark.parametrize("quantity", ["1e999999999", "1e-999999999", "-1e999999999"])
+def test_absurd_quantities_are_refused_plainly_and_change_nothing(plant: Context, quantity: str) -> None:
+    """Hole: 1e999999999 overflowed with a traceback; 1e-999999999 reached the database as a zero."""
+    receive(plant)
+    before = snapshot(plant.database)
+    for attempt in (
+        lambda: receive(plant, number="B-2", quantity=quantity),
+        lambda: s.issue_stock(plant.uow(), batch="B-001", warehouse="MAG-1", quantity=quantity),
+        lambda: s.adjust_stock(plant.uow(), batch="B-001", warehouse="MAG-1", change=quantity, reason="count"),
+    ):
+        with pytest.raises(ValidationError, match="too large|decimal places|greater than zero") as refused:
+            attempt()
+        assert "clashes" not in str(refused.value)
+    assert snapshot(plant.database) == before

@@ -75,6 +75,45 @@ def test_five_failures_lock_for_fifteen_minutes(
 
 # Passwords live in the users table only on SQLite; PostgreSQL checks its own login roles.
 @pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_password_longer_than_bcrypt_reads_is_a_wrong_password(
+    database_url: str, backend: str, admin: Context, people: dict[Role, Context]
+) -> None:
+    """Hole: a password longer than 72 bytes at SQLite sign-in ended in a traceback."""
+    for password in ("x" * 73, "ż" * 40, "correct horse" + "!" * 80):
+        with pytest.raises(AuthenticationFailed) as refused:
+            security.sign_in(database_url, "clerk1", password)
+        assert str(refused.value) == security.WRONG_CREDENTIALS
+    with admin.database.engine.connect() as conn:
+        failures = conn.execute(text("SELECT failed_logins FROM users WHERE username = 'clerk1'")).scalar_one()
+    assert failures == 3  # counted like any wrong password
+
+
+# Passwords live in the users table only on SQLite; PostgreSQL checks its own login roles.
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_an_unknown_user_costs_the_same_bcrypt_work_as_a_known_one(
+    database_url: str, backend: str, admin: Context, people: dict[Role, Context], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hole: an unknown user answered in 1 ms and a known one in 240 ms (the stand-in hash had cost 4).
+
+    Counted, not timed: every attempt checks exactly one hash, of the cost the real hashes have."""
+    monkeypatch.setattr(security, "BCRYPT_ROUNDS", 6)
+    s.create_user(admin.uow(), username="olga", role="viewer", password="correct horse")  # hashed at cost 6
+    costs: list[int] = []
+    real = bcrypt.checkpw
+
+    def counted(password: bytes, hashed: bytes) -> bool:
+        costs.append(int(hashed.split(b"$")[2]))
+        return real(password, hashed)
+
+    monkeypatch.setattr(bcrypt, "checkpw", counted)
+    for name, password in (("olga", "wrong horse"), ("nobody", "wrong horse"), ("nobody", "y" * 100)):
+        with pytest.raises(AuthenticationFailed):
+            security.authenticate_local(admin.database, name, password)
+    assert costs == [6, 6, 6]
+
+
+# Passwords live in the users table only on SQLite; PostgreSQL checks its own login roles.
+@pytest.mark.parametrize("backend", ["sqlite"])
 def test_disabled_user_cannot_sign_in(
     database_url: str, backend: str, admin: Context, people: dict[Role, Context]
 ) -> None:
