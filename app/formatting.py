@@ -4,33 +4,19 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from domain.quantities import number, written
 from domain.vocabulary import Unit
-
-
-def decimals(unit: str | None) -> int | None:
-    """How many decimals a quantity in `unit` shows (the vocabulary's count); None for a unit it does not know."""
-    return Unit(unit).decimals if unit in Unit.values() else None
-
-
-def number(value: Decimal, places: int | None = None) -> str:
-    """'1,250.500' with `places` decimals; without them, as few as the value needs ('2,000', '0.25')."""
-    if places is not None:
-        return f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,.{places}f}"
-    if value == value.to_integral_value():
-        return f"{value:,.0f}"
-    return f"{value:,f}".rstrip("0").rstrip(".")
 
 
 def quantity(value: Decimal, unit: str | None = None) -> str:
     """A quantity with its unit, to the unit's fixed decimals: '1,250.500 kg', '12.50 m', '40 pcs'.
 
     The same text everywhere: tables, the journal's sentences, messages, labels, reports and CSV files,
-    so a number a clerk reads on paper is found by searching the journal for it.
+    so a number a clerk reads on paper is found by searching the journal for it (domain/quantities.py).
     """
-    text = number(value, decimals(unit))
-    return f"{text} {unit}" if unit else text
+    return written(value, unit)
 
 
 _QUANTITY_RE = re.compile(r"^(?P<whole>-?[\d,]+)(?P<fraction>\.\d+)? (?P<unit>\S+)$")

@@ -180,20 +180,18 @@ def _cell(
 
 
 def _quantity(canvas: Canvas, parts: tuple[str, str, str], right: float, y: float, room: float, font: str) -> bool:
-    """A quantity with its decimal point where every other quantity in the column has it, whatever its unit:
-    the unit starts at a fixed place, the fraction fills the room before it. False if it does not fit."""
+    """A quantity with its decimal point where every other quantity in the column has it, whatever its unit
+    (room is kept for the longest fraction and unit). Written in one piece, so it is read back whole.
+    False if it does not fit."""
     whole, fraction, unit = parts
 
     def width(text: str) -> float:
         return float(canvas.stringWidth(text, font, FONT_SIZE))
 
-    unit_at = right - width(" " + WIDEST_UNIT)
-    point_at = unit_at - width(WIDEST_FRACTION)
+    point_at = right - width(f"{WIDEST_FRACTION} {WIDEST_UNIT}")
     if right - point_at + width(whole) > room:
         return False
-    canvas.drawRightString(point_at, y, whole)
-    canvas.drawString(point_at, y, fraction)
-    canvas.drawString(unit_at + width(" "), y, unit)
+    canvas.drawString(point_at - width(whole), y, f"{whole}{fraction} {unit}")
     return True
 
 

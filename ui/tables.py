@@ -73,10 +73,10 @@ class QuantityDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         whole, fraction, unit = parts
         metrics = opt.fontMetrics
-        space = metrics.horizontalAdvance(" ")
         rect = opt.rect.adjusted(4, 0, -6, 0)
-        unit_at = rect.right() - metrics.horizontalAdvance(WIDEST_UNIT)
-        point_at = unit_at - space - metrics.horizontalAdvance(WIDEST_FRACTION)
+        # Room for the longest fraction and unit after every decimal point: the points line up.
+        point_at = rect.right() - metrics.horizontalAdvance(f"{WIDEST_FRACTION} {WIDEST_UNIT}")
+        start = point_at - metrics.horizontalAdvance(whole)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         brush = index.data(FOREGROUND)
         colour = opt.palette.highlightedText().color() if selected else opt.palette.text().color()
@@ -85,11 +85,10 @@ class QuantityDelegate(QStyledItemDelegate):
         painter.save()
         painter.setFont(opt.font)
         painter.setPen(colour)
-        middle = Qt.AlignmentFlag.AlignVCenter
-        whole_rect = QRect(rect.left(), rect.top(), point_at - rect.left(), rect.height())
-        painter.drawText(whole_rect, middle | Qt.AlignmentFlag.AlignRight, whole)
-        painter.drawText(QRect(point_at, rect.top(), unit_at - point_at, rect.height()), middle, fraction)
-        painter.drawText(QRect(unit_at, rect.top(), rect.right() - unit_at + 1, rect.height()), middle, unit)
+        text_rect = QRect(start, rect.top(), rect.right() - start + 1, rect.height())
+        painter.drawText(
+            text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, f"{whole}{fraction} {unit}"
+        )
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:

@@ -115,6 +115,7 @@ class TableScreen(QWidget):
         for column in model.RIGHT_ALIGNED:
             self.table.setItemDelegateForColumn(int(column), quantities)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self.selection_changed.emit())
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self.update_actions())
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_actions())
         model.modelReset.connect(self.update_actions)
         fit(self.table)

@@ -38,7 +38,8 @@ def test_every_screen_is_a_screen_and_its_menus_are_its_own(
     assert menus["&Quality"] == ["open_batch", "", "approve", "block", "trace", "", "print_labels"]
     assert menus["&Production"][:2] == ["new_order", "edit_order"]
     assert menus["&Reports"] == [f"report_{r.key}" for r in REPORTS]
-    assert menus["&View"] == [f"tab_{i}" for i in range(len(SCREENS))]
+    zoom = ["zoom_in", "zoom_out", "zoom_normal", "zoom_large"]
+    assert menus["&View"] == [f"tab_{i}" for i in range(len(SCREENS))] + ["", *zoom]
     # Every screen's menu entries are its own actions, and every action is in some menu.
     owned = {a.objectName() for screen in window.screens for _t, entries in screen.menus() for a in entries if a}
     in_menus = {name for entries in menus.values() for name in entries if name}
