@@ -21,9 +21,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -160,8 +161,8 @@ class _OrderListModel(QAbstractListModel):
             return QBrush(ALERT_TEXT)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{order.number}: {order.product_spec}, due {day(order.due_date)}, priority {order.priority}"
-        if role == Qt.ItemDataRole.SizeHintRole:
-            return QSize(240, 58)
+        if role == Qt.ItemDataRole.SizeHintRole:  # three lines of text at the client's size now
+            return QSize(240, QFontMetrics(QApplication.font()).lineSpacing() * 3 + 10)
         return None
 
 

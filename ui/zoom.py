@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from PySide6.QtCore import QObject, QSize, Signal
-from PySide6.QtWidgets import QApplication, QTableView, QToolBar
+from PySide6.QtWidgets import QApplication, QListView, QTableView, QToolBar
 
 from ui.workstation import save_zoom_level, zoom_level
 
@@ -116,6 +116,8 @@ def fit(widget: object, size: Size | None = None) -> None:
         widget.verticalHeader().setDefaultSectionSize(size.row)
     if isinstance(widget, QToolBar):
         widget.setIconSize(QSize(size.icon, size.icon))
+    if isinstance(widget, QListView):
+        widget.doItemsLayout()  # its items' heights follow the new text size
 
 
 _zoom: Zoom | None = None
