@@ -252,18 +252,58 @@ def cmd_users_role(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from app import transfer
+    from domain.vocabulary import ImportKind
+
+    path = Path(args.file).expanduser()
+    data = transfer.read_file(path)
+    ctx = _context(args)
+    kind = ImportKind(args.kind)
+    shown = [0.0]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        # A line now and then on a terminal, so 50,000 rows do not look like a hang.
+        if sys.stderr.isatty() and (time.monotonic() - shown[0] > 1 or done == total):
+            shown[0] = time.monotonic()
+            print(f"\r{stage} {done:,} of {total:,}", end="" if done < total else "\n", file=sys.stderr)
+
+    result = transfer.import_csv(ctx.uow(), kind, data, file_name=path.name, dry_run=args.dry_run, progress=progress)
+    print(("Checked, nothing written: " if args.dry_run else "") + result.summary())
+    if result.existing:
+        print("Already in the plant: " + ", ".join(result.existing[:20]) + (" …" if len(result.existing) > 20 else ""))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app import transfer
+    from domain.vocabulary import ImportKind
+
+    out = _writable(args.file)
+    ctx = _context(args)
+    data, rows = transfer.export_csv(ctx.reader(), ImportKind(args.kind))
+    out.write_bytes(data)
+    print(f"Wrote {_count(rows, 'row')} of {ImportKind(args.kind).label} to {out}.")
+    return 0
+
+
 def cmd_label(args: argparse.Namespace) -> int:
     from app import reporting
+    from app.settings import plant_settings
+    from domain.vocabulary import LabelLayout, LabelPrinter
     from reports.labels import labels_pdf, labels_zpl
 
     ctx = _context(args)
     labels = reporting.batch_labels(ctx, args.numbers)
     out = _writable(args.out)
-    if args.format == "zpl":
+    defaults = plant_settings(ctx.reader())  # what the plant's label printers take, unless told otherwise
+    printer = args.format or defaults.label_printer
+    sheet = args.sheet if args.sheet is not None else defaults.label_layout == LabelLayout.SHEET
+    if printer == LabelPrinter.ZPL:
         out.write_text(labels_zpl(labels), encoding="utf-8")
         print(f"Wrote {_count(len(labels), 'label')} (ZPL) to {out}.")
     else:
-        pages = labels_pdf(labels, str(out), sheet=args.sheet)
+        pages = labels_pdf(labels, str(out), sheet=sheet)
         print(f"Wrote {_count(len(labels), 'label')} on {_count(pages, 'page')} to {out}.")
     return 0
 
@@ -388,11 +428,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="fill the journal up to N events with older history (default 5000; the plant's own story is about 3,100)",
     )
 
+    from domain.vocabulary import ImportKind
+
+    kinds = ImportKind.values()
+    p = add(sub, "import", cmd_import, "import warehouses, materials, suppliers, customers, lines or opening stock")
+    p.add_argument("kind", choices=kinds, metavar="KIND", help="one of: " + ", ".join(kinds))
+    p.add_argument("file", metavar="FILE.csv", help="UTF-8, comma or semicolon separated, with a header row")
+    p.add_argument("--dry-run", action="store_true", help="check every row and say what would change; write nothing")
+    p = add(sub, "export", cmd_export, "export them as CSV, in the columns the import reads")
+    p.add_argument("kind", choices=kinds, metavar="KIND", help="one of: " + ", ".join(kinds))
+    p.add_argument("file", metavar="FILE.csv")
+
     p = add(sub, "label", cmd_label, "print batch labels to a PDF or ZPL file")
     p.add_argument("numbers", nargs="+", metavar="NUMBER", help="batch numbers")
     p.add_argument("--out", required=True, metavar="FILE")
-    p.add_argument("--format", choices=["pdf", "zpl"], default="pdf")
-    p.add_argument("--sheet", action="store_true", help="ten labels to an A4 sheet instead of one per page")
+    p.add_argument("--format", choices=["pdf", "zpl"], help="default: the plant's label printer setting")
+    p.add_argument(
+        "--sheet",
+        action=argparse.BooleanOptionalAction,
+        help="ten labels to an A4 sheet, or (--no-sheet) one per page; default: the plant's label layout",
+    )
 
     p = add(sub, "report", cmd_report, "write a report as PDF")
     from reports.registry import REPORTS

@@ -40,18 +40,31 @@ class UserRow:
 
 @dataclass(frozen=True)
 class InventoryRow:
+    """A material's row (`warehouse_id` None: its totals over the warehouses shown), or one warehouse's stock of it.
+
+    `usable` is approved, unexpired stock; `on_hold` the rest (pending, blocked or expired).
+    `material_total` is the material's stock in every warehouse, which the reorder level is about.
+    """
+
     material_id: int
     material_code: str
     material_name: str
     material_kind: str
-    warehouse_id: int
-    warehouse_code: str
+    warehouse_id: int | None
+    warehouse_code: str | None
     unit: str
     quantity: Decimal
+    usable: Decimal
+    on_hold: Decimal
     batch_count: int
     reorder_level: Decimal
     material_total: Decimal
     below_reorder: bool
+
+    @property
+    def is_material(self) -> bool:
+        """The material's own row, the subtotal its warehouse rows follow."""
+        return self.warehouse_id is None
 
 
 @dataclass(frozen=True)
@@ -157,6 +170,92 @@ class CustomerRow:
     open_orders: int
     total_orders: int
     version: int
+
+
+@dataclass(frozen=True)
+class WarehouseRow:
+    id: int
+    code: str
+    name: str
+    kind: str
+    adr: bool
+    archived: bool
+    batch_count: int  # batches with stock here
+    version: int
+
+
+@dataclass(frozen=True)
+class MaterialRow:
+    id: int
+    code: str
+    name: str
+    kind: str
+    unit: str
+    reorder_level: Decimal
+    shelf_life_days: int | None
+    archived: bool
+    stock: Decimal  # in every warehouse
+    version: int
+
+
+@dataclass(frozen=True)
+class SupplierRow:
+    id: int
+    code: str
+    name: str
+    contact: str | None
+    email: str | None
+    phone: str | None
+    address: str | None
+    tax_id: str | None
+    archived: bool
+    batch_count: int  # batches received from them
+    last_receipt: datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class LineRow:
+    id: int
+    code: str
+    name: str
+    stage: str
+    rate_per_hour: Decimal
+    rate_unit: str
+    archived: bool
+    queued: int  # orders planned or running on it
+    version: int
+
+
+@dataclass(frozen=True)
+class SuppliedBatch:
+    """A batch a supplier delivered: what was received, and what of it is left."""
+
+    number: str
+    material_code: str
+    material_name: str
+    unit: str
+    received_at: datetime
+    received: Decimal
+    quantity: Decimal
+    status: str
+    expiry_date: date | None
+
+
+@dataclass(frozen=True)
+class PlantSetup:
+    """How much of the plant exists yet (records in use): an empty plant cannot receive, plan or make anything."""
+
+    warehouses: int
+    materials: int
+    lines: int
+    suppliers: int
+    customers: int
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """What a plant needs before work can start and does not have: "warehouses", "materials", "lines"."""
+        return tuple(name for name in ("warehouses", "materials", "lines") if not getattr(self, name))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.formatting import quantity as _quantity
+from app.formatting import rate as _rate
 from domain.vocabulary import BatchStatus
 
 
@@ -90,4 +91,85 @@ def output(order: str, batch: str, batch_id: int, material_name: str, warehouse:
         "output",
         f"Order {order} produced batch {batch}: {_qty(qty, unit)} of {material_name} into {warehouse}",
         {"batch": batch, "quantity": str(qty), "warehouse": warehouse, "batch_id": batch_id},
+    )
+
+
+# ---------------------------------------------------------------- master data
+
+# The journal's word for each kind of record people keep (also the subject `entity_key` opens).
+WAREHOUSE, MATERIAL, SUPPLIER, LINE, CUSTOMER = "warehouse", "material", "supplier", "line", "customer"
+
+
+def warehouse_created(code: str, name: str, kind: str, adr: bool) -> Entry:
+    return Entry(
+        "created",
+        f"Created warehouse {code} ({name}, {kind}{', ADR' if adr else ''})",
+        {"kind": kind, "adr": adr},
+    )
+
+
+def material_created(
+    code: str, name: str, kind: str, unit: str, reorder_level: Decimal, shelf_life_days: int | None
+) -> Entry:
+    return Entry(
+        "created",
+        f"Created material {code} ({name}, {unit})",
+        {"kind": kind, "unit": unit, "reorder_level": str(reorder_level), "shelf_life_days": shelf_life_days},
+    )
+
+
+def supplier_created(code: str, name: str) -> Entry:
+    return Entry("created", f"Created supplier {code} ({name})", {})
+
+
+def line_created(code: str, name: str, stage: str, rate: Decimal, unit: str) -> Entry:
+    return Entry("created", f"Created line {code} ({name}, {_rate(rate, unit)})", {"stage": stage})
+
+
+def customer_created(code: str, name: str, fields: dict[str, Any]) -> Entry:
+    return Entry(
+        "created", f"Created customer {code} ({name})", {k: val for k, val in fields.items() if val is not None}
+    )
+
+
+def edited(entity: str, code: str, changed: dict[str, Any]) -> Entry:
+    """`changed`: each changed field and its new value."""
+    shown = {k: (str(val) if isinstance(val, Decimal) else val) for k, val in changed.items()}
+    return Entry("edited", f"Edited {entity} {code}: {', '.join(sorted(changed))}", shown)
+
+
+def archived(entity: str, code: str, name: str, archive: bool, reason: str | None = None) -> Entry:
+    action = "archived" if archive else "restored"
+    return Entry(
+        action,
+        f"{action.capitalize()} {entity} {code} ({name})" + (f": {reason}" if reason else ""),
+        {"reason": reason},
+    )
+
+
+def opening_stock(
+    number: str,
+    material_code: str,
+    material_name: str,
+    supplier_code: str | None,
+    supplier_name: str | None,
+    warehouse: str,
+    qty: Decimal,
+    unit: str,
+    expiry: date | None,
+) -> Entry:
+    """A receipt of stock the plant held before it kept its books here (an opening-stock import)."""
+    origin = f" from {supplier_name}" if supplier_name else ""
+    return Entry(
+        "received",
+        f"Opening stock: {_qty(qty, unit)} of {material_name}{origin} as batch {number} in {warehouse}",
+        {
+            "number": number,
+            "material": material_code,
+            "supplier": supplier_code,
+            "warehouse": warehouse,
+            "quantity": str(qty),
+            "expiry_date": expiry.isoformat() if expiry else None,
+            "opening_stock": True,
+        },
     )

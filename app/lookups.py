@@ -1,8 +1,9 @@
-"""What the forms' pickers and the screens' filters offer: the plant's codes, read fresh from the database.
+"""What the forms' pickers and the screens' filters offer: the plant's codes in use, and its settings,
+read fresh from the database.
 
 The client reads these again whenever the change listener reports a write to one of
 LOOKUP_TABLES, so a material or customer created on another workstation is offered
-without signing in again.
+without signing in again, and one archived there is no longer offered for new work.
 """
 
 from __future__ import annotations
@@ -13,17 +14,19 @@ from typing import Any
 from sqlalchemy import select
 
 from app.permissions import require
+from app.settings import PlantSettings
+from app.settings import read as read_settings
 from data.models import Batch, Customer, Material, ProductionLine, Supplier, Warehouse
 from data.uow import UnitOfWork
 
 # The tables whose writes change what `lookups` returns.
-LOOKUP_TABLES = frozenset({"warehouses", "materials", "suppliers", "production_lines", "customers"})
+LOOKUP_TABLES = frozenset({"warehouses", "materials", "suppliers", "production_lines", "customers", "settings"})
 
 
 @dataclass(frozen=True)
 class Lookups:
-    """Codes for the pickers with the names people know them by, each material's unit and shelf life,
-    and each warehouse's kind."""
+    """Codes for the pickers (archived ones are not offered) with the names people know them by, each
+    material's unit and shelf life, each warehouse's kind, and the plant's settings."""
 
     warehouses: tuple[str, ...] = ()
     materials: tuple[str, ...] = ()
@@ -32,8 +35,9 @@ class Lookups:
     customers: tuple[str, ...] = ()
     units: dict[str, str] = field(default_factory=dict)  # material code -> unit
     warehouse_kinds: dict[str, str] = field(default_factory=dict)  # warehouse code -> kind
+    shelf_lives: dict[str, int] = field(default_factory=dict)  # material code -> days, where it has one
+    settings: PlantSettings = field(default_factory=PlantSettings)
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # "materials" -> code -> name, in code order
-    shelf_life: dict[str, int] = field(default_factory=dict)  # material code -> days, where the plant set one
 
     def warehouses_of(self, *kinds: str) -> tuple[str, ...]:
         """The warehouses of these kinds, the first kind's first; in code order within a kind."""
@@ -47,42 +51,36 @@ class Lookups:
         return self.names.get(table, {}).get(code, "")
 
 
-PICKED_TABLES = ("warehouses", "materials", "suppliers", "lines", "customers")
-
-
-def _shelf_life_column() -> Any:
-    # The materials' shelf life comes with the master-data screens' schema; until a database has the
-    # column, receipts simply propose no expiry.
-    return getattr(Material, "shelf_life_days", None)
-
-
 def lookups(uow: UnitOfWork) -> Lookups:
     require(uow.actor, "read")
     with uow:
         s = uow.session
-        shelf_life = _shelf_life_column()
-        extra = [shelf_life.label("shelf_life")] if shelf_life is not None else []
         materials = s.execute(
             select(
-                Material.code.label("code"), Material.name.label("name"), Material.unit.label("unit"), *extra
-            ).order_by(Material.code)
+                Material.code.label("code"),
+                Material.name.label("name"),
+                Material.unit.label("unit"),
+                Material.shelf_life_days.label("days"),
+            )
+            .where(Material.archived.is_(False))
+            .order_by(Material.code)
         ).all()
         stores = s.execute(
-            select(Warehouse.code.label("code"), Warehouse.name.label("name"), Warehouse.kind.label("kind")).order_by(
-                Warehouse.code
-            )
+            select(Warehouse.code.label("code"), Warehouse.name.label("name"), Warehouse.kind.label("kind"))
+            .where(Warehouse.archived.is_(False))
+            .order_by(Warehouse.code)
         ).all()
-        suppliers = s.execute(select(Supplier.code, Supplier.name).order_by(Supplier.code)).all()
-        lines = s.execute(select(ProductionLine.code, ProductionLine.name).order_by(ProductionLine.code)).all()
-        customers = s.execute(
-            select(Customer.code, Customer.name).where(Customer.archived.is_(False)).order_by(Customer.code)
-        ).all()
+
+        def in_use(model: Any) -> dict[str, str]:
+            rows = s.execute(select(model.code, model.name).where(model.archived.is_(False)).order_by(model.code))
+            return {code: name for code, name in rows}
+
         names = {
             "materials": {r.code: r.name for r in materials},
             "warehouses": {r.code: r.name for r in stores},
-            "suppliers": {r.code: r.name for r in suppliers},
-            "lines": {r.code: r.name for r in lines},
-            "customers": {r.code: r.name for r in customers},
+            "suppliers": in_use(Supplier),
+            "lines": in_use(ProductionLine),
+            "customers": in_use(Customer),
         }
         return Lookups(
             warehouses=tuple(names["warehouses"]),
@@ -92,9 +90,17 @@ def lookups(uow: UnitOfWork) -> Lookups:
             customers=tuple(names["customers"]),
             units={r.code: r.unit for r in materials},
             warehouse_kinds={r.code: r.kind for r in stores},
+            shelf_lives={r.code: r.days for r in materials if r.days is not None},
+            settings=read_settings(uow),
             names=names,
-            shelf_life={r.code: int(r.shelf_life) for r in materials if extra and r.shelf_life},
         )
+
+
+def shelf_life(uow: UnitOfWork, material: str) -> int | None:
+    """The material's shelf life in days (None: it keeps, or there is no such material)."""
+    require(uow.actor, "read")
+    with uow:
+        return uow.session.scalar(select(Material.shelf_life_days).where(Material.code == material.strip()))
 
 
 def batch_unit(uow: UnitOfWork, number: str) -> str | None:

@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, tuple[Role, str]] = {
     "user.manage": (Role.ADMIN, "manage users"),
     "masterdata.manage": (Role.ADMIN, "manage warehouses, lines, materials and suppliers"),
     "settings.manage": (Role.ADMIN, "change settings"),
+    "import.run": (Role.ADMIN, "import data from CSV files"),
 }
 
 

@@ -1,4 +1,4 @@
-"""Paged reads for the five tables. Filtering, sorting and counting happen in SQL;
+"""Paged reads for the plant's tables. Filtering, sorting and counting happen in SQL;
 each call returns the number of matching rows and one page of frozen rows.
 
 Each list declares the keys it sorts by (`INVENTORY_SORTS`, `BATCH_SORTS`, …) beside it;
@@ -14,7 +14,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Select, case, func, literal, or_, select, text
+from sqlalchemy import (
+    Integer,
+    Row,
+    Select,
+    String,
+    and_,
+    case,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    text,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.dto import (
@@ -24,14 +39,20 @@ from app.dto import (
     EventRow,
     InventoryRow,
     LineQueue,
+    LineRow,
+    MaterialRow,
     OrderRow,
     Page,
+    PlantSetup,
     ScheduledOrder,
+    SuppliedBatch,
+    SupplierRow,
     UserRow,
+    WarehouseRow,
 )
 from app.errors import ValidationError
 from app.permissions import parse_role, require
-from app.rows import dto_from_row, labelled
+from app.rows import dto_from_row, field_names, labelled
 from data.models import (
     Batch,
     Customer,
@@ -40,12 +61,14 @@ from data.models import (
     ProductionLine,
     ProductionOrder,
     StockBalance,
+    StockMovement,
     Supplier,
     User,
     Warehouse,
 )
+from data.types import Quantity, UTCDateTime
 from data.uow import UnitOfWork
-from domain.vocabulary import OPEN_ORDER_STATUSES, QUANTITY_SCALE, OrderStatus
+from domain.vocabulary import OPEN_ORDER_STATUSES, QUANTITY_SCALE, BatchStatus, MovementKind, OrderStatus
 
 T = TypeVar("T")
 MAX_PAGE = 1000
@@ -136,7 +159,7 @@ class InventoryFilter:
     below_reorder_only: bool = False
 
 
-INVENTORY_SORTS = ("material_code", "material_name", "warehouse_code", "quantity", "batch_count")
+INVENTORY_SORTS = ("material_code", "material_name", "quantity", "usable", "on_hold", "batch_count")
 
 
 def inventory(
@@ -148,79 +171,169 @@ def inventory(
     offset: int = 0,
     limit: int = 200,
 ) -> Page[InventoryRow]:
-    """Stock per material and warehouse, flagged where the material's total is below its reorder level."""
+    """Stock by material: each material's row with its totals, then its stock per warehouse.
+
+    Every material in use is listed, also when its stock is used up (it shows at zero, and below its
+    reorder level when it has one); an archived one only while it still has stock. A warehouse
+    chosen in the filter narrows the rows and their totals to that warehouse. Quantities are split
+    into usable (approved, unexpired) and on hold (pending, blocked or expired). Sorting orders the
+    materials; a material's warehouse rows always follow it, in warehouse order.
+    """
     require(uow.actor, "read")
     with uow:
-        totals = (
-            select(Batch.material_id.label("material_id"), func.sum(StockBalance.quantity).label("total"))
-            .join(Batch, Batch.id == StockBalance.batch_id)
-            .group_by(Batch.material_id)
-            .subquery()
+        today = uow.today()
+        usable_now = and_(
+            Batch.status == BatchStatus.APPROVED.value, or_(Batch.expiry_date.is_(None), Batch.expiry_date >= today)
         )
-        quantity = func.sum(StockBalance.quantity)
-        batch_count = func.count(func.distinct(StockBalance.batch_id))
-        material_total = func.coalesce(totals.c.total, 0)
-        below = material_total < Material.reorder_level
-        stmt = (
-            select(
-                *labelled(
-                    InventoryRow,
-                    material_id=Material.id,
-                    material_code=Material.code,
-                    material_name=Material.name,
-                    material_kind=Material.kind,
-                    warehouse_id=Warehouse.id,
-                    warehouse_code=Warehouse.code,
-                    unit=Material.unit,
-                    quantity=quantity,
-                    batch_count=batch_count,
-                    reorder_level=Material.reorder_level,
-                    material_total=material_total,
-                    below_reorder=below,
-                )
+        usable_qty = type_coerce(case((usable_now, StockBalance.quantity), else_=0), Quantity)
+        stock = (
+            select(Batch.material_id.label("material_id"), StockBalance.warehouse_id.label("warehouse_id"))
+            .add_columns(
+                StockBalance.batch_id.label("batch_id"),
+                StockBalance.quantity.label("quantity"),
+                usable_qty.label("usable"),
             )
             .select_from(StockBalance)
             .join(Batch, Batch.id == StockBalance.batch_id)
-            .join(Material, Material.id == Batch.material_id)
-            .join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
-            .outerjoin(totals, totals.c.material_id == Material.id)
             .where(StockBalance.quantity > 0)
-            .group_by(
-                Material.id,
-                Material.code,
-                Material.name,
-                Material.kind,
-                Warehouse.id,
-                Warehouse.code,
-                Material.unit,
-                Material.reorder_level,
-                totals.c.total,
-            )
         )
-        cond = _text_filter(flt.text, Material.code, Material.name)
+        plant = stock.subquery("plant")
+        if flt.warehouse:
+            stock = stock.join(Warehouse, Warehouse.id == StockBalance.warehouse_id).where(
+                Warehouse.code == flt.warehouse
+            )
+        shown = stock.subquery("shown")
+        per_material = (
+            select(
+                shown.c.material_id,
+                type_coerce(func.sum(shown.c.quantity), Quantity).label("quantity"),
+                type_coerce(func.sum(shown.c.usable), Quantity).label("usable"),
+                func.count(func.distinct(shown.c.batch_id)).label("batches"),
+            )
+            .group_by(shown.c.material_id)
+            .subquery("per_material")
+        )
+        per_warehouse = (
+            select(
+                shown.c.material_id,
+                shown.c.warehouse_id,
+                type_coerce(func.sum(shown.c.quantity), Quantity).label("quantity"),
+                type_coerce(func.sum(shown.c.usable), Quantity).label("usable"),
+                func.count(shown.c.batch_id).label("batches"),
+            )
+            .group_by(shown.c.material_id, shown.c.warehouse_id)
+            .subquery("per_warehouse")
+        )
+        everywhere = (
+            select(plant.c.material_id, type_coerce(func.sum(plant.c.quantity), Quantity).label("total"))
+            .group_by(plant.c.material_id)
+            .subquery("everywhere")
+        )
+        zero = type_coerce(literal(0), Quantity)
+        group_qty = type_coerce(func.coalesce(per_material.c.quantity, zero), Quantity)
+        group_usable = type_coerce(func.coalesce(per_material.c.usable, zero), Quantity)
+        group_batches = func.coalesce(per_material.c.batches, 0)
+        total = type_coerce(func.coalesce(everywhere.c.total, zero), Quantity)
+
+        def columns(
+            level: int, warehouse_id: Any, warehouse_code: Any, qty: Any, usable: Any, batches: Any
+        ) -> list[Any]:
+            return [
+                Material.id.label("material_id"),
+                Material.code.label("material_code"),
+                Material.name.label("material_name"),
+                Material.kind.label("material_kind"),
+                warehouse_id.label("warehouse_id"),
+                warehouse_code.label("warehouse_code"),
+                Material.unit.label("unit"),
+                type_coerce(qty, Quantity).label("quantity"),
+                type_coerce(usable, Quantity).label("usable"),
+                type_coerce(qty - usable, Quantity).label("on_hold"),
+                batches.label("batch_count"),
+                Material.reorder_level.label("reorder_level"),
+                total.label("material_total"),
+                and_(Material.reorder_level > 0, total < Material.reorder_level).label("below_reorder"),
+                literal(level).label("level"),
+                group_qty.label("g_quantity"),
+                group_usable.label("g_usable"),
+                type_coerce(group_qty - group_usable, Quantity).label("g_on_hold"),
+                group_batches.label("g_batches"),
+            ]
+
+        no_warehouse = type_coerce(null(), Integer), type_coerce(null(), String)
+        materials = (
+            select(*columns(0, *no_warehouse, group_qty, group_usable, group_batches))
+            .select_from(Material)
+            .outerjoin(per_material, per_material.c.material_id == Material.id)
+            .outerjoin(everywhere, everywhere.c.material_id == Material.id)
+        )
+        # A chosen warehouse shows the materials it holds; otherwise every material in use, and an
+        # archived one while it still has stock.
+        if flt.warehouse:
+            materials = materials.where(per_material.c.material_id.is_not(None))
+        else:
+            materials = materials.where(or_(Material.archived.is_(False), per_material.c.material_id.is_not(None)))
+        warehouses = (
+            select(
+                *columns(
+                    1,
+                    Warehouse.id,
+                    Warehouse.code,
+                    per_warehouse.c.quantity,
+                    per_warehouse.c.usable,
+                    per_warehouse.c.batches,
+                )
+            )
+            .select_from(per_warehouse)
+            .join(Material, Material.id == per_warehouse.c.material_id)
+            .join(Warehouse, Warehouse.id == per_warehouse.c.warehouse_id)
+            .join(per_material, per_material.c.material_id == Material.id)
+            .outerjoin(everywhere, everywhere.c.material_id == Material.id)
+        )
+        rows = union_all(materials, warehouses).subquery("inventory")
+        stmt = select(
+            *labelled(InventoryRow, extra=("level",), **{name: rows.c[name] for name in field_names(InventoryRow)}),
+            rows.c.level.label("level"),
+        )
+        cond = _text_filter(flt.text, rows.c.material_code, rows.c.material_name)
         if cond is not None:
             stmt = stmt.where(cond)
-        if flt.warehouse:
-            stmt = stmt.where(Warehouse.code == flt.warehouse)
         if flt.material_kind:
-            stmt = stmt.where(Material.kind == flt.material_kind)
+            stmt = stmt.where(rows.c.material_kind == flt.material_kind)
         if flt.below_reorder_only:
-            stmt = stmt.where(below)
-        columns = sort_columns(
+            stmt = stmt.where(rows.c.below_reorder)
+        columns_by_key = sort_columns(
             INVENTORY_SORTS,
-            material_code=Material.code,
-            material_name=Material.name,
-            warehouse_code=Warehouse.code,
-            quantity=quantity,
-            batch_count=batch_count,
+            material_code=rows.c.material_code,
+            material_name=rows.c.material_name,
+            quantity=rows.c.g_quantity,
+            usable=rows.c.g_usable,
+            on_hold=rows.c.g_on_hold,
+            batch_count=rows.c.g_batches,
         )
-        order = sorting(sort, descending, columns, "material_code", Warehouse.code)
+        key = sort or "material_code"
+        if key not in columns_by_key:
+            raise ValidationError(f"Cannot sort by “{key}”.", "sort")
+        group = columns_by_key[key]
+        # The materials in the order asked for; under each, its own row first, then its warehouses.
+        order = Sorting(
+            [group.desc() if descending else group.asc(), rows.c.material_id, rows.c.level, rows.c.warehouse_code],
+            [],
+        )
         return paged(
             uow,
             stmt,
             order,
             lambda r: dto_from_row(
-                InventoryRow, r, material_total=decimal_quantity(r.material_total), below_reorder=bool(r.below_reorder)
+                InventoryRow,
+                r,
+                extra=("level",),
+                quantity=decimal_quantity(r.quantity),
+                usable=decimal_quantity(r.usable),
+                on_hold=decimal_quantity(r.on_hold),
+                material_total=decimal_quantity(r.material_total),
+                batch_count=int(r.batch_count),
+                below_reorder=bool(r.below_reorder),
             ),
             offset=offset,
             limit=limit,
@@ -479,6 +592,8 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
         lines_stmt = select(ProductionLine).order_by(ProductionLine.code)
         if line:
             lines_stmt = lines_stmt.where(ProductionLine.code == line)
+        else:  # an archived line runs nothing (it was archived with an empty queue) and takes no plans
+            lines_stmt = lines_stmt.where(ProductionLine.archived.is_(False))
         lines = uow.session.scalars(lines_stmt).all()
         if line and not lines:
             raise ValidationError(f"There is no production line “{line}”.", "line")
@@ -735,9 +850,6 @@ def event_choices(uow: UnitOfWork) -> tuple[tuple[str, ...], tuple[str, ...], tu
 # ---------------------------------------------------------------- customers
 
 
-# ---------------------------------------------------------------- customers
-
-
 @dataclass(frozen=True)
 class CustomerFilter:
     text: str | None = None
@@ -815,6 +927,344 @@ def customers(
             lambda r: dto_from_row(CustomerRow, r, open_orders=int(r.open_orders), total_orders=int(r.total_orders)),
             offset=offset,
             limit=limit,
+        )
+
+
+# ---------------------------------------------------------------- master data
+
+
+@dataclass(frozen=True)
+class MasterFilter:
+    """The master-data lists' filter: text in the code or name (and more), a kind or stage, archived or not."""
+
+    text: str | None = None
+    kind: str | None = None  # a warehouse's or material's kind, a line's stage
+    archived: bool | None = False  # None: both
+
+
+def _archived(stmt: Select[Any], column: Any, archived: bool | None) -> Select[Any]:
+    return stmt if archived is None else stmt.where(column.is_(archived))
+
+
+WAREHOUSE_SORTS = ("code", "name", "kind", "batch_count")
+
+
+def warehouses(
+    uow: UnitOfWork,
+    flt: MasterFilter = MasterFilter(),
+    *,
+    sort: str | None = None,
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> Page[WarehouseRow]:
+    require(uow.actor, "read")
+    with uow:
+        held = (
+            select(StockBalance.warehouse_id.label("warehouse_id"), func.count().label("batches"))
+            .where(StockBalance.quantity > 0)
+            .group_by(StockBalance.warehouse_id)
+            .subquery()
+        )
+        batch_count = func.coalesce(held.c.batches, 0)
+        stmt = (
+            select(
+                *labelled(
+                    WarehouseRow,
+                    id=Warehouse.id,
+                    code=Warehouse.code,
+                    name=Warehouse.name,
+                    kind=Warehouse.kind,
+                    adr=Warehouse.adr,
+                    archived=Warehouse.archived,
+                    batch_count=batch_count,
+                    version=Warehouse.version,
+                )
+            )
+            .select_from(Warehouse)
+            .outerjoin(held, held.c.warehouse_id == Warehouse.id)
+        )
+        cond = _text_filter(flt.text, Warehouse.code, Warehouse.name)
+        if cond is not None:
+            stmt = stmt.where(cond)
+        if flt.kind:
+            stmt = stmt.where(Warehouse.kind == flt.kind)
+        stmt = _archived(stmt, Warehouse.archived, flt.archived)
+        columns = sort_columns(
+            WAREHOUSE_SORTS, code=Warehouse.code, name=Warehouse.name, kind=Warehouse.kind, batch_count=batch_count
+        )
+        order = sorting(sort, descending, columns, "code", Warehouse.id)
+        return paged(
+            uow,
+            stmt,
+            order,
+            lambda r: dto_from_row(WarehouseRow, r, adr=bool(r.adr), archived=bool(r.archived)),
+            offset=offset,
+            limit=limit,
+        )
+
+
+MATERIAL_SORTS = ("code", "name", "kind", "unit", "reorder_level", "shelf_life_days", "stock")
+
+
+def materials(
+    uow: UnitOfWork,
+    flt: MasterFilter = MasterFilter(),
+    *,
+    sort: str | None = None,
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> Page[MaterialRow]:
+    require(uow.actor, "read")
+    with uow:
+        held = (
+            select(Batch.material_id.label("material_id"), func.sum(StockBalance.quantity).label("stock"))
+            .join(Batch, Batch.id == StockBalance.batch_id)
+            .group_by(Batch.material_id)
+            .subquery()
+        )
+        stock = type_coerce(func.coalesce(held.c.stock, type_coerce(literal(0), Quantity)), Quantity)
+        stmt = (
+            select(
+                *labelled(
+                    MaterialRow,
+                    id=Material.id,
+                    code=Material.code,
+                    name=Material.name,
+                    kind=Material.kind,
+                    unit=Material.unit,
+                    reorder_level=Material.reorder_level,
+                    shelf_life_days=Material.shelf_life_days,
+                    archived=Material.archived,
+                    stock=stock,
+                    version=Material.version,
+                )
+            )
+            .select_from(Material)
+            .outerjoin(held, held.c.material_id == Material.id)
+        )
+        cond = _text_filter(flt.text, Material.code, Material.name)
+        if cond is not None:
+            stmt = stmt.where(cond)
+        if flt.kind:
+            stmt = stmt.where(Material.kind == flt.kind)
+        stmt = _archived(stmt, Material.archived, flt.archived)
+        columns = sort_columns(
+            MATERIAL_SORTS,
+            code=Material.code,
+            name=Material.name,
+            kind=Material.kind,
+            unit=Material.unit,
+            reorder_level=Material.reorder_level,
+            shelf_life_days=Material.shelf_life_days,
+            stock=stock,
+        )
+        order = sorting(sort, descending, columns, "code", Material.id)
+        return paged(
+            uow,
+            stmt,
+            order,
+            lambda r: dto_from_row(MaterialRow, r, stock=decimal_quantity(r.stock), archived=bool(r.archived)),
+            offset=offset,
+            limit=limit,
+        )
+
+
+SUPPLIER_SORTS = ("code", "name", "contact", "batch_count", "last_receipt")
+
+
+def suppliers(
+    uow: UnitOfWork,
+    flt: MasterFilter = MasterFilter(),
+    *,
+    sort: str | None = None,
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> Page[SupplierRow]:
+    require(uow.actor, "read")
+    with uow:
+        supplied = (
+            select(
+                Batch.supplier_id.label("supplier_id"),
+                func.count().label("batches"),
+                func.max(Batch.received_at).label("last"),
+            )
+            .where(Batch.supplier_id.is_not(None))
+            .group_by(Batch.supplier_id)
+            .subquery()
+        )
+        batch_count = func.coalesce(supplied.c.batches, 0)
+        last_receipt = type_coerce(supplied.c.last, UTCDateTime)
+        stmt = (
+            select(
+                *labelled(
+                    SupplierRow,
+                    id=Supplier.id,
+                    code=Supplier.code,
+                    name=Supplier.name,
+                    contact=Supplier.contact,
+                    email=Supplier.email,
+                    phone=Supplier.phone,
+                    address=Supplier.address,
+                    tax_id=Supplier.tax_id,
+                    archived=Supplier.archived,
+                    batch_count=batch_count,
+                    last_receipt=last_receipt,
+                    version=Supplier.version,
+                )
+            )
+            .select_from(Supplier)
+            .outerjoin(supplied, supplied.c.supplier_id == Supplier.id)
+        )
+        cond = _text_filter(
+            flt.text, Supplier.code, Supplier.name, Supplier.contact, Supplier.email, Supplier.tax_id, Supplier.address
+        )
+        if cond is not None:
+            stmt = stmt.where(cond)
+        stmt = _archived(stmt, Supplier.archived, flt.archived)
+        columns = sort_columns(
+            SUPPLIER_SORTS,
+            code=Supplier.code,
+            name=Supplier.name,
+            contact=Supplier.contact,
+            batch_count=batch_count,
+            last_receipt=last_receipt,
+        )
+        order = sorting(sort, descending, columns, "name", Supplier.id)
+        return paged(
+            uow,
+            stmt,
+            order,
+            lambda r: dto_from_row(SupplierRow, r, batch_count=int(r.batch_count), archived=bool(r.archived)),
+            offset=offset,
+            limit=limit,
+        )
+
+
+LINE_SORTS = ("code", "name", "stage", "rate_per_hour", "queued")
+
+
+def lines(
+    uow: UnitOfWork,
+    flt: MasterFilter = MasterFilter(),
+    *,
+    sort: str | None = None,
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> Page[LineRow]:
+    require(uow.actor, "read")
+    with uow:
+        on_line = (
+            select(ProductionOrder.line_id.label("line_id"), func.count().label("queued"))
+            .where(ProductionOrder.queue_rank.is_not(None))
+            .group_by(ProductionOrder.line_id)
+            .subquery()
+        )
+        queued = func.coalesce(on_line.c.queued, 0)
+        stmt = (
+            select(
+                *labelled(
+                    LineRow,
+                    id=ProductionLine.id,
+                    code=ProductionLine.code,
+                    name=ProductionLine.name,
+                    stage=ProductionLine.stage,
+                    rate_per_hour=ProductionLine.rate_per_hour,
+                    rate_unit=ProductionLine.rate_unit,
+                    archived=ProductionLine.archived,
+                    queued=queued,
+                    version=ProductionLine.version,
+                )
+            )
+            .select_from(ProductionLine)
+            .outerjoin(on_line, on_line.c.line_id == ProductionLine.id)
+        )
+        cond = _text_filter(flt.text, ProductionLine.code, ProductionLine.name)
+        if cond is not None:
+            stmt = stmt.where(cond)
+        if flt.kind:
+            stmt = stmt.where(ProductionLine.stage == flt.kind)
+        stmt = _archived(stmt, ProductionLine.archived, flt.archived)
+        columns = sort_columns(
+            LINE_SORTS,
+            code=ProductionLine.code,
+            name=ProductionLine.name,
+            stage=ProductionLine.stage,
+            rate_per_hour=ProductionLine.rate_per_hour,
+            queued=queued,
+        )
+        order = sorting(sort, descending, columns, "code", ProductionLine.id)
+        return paged(
+            uow,
+            stmt,
+            order,
+            lambda r: dto_from_row(LineRow, r, queued=int(r.queued), archived=bool(r.archived)),
+            offset=offset,
+            limit=limit,
+        )
+
+
+def supplied_batches(uow: UnitOfWork, supplier: str, *, limit: int = 500) -> tuple[SuppliedBatch, ...]:
+    """The batches a supplier delivered, newest first: when, how much came, how much is left, their quality."""
+    require(uow.actor, "read")
+    with uow:
+        found = uow.suppliers.by_key(supplier.strip())
+        received = (
+            select(func.sum(StockMovement.quantity))
+            .where(StockMovement.batch_id == Batch.id, StockMovement.kind == MovementKind.RECEIPT.value)
+            .correlate(Batch)
+            .scalar_subquery()
+        )
+        left = (
+            select(func.sum(StockBalance.quantity))
+            .where(StockBalance.batch_id == Batch.id)
+            .correlate(Batch)
+            .scalar_subquery()
+        )
+        zero = type_coerce(literal(0), Quantity)
+        rows = uow.session.execute(
+            select(
+                *labelled(
+                    SuppliedBatch,
+                    number=Batch.number,
+                    material_code=Material.code,
+                    material_name=Material.name,
+                    unit=Material.unit,
+                    received_at=Batch.received_at,
+                    received=type_coerce(func.coalesce(received, zero), Quantity),
+                    quantity=type_coerce(func.coalesce(left, zero), Quantity),
+                    status=Batch.status,
+                    expiry_date=Batch.expiry_date,
+                )
+            )
+            .join(Material, Material.id == Batch.material_id)
+            .where(Batch.supplier_id == found.id)
+            .order_by(Batch.received_at.desc(), Batch.id.desc())
+            .limit(limit)
+        )
+        return tuple(
+            dto_from_row(SuppliedBatch, r, received=decimal_quantity(r.received), quantity=decimal_quantity(r.quantity))
+            for r in rows
+        )
+
+
+def plant_setup(uow: UnitOfWork) -> PlantSetup:
+    """How many warehouses, materials, lines, suppliers and customers are in use."""
+    require(uow.actor, "read")
+    with uow:
+
+        def active(model: Any) -> int:
+            return uow.session.scalar(select(func.count()).where(model.archived.is_(False))) or 0
+
+        return PlantSetup(
+            warehouses=active(Warehouse),
+            materials=active(Material),
+            lines=active(ProductionLine),
+            suppliers=active(Supplier),
+            customers=active(Customer),
         )
 
 

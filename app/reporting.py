@@ -7,7 +7,6 @@ documents (traceability, the journal, customer statements).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from app import queries as q
+from app import settings
 from app import validation as v
 from app.batch_page import BatchPage, batch_page
 from app.batch_page import movements as batch_movements
@@ -46,19 +46,19 @@ from data.models import (
 )
 from domain.vocabulary import CODE_LEN, NUMBER_LEN
 
-PLANT_ENV = "MPSYSTEM_PLANT_NAME"
 MAX_LABELS = 5000
 EVENT_CHUNK = 1000
 
 
-def plant_name() -> str:
-    return os.environ.get(PLANT_ENV, "").strip() or "MPSYSTEM film plant"
+def plant_name(ctx: Context) -> str:
+    """The name every report prints: the plant's setting, or this workstation's MPSYSTEM_PLANT_NAME."""
+    return settings.plant_settings(ctx.reader()).printed_name()
 
 
 def make_header(ctx: Context, title: str, filters: list[tuple[str, str]]) -> ReportHeader:
     user = ctx.user
     return ReportHeader(
-        plant=plant_name(),
+        plant=plant_name(ctx),
         title=title,
         filters=tuple(filters),
         printed_by=f"{user.display_name} ({user.username})",
@@ -133,8 +133,20 @@ def batch_labels(ctx: Context, numbers: list[str]) -> tuple[BatchLabel, ...]:
 @dataclass(frozen=True)
 class InventoryReport:
     header: ReportHeader
-    lines: tuple[StockLine, ...]
-    below_reorder: tuple[InventoryRow, ...]
+    lines: tuple[StockLine, ...]  # every batch's balance in each warehouse
+    materials: tuple[InventoryRow, ...]  # every material's totals, those at zero included
+    below_reorder: tuple[InventoryRow, ...]  # materials whose stock in all warehouses is below their level
+
+
+def _material_rows(ctx: Context, flt: q.InventoryFilter) -> tuple[InventoryRow, ...]:
+    rows: list[InventoryRow] = []
+    offset = 0
+    while True:
+        page = q.inventory(ctx.reader(), flt, offset=offset, limit=q.MAX_PAGE)
+        rows.extend(r for r in page.rows if r.is_material)
+        offset += len(page.rows)
+        if not page.rows or offset >= page.total:
+            return tuple(rows)
 
 
 def inventory_report(ctx: Context, warehouse: str | None = None) -> InventoryReport:
@@ -168,12 +180,10 @@ def inventory_report(ctx: Context, warehouse: str | None = None) -> InventoryRep
         if warehouse:
             stmt = stmt.where(Warehouse.code == warehouse)
         lines = tuple(dto_from_row(StockLine, r) for r in uow.session.execute(stmt))
-    below = q.inventory(ctx.reader(), q.InventoryFilter(below_reorder_only=True, warehouse=None), limit=1000).rows
-    # one row per material: the flag is about the material's total across warehouses
-    seen: dict[str, InventoryRow] = {}
-    for row in below:
-        seen.setdefault(row.material_code, row)
-    return InventoryReport(make_header(ctx, "Inventory", filters), lines, tuple(seen.values()))
+    materials = _material_rows(ctx, q.InventoryFilter(warehouse=warehouse))
+    # The reorder alert is about a material's stock in every warehouse, whichever one is printed.
+    below = _material_rows(ctx, q.InventoryFilter(below_reorder_only=True))
+    return InventoryReport(make_header(ctx, "Inventory", filters), lines, materials, below)
 
 
 # ---------------------------------------------------------------- traceability

@@ -25,13 +25,16 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from data.types import BigId, Quantity, UTCDateTime
 from domain.vocabulary import (
+    ADDRESS_LEN,
     CODE_LEN,
+    MAX_SHELF_LIFE_DAYS,
     NAME_LEN,
     NOTE_LEN,
     NOTES_LEN,
     NUMBER_LEN,
     PHONE_LEN,
     REASON_LEN,
+    SETTING_LEN,
     SPEC_LEN,
     SUMMARY_LEN,
     USERNAME_LEN,
@@ -68,13 +71,23 @@ class Base(DeclarativeBase):
 
 
 class Warehouse(Base):
+    """A store. `kind` is what it is for; `adr` says it may hold dangerous goods (an ADR store always may)."""
+
     __tablename__ = "warehouses"
-    __table_args__ = (CheckConstraint(_in("kind", WarehouseKind), name="kind"),)
+    __table_args__ = (
+        CheckConstraint(_in("kind", WarehouseKind), name="kind"),
+        CheckConstraint(f"kind <> '{WarehouseKind.ADR.value}' OR adr", name="adr_store_is_adr"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(CODE_LEN), unique=True)
     name: Mapped[str] = mapped_column(String(NAME_LEN))
     kind: Mapped[str] = mapped_column(String(20))
+    adr: Mapped[bool] = mapped_column(Boolean, default=False)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Material(Base):
@@ -83,6 +96,7 @@ class Material(Base):
         CheckConstraint(_in("kind", MaterialKind), name="kind"),
         CheckConstraint(_in("unit", Unit), name="unit"),
         CheckConstraint("reorder_level >= 0", name="reorder_level_not_negative"),
+        CheckConstraint(f"shelf_life_days BETWEEN 1 AND {MAX_SHELF_LIFE_DAYS}", name="shelf_life_range"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -91,6 +105,11 @@ class Material(Base):
     kind: Mapped[str] = mapped_column(String(20))
     unit: Mapped[str] = mapped_column(String(5))
     reorder_level: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
+    shelf_life_days: Mapped[int | None] = mapped_column(Integer)  # receipts propose expiry = received + this
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Supplier(Base):
@@ -102,6 +121,12 @@ class Supplier(Base):
     contact: Mapped[str | None] = mapped_column(String(NAME_LEN))
     email: Mapped[str | None] = mapped_column(String(NAME_LEN))
     phone: Mapped[str | None] = mapped_column(String(PHONE_LEN))
+    address: Mapped[str | None] = mapped_column(String(ADDRESS_LEN))
+    tax_id: Mapped[str | None] = mapped_column(String(CODE_LEN))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Customer(Base):
@@ -155,6 +180,10 @@ class ProductionLine(Base):
     stage: Mapped[str] = mapped_column(String(20))
     rate_per_hour: Mapped[Decimal] = mapped_column(Quantity)
     rate_unit: Mapped[str] = mapped_column(String(5))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ProductionOrder(Base):
@@ -285,6 +314,15 @@ class Event(Base):
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
+class Setting(Base):
+    """The plant's own settings, one value per key (app/settings.py names the keys and reads the values)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(SETTING_LEN))
+
+
 __all__ = [
     "Base",
     "Warehouse",
@@ -298,4 +336,5 @@ __all__ = [
     "StockBalance",
     "StockMovement",
     "Event",
+    "Setting",
 ]

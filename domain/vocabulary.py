@@ -10,7 +10,7 @@ and the journal and the log keep the English.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from enum import IntEnum, StrEnum
 
 
@@ -264,3 +264,41 @@ _ROLE_LABELS = {
 }
 
 EXPIRY_WARNING_DAYS = 30  # until the plant sets its own: batches expiring this soon are flagged
+
+
+# ---------------------------------------------------------------- the plant's settings and its master data
+
+MAX_SHELF_LIFE_DAYS = 3650  # ten years: a longer shelf life is a typing slip
+MAX_EXPIRY_WARNING_DAYS = 365
+SETTING_LEN = 200  # a setting's stored value
+ADDRESS_LEN = 250  # a supplier's or customer's postal address
+
+
+class LabelLayout(Term):
+    """How batch labels come out of a PDF printer."""
+
+    SINGLE = "single", QT_TRANSLATE_NOOP("LabelLayout", "one 100 × 50 mm label per page")
+    SHEET = "sheet", QT_TRANSLATE_NOOP("LabelLayout", "ten labels to an A4 sheet")
+
+
+class LabelPrinter(Term):
+    """What the plant's label printers take: PDF for any printer, ZPL for a thermal label printer."""
+
+    PDF = "pdf", QT_TRANSLATE_NOOP("LabelPrinter", "PDF (any printer)")
+    ZPL = "zpl", QT_TRANSLATE_NOOP("LabelPrinter", "ZPL (thermal label printer)")
+
+
+class ImportKind(Term):
+    """What a CSV file brings in (or takes out): `mpsystem import KIND`, Administration → Import…"""
+
+    WAREHOUSES = "warehouses", QT_TRANSLATE_NOOP("ImportKind", "warehouses")
+    MATERIALS = "materials", QT_TRANSLATE_NOOP("ImportKind", "materials")
+    SUPPLIERS = "suppliers", QT_TRANSLATE_NOOP("ImportKind", "suppliers")
+    CUSTOMERS = "customers", QT_TRANSLATE_NOOP("ImportKind", "customers")
+    LINES = "lines", QT_TRANSLATE_NOOP("ImportKind", "production lines")
+    OPENING_STOCK = "opening-stock", QT_TRANSLATE_NOOP("ImportKind", "opening stock")
+
+
+def proposed_expiry(received: date, shelf_life_days: int | None) -> date | None:
+    """The expiry a receipt proposes: the day received plus the material's shelf life (none if it keeps)."""
+    return received + timedelta(days=shelf_life_days) if shelf_life_days else None

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from datetime import date
 from decimal import Decimal
+from itertools import groupby
 from typing import BinaryIO
 
-from app.dto import TraceNode
+from app.dto import StockLine, TraceNode
 from app.formatting import day, moment, quantity
 from app.formatting import rate as line_rate
 from app.reporting import BatchPageReport, CustomerReport, EventsReport, InventoryReport, PlanReport, TraceReport
-from domain.vocabulary import BatchStatus, MovementKind, OrderStatus
+from domain.vocabulary import BatchStatus, MovementKind, OrderStatus, batch_usable
 from reports.layout import Column, Report, Row, write
 
 Out = str | BinaryIO
@@ -25,84 +27,115 @@ def _totals(amounts: dict[str, Decimal]) -> str:
 # ---------------------------------------------------------------- inventory
 
 
+def _held_apart(usable: Decimal, on_hold: Decimal, unit: str) -> str:
+    return f"usable {quantity(usable, unit)} · on hold {quantity(on_hold, unit)}"
+
+
+def _quality(status: str, expiry: date | None, today: date) -> str:
+    """A batch's quality as the report says it; an expired batch is on hold whatever its status."""
+    if expiry is not None and expiry < today:
+        return f"{BatchStatus(status).label}, expired"
+    return BatchStatus(status).label
+
+
+def _material_summary(data: InventoryReport) -> Iterator[Row]:
+    """One row per material, at zero too: its stock in the warehouses printed, usable and on hold apart."""
+    yield Row(("Stock per material",), "section")
+    for m in data.materials:
+        note = _held_apart(m.usable, m.on_hold, m.unit)
+        if m.below_reorder:
+            note += f" · below the reorder level of {quantity(m.reorder_level, m.unit)}"
+        yield Row(
+            (m.material_code, m.material_name, "", quantity(m.quantity, m.unit), "", note),
+            "alert" if m.below_reorder else "normal",
+        )
+
+
+def _batch_row(line: StockLine, today: date) -> Row:
+    usable = batch_usable(line.status, line.expiry_date, today)
+    return Row(
+        (
+            line.batch_number,
+            "",
+            _quality(line.status, line.expiry_date, today),
+            quantity(line.quantity, line.unit),
+            day(line.expiry_date),
+            "" if usable else "on hold",
+        ),
+        "alert" if line.status == BatchStatus.BLOCKED else "normal",
+        indent=1,
+    )
+
+
+def _below_reorder(data: InventoryReport) -> Iterator[Row]:
+    yield Row(("Below reorder level",), "section")
+    if not data.below_reorder:
+        yield Row(("Every material is at or above its reorder level.",), "remark")
+    for item in data.below_reorder:
+        yield Row(
+            (
+                item.material_code,
+                item.material_name,
+                "",
+                quantity(item.material_total, item.unit),
+                "",
+                f"reorder at {quantity(item.reorder_level, item.unit)}",
+            ),
+            "alert",
+        )
+
+
+def _inventory_totals(data: InventoryReport, grand: dict[str, Decimal]) -> Iterator[Row]:
+    yield Row(("Totals",), "section")
+    usable: dict[str, Decimal] = defaultdict(Decimal)
+    held: dict[str, Decimal] = defaultdict(Decimal)
+    for m in data.materials:
+        usable[m.unit] += m.usable
+        held[m.unit] += m.on_hold
+    at_zero = sum(1 for m in data.materials if not m.quantity)
+    yield Row(("All warehouses", "", "", _totals(grand), "", f"{len(data.lines)} batch balances"), "total")
+    yield Row(("Usable", "approved and unexpired", "", _totals(usable), "", ""), "subtotal")
+    yield Row(("On hold", "pending, blocked or expired", "", _totals(held), "", ""), "subtotal")
+    yield Row(("Materials", f"{len(data.materials)} in all, {at_zero} with no stock", "", "", "", ""), "subtotal")
+
+
+def _by_warehouse(data: InventoryReport, today: date, grand: dict[str, Decimal]) -> Iterator[Row]:
+    """Each warehouse, each material in it with its subtotal, the batches behind it; adds to `grand`."""
+    for warehouse, in_store in groupby(data.lines, key=lambda line: (line.warehouse_code, line.warehouse_name)):
+        yield Row((f"{warehouse[0]} — {warehouse[1]}",), "section")
+        store_totals: dict[str, Decimal] = defaultdict(Decimal)
+        for material, of_material in groupby(in_store, key=lambda line: (line.material_code, line.material_name)):
+            batches = list(of_material)
+            unit = batches[0].unit
+            subtotal = sum((b.quantity for b in batches), Decimal(0))
+            store_totals[unit] += subtotal
+            grand[unit] += subtotal
+            yield Row((material[0], material[1], "", quantity(subtotal, unit), "", ""), "subtotal")
+            yield from (_batch_row(line, today) for line in batches)
+        yield Row((f"Total {warehouse[0]}", "", "", _totals(store_totals), "", ""), "total")
+
+
 def inventory(data: InventoryReport, out: Out, progress: Progress = None) -> int:
-    """By warehouse and material with the batches behind each; reorder alerts and totals at the end."""
+    """Each material's totals; by warehouse and material with the batches behind each; reorder alerts; totals."""
+    today = data.header.printed_at.astimezone().date()
 
     def rows() -> Iterator[Row]:
         grand: dict[str, Decimal] = defaultdict(Decimal)
-        current_wh = current_mat = None
-        wh_totals: dict[str, Decimal] = defaultdict(Decimal)
-        mat_total = Decimal(0)
-        mat_unit = ""
-        pending_batches: list[Row] = []
-
-        def close_material() -> Iterator[Row]:
-            if current_mat is not None:
-                yield Row((current_mat[0], current_mat[1], "", quantity(mat_total, mat_unit), "", ""), "subtotal")
-                yield from pending_batches
-
-        for line in data.lines:
-            if (line.warehouse_code, line.material_code) != (current_wh, current_mat and current_mat[0]):
-                yield from close_material()
-                pending_batches = []
-                mat_total = Decimal(0)
-            if line.warehouse_code != current_wh:
-                if current_wh is not None:
-                    yield Row((f"Total {current_wh}", "", "", _totals(wh_totals), "", ""), "total")
-                current_wh = line.warehouse_code
-                wh_totals = defaultdict(Decimal)
-                yield Row((f"{line.warehouse_code} — {line.warehouse_name}",), "section")
-            current_mat = (line.material_code, line.material_name)
-            mat_unit = line.unit
-            mat_total += line.quantity
-            wh_totals[line.unit] += line.quantity
-            grand[line.unit] += line.quantity
-            kind = "alert" if line.status == BatchStatus.BLOCKED else "normal"
-            pending_batches.append(
-                Row(
-                    (
-                        line.batch_number,
-                        "",
-                        line.status,
-                        quantity(line.quantity, line.unit),
-                        day(line.expiry_date),
-                        "",
-                    ),
-                    kind,
-                    indent=1,
-                )
-            )
-        yield from close_material()
-        if current_wh is not None:
-            yield Row((f"Total {current_wh}", "", "", _totals(wh_totals), "", ""), "total")
-        yield Row(("Below reorder level",), "section")
-        if not data.below_reorder:
-            yield Row(("Every material is at or above its reorder level.", "", "", "", "", ""))
-        for item in data.below_reorder:
-            yield Row(
-                (
-                    item.material_code,
-                    item.material_name,
-                    "",
-                    quantity(item.material_total, item.unit),
-                    "",
-                    f"reorder at {quantity(item.reorder_level, item.unit)}",
-                ),
-                "alert",
-            )
-        yield Row(("Totals",), "section")
-        yield Row(("All warehouses", "", "", _totals(grand), "", f"{len(data.lines)} batch balances"), "total")
+        yield from _material_summary(data)
+        yield from _by_warehouse(data, today, grand)
+        yield from _below_reorder(data)
+        yield from _inventory_totals(data, grand)
 
     columns = [
         Column("Material / batch", 2.0),
-        Column("Name", 3.2),
-        Column("Quality", 1.1),
+        Column("Name", 3.0),
+        Column("Quality", 1.3),
         Column("Quantity", 1.6, "right"),
         Column("Expiry", 1.1),
-        Column("Note", 1.8),
+        Column("Note", 2.2),
     ]
-    if not data.lines:
-        empty = "There is no stock in the chosen warehouse."
+    if not data.lines and not data.materials:
+        empty = "There is no stock in the chosen warehouse, and no material."
         return write(Report(data.header, columns, lambda: iter(()), empty_message=empty), out)
     return write(Report(data.header, columns, rows, wide=False, progress=progress), out)
 
@@ -172,7 +205,7 @@ def batch_page(data: BatchPageReport, out: Out, progress: Progress = None) -> in
             ("Quality", status),
             ("In stock", quantity(f.in_stock, f.unit)),
         ):
-            yield Row((label, value), "note")
+            yield Row((f"{label}: {value}",), "remark")
 
     def rows() -> Iterator[Row]:
         yield Row((f"Batch {f.number}",), "section")

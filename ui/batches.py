@@ -5,7 +5,9 @@ from __future__ import annotations
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -34,12 +36,19 @@ from ui.tables import BatchModel
 from ui.widgets import TableScreen, combo
 from ui.words import term_box
 
-EXPIRY_WINDOWS = [
-    ("any expiry", None),
-    ("expired", "expired"),
-    (f"expiring within {EXPIRY_WARNING_DAYS} days", EXPIRY_WARNING_DAYS),  # the days the table highlights
-    ("expiring within 90 days", 90),
-]
+
+def expiry_windows(warning_days: int = EXPIRY_WARNING_DAYS) -> list[tuple[str, Any]]:
+    """The expiry filter's choices; the second is the plant's warning window, the days the table highlights."""
+
+    def words(text: str) -> str:
+        return QCoreApplication.translate("BatchesScreen", text)
+
+    return [
+        (words("any expiry"), None),
+        (words("expired"), "expired"),
+        (words("expiring within {0} days").format(warning_days), warning_days),
+        (words("expiring within 90 days"), 90),
+    ]
 
 
 class BatchesScreen(TableScreen):
@@ -54,12 +63,14 @@ class BatchesScreen(TableScreen):
             q.BatchFilter(in_stock_only=True),
         )
         super().__init__("batches", model, host.ops, host.username, parent)
-        self.host = host
+        self.host, self.batch_model = host, model
         self.status = self.add_filter("Quality", term_box(BatchStatus, self.tr("any status")))
         anywhere, any_material = self.tr("any warehouse"), self.tr("any material")
         self.warehouse = self.add_filter("In", CodeFilter(host.lookups, "warehouses", anywhere))
         self.material = self.add_filter("Material", CodeFilter(host.lookups, "materials", any_material))
-        self.expiry = self.add_filter("", combo(EXPIRY_WINDOWS))
+        self.expiry = self.add_filter("", combo(expiry_windows(host.lookups.current.settings.expiry_warning_days)))
+        self._follow_settings()
+        host.lookups.changed.connect(self._follow_settings)
         # Used-up batches are history: they show when asked for, or when a scan or the journal opens one.
         self.in_stock = self.add_filter("", QCheckBox(self.tr("In stock only")))
         self.in_stock.setChecked(True)
@@ -85,6 +96,22 @@ class BatchesScreen(TableScreen):
 
     def title(self) -> str:
         return self.tr("&Batches")
+
+    def _follow_settings(self) -> None:
+        """The plant's expiry warning window: what the table highlights and the filter offers."""
+        days = self.host.lookups.current.settings.expiry_warning_days
+        if days == self.batch_model.warning_days:
+            return
+        self.batch_model.warning_days = days
+        label, _value = expiry_windows(days)[2]
+        self.expiry.setItemText(2, label)
+        self.expiry.setItemData(2, days)
+        if self.expiry.currentIndex() == 2:
+            self.apply_filter()
+        elif self.model.total:
+            self.model.dataChanged.emit(
+                self.model.index(0, 0), self.model.index(self.model.total - 1, self.model.columnCount() - 1)
+            )
 
     def menus(self) -> list[Menu]:
         actions = [self.page_action, None, self.approve_action, self.block_action, self.trace_action, None]
@@ -206,7 +233,8 @@ class BatchesScreen(TableScreen):
         if not rows:
             self.host.say(self.tr("Select the batches to label on the Batches screen first."), 6000)
             return None
-        dialog = LabelsDialog(self.host.ctx, self.ops, [r.number for r in rows], self)
+        defaults = self.host.lookups.current.settings
+        dialog = LabelsDialog(self.host.ctx, self.ops, [r.number for r in rows], self, defaults)
         dialog.succeeded.connect(self._labels_ready)
         dialog.open()
         return dialog

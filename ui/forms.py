@@ -356,7 +356,7 @@ class ReceiveDialog(_StockForm):
 
     def propose_expiry(self) -> None:
         """The expiry the material's shelf life gives from today, unless the clerk set one."""
-        days = self.lookups.current.shelf_life.get(self.material.code())
+        days = self.lookups.current.shelf_lives.get(self.material.code())
         if self._expiry_chosen:
             return
         if not days:

@@ -60,7 +60,7 @@ class InventoryScreen(TableScreen):
         )
 
     def show_batches(self, row: InventoryRow) -> None:
-        """Drill down to the batches behind an inventory row."""
+        """Drill down to the batches behind an inventory row (a material's row: in every warehouse)."""
         ctx = self.host.ctx
         self.ops.run(
             lambda: q.inventory_batches(ctx.reader(), material_id=row.material_id, warehouse_id=row.warehouse_id),
@@ -78,19 +78,21 @@ class InventoryScreen(TableScreen):
 class BatchesBehindDialog(QDialog):
     def __init__(self, row: InventoryRow, batches: tuple[BalanceRow, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"{row.material_name} in {row.warehouse_code}")
+        where = row.warehouse_code or self.tr("every warehouse")
+        self.setWindowTitle(self.tr("{0} in {1}").format(row.material_name, where))
         self.resize(640, 380)
-        table = self.table = QTableWidget(len(batches), 4, self)
+        table = self.table = QTableWidget(len(batches), 5, self)
         table.setObjectName("batchesBehind")
         table.setToolTip(self.tr("Double-click a batch (or press Enter) to open its page"))
-        table.setHorizontalHeaderLabels(["Batch", "Quantity", "Quality", "Expiry"])
+        table.setHorizontalHeaderLabels(["Batch", self.tr("Warehouse"), "Quantity", "Quality", "Expiry"])
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, b in enumerate(batches):
             status = term_of(BatchStatus, b.status)
-            for c, text in enumerate((b.batch_number, qty(b.quantity, b.unit), status, day(b.expiry_date))):
+            values = (b.batch_number, b.warehouse_code, qty(b.quantity, b.unit), status, day(b.expiry_date))
+            for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
-                if c == 1:
+                if c == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(r, c, item)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

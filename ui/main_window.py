@@ -8,20 +8,27 @@ from functools import partial
 
 from PySide6.QtCore import QKeyCombination, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QMessageBox, QTabBar, QTabWidget, QWidget
 
+from app import queries as q
 from app.context import Context
+from app.dto import PlantSetup
 from app.lookups import Lookups
 from app.scan import Scanned, find_scanned, kinds_named, read_label
+from app.settings import PlantSettings, plant_settings
 from ui.batch_page import BatchPageWindow
 from ui.batches import BatchesScreen
 from ui.board import PlanningBoard
 from ui.customers import CustomersScreen
+from ui.firstrun import FirstRunDialog
+from ui.imports import ExportDialog, ImportDialog
 from ui.inventory import InventoryScreen
 from ui.journal import EventsScreen
 from ui.live import LiveUpdates
 from ui.lookups import LiveLookups
+from ui.masterdata import MASTER_SCREENS, MasterScreen
 from ui.ops import Ops
+from ui.plant_settings import PlantSettingsDialog
 from ui.printing import LabelOutputDialog, ReportsMenu
 from ui.scanner import ScannerFilter
 from ui.screen import Host, Screen
@@ -50,7 +57,8 @@ def _fill(menu: QMenu, entries: list[QAction | None]) -> None:
         else:
             menu.addAction(entry)
     # A menu of nothing the role may do is not offered either.
-    menu.menuAction().setVisible(any(entry is not None and entry.isVisible() for entry in entries))
+    shown = [a for a in menu.actions() if not a.isSeparator() and (a.isVisible() or a.menu() is not None)]
+    menu.menuAction().setVisible(any(a.isVisible() for a in shown))
 
 
 def _keypad(key: Qt.Key) -> QKeySequence:
@@ -85,11 +93,23 @@ class MainWindow(QMainWindow):
         self.board = PlanningBoard(self.host, self)
         self.events = EventsScreen(self.host, self)
         self.customers = CustomersScreen(self.host, self)
-        self.screens: list[Screen] = [self.inventory, self.batches, self.board, self.events, self.customers]
+        self.main_screens: list[Screen] = [self.inventory, self.batches, self.board, self.events, self.customers]
+        # The master data's screens are tabs too, shown when opened from Administration (or the first run).
+        self.setup_screens: list[MasterScreen] = [kind(self.host, self) for kind in MASTER_SCREENS]
+        self.warehouses, self.materials, self.suppliers, self.lines = self.setup_screens
+        self.screens: list[Screen] = [*self.main_screens, *self.setup_screens]
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
         for screen in self.screens:
-            self.tabs.addTab(_widget(screen), screen.title())
+            index = self.tabs.addTab(_widget(screen), screen.title())
+            if screen in self.main_screens:
+                self.tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, None)
+            else:
+                self.tabs.setTabVisible(index, False)
+        for master in self.setup_screens:
+            master.wanted.connect(partial(self.show_screen, master))
+        self.tabs.tabCloseRequested.connect(self._close_tab)
         self.setCentralWidget(self.tabs)
         self.host.current = self.current
         self.reports = ReportsMenu(self.host, self)
@@ -111,8 +131,12 @@ class MainWindow(QMainWindow):
         self.stale: set[int] = set()  # loaded screens that changed while another one was in front
         self.tabs.currentChanged.connect(self._tab_changed)
         last_tab = str(settings().value(f"{ctx.user.username}/tab", 0))
-        self.tabs.setCurrentIndex(int(last_tab) if last_tab.isdigit() else 0)
+        last = int(last_tab) if last_tab.isdigit() and int(last_tab) < len(self.screens) else 0
+        self.tabs.setTabVisible(last, True)
+        self.tabs.setCurrentIndex(last)
         self._tab_changed(self.tabs.currentIndex())
+        self.first_run: FirstRunDialog | None = None
+        self.ops.run(lambda: q.plant_setup(ctx.reader()), self._check_setup)
 
     # ---------------------------------------------------------------- menus and status bar
 
@@ -131,19 +155,31 @@ class MainWindow(QMainWindow):
             make(self, "quit", self.tr("&Quit"), "read", self.close, "Ctrl+Q"),
         ]
         _fill(bar.addMenu(self.tr("&File")), file_menu)
-        for screen in self.screens:
+        for screen in self.main_screens:
             for title, entries in screen.menus():
                 _fill(bar.addMenu(title), entries)
         title, entries = self.reports.menu()
         _fill(bar.addMenu(title), entries)
         views: list[QAction | None] = [
             make(self, f"tab_{i}", screen.title(), "read", partial(self.tabs.setCurrentIndex, i), f"Ctrl+{i + 1}")
-            for i, screen in enumerate(self.screens)
+            for i, screen in enumerate(self.main_screens)
         ]
         views += [None, *self._zoom_actions()]
         _fill(bar.addMenu(self.tr("&View")), views)
-        users = make(self, "users", self.tr("&Users…"), "user.manage", self.open_users)
-        _fill(bar.addMenu(self.tr("&Administration")), [users])
+        administration = bar.addMenu(self.tr("&Administration"))
+        _fill(administration, [make(self, "users", self.tr("&Users…"), "user.manage", self.open_users), None])
+        for screen in self.setup_screens:
+            for title, entries in screen.menus():
+                _fill(administration.addMenu(title), entries)
+        _fill(
+            administration,
+            [
+                None,
+                make(self, "plant_settings", self.tr("Plant &settings…"), "settings.manage", self.open_settings),
+                make(self, "import", self.tr("&Import…"), "import.run", self.open_import),
+                make(self, "export_records", self.tr("E&xport…"), "read", self.open_export),
+            ],
+        )
         _fill(bar.addMenu(self.tr("&Help")), [make(self, "about", self.tr("&About MPSYSTEM"), "read", self._about)])
         self.addActions(list(self.host.actions.values()))  # their shortcuts work wherever the focus is
 
@@ -222,6 +258,17 @@ class MainWindow(QMainWindow):
     def current(self) -> Screen:
         return self.screens[self.tabs.currentIndex()]
 
+    def show_screen(self, screen: Screen) -> None:
+        """Bring a screen to the front, opening its tab if it was closed."""
+        index = self.screens.index(screen)
+        self.tabs.setTabVisible(index, True)
+        self.tabs.setCurrentIndex(index)
+
+    def _close_tab(self, index: int) -> None:
+        """A master-data tab closes (the main screens have no close button); it opens again from Administration."""
+        if index >= len(self.main_screens):
+            self.tabs.setTabVisible(index, False)
+
     def _tab_changed(self, index: int) -> None:
         settings().setValue(f"{self.ctx.user.username}/tab", index)
         screen = self.screens[index]
@@ -274,9 +321,9 @@ class MainWindow(QMainWindow):
         if entity == "batch":
             self.open_batch(key)
             return
-        for index, screen in enumerate(self.screens):
+        for screen in self.screens:
             if entity in screen.SHOWS:
-                self.tabs.setCurrentIndex(index)
+                self.show_screen(screen)
                 screen.show_record(entity, key)
                 return
         self.statusBar().showMessage(f"{entity} {key}", 6000)
@@ -325,6 +372,50 @@ class MainWindow(QMainWindow):
         self.users_dialog.changed.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.users_dialog.open()
         return self.users_dialog
+
+    def open_settings(self) -> None:
+        """Read the settings as they are now, then let the administrator change them."""
+        ctx = self.ctx
+        self.ops.run(lambda: plant_settings(ctx.reader()), self._settings_read)
+
+    def _settings_read(self, current: PlantSettings) -> None:
+        self.settings_dialog = PlantSettingsDialog(self.ctx, self.ops, current, self)
+        self.host.open_form(self.settings_dialog, self.tr("Plant settings saved."))
+
+    def open_import(self) -> ImportDialog:
+        self.import_dialog = ImportDialog(self.ctx, self.ops, self)
+        self.import_dialog.imported.connect(lambda result: self.host.say(result.summary()))
+        self.import_dialog.imported.connect(lambda _result: self.host.wrote.emit())
+        self.import_dialog.open()
+        return self.import_dialog
+
+    def open_export(self) -> ExportDialog:
+        self.export_dialog = ExportDialog(self.ctx, self.ops, self)
+        self.export_dialog.succeeded.connect(lambda text: self.host.say(str(text)))
+        self.export_dialog.open()
+        return self.export_dialog
+
+    def _check_setup(self, setup: PlantSetup) -> None:
+        """A plant without warehouses, materials or lines: say so, and lead an administrator to set it up."""
+        if not setup.missing:
+            return
+        admin = self.host.may("masterdata.manage")
+        self.first_run = FirstRunDialog(setup, admin, self)
+        self.first_run.chosen.connect(self._set_up)
+        # Not modal: the window behind stays usable (its menus, File → Quit) while the notice is up.
+        self.first_run.setModal(False)
+        self.first_run.show()
+
+    def _set_up(self, choice: str) -> None:
+        screens = {s.KEY: s for s in self.setup_screens}
+        if choice in screens:
+            self.show_screen(screens[choice])
+        elif choice == "customers":
+            self.show_screen(self.customers)
+        elif choice == "import":
+            self.open_import()
+        elif choice == "settings":
+            self.open_settings()
 
     def label_settings(self) -> LabelOutputDialog:
         """Where this workstation's labels go: a preview, its label printer or a folder."""

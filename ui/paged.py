@@ -14,7 +14,7 @@ from dataclasses import replace
 from enum import IntEnum
 from typing import Any, ClassVar, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.dto import Page
 from ui.ops import Ops, message_for
@@ -71,7 +71,8 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         """Column titles from HEADERS."""
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.Columns):
             if role == Qt.ItemDataRole.DisplayRole:
-                return self.HEADERS[self.Columns(section)]
+                # Headers are English source text; each model's class name is their translation context.
+                return QCoreApplication.translate(type(self).__name__, self.HEADERS[self.Columns(section)])
             if role == Qt.ItemDataRole.TextAlignmentRole and self.Columns(section) in self.RIGHT_ALIGNED:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

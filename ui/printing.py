@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
 
 from app import reporting
 from app.context import Context
+from app.settings import PlantSettings
+from domain.vocabulary import LabelLayout, LabelPrinter
 from reports.labels import labels_pdf, labels_zpl
 from reports.registry import CONTEXT, PICKED, REPORTS, Kind, Parameter, Report, by_key, day_range
 from ui.forms import OptionalDate, line
@@ -169,13 +171,27 @@ def run_with_progress(
 class LabelsDialog(FormDialog):
     """Labels for the selected batches: one per page, A4 sheets, or ZPL for a thermal printer."""
 
-    def __init__(self, ctx: Context, ops: Ops, numbers: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        ops: Ops,
+        numbers: list[str],
+        parent: QWidget | None = None,
+        defaults: PlantSettings | None = None,
+    ) -> None:
         super().__init__(f"Print labels for {len(numbers)} batch{'es' if len(numbers) != 1 else ''}", ops, parent)
         self.ctx, self.numbers = ctx, numbers
         self.single = QRadioButton("PDF, one 100 × 50 mm label per page", self)
         self.sheet = QRadioButton("PDF, ten labels to an A4 sheet", self)
         self.zpl = QRadioButton("ZPL file for a thermal printer", self)
-        self.single.setChecked(True)
+        # The plant's label defaults (Administration → Plant settings…) choose where the form starts.
+        plant = defaults or PlantSettings()
+        if plant.label_printer == LabelPrinter.ZPL:
+            self.zpl.setChecked(True)
+        elif plant.label_layout == LabelLayout.SHEET:
+            self.sheet.setChecked(True)
+        else:
+            self.single.setChecked(True)
         box = QWidget(self)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -208,22 +224,32 @@ class LabelsDialog(FormDialog):
 
 class LabelSender(QObject):
     """Labels of batches just received or chosen, sent where this workstation prints labels (ui/workstation.py):
-    a preview, the label printer, or a PDF per label into a folder."""
+    a preview, the label printer, or a file per label into a folder. What they are made as follows the plant's
+    label settings: PDF (a label a page, or A4 sheets) or ZPL for a thermal printer."""
 
     sent = Signal(str)  # what became of the labels, for the status bar
 
-    def __init__(self, ctx: Context, ops: Ops, parent: QWidget) -> None:
+    def __init__(
+        self, ctx: Context, ops: Ops, parent: QWidget, plant: Callable[[], PlantSettings] = PlantSettings
+    ) -> None:
         super().__init__(parent)
-        self.ctx, self.ops, self.window = ctx, ops, parent
+        self.ctx, self.ops, self.window, self.plant = ctx, ops, parent, plant
         self.preview: PreviewDialog | None = None
 
     def send(self, numbers: list[str], output: LabelOutput | None = None) -> None:
         where = output or label_output()
-        ctx = self.ctx
+        ctx, defaults = self.ctx, self.plant()
+        zpl = defaults.label_printer == LabelPrinter.ZPL
+        sheet = defaults.label_layout == LabelLayout.SHEET
 
         def make() -> Path:
+            labels = reporting.batch_labels(ctx, numbers)
             path = _temp_pdf("labels")
-            labels_pdf(reporting.batch_labels(ctx, numbers), str(path))
+            if zpl:
+                path = path.with_suffix(".zpl")
+                path.write_text(labels_zpl(labels), encoding="utf-8")
+            else:
+                labels_pdf(labels, str(path), sheet=sheet)
             return path
 
         self.ops.run(
@@ -235,7 +261,8 @@ class LabelSender(QObject):
     def _deliver(self, numbers: list[str], path: Path, output: LabelOutput) -> None:
         named = ", ".join(numbers)
         if output.destination is LabelDestination.FOLDER and output.folder:
-            target = Path(output.folder).expanduser() / (f"{numbers[0]}.pdf" if len(numbers) == 1 else path.name)
+            name = f"{numbers[0]}{path.suffix}" if len(numbers) == 1 else path.name
+            target = Path(output.folder).expanduser() / name
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, target)
@@ -243,12 +270,21 @@ class LabelSender(QObject):
                 self.sent.emit(self.tr("The label could not be saved to {0}: {1}.").format(target, exc.strerror))
                 return
             self.sent.emit(self.tr("Label for {0} saved to {1}").format(named, target))
+        elif path.suffix == ".zpl":
+            # ZPL goes to a thermal printer as it is: through a folder its print server watches.
+            self.sent.emit(
+                self.tr(
+                    "The plant's labels are ZPL: choose a folder for this workstation's labels "
+                    "(File → Labels at this workstation…); label {0} was not printed."
+                ).format(named)
+            )
         elif output.destination is LabelDestination.PRINTER and output.printer:
             document = QPdfDocument(self)
             document.load(str(path))
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
             printer.setPrinterName(output.printer)
-            printer.setPageSize(QPageSize(QSizeF(100, 50), QPageSize.Unit.Millimeter))
+            if path.suffix == ".pdf" and document.pageCount() and document.pagePointSize(0).width() < 400:
+                printer.setPageSize(QPageSize(QSizeF(100, 50), QPageSize.Unit.Millimeter))  # a label, not a sheet
             printer.setFullPage(True)
             pages = print_pdf(document, printer)
             document.deleteLater()

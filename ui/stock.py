@@ -32,7 +32,7 @@ class StockActions(QObject):
             self, "adjust", self.tr("&Adjust…"), "stock.adjust", lambda: self.move_stock("adjust"), "Ctrl+J"
         )
         self.actions = [self.receive_action, self.transfer_action, self.issue_action, self.adjust_action]
-        self.labels = LabelSender(host.ctx, host.ops, parent)
+        self.labels = LabelSender(host.ctx, host.ops, parent, lambda: host.lookups.current.settings)
         self.labels.sent.connect(lambda text: host.say(text, 10000))
         self.receive_dialog: forms.ReceiveDialog | None = None
 

@@ -7,13 +7,22 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.dto import BatchRow, CustomerRow, EventRow, InventoryRow
+from app.dto import BatchRow, CustomerRow, EventRow, InventoryRow, LineRow, MaterialRow, SupplierRow, WarehouseRow
 from app.formatting import WIDEST_FRACTION, WIDEST_UNIT, day, moment, quantity_parts
 from app.formatting import quantity as qty
-from domain.vocabulary import EXPIRY_WARNING_DAYS, BatchStatus, MaterialKind, OrderStatus
+from domain.vocabulary import (
+    EXPIRY_WARNING_DAYS,
+    QT_TRANSLATE_NOOP,
+    BatchStatus,
+    LineStage,
+    MaterialKind,
+    OrderStatus,
+    Unit,
+    WarehouseKind,
+)
 from ui.paged import PagedTableModel
 from ui.words import journal_words, of, term, term_of
 
@@ -41,15 +50,30 @@ WARN = QBrush(QColor("#fff4d6"))
 ALERT = QBrush(QColor("#fde2e1"))
 
 
-def expiry_brush(expiry: date | None) -> QBrush | None:
+def expiry_brush(expiry: date | None, warning_days: int = EXPIRY_WARNING_DAYS) -> QBrush | None:
+    """Red for an expired batch, amber for one expiring within the plant's warning window."""
     if expiry is None:
         return None
     today = date.today()
     if expiry < today:
         return ALERT
-    if expiry <= today + timedelta(days=EXPIRY_WARNING_DAYS):
+    if expiry <= today + timedelta(days=warning_days):
         return WARN
     return None
+
+
+def _words(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+SUBTOTAL = QBrush(QColor("#eef1f4"))
+FONT = Qt.ItemDataRole.FontRole
+
+
+def _bold() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 class QuantityDelegate(QStyledItemDelegate):
@@ -104,61 +128,82 @@ class QuantityDelegate(QStyledItemDelegate):
 
 
 class InventoryModel(PagedTableModel[InventoryRow]):
+    """Each material's row with its totals, then its stock in each warehouse, indented beneath it."""
+
     class Columns(IntEnum):
         MATERIAL = 0
         NAME = 1
         KIND = 2
         WAREHOUSE = 3
-        QUANTITY = 4
-        BATCHES = 5
-        TOTAL = 6
-        REORDER = 7
+        USABLE = 4
+        ON_HOLD = 5
+        QUANTITY = 6
+        BATCHES = 7
+        REORDER = 8
 
     HEADERS = {
-        Columns.MATERIAL: "Material",
-        Columns.NAME: "Name",
-        Columns.KIND: "Kind",
-        Columns.WAREHOUSE: "Warehouse",
-        Columns.QUANTITY: "Quantity",
-        Columns.BATCHES: "Batches",
-        Columns.TOTAL: "Material total",
-        Columns.REORDER: "Reorder level",
+        Columns.MATERIAL: QT_TRANSLATE_NOOP("InventoryModel", "Material"),
+        Columns.NAME: QT_TRANSLATE_NOOP("InventoryModel", "Name"),
+        Columns.KIND: QT_TRANSLATE_NOOP("InventoryModel", "Kind"),
+        Columns.WAREHOUSE: QT_TRANSLATE_NOOP("InventoryModel", "Warehouse"),
+        Columns.USABLE: QT_TRANSLATE_NOOP("InventoryModel", "Usable"),
+        Columns.ON_HOLD: QT_TRANSLATE_NOOP("InventoryModel", "On hold"),
+        Columns.QUANTITY: QT_TRANSLATE_NOOP("InventoryModel", "Total"),
+        Columns.BATCHES: QT_TRANSLATE_NOOP("InventoryModel", "Batches"),
+        Columns.REORDER: QT_TRANSLATE_NOOP("InventoryModel", "Reorder level"),
     }
     SORT_KEYS = {
         Columns.MATERIAL: "material_code",
         Columns.NAME: "material_name",
-        Columns.WAREHOUSE: "warehouse_code",
+        Columns.USABLE: "usable",
+        Columns.ON_HOLD: "on_hold",
         Columns.QUANTITY: "quantity",
         Columns.BATCHES: "batch_count",
     }
     DEFAULT_SORT = ("material_code", False)
-    RIGHT_ALIGNED = frozenset({Columns.QUANTITY, Columns.BATCHES, Columns.TOTAL, Columns.REORDER})
+    FONT_ROLE = FONT
+    RIGHT_ALIGNED = frozenset({Columns.USABLE, Columns.ON_HOLD, Columns.QUANTITY, Columns.BATCHES, Columns.REORDER})
     STRETCH = Columns.NAME
 
     def row_key(self, row: InventoryRow) -> Any:
         return (row.material_code, row.warehouse_code)
 
     def cell(self, row: InventoryRow, column: Any, role: int) -> Any:
-        c = self.Columns
         if role == DISPLAY:
-            return {
-                c.MATERIAL: row.material_code,
-                c.NAME: row.material_name,
-                c.KIND: term_of(MaterialKind, row.material_kind),
-                c.WAREHOUSE: row.warehouse_code,
-                c.QUANTITY: qty(row.quantity, row.unit),
-                c.BATCHES: str(row.batch_count),
-                c.TOTAL: qty(row.material_total, row.unit),
-                c.REORDER: qty(row.reorder_level, row.unit) if row.reorder_level else "",
-            }[column]
-        if role == BACKGROUND and row.below_reorder:
-            return ALERT
-        if role == TOOLTIP and row.below_reorder:
-            return (
-                f"{row.material_name}: {qty(row.material_total, row.unit)} in stock, "
-                f"below the reorder level of {qty(row.reorder_level, row.unit)}"
-            )
+            return self._text(row, column)
+        if row.is_material:
+            if role == FONT:
+                return _bold()
+            if role == BACKGROUND:
+                return ALERT if row.below_reorder else SUBTOTAL
+            if role == TOOLTIP and row.below_reorder:
+                return _words("InventoryModel", "{0}: {1} in stock, below the reorder level of {2}").format(
+                    row.material_name, qty(row.material_total, row.unit), qty(row.reorder_level, row.unit)
+                )
+        elif role == FOREGROUND and column == self.Columns.MATERIAL:
+            return QBrush(QUIET_TEXT)  # the material's code again, for copying and export; its row says it
+        if role == FOREGROUND and column == self.Columns.ON_HOLD and row.on_hold:
+            return QBrush(BATCH_COLOURS[BatchStatus.PENDING])
         return None
+
+    def _text(self, row: InventoryRow, column: Any) -> str:
+        c = self.Columns
+        if column == c.MATERIAL:
+            return row.material_code
+        if column == c.NAME:
+            return row.material_name if row.is_material else ""
+        if column == c.KIND:
+            return term_of(MaterialKind, row.material_kind) if row.is_material else ""
+        if column == c.WAREHOUSE:
+            if row.is_material:
+                return "" if row.batch_count else _words("InventoryModel", "no stock")
+            return f"    {row.warehouse_code}"
+        if column == c.REORDER:
+            return qty(row.reorder_level, row.unit) if row.is_material and row.reorder_level else ""
+        if column == c.BATCHES:
+            return str(row.batch_count)
+        amount = {c.USABLE: row.usable, c.ON_HOLD: row.on_hold, c.QUANTITY: row.quantity}[column]
+        return qty(amount, row.unit)
 
 
 class BatchModel(PagedTableModel[BatchRow]):
@@ -196,6 +241,7 @@ class BatchModel(PagedTableModel[BatchRow]):
     RIGHT_ALIGNED = frozenset({Columns.QUANTITY})
     STRETCH = Columns.NAME
     DEFAULT_SORT = ("received_at", True)
+    warning_days = EXPIRY_WARNING_DAYS  # the plant's expiry warning window; the screen keeps it current
 
     def cell(self, row: BatchRow, column: Any, role: int) -> Any:
         c = self.Columns
@@ -215,7 +261,7 @@ class BatchModel(PagedTableModel[BatchRow]):
         if role == FOREGROUND and column == c.STATUS:
             return QBrush(BATCH_COLOURS[status])
         if role == BACKGROUND and column == c.EXPIRY:
-            return expiry_brush(row.expiry_date)
+            return expiry_brush(row.expiry_date, self.warning_days)
         if role == TOOLTIP:
             if column == c.STATUS and row.status_reason:
                 return f"{term(status).capitalize()}: {row.status_reason}"
@@ -313,6 +359,197 @@ class CustomerModel(PagedTableModel[CustomerRow]):
                 c.TAX_ID: row.tax_id or "",
                 c.OPEN: str(row.open_orders),
                 c.TOTAL: str(row.total_orders),
+            }[column]
+        if role == FOREGROUND and row.archived:
+            return QBrush(QUIET_TEXT)
+        return None
+
+
+# ---------------------------------------------------------------- master data
+
+
+def _archived_name(name: str, archived: bool) -> str:
+    return f"{name} ({_words('MasterData', 'archived')})" if archived else name
+
+
+def _yes(value: bool) -> str:
+    return _words("MasterData", "yes") if value else ""
+
+
+class WarehouseModel(PagedTableModel[WarehouseRow]):
+    class Columns(IntEnum):
+        CODE = 0
+        NAME = 1
+        KIND = 2
+        ADR = 3
+        STOCK = 4
+
+    HEADERS = {
+        Columns.CODE: QT_TRANSLATE_NOOP("WarehouseModel", "Code"),
+        Columns.NAME: QT_TRANSLATE_NOOP("WarehouseModel", "Name"),
+        Columns.KIND: QT_TRANSLATE_NOOP("WarehouseModel", "Kind"),
+        Columns.ADR: QT_TRANSLATE_NOOP("WarehouseModel", "ADR"),
+        Columns.STOCK: QT_TRANSLATE_NOOP("WarehouseModel", "Batches in stock"),
+    }
+    SORT_KEYS = {Columns.CODE: "code", Columns.NAME: "name", Columns.KIND: "kind", Columns.STOCK: "batch_count"}
+    RIGHT_ALIGNED = frozenset({Columns.STOCK})
+    STRETCH = Columns.NAME
+    DEFAULT_SORT = ("code", False)
+
+    def cell(self, row: WarehouseRow, column: Any, role: int) -> Any:
+        c = self.Columns
+        if role == DISPLAY:
+            return {
+                c.CODE: row.code,
+                c.NAME: _archived_name(row.name, row.archived),
+                c.KIND: term_of(WarehouseKind, row.kind),
+                c.ADR: _yes(row.adr),
+                c.STOCK: str(row.batch_count),
+            }[column]
+        if role == FOREGROUND and row.archived:
+            return QBrush(QUIET_TEXT)
+        return None
+
+
+class MaterialModel(PagedTableModel[MaterialRow]):
+    class Columns(IntEnum):
+        CODE = 0
+        NAME = 1
+        KIND = 2
+        UNIT = 3
+        REORDER = 4
+        SHELF_LIFE = 5
+        STOCK = 6
+
+    HEADERS = {
+        Columns.CODE: QT_TRANSLATE_NOOP("MaterialModel", "Code"),
+        Columns.NAME: QT_TRANSLATE_NOOP("MaterialModel", "Name"),
+        Columns.KIND: QT_TRANSLATE_NOOP("MaterialModel", "Kind"),
+        Columns.UNIT: QT_TRANSLATE_NOOP("MaterialModel", "Unit"),
+        Columns.REORDER: QT_TRANSLATE_NOOP("MaterialModel", "Reorder level"),
+        Columns.SHELF_LIFE: QT_TRANSLATE_NOOP("MaterialModel", "Shelf life"),
+        Columns.STOCK: QT_TRANSLATE_NOOP("MaterialModel", "In stock"),
+    }
+    SORT_KEYS = {
+        Columns.CODE: "code",
+        Columns.NAME: "name",
+        Columns.KIND: "kind",
+        Columns.UNIT: "unit",
+        Columns.REORDER: "reorder_level",
+        Columns.SHELF_LIFE: "shelf_life_days",
+        Columns.STOCK: "stock",
+    }
+    RIGHT_ALIGNED = frozenset({Columns.REORDER, Columns.SHELF_LIFE, Columns.STOCK})
+    STRETCH = Columns.NAME
+    DEFAULT_SORT = ("code", False)
+
+    def cell(self, row: MaterialRow, column: Any, role: int) -> Any:
+        c = self.Columns
+        if role == DISPLAY:
+            days = row.shelf_life_days
+            return {
+                c.CODE: row.code,
+                c.NAME: _archived_name(row.name, row.archived),
+                c.KIND: term_of(MaterialKind, row.kind),
+                c.UNIT: term_of(Unit, row.unit),
+                c.REORDER: qty(row.reorder_level, row.unit) if row.reorder_level else "",
+                c.SHELF_LIFE: _words("MaterialModel", "{0} days").format(days) if days else "",
+                c.STOCK: qty(row.stock, row.unit),
+            }[column]
+        if role == FOREGROUND and row.archived:
+            return QBrush(QUIET_TEXT)
+        if role == BACKGROUND and column == c.STOCK and row.reorder_level and row.stock < row.reorder_level:
+            return ALERT
+        return None
+
+
+class SupplierModel(PagedTableModel[SupplierRow]):
+    class Columns(IntEnum):
+        CODE = 0
+        NAME = 1
+        CONTACT = 2
+        EMAIL = 3
+        PHONE = 4
+        TAX_ID = 5
+        BATCHES = 6
+        LAST = 7
+
+    HEADERS = {
+        Columns.CODE: QT_TRANSLATE_NOOP("SupplierModel", "Code"),
+        Columns.NAME: QT_TRANSLATE_NOOP("SupplierModel", "Name"),
+        Columns.CONTACT: QT_TRANSLATE_NOOP("SupplierModel", "Contact"),
+        Columns.EMAIL: QT_TRANSLATE_NOOP("SupplierModel", "E-mail"),
+        Columns.PHONE: QT_TRANSLATE_NOOP("SupplierModel", "Phone"),
+        Columns.TAX_ID: QT_TRANSLATE_NOOP("SupplierModel", "Tax id"),
+        Columns.BATCHES: QT_TRANSLATE_NOOP("SupplierModel", "Batches"),
+        Columns.LAST: QT_TRANSLATE_NOOP("SupplierModel", "Last receipt"),
+    }
+    SORT_KEYS = {
+        Columns.CODE: "code",
+        Columns.NAME: "name",
+        Columns.CONTACT: "contact",
+        Columns.BATCHES: "batch_count",
+        Columns.LAST: "last_receipt",
+    }
+    RIGHT_ALIGNED = frozenset({Columns.BATCHES})
+    STRETCH = Columns.NAME
+    DEFAULT_SORT = ("name", False)
+
+    def cell(self, row: SupplierRow, column: Any, role: int) -> Any:
+        c = self.Columns
+        if role == DISPLAY:
+            return {
+                c.CODE: row.code,
+                c.NAME: _archived_name(row.name, row.archived),
+                c.CONTACT: row.contact or "",
+                c.EMAIL: row.email or "",
+                c.PHONE: row.phone or "",
+                c.TAX_ID: row.tax_id or "",
+                c.BATCHES: str(row.batch_count),
+                c.LAST: moment(row.last_receipt),
+            }[column]
+        if role == FOREGROUND and row.archived:
+            return QBrush(QUIET_TEXT)
+        if role == TOOLTIP and column == c.NAME and row.address:
+            return row.address
+        return None
+
+
+class LineModel(PagedTableModel[LineRow]):
+    class Columns(IntEnum):
+        CODE = 0
+        NAME = 1
+        STAGE = 2
+        RATE = 3
+        QUEUED = 4
+
+    HEADERS = {
+        Columns.CODE: QT_TRANSLATE_NOOP("LineModel", "Code"),
+        Columns.NAME: QT_TRANSLATE_NOOP("LineModel", "Name"),
+        Columns.STAGE: QT_TRANSLATE_NOOP("LineModel", "Stage"),
+        Columns.RATE: QT_TRANSLATE_NOOP("LineModel", "Rate per hour"),
+        Columns.QUEUED: QT_TRANSLATE_NOOP("LineModel", "Orders queued"),
+    }
+    SORT_KEYS = {
+        Columns.CODE: "code",
+        Columns.NAME: "name",
+        Columns.STAGE: "stage",
+        Columns.RATE: "rate_per_hour",
+        Columns.QUEUED: "queued",
+    }
+    RIGHT_ALIGNED = frozenset({Columns.RATE, Columns.QUEUED})
+    STRETCH = Columns.NAME
+    DEFAULT_SORT = ("code", False)
+
+    def cell(self, row: LineRow, column: Any, role: int) -> Any:
+        c = self.Columns
+        if role == DISPLAY:
+            return {
+                c.CODE: row.code,
+                c.NAME: _archived_name(row.name, row.archived),
+                c.STAGE: term_of(LineStage, row.stage),
+                c.RATE: qty(row.rate_per_hour, row.rate_unit) + "/h",
+                c.QUEUED: str(row.queued),
             }[column]
         if role == FOREGROUND and row.archived:
             return QBrush(QUIET_TEXT)

@@ -145,6 +145,8 @@ class TableScreen(QWidget):
         model.replacing.connect(self._note_place)
         model.replaced.connect(self._take_place)
         self._place: tuple[Any, Any, int, int] | None = None
+        self._unfitted = True  # column widths still to be fitted to the first rows
+        self._fit_waiting = False  # fitting waits for rows to arrive
 
         copy = QAction("Copy", self)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
@@ -362,15 +364,22 @@ class TableScreen(QWidget):
         state = settings().value(self._settings_key())
         if state is not None and self.table.horizontalHeader().restoreState(state):
             return
+        self._unfitted = True
         if self.model.total and not self.model.loading:
             self._fit_columns()  # the client changed size: rows are here already
             return
-        self.model.loaded.connect(self._fit_columns, Qt.ConnectionType.SingleShotConnection)
+        if not self._fit_waiting:
+            self._fit_waiting = True
+            self.model.loaded.connect(self._fit_columns)
+            self.model.replaced.connect(self._fit_columns)
 
     def _fit_columns(self) -> None:
         """Widths from the first page: each column as wide as what it shows. When they do not all fit, the
         widest long-text columns give way first, but never below their title or a dozen letters; a record's
-        number, its quantities and its name are never cut (the table scrolls sideways instead)."""
+        number, its quantities and its name are never cut (the table scrolls sideways instead). Fitted again
+        when the first rows come to a list that started empty (a new plant's), then left to the user."""
+        if not self._unfitted:
+            return
         header, table = self.table.horizontalHeader(), self.table
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.resizeColumnsToContents()
@@ -399,6 +408,13 @@ class TableScreen(QWidget):
             table.setColumnWidth(c, widths[c])
         if name >= 0 and sum(widths) <= available:
             header.setSectionResizeMode(name, QHeaderView.ResizeMode.Stretch)
+        if self.model.rowCount() == 0:
+            return
+        self._unfitted = False
+        if self._fit_waiting:
+            self._fit_waiting = False
+            self.model.loaded.disconnect(self._fit_columns)
+            self.model.replaced.disconnect(self._fit_columns)
 
 
 def column_widths(wanted: list[int], floors: list[int], available: int) -> list[int]:

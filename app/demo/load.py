@@ -189,8 +189,15 @@ def _create_login(uow: UnitOfWork, username: str, level: str) -> None:
 
 def _master_data(plant: _Plant, history: History) -> None:
     when = history.now - timedelta(days=SETUP_DAYS_AGO)
+    services.save_settings(
+        plant.uow("admin", when),
+        plant_name=t.PLANT_NAME,
+        expiry_warning_days=t.EXPIRY_WARNING_DAYS,
+        label_layout=t.LABEL_LAYOUT,
+        label_printer=t.LABEL_PRINTER,
+    )
     for w in t.WAREHOUSES:
-        services.create_warehouse(plant.uow("admin", when), code=w.code, name=w.name, kind=w.kind)
+        services.create_warehouse(plant.uow("admin", when), code=w.code, name=w.name, kind=w.kind, adr=w.adr)
     for ln in t.LINES:
         services.create_line(
             plant.uow("admin", when),
@@ -202,11 +209,24 @@ def _master_data(plant: _Plant, history: History) -> None:
         )
     for s in t.SUPPLIERS:
         services.create_supplier(
-            plant.uow("admin", when), code=s.code, name=s.name, contact=s.contact, email=s.email, phone=s.phone
+            plant.uow("admin", when),
+            code=s.code,
+            name=s.name,
+            contact=s.contact,
+            email=s.email,
+            phone=s.phone,
+            address=s.address,
+            tax_id=s.tax_id,
         )
     for m in t.MATERIALS:
         services.create_material(
-            plant.uow("admin", when), code=m.code, name=m.name, kind=m.kind, unit=m.unit, reorder_level=m.reorder_level
+            plant.uow("admin", when),
+            code=m.code,
+            name=m.name,
+            kind=m.kind,
+            unit=m.unit,
+            reorder_level=m.reorder_level,
+            shelf_life_days=m.shelf_life_days,
         )
     for c in history.customers:
         services.create_customer(

@@ -5,10 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from domain.vocabulary import LineStage, MaterialKind, Role, Unit, WarehouseKind
+from domain.vocabulary import LabelLayout, LabelPrinter, LineStage, MaterialKind, Role, Unit, WarehouseKind
 
 SEED = 2026
 DEMO_PASSWORD = "mpsystem-demo"
+# The demo plant's own settings (Administration → Plant settings…)
+PLANT_NAME = "Folia Demo Sp. z o.o. — film plant"
+EXPIRY_WARNING_DAYS = 30
+LABEL_LAYOUT = LabelLayout.SINGLE
+LABEL_PRINTER = LabelPrinter.PDF
 
 
 @dataclass(frozen=True)
@@ -16,6 +21,7 @@ class WarehouseSpec:
     code: str
     name: str
     kind: WarehouseKind
+    adr: bool = False  # approved for dangerous goods (every ADR store is)
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,8 @@ class SupplierSpec:
     contact: str
     email: str
     phone: str
+    address: str = ""
+    tax_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ WAREHOUSES = (
     WarehouseSpec("MAG-5", "Semi-finished film", WarehouseKind.PRODUCTION),
     WarehouseSpec("MAG-6", "Finished goods", WarehouseKind.FINISHED),
     WarehouseSpec("MAG-7", "Finished goods – dispatch bay", WarehouseKind.FINISHED),
-    WarehouseSpec("MAG-8", "Quarantine", WarehouseKind.QUARANTINE),
+    WarehouseSpec("MAG-8", "Quarantine", WarehouseKind.QUARANTINE, adr=True),  # blocked solvents wait here too
     WarehouseSpec("MAG-9", "Regrind and returns", WarehouseKind.RAW_MATERIALS),
 )
 
@@ -97,6 +105,8 @@ SUPPLIERS = (
         contact="Jan Richter",
         email="orders@basell.example",
         phone="+49 69 0000 100",
+        address="Industriepark Höchst, 65926 Frankfurt am Main, DE",
+        tax_id="DE114103379",
     ),
     SupplierSpec(
         "BOREALIS",
@@ -104,14 +114,26 @@ SUPPLIERS = (
         contact="Eva De Smet",
         email="sales@borealis.example",
         phone="+32 3 000 0000",
+        address="Haven 1050, 2040 Zandvliet, BE",
+        tax_id="BE0403093047",
     ),
-    SupplierSpec("DOW", "Dow Europe GmbH", contact="Mark Evans", email="polymers@dow.example", phone="+41 44 000 0000"),
+    SupplierSpec(
+        "DOW",
+        "Dow Europe GmbH",
+        contact="Mark Evans",
+        email="polymers@dow.example",
+        phone="+41 44 000 0000",
+        address="Bachtobelstrasse 3, 8810 Horgen, CH",
+        tax_id="CHE-105.822.981",
+    ),
     SupplierSpec(
         "CLARIANT",
         "Clariant Masterbatches Polska Sp. z o.o.",
         contact="Agnieszka Lis",
         email="mb@clariant.example",
         phone="+48 22 000 00 00",
+        address="ul. Koszalińska 1, 05-800 Pruszków, PL",
+        tax_id="PL5340000521",
     ),
     SupplierSpec(
         "AVIENT",
@@ -119,6 +141,8 @@ SUPPLIERS = (
         contact="Tomasz Zieliński",
         email="orders@avient.example",
         phone="+48 61 000 00 00",
+        address="ul. Przemysłowa 8, 62-052 Komorniki, PL",
+        tax_id="PL7770000123",
     ),
     SupplierSpec(
         "SIEGWERK",
@@ -126,9 +150,17 @@ SUPPLIERS = (
         contact="Magdalena Krawczyk",
         email="inks@siegwerk.example",
         phone="+48 32 000 00 00",
+        address="ul. Fabryczna 12, 40-611 Katowice, PL",
+        tax_id="PL6340000456",
     ),
     SupplierSpec(
-        "FLINT", "Flint Group Flexographic", contact="Peter Olsen", email="flexo@flint.example", phone="+45 70 00 00 00"
+        "FLINT",
+        "Flint Group Flexographic",
+        contact="Peter Olsen",
+        email="flexo@flint.example",
+        phone="+45 70 00 00 00",
+        address="Industrivej 2, 4000 Roskilde, DK",
+        tax_id="DK25000000",
     ),
     SupplierSpec(
         "HENKEL",
@@ -136,6 +168,8 @@ SUPPLIERS = (
         contact="Ewa Dąbrowska",
         email="adhesives@henkel.example",
         phone="+48 22 111 00 00",
+        address="ul. Domaniewska 41, 02-672 Warszawa, PL",
+        tax_id="PL5210000789",
     ),
     SupplierSpec(
         "ORLEN",
@@ -143,6 +177,8 @@ SUPPLIERS = (
         contact="Krzysztof Mazur",
         email="solvents@orlen.example",
         phone="+48 24 000 00 00",
+        address="ul. Chemików 7, 09-411 Płock, PL",
+        tax_id="PL7740000111",
     ),
     SupplierSpec(
         "TAGHLEEF",
@@ -150,6 +186,8 @@ SUPPLIERS = (
         contact="Gábor Nagy",
         email="films@taghleef.example",
         phone="+36 1 000 0000",
+        address="Tiszaújváros, Ipari park 6, 3580 HU",
+        tax_id="HU10000000",
     ),
     SupplierSpec(
         "SMURFIT",
@@ -157,6 +195,8 @@ SUPPLIERS = (
         contact="Luis García",
         email="cores@smurfit.example",
         phone="+34 91 000 0000",
+        address="Calle del Comercio 14, 28007 Madrid, ES",
+        tax_id="ESB00000000",
     ),
 )
 

@@ -3,7 +3,20 @@ validates, writes its change and exactly one journal entry in one transaction, a
 returns ids or frozen DTOs."""
 
 from app.services.customers import create_customer, edit_customer, set_customer_archived
-from app.services.masterdata import create_line, create_material, create_supplier, create_warehouse
+from app.services.masterdata import (
+    create_line,
+    create_material,
+    create_supplier,
+    create_warehouse,
+    edit_line,
+    edit_material,
+    edit_supplier,
+    edit_warehouse,
+    set_line_archived,
+    set_material_archived,
+    set_supplier_archived,
+    set_warehouse_archived,
+)
 from app.services.orders import (
     cancel_order,
     create_order,
@@ -14,6 +27,7 @@ from app.services.orders import (
     unplan_order,
 )
 from app.services.production import consume_batch, finish_order, record_output, start_order
+from app.services.settings import save_settings
 from app.services.stock import (
     adjust_stock,
     approve_batch,
@@ -41,7 +55,11 @@ __all__ = [
     "create_user",
     "create_warehouse",
     "edit_customer",
+    "edit_line",
+    "edit_material",
     "edit_order",
+    "edit_supplier",
+    "edit_warehouse",
     "finish_order",
     "issue_stock",
     "move_order",
@@ -49,8 +67,13 @@ __all__ = [
     "plan_order",
     "receive_batch",
     "record_output",
+    "save_settings",
     "set_customer_archived",
+    "set_line_archived",
+    "set_material_archived",
+    "set_supplier_archived",
     "set_user_active",
+    "set_warehouse_archived",
     "start_order",
     "trace_batch",
     "transfer_stock",

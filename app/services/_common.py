@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from app import formatting
 from app.errors import ValidationError
 from data.models import Batch, Material, StockMovement
 from data.uow import UnitOfWork
 from domain.vocabulary import BatchStatus
+
+
+def ensure_active(record: Any, noun: str, field: str) -> None:
+    """An archived warehouse, material, supplier or line is history: no new work is booked on it."""
+    if record.archived:
+        raise ValidationError(
+            f"{noun.capitalize()} {record.code} ({record.name}) is archived; an administrator may restore it.",
+            field,
+        )
 
 
 def fmt_qty(value: Decimal, unit: str) -> str:

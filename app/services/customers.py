@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from app import journal
 from app import validation as v
 from app.errors import ValidationError
 from app.permissions import require
 from data.models import Customer
 from data.uow import UnitOfWork
-from domain.vocabulary import CODE_LEN, NAME_LEN, NOTES_LEN, PHONE_LEN, REASON_LEN
+from domain.vocabulary import ADDRESS_LEN, CODE_LEN, NAME_LEN, NOTES_LEN, PHONE_LEN, REASON_LEN
 
 
-def _clean(name: Any, contact: Any, email: Any, phone: Any, address: Any, tax_id: Any, notes: Any) -> dict[str, Any]:
+def customer_fields(
+    name: Any, contact: Any, email: Any, phone: Any, address: Any, tax_id: Any, notes: Any
+) -> dict[str, Any]:
     return {
         "name": v.required_text(name, "name", NAME_LEN),
         "contact": v.text(contact, "contact", NAME_LEN, required=False),
         "email": v.email(email),
         "phone": v.text(phone, "phone", PHONE_LEN, required=False),
-        "address": v.text(address, "address", REASON_LEN, required=False),
+        "address": v.text(address, "address", ADDRESS_LEN, required=False),
         "tax_id": v.text(tax_id, "tax_id", CODE_LEN, required=False),
         "notes": v.text(notes, "notes", NOTES_LEN, required=False),
     }
@@ -38,19 +41,14 @@ def create_customer(
 ) -> int:
     require(uow.actor, "customer.edit")
     code = v.code(code, "code", CODE_LEN).upper()
-    fields = _clean(name, contact, email, phone, address, tax_id, notes)
+    fields = customer_fields(name, contact, email, phone, address, tax_id, notes)
     with uow:
         if uow.customers.find(code) is not None:
             raise ValidationError(f"A customer with the code {code} already exists.", "code")
         customer = uow.customers.add(Customer(code=code, archived=False, **fields))
         uow.session.flush()
-        uow.record_event(
-            "customer",
-            customer.id,
-            "created",
-            f"Created customer {code} ({fields['name']})",
-            {k: val for k, val in fields.items() if val is not None},
-        )
+        entry = journal.customer_created(code, fields["name"], fields)
+        uow.record_event(journal.CUSTOMER, customer.id, entry.action, entry.summary, entry.details)
         uow.commit()
         return customer.id
 
@@ -70,7 +68,7 @@ def edit_customer(
 ) -> None:
     require(uow.actor, "customer.edit")
     code = v.code(code, "code", CODE_LEN)
-    fields = _clean(name, contact, email, phone, address, tax_id, notes)
+    fields = customer_fields(name, contact, email, phone, address, tax_id, notes)
     with uow:
         customer = uow.customers.by_key(code, for_update=True)
         uow.check_version("customer", customer, expected_version, f"Customer {customer.code}")
@@ -79,9 +77,8 @@ def edit_customer(
             raise ValidationError(f"Nothing to save: customer {customer.code} is unchanged.", "code")
         for key, value in changed.items():
             setattr(customer, key, value)
-        uow.record_event(
-            "customer", customer.id, "edited", f"Edited customer {customer.code}: {', '.join(sorted(changed))}", changed
-        )
+        entry = journal.edited(journal.CUSTOMER, customer.code, changed)
+        uow.record_event(journal.CUSTOMER, customer.id, entry.action, entry.summary, entry.details)
         uow.commit()
 
 
@@ -99,12 +96,6 @@ def set_customer_archived(
             state = "archived" if archived else "active"
             raise ValidationError(f"Customer {customer.code} is already {state}.", "code")
         customer.archived = archived
-        action = "archived" if archived else "restored"
-        uow.record_event(
-            "customer",
-            customer.id,
-            action,
-            f"{action.capitalize()} customer {customer.code} ({customer.name})" + (f": {why}" if why else ""),
-            {"reason": why},
-        )
+        entry = journal.archived(journal.CUSTOMER, customer.code, customer.name, archived, why)
+        uow.record_event(journal.CUSTOMER, customer.id, entry.action, entry.summary, entry.details)
         uow.commit()

@@ -13,7 +13,7 @@ from app import validation as v
 from app.errors import ValidationError
 from app.permissions import require
 from app.services import queue
-from app.services._common import fmt_qty
+from app.services._common import ensure_active, fmt_qty
 from data.models import ProductionOrder
 from data.uow import UnitOfWork
 from domain.queue import optimised
@@ -134,6 +134,7 @@ def _place(
         position = v.integer(position, "position", 1, 10_000_000)
     with uow:
         target = uow.lines.by_key(line_code)
+        ensure_active(target, "line", "line")
         order = uow.orders.by_key(number)
         queue.lock_queues_of(uow, order, target.id)
         uow.check_version("order", order, expected_version, f"Order {order.number}")

@@ -12,7 +12,7 @@ from app import validation as v
 from app.errors import ValidationError
 from app.permissions import require
 from app.services import queue
-from app.services._common import add_movement, ensure_usable, take_stock
+from app.services._common import add_movement, ensure_active, ensure_usable, take_stock
 from data.models import Batch, ProductionOrder
 from data.uow import UnitOfWork
 from domain.vocabulary import CODE_LEN, NUMBER_LEN, BatchStatus, MovementKind, OrderStatus
@@ -101,8 +101,10 @@ def record_output(
     with uow:
         o = _running_order(uow, order, hold=True)
         mat = uow.materials.by_key(material_code)
+        ensure_active(mat, "material", "material")
         qty = v.quantity(quantity, mat.unit)
         wh = uow.warehouses.by_key(warehouse_code)
+        ensure_active(wh, "warehouse", "warehouse")
         if given is None:
             produced = uow.session.scalar(select(func.count()).where(Batch.production_order_id == o.id)) or 0
             given = f"{o.number}-{produced + 1:03d}"

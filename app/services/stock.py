@@ -9,7 +9,7 @@ from app import journal
 from app import validation as v
 from app.errors import ValidationError
 from app.permissions import require
-from app.services._common import add_movement, ensure_usable, fmt_qty, take_stock
+from app.services._common import add_movement, ensure_active, ensure_usable, fmt_qty, take_stock
 from data.models import Batch
 from data.uow import UnitOfWork
 from domain.vocabulary import CODE_LEN, NOTE_LEN, NUMBER_LEN, REASON_LEN, BatchStatus, MovementKind
@@ -46,9 +46,12 @@ def receive_batch(
         )
     with uow:
         mat = uow.materials.by_key(material_code)
+        ensure_active(mat, "material", "material")
         qty = v.quantity(quantity, mat.unit)
         sup = uow.suppliers.by_key(supplier_code)
+        ensure_active(sup, "supplier", "supplier")
         wh = uow.warehouses.by_key(warehouse_code)
+        ensure_active(wh, "warehouse", "warehouse")
         if uow.batches.find(number) is not None:
             raise ValidationError(f"Batch {number} already exists; every batch number is used once.", "batch_number")
         batch = uow.batches.add(
@@ -87,6 +90,7 @@ def transfer_stock(
         qty = v.quantity(quantity, mat.unit)
         source = uow.warehouses.by_key(source_code)
         target = uow.warehouses.by_key(target_code)
+        ensure_active(target, "warehouse", "to_warehouse")
         take_stock(uow, b, source.id, source.code, qty, mat.unit)
         add_movement(
             uow, b.id, MovementKind.TRANSFER, qty, from_warehouse_id=source.id, to_warehouse_id=target.id, note=note
@@ -127,6 +131,7 @@ def adjust_stock(uow: UnitOfWork, *, batch: str, warehouse: str, change: Any, re
         delta = v.quantity(change, mat.unit, "change", allow_negative=True)
         wh = uow.warehouses.by_key(warehouse_code)
         if delta > 0:
+            ensure_active(wh, "warehouse", "warehouse")
             add_movement(uow, b.id, MovementKind.ADJUSTMENT, delta, to_warehouse_id=wh.id, note=why)
         else:
             take_stock(uow, b, wh.id, wh.code, -delta, mat.unit)

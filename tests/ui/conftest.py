@@ -20,6 +20,7 @@ from data.migrate import upgrade
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
 SCREENS = ("inventory", "batches", "queue", "events", "customers")  # the main window's tabs, in order
+SETUP_SCREENS = ("warehouses", "materials", "suppliers", "lines")  # the tabs Administration opens
 
 
 class MemoryKeyring(KeyringBackend):

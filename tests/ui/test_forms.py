@@ -223,7 +223,7 @@ def test_receipt_proposes_the_expiry_from_the_shelf_life(
 
     window = open_window(qtbot, ops, demo_contexts[Role.CLERK])
     # The shelf life is master data (a material's `shelf_life_days`): here the lookups are given one.
-    window.lookups.current = replace(window.lookups.current, shelf_life={"GR-LDPE-FT5230": 180})
+    window.lookups.current = replace(window.lookups.current, shelf_lives={"GR-LDPE-FT5230": 180})
     dialog = window.stock.receive()
     qtbot.addWidget(dialog)
     dialog.material.setCurrentIndex(dialog.material.findData("GR-LDPE-FT5230"))

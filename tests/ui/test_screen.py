@@ -8,17 +8,27 @@ from typing import Any
 from app.context import Context
 from app.permissions import Role
 from reports.registry import REPORTS
-from tests.ui.conftest import SCREENS, open_window, show_tab
+from tests.ui.conftest import SCREENS, SETUP_SCREENS, open_window, show_tab
 from ui.ops import Ops
 from ui.screen import Screen
 
 
 def menu_entries(window: Any) -> dict[str, list[str]]:
-    """Each menu's title and its entries' object names ("" for a separator)."""
-    menus = {}
+    """Each menu's (and submenu's) title and its entries' object names ("" for a separator; a submenu by its title)."""
+    menus: dict[str, list[str]] = {}
+
+    def walk(title: str, menu: Any) -> None:
+        entries = []
+        for a in menu.actions():
+            if a.menu() is not None:
+                entries.append(a.text())
+                walk(a.text(), a.menu())
+            else:
+                entries.append(a.objectName() if not a.isSeparator() else "")
+        menus[title] = entries
+
     for top in window.menuBar().actions():
-        menu = top.menu()
-        menus[top.text()] = [a.objectName() if not a.isSeparator() else "" for a in menu.actions()]
+        walk(top.text(), top.menu())
     return menus
 
 
@@ -26,23 +36,32 @@ def test_every_screen_is_a_screen_and_its_menus_are_its_own(
     qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
 ) -> None:
     window = open_window(qtbot, ops, demo_contexts[Role.MANAGER])
-    assert len(window.screens) == len(SCREENS) == window.tabs.count()
+    assert len(window.screens) == len(SCREENS) + len(SETUP_SCREENS) == window.tabs.count()
     for index, screen in enumerate(window.screens):
         assert isinstance(screen, Screen), type(screen).__name__
         assert window.tabs.widget(index) is screen and window.tabs.tabText(index) == screen.title()
+        # The master data's tabs open from Administration; the main screens' are always there.
+        assert window.tabs.isTabVisible(index) == (index < len(SCREENS))
     menus = menu_entries(window)
-    assert list(menus) == [
+    submenus = ("&Warehouses", "&Materials", "Su&ppliers", "Production &lines")
+    assert [title for title in menus if title not in submenus] == [
         "&File", "&Stock", "&Quality", "&Production", "&Customers", "&Reports", "&View", "&Administration", "&Help"
     ]  # fmt: skip
+    assert menus["&Administration"] == [
+        "users", "", "&Warehouses", "&Materials", "Su&ppliers", "Production &lines", "",
+        "plant_settings", "import", "export_records",
+    ]  # fmt: skip
+    assert menus["&Materials"] == ["show_materials", "", "new_material", "edit_material", "archive_material"]
     assert menus["&Stock"] == ["receive", "transfer", "issue", "adjust"]
     assert menus["&Quality"] == ["open_batch", "", "approve", "block", "trace", "", "print_labels"]
     assert menus["&Production"][:2] == ["new_order", "edit_order"]
     assert menus["&Reports"] == [f"report_{r.key}" for r in REPORTS]
     zoom = ["zoom_in", "zoom_out", "zoom_normal", "zoom_large"]
     assert menus["&View"] == [f"tab_{i}" for i in range(len(SCREENS))] + ["", *zoom]
+    assert menus["Su&ppliers"][-1] == "supplier_batches"
     # Every screen's menu entries are its own actions, and every action is in some menu.
     owned = {a.objectName() for screen in window.screens for _t, entries in screen.menus() for a in entries if a}
-    in_menus = {name for entries in menus.values() for name in entries if name}
+    in_menus = {name for entries in menus.values() for name in entries if name and name not in menus}
     assert owned <= in_menus and in_menus == set(window.actions_by_name)
     # The stock actions sit on both stock screens' toolbars.
     assert window.actions_by_name["receive"] in window.inventory.toolbar.actions()

@@ -11,7 +11,16 @@ from app import queries as q
 from app.context import Context
 from app.permissions import Role
 from ui.ops import Ops
-from ui.tables import BatchModel, CustomerModel, EventModel, InventoryModel
+from ui.tables import (
+    BatchModel,
+    CustomerModel,
+    EventModel,
+    InventoryModel,
+    LineModel,
+    MaterialModel,
+    SupplierModel,
+    WarehouseModel,
+)
 
 # Each model and the query it shows: the model may sort only by what the query sorts by.
 QUERY_SORTS: dict[type, tuple[str, ...]] = {
@@ -19,6 +28,10 @@ QUERY_SORTS: dict[type, tuple[str, ...]] = {
     BatchModel: q.BATCH_SORTS,
     EventModel: q.EVENT_SORTS,
     CustomerModel: q.CUSTOMER_SORTS,
+    WarehouseModel: q.WAREHOUSE_SORTS,
+    MaterialModel: q.MATERIAL_SORTS,
+    SupplierModel: q.SUPPLIER_SORTS,
+    LineModel: q.LINE_SORTS,
 }
 
 
@@ -35,6 +48,18 @@ def fetchers(ctx: Context) -> dict[type, Any]:
         ),
         CustomerModel: lambda f, s, d, o, n: q.customers(
             ctx.reader(), f or q.CustomerFilter(), sort=s, descending=d, offset=o, limit=n
+        ),
+        WarehouseModel: lambda f, s, d, o, n: q.warehouses(
+            ctx.reader(), f or q.MasterFilter(), sort=s, descending=d, offset=o, limit=n
+        ),
+        MaterialModel: lambda f, s, d, o, n: q.materials(
+            ctx.reader(), f or q.MasterFilter(), sort=s, descending=d, offset=o, limit=n
+        ),
+        SupplierModel: lambda f, s, d, o, n: q.suppliers(
+            ctx.reader(), f or q.MasterFilter(), sort=s, descending=d, offset=o, limit=n
+        ),
+        LineModel: lambda f, s, d, o, n: q.lines(
+            ctx.reader(), f or q.MasterFilter(), sort=s, descending=d, offset=o, limit=n
         ),
     }
 
@@ -56,7 +81,10 @@ def test_every_model_sorts_by_exactly_its_querys_sortable_keys(demo_contexts: di
                 assert fetch[model_class](None, key, descending, 0, 5).total > 0, (model_class.__name__, key)
 
 
-@pytest.mark.parametrize("model_class", [InventoryModel, BatchModel, EventModel, CustomerModel])
+@pytest.mark.parametrize(
+    "model_class",
+    [InventoryModel, BatchModel, EventModel, CustomerModel, WarehouseModel, MaterialModel, SupplierModel, LineModel],
+)
 def test_models_pass_the_model_tester(
     qtbot: Any, ops: Ops, qtmodeltester: Any, demo_contexts: dict[Role, Context], model_class: type
 ) -> None:

@@ -306,3 +306,40 @@ def test_output_piped_into_a_reader_that_leaves_ends_quietly(
         assert cli.main(["users", "list", "--url", database_url]) == 0
     assert not [r for r in caplog.records if r.exc_info], "a closed pipe is not a bug to log"
     print("after the reader left", flush=True)  # further output goes nowhere, without another error
+
+
+def test_import_and_export_commands(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], backend: str
+) -> None:
+    """`mpsystem import KIND FILE.csv [--dry-run]` and `mpsystem export KIND FILE.csv`, on both backends."""
+    warehouses = tmp_path / "warehouses.csv"
+    warehouses.write_text("code;name;kind\nMAG-1;Raw materials;raw materials\nMAG-2;Finished;finished\n", "utf-8")
+    assert cli.main(["import", "warehouses", str(warehouses), "--url", database_url, "--dry-run"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "Checked, nothing written: warehouses.csv, warehouses: 2 records would be created, 0 would be updated, "
+        "0 unchanged."
+    )
+    assert cli.main(["import", "warehouses", str(warehouses), "--url", database_url]) == 0
+    assert "2 records created" in capsys.readouterr().out
+    materials = tmp_path / "materials.csv"
+    materials.write_text(
+        "code,name,kind,unit,reorder_level\nLDPE,LDPE,granulate,kg,1000\nINK,Ink,paint,kg,\nCORE,Core,core,pcs,1.5\n",
+        "utf-8",
+    )
+    assert cli.main(["import", "materials", str(materials), "--url", database_url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("mpsystem: error: Nothing was imported from materials.csv: 2 lines cannot be taken.")
+    assert "line 3, column kind:" in err and "line 4, column reorder_level:" in err
+    assert cli.main(["import", "materials", str(tmp_path / "none.csv"), "--url", database_url]) == 1
+    assert "There is no file" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["import", "stock", str(materials), "--url", database_url])  # not a kind
+    assert usage.value.code == 2 and "choose from 'warehouses'" in capsys.readouterr().err
+    out = tmp_path / "out.csv"
+    assert cli.main(["export", "warehouses", str(out), "--url", database_url]) == 0
+    assert capsys.readouterr().out.strip() == f"Wrote 2 rows of warehouses to {out}."
+    assert out.read_text("utf-8-sig").splitlines() == [
+        "code,name,kind,adr,archived",
+        "MAG-1,Raw materials,raw_materials,no,no",
+        "MAG-2,Finished,finished,no,no",
+    ]

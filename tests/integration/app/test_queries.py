@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from app import queries as q
 from app import services as s
@@ -64,16 +65,19 @@ def test_text_filters_take_metacharacters_literally(stocked: Context, needle: st
 def test_inventory_totals_and_reorder_flag(stocked: Context) -> None:
     page = q.inventory(stocked.reader(), sort="quantity", descending=True, limit=50)
     ldpe = [row for row in page.rows if row.material_code == "LDPE"]
-    # LDPE batches 1,3,5,7,9,11: 3600 kg in all, reorder level 1000
-    assert sum(row.quantity for row in ldpe) == 3600
-    assert {row.material_total for row in ldpe} == {3600}
+    # LDPE batches 1,3,5,7,9,11: 3600 kg in all, reorder level 1000; its own row first, then its warehouses
+    total, *stores = ldpe
+    assert total.is_material and total.quantity == total.material_total == 3600
+    assert stores and all(not row.is_material for row in stores)
+    assert sum(row.quantity for row in stores) == 3600
+    assert sum(row.usable + row.on_hold for row in stores) == 3600
     assert not any(row.below_reorder for row in ldpe)
     assert q.inventory(stocked.reader(), q.InventoryFilter(below_reorder_only=True)).total == 0
     s.issue_stock(stocked.uow(), batch="B-001", warehouse="MAG-3", quantity=40)
     s.adjust_stock(stocked.uow(), batch="B-003", warehouse="MAG-1.1", change=-250, reason="spillage")
     mag3 = q.inventory(stocked.reader(), q.InventoryFilter(warehouse="MAG-3"))
     assert mag3.total == 0  # empty balances are not stock
-    drill = q.inventory_batches(stocked.reader(), material_id=ldpe[0].material_id)
+    drill = q.inventory_batches(stocked.reader(), material_id=total.material_id)
     assert sum(b.quantity for b in drill) == 3600 - 40 - 250
 
 
@@ -180,7 +184,9 @@ def test_every_list_and_report_reads_its_rows_by_name(stocked: Context) -> None:
         EventRow: q.events(r()).rows,
         CustomerRow: q.customers(r()).rows,
         UserRow: q.users(r()),
-        BalanceRow: q.inventory_batches(r(), material_id=q.inventory(r()).rows[0].material_id),
+        BalanceRow: q.inventory_batches(
+            r(), material_id=next(row for row in q.inventory(r()).rows if row.batch_count).material_id
+        ),
     }
     queued = [s.order for line in q.line_queues(r()) for s in line.orders]
     inventory = reporting.inventory_report(stocked, None)
@@ -211,6 +217,10 @@ def test_every_list_and_report_reads_its_rows_by_name(stocked: Context) -> None:
         (q.orders, q.ORDER_SORTS),
         (q.events, q.EVENT_SORTS),
         (q.customers, q.CUSTOMER_SORTS),
+        (q.warehouses, q.WAREHOUSE_SORTS),
+        (q.materials, q.MATERIAL_SORTS),
+        (q.suppliers, q.SUPPLIER_SORTS),
+        (q.lines, q.LINE_SORTS),
     ],
 )
 def test_every_declared_sort_key_sorts_both_ways(stocked: Context, listing: Any, declared: tuple[str, ...]) -> None:
@@ -220,3 +230,43 @@ def test_every_declared_sort_key_sorts_both_ways(stocked: Context, listing: Any,
             assert listing(stocked.reader(), sort=key, descending=descending, limit=5).total > 0, key
     with pytest.raises(ValidationError, match="Cannot sort by"):
         listing(stocked.reader(), sort="not_a_column")
+
+
+def test_usable_and_on_hold_apart_and_a_material_at_zero(stocked: Context) -> None:
+    """Approved, unexpired stock is usable; pending, blocked and expired stock is on hold."""
+    s.approve_batch(stocked.uow(), batch="B-003")
+    with stocked.database.engine.begin() as conn:  # B-003 ran out of date yesterday
+        conn.execute(text("UPDATE batches SET expiry_date = :d WHERE number = 'B-003'"), {"d": in_days(-1)})
+    ldpe = q.inventory(stocked.reader(), q.InventoryFilter(text="LDPE")).rows[0]
+    # B-001 approved (100), B-003 approved but expired (300), the rest pending
+    assert (ldpe.usable, ldpe.on_hold, ldpe.quantity) == (100, 3500, 3600)
+    cores = q.inventory(stocked.reader(), q.InventoryFilter(text="CORE-76")).rows
+    assert [(r.is_material, r.quantity, r.batch_count, r.below_reorder) for r in cores] == [(True, 0, 0, False)]
+    s.edit_material(stocked.uow(), code="CORE-76", name="Cores 76 mm", kind="core", unit="pcs", reorder_level=100)
+    below = q.inventory(stocked.reader(), q.InventoryFilter(below_reorder_only=True)).rows
+    assert [r.material_code for r in below] == ["CORE-76"]
+    s.set_material_archived(stocked.uow(), code="CORE-76", archived=True)  # archived and empty: not listed
+    assert q.inventory(stocked.reader(), q.InventoryFilter(text="CORE-76")).total == 0
+    by_usable = q.inventory(stocked.reader(), sort="usable", descending=True).rows
+    assert by_usable[0].material_code == "LDPE" and by_usable[1].material_code == "LDPE"
+
+
+def test_master_lists_suppliers_batches_and_the_plants_setup(stocked: Context) -> None:
+    r = stocked.reader
+    assert [w.code for w in q.warehouses(r(), q.MasterFilter(kind="adr")).rows] == ["MAG-1.1"]
+    assert q.warehouses(r(), q.MasterFilter(text="MAG-1.1")).rows[0].batch_count == 4
+    assert q.materials(r(), sort="stock", descending=True).rows[0].code == "INK-CYAN"  # 4,200 kg
+    basell = q.suppliers(r()).rows[0]
+    assert (basell.code, basell.batch_count) == ("BASELL", 12) and basell.last_receipt is not None
+    supplied = q.supplied_batches(r(), "BASELL")
+    assert len(supplied) == 12 and supplied[0].number == "B-012"
+    b1 = next(b for b in supplied if b.number == "B-001")
+    assert (b1.received, b1.quantity, b1.status) == (100, 100, "approved")
+    assert [ln.code for ln in q.lines(r(), q.MasterFilter(kind="printing")).rows] == ["PRINT-LINE-1"]
+    setup = q.plant_setup(r())
+    assert (setup.warehouses, setup.materials, setup.lines, setup.missing) == (5, 5, 3, ())
+    for code in ("EXTRUDER-1", "EXTRUDER-2", "PRINT-LINE-1"):
+        s.set_line_archived(stocked.uow(), code=code, archived=True)
+    assert q.plant_setup(r()).missing == ("lines",)
+    with pytest.raises(ValidationError, match="no supplier"):
+        q.supplied_batches(r(), "NOPE")

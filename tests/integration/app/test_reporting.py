@@ -209,3 +209,23 @@ def test_report_roles(demo: Context) -> None:
         with pytest.raises(PermissionDenied, match="Only a manager or above may print every report"):
             call()
     reporting.events_report(manager, q.EventFilter())
+
+
+def test_the_inventory_report_shows_materials_at_zero_and_cuts_no_text(demo: Context, tmp_path: Path) -> None:
+    s.create_material(demo.uow(), code="INK-NEW", name="Ink never bought", kind="ink", unit="kg", reorder_level=25)
+    data = reporting.inventory_report(demo)
+    zero = next(m for m in data.materials if m.material_code == "INK-NEW")
+    assert zero.quantity == 0 and zero.below_reorder and zero in data.below_reorder
+    assert all(m.usable + m.on_hold == m.quantity for m in data.materials)
+    out = tmp_path / "inventory.pdf"
+    pages = documents.inventory(data, str(out))
+    texts = pdf_text(out)
+    body = "".join(texts)
+    assert "…" not in body  # nothing shortened
+    assert "Ink never bought" in body and "0 kg" in body and "reorder at 25 kg" in body
+    last = texts[-1]
+    assert "Totals" in last and "Usable" in last and "On hold" in last
+    grand = sum((m.quantity for m in data.materials if m.unit == "kg"), Decimal(0))
+    assert f"{grand:,.3f}".rstrip("0").rstrip(".") + " kg," in last  # the whole total, wrapped, not cut
+    assert f"{len(data.lines)} batch balances" in last
+    render(out, tmp_path, pages, dpi=60).save(tmp_path / "last-page.png")
