@@ -1,4 +1,5 @@
-"""The plant's books checked against each other: balances against the ledger, changes against the journal.
+"""The plant's books checked against each other: balances against the ledger, changes against the journal,
+deliveries against the ledger.
 
 Whatever wrote the data (people through the services, an import, the demo's bulk history),
 the same must hold: every balance is the sum of its movements, and every change to a batch,
@@ -36,6 +37,7 @@ MASTER_DATA = {
     "supplier": "suppliers",
     "line": "production_lines",
     "customer": "customers",
+    "product": "products",
     "user": "users",
 }
 
@@ -67,6 +69,7 @@ def audit(database: Database) -> list[str]:
             *_orders(conn),
             *_created(conn),
             *_archived(conn),
+            *_deliveries(conn),
         ]
 
 
@@ -156,3 +159,51 @@ def _archived(conn: Connection) -> list[str]:
         """)
     )
     return [f"customer {r.code} is archived with no “archived” in the journal" for r in rows]
+
+
+def _deliveries(conn: Connection) -> list[str]:
+    """Each delivery has its lines and its journal entry; each line is one movement of kind delivery, of the
+    same batch and quantity, for the delivery's order; and no such movement is without its line."""
+    problems = [
+        f"delivery {r.number} has {r.n} “delivered” journal entries"
+        for r in conn.execute(
+            text("""
+                SELECT d.number AS number, COUNT(e.id) AS n FROM deliveries d
+                  LEFT JOIN events e ON e.entity_type = 'delivery' AND e.entity_id = d.id AND e.action = 'delivered'
+                 GROUP BY d.id, d.number HAVING COUNT(e.id) <> 1
+            """)
+        )
+    ]
+    problems += [
+        f"delivery {r.number} has no lines"
+        for r in conn.execute(
+            text(
+                "SELECT d.number AS number FROM deliveries d"
+                " WHERE NOT EXISTS (SELECT 1 FROM delivery_lines l WHERE l.delivery_id = d.id)"
+            )
+        )
+    ]
+    problems += [
+        f"delivery {r.number}: a line disagrees with its ledger movement #{r.movement_id}"
+        for r in conn.execute(
+            text("""
+                SELECT d.number AS number, l.movement_id AS movement_id FROM delivery_lines l
+                  JOIN deliveries d ON d.id = l.delivery_id
+                  JOIN stock_movements m ON m.id = l.movement_id
+                 WHERE m.kind <> :kind OR m.batch_id <> l.batch_id OR m.quantity <> l.quantity
+                    OR m.production_order_id <> d.production_order_id
+            """),
+            {"kind": MovementKind.DELIVERY.value},
+        )
+    ]
+    problems += [
+        f"movement #{r.id} of kind delivery belongs to no delivery"
+        for r in conn.execute(
+            text(
+                "SELECT m.id AS id FROM stock_movements m WHERE m.kind = :kind"
+                " AND NOT EXISTS (SELECT 1 FROM delivery_lines l WHERE l.movement_id = m.id)"
+            ),
+            {"kind": MovementKind.DELIVERY.value},
+        )
+    ]
+    return problems

@@ -317,6 +317,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     values = _report_values(report, args)
     missing = report.missing(values)
     if missing is not None:
+        if missing.positional:
+            raise ValidationError(
+                f"The {report.key} report needs {missing.help}: "
+                f"mpsystem report {report.key} {missing.value_name} --out FILE.pdf."
+            )
         raise ValidationError(f"The {report.key} report needs {missing.options()[0]} {missing.value_name}.")
     pages = report.write(report.gather(ctx, values), str(out))
     print(f"Wrote the {report.key} report ({_count(pages, 'page')}) to {out}.")
@@ -333,7 +338,8 @@ def _report_values(report: Any, args: argparse.Namespace) -> dict[str, Any]:
             (start, end), (start_dest, end_dest) = param.options(), param.dests()
             values[param.name] = day_range(_date(getattr(args, start_dest), start), _date(getattr(args, end_dest), end))
         else:
-            values[param.name] = (getattr(args, param.name) or "").strip() or None
+            (dest,) = param.dests()
+            values[param.name] = (getattr(args, dest) or "").strip() or None
     return values
 
 
@@ -344,7 +350,7 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
     seen: set[str] = set()
     for report in REPORTS:
         for param in report.parameters:
-            if param.name in seen:
+            if param.name in seen or param.positional:
                 continue
             seen.add(param.name)
             if param.kind is Kind.DATE_RANGE:
@@ -450,9 +456,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = add(sub, "report", cmd_report, "write a report as PDF")
-    from reports.registry import REPORTS
+    from reports.registry import REPORTS, SUBJECT
 
     p.add_argument("kind", choices=[report.key for report in REPORTS])
+    subjects = ", ".join(f"{r.key}: {param.help}" for r in REPORTS for param in r.parameters if param.positional)
+    p.add_argument(SUBJECT, nargs="?", metavar="NUMBER", help=subjects)
     p.add_argument("--out", required=True, metavar="FILE.pdf")
     _report_options(p)
 

@@ -103,7 +103,9 @@ class OrderRow:
     number: str
     customer_code: str
     customer_name: str
-    product_spec: str
+    product_code: str
+    product_name: str
+    note: str | None  # the planner's free text
     quantity: Decimal
     unit: str
     priority: int
@@ -112,6 +114,207 @@ class OrderRow:
     line_code: str | None
     position: int | None
     version: int
+
+
+@dataclass(frozen=True)
+class OrderListRow:
+    """An order in the list of every order: what it is, how far it got, and how much reached its customer."""
+
+    id: int
+    number: str
+    customer_code: str
+    customer_name: str
+    product_code: str
+    product_name: str
+    note: str | None
+    quantity: Decimal
+    delivered: Decimal
+    unit: str
+    priority: int
+    due_date: date
+    status: str
+    line_code: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    late: bool  # still open after its due date
+    version: int
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    id: int
+    code: str
+    name: str
+    spec: str | None
+    unit: str
+    stage: str
+    output_material_code: str | None
+    output_material_name: str | None
+    recipe_revision: int
+    recipe_steps: int  # of the current revision
+    archived: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class RecipeLineRow:
+    """A line of a product's recipe: per unit of the product, in the material's unit."""
+
+    step: int
+    stage: str
+    material_code: str
+    material_name: str
+    material_unit: str
+    quantity: Decimal
+    scrap_percent: Decimal
+
+
+@dataclass(frozen=True)
+class MaterialNeed:
+    """What an order's own step of the recipe takes for the order's quantity, and how much went in so far."""
+
+    material_code: str
+    material_name: str
+    unit: str
+    per_unit: Decimal
+    scrap_percent: Decimal
+    planned: Decimal  # per unit × ordered quantity × (1 + scrap), rounded as the unit is counted
+    consumed: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(self.planned - self.consumed, Decimal(0))
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    id: int
+    number: str
+    delivered_at: datetime
+    customer_code: str
+    customer_name: str
+    order_number: str
+    product_code: str
+    lines: int
+    quantity: Decimal
+    unit: str
+    username: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class DeliveryLineRow:
+    batch_number: str
+    material_code: str
+    material_name: str
+    warehouse_code: str
+    quantity: Decimal
+    unit: str
+    expiry_date: date | None
+    made_by_order: str | None  # the order that produced the batch
+
+
+@dataclass(frozen=True)
+class UsableStock:
+    """Approved, unexpired stock of one batch in one warehouse: what may be delivered or consumed."""
+
+    batch_number: str
+    warehouse_code: str
+    quantity: Decimal
+    unit: str
+    expiry_date: date | None
+    made_by_order: str | None
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    """One thing that happened to an order, from the journal: to the order itself, its batches or deliveries."""
+
+    occurred_at: datetime
+    username: str
+    entity_type: str
+    entity_id: int | None
+    action: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class BatchFlow:
+    """A batch that went into an order, or came out of it."""
+
+    batch_number: str
+    material_code: str
+    material_name: str
+    quantity: Decimal
+    unit: str
+    status: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class OrderStory:
+    """An order from its creation to its last delivery."""
+
+    order: OrderListRow
+    entries: tuple[StoryEntry, ...]
+    inputs: tuple[BatchFlow, ...]
+    outputs: tuple[BatchFlow, ...]
+    deliveries: tuple[DeliveryRow, ...]
+
+
+@dataclass(frozen=True)
+class RecallDelivery:
+    """A delivery line that carried something made from the recalled batch."""
+
+    delivered_at: datetime
+    delivery_number: str
+    customer_code: str
+    customer_name: str
+    order_number: str
+    batch_number: str
+    material_name: str
+    quantity: Decimal
+    unit: str
+    steps: int  # production steps between the recalled batch and the batch delivered
+
+
+@dataclass(frozen=True)
+class RecallCustomer:
+    code: str
+    name: str
+    contact: str | None
+    phone: str | None
+    email: str | None
+    deliveries: int
+    last_delivered_at: datetime
+    amounts: tuple[tuple[str, Decimal], ...]  # (unit, quantity)
+
+
+@dataclass(frozen=True)
+class RecallStock:
+    """Something made from the recalled batch (or the batch itself) still in one of the plant's warehouses."""
+
+    batch_number: str
+    material_name: str
+    warehouse_code: str
+    quantity: Decimal
+    unit: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Recall:
+    """Who got anything made from one batch, and what of it is still in the plant."""
+
+    batch_number: str
+    material_name: str
+    origin: str
+    batches_reached: int
+    orders_reached: int
+    customers: tuple[RecallCustomer, ...]
+    deliveries: tuple[RecallDelivery, ...]
+    in_plant: tuple[RecallStock, ...]
 
 
 @dataclass(frozen=True)
@@ -260,7 +463,7 @@ class PlantSetup:
 
 @dataclass(frozen=True)
 class TraceNode:
-    """One node of a batch's genealogy: a batch, an order, a supplier or a customer."""
+    """One node of a batch's genealogy: a batch, an order, a supplier, a delivery or a customer."""
 
     kind: str
     key: str

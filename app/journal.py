@@ -173,3 +173,34 @@ def opening_stock(
             "opening_stock": True,
         },
     )
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One line of a delivery, as the journal tells it."""
+
+    batch: str
+    warehouse: str
+    quantity: Decimal
+    unit: str
+
+
+def delivered(number: str, customer_code: str, customer_name: str, order: str, lines: list[Sent]) -> Entry:
+    totals: dict[str, Decimal] = {}
+    for line in lines:
+        totals[line.unit] = totals.get(line.unit, Decimal(0)) + line.quantity
+    amount = ", ".join(_qty(q, unit) for unit, q in sorted(totals.items()))
+    batches = list(dict.fromkeys(line.batch for line in lines))
+    return Entry(
+        "delivered",
+        f"Delivered {number} to {customer_name} ({customer_code}) for order {order}: {amount} of batch"
+        f"{'es' if len(batches) > 1 else ''} {', '.join(batches)}",
+        {
+            "number": number,
+            "customer": customer_code,
+            "order": order,
+            "lines": [
+                {"batch": line.batch, "warehouse": line.warehouse, "quantity": str(line.quantity)} for line in lines
+            ],
+        },
+    )

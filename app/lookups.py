@@ -16,11 +16,13 @@ from sqlalchemy import select
 from app.permissions import require
 from app.settings import PlantSettings
 from app.settings import read as read_settings
-from data.models import Batch, Customer, Material, ProductionLine, Supplier, Warehouse
+from data.models import Batch, Customer, Material, Product, ProductionLine, Supplier, Warehouse
 from data.uow import UnitOfWork
 
 # The tables whose writes change what `lookups` returns.
-LOOKUP_TABLES = frozenset({"warehouses", "materials", "suppliers", "production_lines", "customers", "settings"})
+LOOKUP_TABLES = frozenset(
+    {"warehouses", "materials", "suppliers", "production_lines", "customers", "products", "settings"}
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,15 @@ class Lookups:
     shelf_lives: dict[str, int] = field(default_factory=dict)  # material code -> days, where it has one
     settings: PlantSettings = field(default_factory=PlantSettings)
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # "materials" -> code -> name, in code order
+    products: tuple[str, ...] = ()  # in the catalogue, not archived
+    product_units: dict[str, str] = field(default_factory=dict)  # product code -> unit it is ordered in
+    product_stages: dict[str, str] = field(default_factory=dict)  # product code -> stage it is made on
+    line_stages: dict[str, str] = field(default_factory=dict)  # line code -> stage
+
+    def lines_for(self, product: str) -> tuple[str, ...]:
+        """The lines an order for `product` may run on: those of its stage."""
+        stage = self.product_stages.get(product.strip())
+        return tuple(code for code in self.lines if self.line_stages.get(code) == stage)
 
     def warehouses_of(self, *kinds: str) -> tuple[str, ...]:
         """The warehouses of these kinds, the first kind's first; in code order within a kind."""
@@ -75,24 +86,47 @@ def lookups(uow: UnitOfWork) -> Lookups:
             rows = s.execute(select(model.code, model.name).where(model.archived.is_(False)).order_by(model.code))
             return {code: name for code, name in rows}
 
+        line_stages = {
+            row.code: row.stage
+            for row in s.execute(
+                select(ProductionLine.code.label("code"), ProductionLine.stage.label("stage"))
+                .where(ProductionLine.archived.is_(False))
+                .order_by(ProductionLine.code)
+            )
+        }
+        products = s.execute(
+            select(
+                Product.code.label("code"),
+                Product.name.label("name"),
+                Product.unit.label("unit"),
+                Product.stage.label("stage"),
+            )
+            .where(Product.archived.is_(False))
+            .order_by(Product.code)
+        ).all()
         names = {
             "materials": {r.code: r.name for r in materials},
             "warehouses": {r.code: r.name for r in stores},
             "suppliers": in_use(Supplier),
             "lines": in_use(ProductionLine),
             "customers": in_use(Customer),
+            "products": {r.code: r.name for r in products},
         }
         return Lookups(
             warehouses=tuple(names["warehouses"]),
             materials=tuple(names["materials"]),
             suppliers=tuple(names["suppliers"]),
-            lines=tuple(names["lines"]),
+            lines=tuple(line_stages),
             customers=tuple(names["customers"]),
             units={r.code: r.unit for r in materials},
             warehouse_kinds={r.code: r.kind for r in stores},
             shelf_lives={r.code: r.days for r in materials if r.days is not None},
             settings=read_settings(uow),
             names=names,
+            products=tuple(names["products"]),
+            product_units={r.code: r.unit for r in products},
+            product_stages={r.code: r.stage for r in products},
+            line_stages=line_stages,
         )
 
 

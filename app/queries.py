@@ -58,6 +58,7 @@ from data.models import (
     Customer,
     Event,
     Material,
+    Product,
     ProductionLine,
     ProductionOrder,
     StockBalance,
@@ -504,7 +505,9 @@ def _order_columns(*, extra: dict[str, Any] | None = None) -> list[ColumnElement
         number=ProductionOrder.number,
         customer_code=Customer.code,
         customer_name=Customer.name,
-        product_spec=ProductionOrder.product_spec,
+        product_code=Product.code,
+        product_name=Product.name,
+        note=ProductionOrder.note,
         quantity=ProductionOrder.quantity,
         unit=ProductionOrder.unit,
         priority=ProductionOrder.priority,
@@ -525,6 +528,44 @@ class OrderFilter:
     text: str | None = None
     status: str | None = None
     customer: str | None = None
+    product: str | None = None
+    line: str | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    late_only: bool = False  # still open after the due date
+
+
+def _order_filters(stmt: Select[Any], flt: OrderFilter, today: date, backend: str = "") -> Select[Any]:
+    if flt.due_from and flt.due_to and flt.due_from > flt.due_to:
+        raise ValidationError("The due dates end before they start.", "due_to")
+    columns = (ProductionOrder.number, ProductionOrder.note, Product.code, Product.name, Customer.name, Customer.code)
+    needle = (flt.text or "").strip()
+    if backend == "sqlite" and needle.isascii():
+        # SQLite's own LIKE folds ASCII case without a Python call per row (an order number, a code)
+        cond = or_(*(c.contains(needle, autoescape=True) for c in columns)) if needle else None
+    else:
+        cond = _text_filter(flt.text, *columns)
+    if cond is not None:
+        stmt = stmt.where(cond)
+    if flt.status:
+        stmt = stmt.where(ProductionOrder.status == flt.status)
+    if flt.customer:
+        stmt = stmt.where(Customer.code == flt.customer)
+    if flt.product:
+        stmt = stmt.where(Product.code == flt.product)
+    if flt.line:
+        stmt = stmt.where(ProductionLine.code == flt.line)
+    if flt.due_from:
+        stmt = stmt.where(ProductionOrder.due_date >= flt.due_from)
+    if flt.due_to:
+        stmt = stmt.where(ProductionOrder.due_date <= flt.due_to)
+    if flt.late_only:
+        stmt = stmt.where(_late(today))
+    return stmt
+
+
+def _late(today: date) -> ColumnElement[bool]:
+    return and_(ProductionOrder.status.in_(tuple(OPEN_ORDER_STATUSES)), ProductionOrder.due_date < today)
 
 
 ORDER_SORTS = ("number", "customer_name", "priority", "due_date", "quantity", "status")
@@ -546,17 +587,10 @@ def orders(
             select(*_order_columns())
             .select_from(ProductionOrder)
             .join(Customer, Customer.id == ProductionOrder.customer_id)
+            .join(Product, Product.id == ProductionOrder.product_id)
             .outerjoin(ProductionLine, ProductionLine.id == ProductionOrder.line_id)
         )
-        cond = _text_filter(
-            flt.text, ProductionOrder.number, ProductionOrder.product_spec, Customer.name, Customer.code
-        )
-        if cond is not None:
-            stmt = stmt.where(cond)
-        if flt.status:
-            stmt = stmt.where(ProductionOrder.status == flt.status)
-        if flt.customer:
-            stmt = stmt.where(Customer.code == flt.customer)
+        stmt = _order_filters(stmt, flt, uow.today(), uow.backend)
         columns = sort_columns(
             ORDER_SORTS,
             number=ProductionOrder.number,
@@ -602,6 +636,7 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
             select(*_order_columns(extra=scheduling))
             .select_from(ProductionOrder)
             .join(Customer, Customer.id == ProductionOrder.customer_id)
+            .join(Product, Product.id == ProductionOrder.product_id)
             .join(ProductionLine, ProductionLine.id == ProductionOrder.line_id)
             .where(ProductionOrder.queue_rank.is_not(None), ProductionOrder.line_id.in_([ln.id for ln in lines]))
             .order_by(ProductionOrder.line_id, ProductionOrder.queue_rank)

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from app import order_book, settings
 from app import queries as q
-from app import settings
 from app import validation as v
 from app.batch_page import BatchPage, batch_page
 from app.batch_page import movements as batch_movements
@@ -22,12 +22,16 @@ from app.context import Context
 from app.dto import (
     BatchLabel,
     CustomerRow,
+    DeliveryLineRow,
+    DeliveryRow,
     EventRow,
     InventoryRow,
     LabelOrigin,
     LineQueue,
     MovementRow,
+    OrderListRow,
     OrderRow,
+    Recall,
     ReportHeader,
     StockLine,
     TraceNode,
@@ -35,7 +39,7 @@ from app.dto import (
 from app.errors import NotFound, ValidationError
 from app.permissions import require
 from app.rows import dto_from_row, labelled
-from app.services.trace import trace_batch
+from app.services.trace import recall, trace_batch
 from data.models import (
     Batch,
     Material,
@@ -289,16 +293,78 @@ class CustomerReport:
     header: ReportHeader
     customer: CustomerRow
     orders: tuple[OrderRow, ...]
+    deliveries: tuple[DeliveryRow, ...]
 
 
-def customer_report(ctx: Context, code: str) -> CustomerReport:
-    require(ctx.user, "report.all")
+def _customer(ctx: Context, code: str) -> CustomerRow:
     code = v.code(code, "customer", CODE_LEN)
     page = q.customers(ctx.reader(), q.CustomerFilter(text=code, archived=None), limit=1000)
     customer = next((c for c in page.rows if c.code.lower() == code.lower()), None)
     if customer is None:
         raise NotFound(f"There is no customer “{code}”.", "customer")
+    return customer
+
+
+def customer_report(ctx: Context, code: str) -> CustomerReport:
+    require(ctx.user, "report.all")
+    customer = _customer(ctx, code)
     orders = q.orders(ctx.reader(), q.OrderFilter(customer=customer.code), sort="due_date", limit=1000).rows
+    deliveries = order_book.deliveries(
+        ctx.reader(),
+        order_book.DeliveryFilter(customer=customer.code),
+        sort="delivered_at",
+        descending=False,
+        limit=1000,
+    ).rows
     return CustomerReport(
-        make_header(ctx, f"Customer report — {customer.name}", [("Customer", customer.code)]), customer, orders
+        make_header(ctx, f"Customer report — {customer.name}", [("Customer", customer.code)]),
+        customer,
+        orders,
+        deliveries,
     )
+
+
+# ---------------------------------------------------------------- delivery note
+
+
+@dataclass(frozen=True)
+class DeliveryNote:
+    header: ReportHeader
+    delivery: DeliveryRow
+    customer: CustomerRow
+    order: OrderListRow
+    lines: tuple[DeliveryLineRow, ...]
+    delivered_by: str
+
+
+def delivery_note(ctx: Context, number: str) -> DeliveryNote:
+    """What the delivery note prints: the customer, the order, and every batch on the delivery."""
+    require(ctx.user, "stock.deliver")
+    number = v.code(number, "delivery", NUMBER_LEN)
+    delivery, lines = order_book.delivery_lines(ctx.reader(), number)
+    customer = _customer(ctx, delivery.customer_code)
+    order = order_book.order_row(ctx.reader(), delivery.order_number)
+    with ctx.reader() as uow:
+        who = uow.users.find(delivery.username)
+        by = f"{who.full_name} ({who.username})" if who is not None and who.full_name else delivery.username
+    header = make_header(ctx, f"Delivery note {delivery.number}", [("Delivery", delivery.number)])
+    return DeliveryNote(header, delivery, customer, order, lines, by)
+
+
+# ---------------------------------------------------------------- recall
+
+
+@dataclass(frozen=True)
+class RecallReport:
+    header: ReportHeader
+    recall: Recall
+
+
+def recall_report(ctx: Context, number: str) -> RecallReport:
+    """Who received anything made from a batch: the customers, every delivery, and what is still in the plant."""
+    require(ctx.user, "report.all")
+    found = recall(ctx.reader(), number=number)
+    header = make_header(
+        ctx, f"Recall — who got anything made from batch {found.batch_number}", [("Batch", found.batch_number)]
+    )
+    return RecallReport(header, found)

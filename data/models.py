@@ -14,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -23,10 +24,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from data.types import BigId, Quantity, UTCDateTime
+from data.types import BigId, Quantity, Ratio, UTCDateTime
 from domain.vocabulary import (
     ADDRESS_LEN,
     CODE_LEN,
+    MAX_SCRAP_PERCENT,
     MAX_SHELF_LIFE_DAYS,
     NAME_LEN,
     NOTE_LEN,
@@ -34,6 +36,7 @@ from domain.vocabulary import (
     NUMBER_LEN,
     PHONE_LEN,
     REASON_LEN,
+    RECIPE_STEPS,
     SETTING_LEN,
     SPEC_LEN,
     SUMMARY_LEN,
@@ -186,6 +189,64 @@ class ProductionLine(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class Product(Base):
+    """What the plant sells: made on a line of `stage`, its batches of `output_material`, by its recipe.
+
+    The recipe is the `recipe_lines` of revision `recipe_revision`; an edit writes a new revision and
+    keeps the old ones, so what a product was made of stays readable. Archived, never deleted.
+    """
+
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint(_in("unit", Unit), name="unit"),
+        CheckConstraint(_in("stage", LineStage), name="stage"),
+        CheckConstraint("recipe_revision >= 0", name="recipe_revision_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(CODE_LEN), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN), index=True)
+    spec: Mapped[str | None] = mapped_column(String(SPEC_LEN))
+    unit: Mapped[str] = mapped_column(String(5))
+    stage: Mapped[str] = mapped_column(String(20))
+    output_material_id: Mapped[int | None] = mapped_column(ForeignKey("materials.id"), index=True)
+    recipe_revision: Mapped[int] = mapped_column(Integer, default=0)  # 0: no recipe yet
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class RecipeLine(Base):
+    """One material of one step of a product's recipe: how much per unit of the product, and the scrap
+    allowed on top. Steps run in order (extrusion first), each on a line of its stage; the product's
+    own order runs the last one."""
+
+    __tablename__ = "recipe_lines"
+    __table_args__ = (
+        UniqueConstraint("product_id", "revision", "step", "material_id"),
+        CheckConstraint(_in("stage", LineStage), name="stage"),
+        CheckConstraint(f"step BETWEEN {RECIPE_STEPS.start} AND {RECIPE_STEPS.stop - 1}", name="step_range"),
+        CheckConstraint("revision >= 1", name="revision_positive"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("scrap_percent >= 0", name="scrap_not_negative"),
+        # Quantities are whole thousandths on SQLite (data.types), so the same bound reads differently there.
+        CheckConstraint(f"scrap_percent < {MAX_SCRAP_PERCENT}", name="scrap_below_limit").ddl_if(dialect="postgresql"),
+        CheckConstraint(f"scrap_percent < {MAX_SCRAP_PERCENT * 1000}", name="scrap_below_limit").ddl_if(
+            dialect="sqlite"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    revision: Mapped[int] = mapped_column(Integer)
+    step: Mapped[int] = mapped_column(SmallInteger)
+    stage: Mapped[str] = mapped_column(String(20))
+    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(Ratio)  # per unit of the product
+    scrap_percent: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
+
+
 class ProductionOrder(Base):
     """An order and, while planned or running, its place in a line's queue.
 
@@ -205,13 +266,18 @@ class ProductionOrder(Base):
         CheckConstraint(f"({_in('status', QUEUED)}) = (queue_rank IS NOT NULL)", name="queued_iff_active"),
         CheckConstraint("queue_rank IS NULL OR line_id IS NOT NULL", name="rank_needs_line"),
         UniqueConstraint("line_id", "queue_rank"),
+        # what a delivery names as its order and customer must be a pair that exists (see Delivery)
+        UniqueConstraint("id", "customer_id"),
         Index("ix_production_orders_status_due_date", "status", "due_date"),
+        Index("ix_production_orders_due_date_id", "due_date", "id"),  # every order by due date, paged
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(NUMBER_LEN), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    product_spec: Mapped[str] = mapped_column(String(SPEC_LEN))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    # The planner's free text; before products existed (schema 0006) it named the product itself.
+    note: Mapped[str | None] = mapped_column(String(NOTE_LEN))
     quantity: Mapped[Decimal] = mapped_column(Quantity)
     unit: Mapped[str] = mapped_column(String(5))
     priority: Mapped[int] = mapped_column(SmallInteger, default=3)
@@ -277,7 +343,9 @@ class StockMovement(Base):
             "     AND production_order_id IS NOT NULL)"
             " OR (kind = 'transfer' AND from_warehouse_id IS NOT NULL AND to_warehouse_id IS NOT NULL"
             "     AND from_warehouse_id <> to_warehouse_id)"
-            " OR (kind = 'adjustment' AND (from_warehouse_id IS NULL) <> (to_warehouse_id IS NULL))",
+            " OR (kind = 'adjustment' AND (from_warehouse_id IS NULL) <> (to_warehouse_id IS NULL))"
+            " OR (kind = 'delivery' AND from_warehouse_id IS NOT NULL AND to_warehouse_id IS NULL"
+            "     AND production_order_id IS NOT NULL)",
             name="direction",
         ),
         Index("ix_stock_movements_order_kind", "production_order_id", "kind"),
@@ -293,6 +361,39 @@ class StockMovement(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     note: Mapped[str | None] = mapped_column(String(NOTE_LEN))
+
+
+class Delivery(Base):
+    """Batches sent to a customer for one of its orders: one delivery note, its lines in `delivery_lines`."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        # to the order's own customer, whatever a client sends
+        ForeignKeyConstraint(
+            ["production_order_id", "customer_id"], ["production_orders.id", "production_orders.customer_id"]
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(NUMBER_LEN), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    production_order_id: Mapped[int] = mapped_column(Integer, index=True)
+    delivered_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(String(NOTE_LEN))
+
+
+class DeliveryLine(Base):
+    """A batch (or part of one) on a delivery; its stock left by the ledger movement `movement_id`."""
+
+    __tablename__ = "delivery_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"), index=True)
+    movement_id: Mapped[int] = mapped_column(BigId, ForeignKey("stock_movements.id"), unique=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
 
 
 class Event(Base):
@@ -331,10 +432,14 @@ __all__ = [
     "Customer",
     "User",
     "ProductionLine",
+    "Product",
+    "RecipeLine",
     "ProductionOrder",
     "Batch",
     "StockBalance",
     "StockMovement",
+    "Delivery",
+    "DeliveryLine",
     "Event",
     "Setting",
 ]

@@ -10,9 +10,9 @@ from sqlalchemy import BigInteger, DateTime, Integer, Numeric
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from domain.vocabulary import RATIO_SCALE
+
 QUANTITY_SCALE = 3
-_FACTOR = Decimal(10) ** QUANTITY_SCALE
-_QUANT = Decimal(1).scaleb(-QUANTITY_SCALE)
 
 
 class Quantity(TypeDecorator[Decimal]):
@@ -23,28 +23,39 @@ class Quantity(TypeDecorator[Decimal]):
     thousandths keep sums, comparisons and CHECK constraints exact.
     """
 
+    SCALE = QUANTITY_SCALE
     impl = Numeric(14, QUANTITY_SCALE)
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(BigInteger())
-        return dialect.type_descriptor(Numeric(14, QUANTITY_SCALE, asdecimal=True))
+        return dialect.type_descriptor(Numeric(14, self.SCALE, asdecimal=True))
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
         value = Decimal(value)
         if dialect.name == "sqlite":
-            return int((value * _FACTOR).to_integral_value())
+            return int((value * Decimal(10) ** self.SCALE).to_integral_value())
         return value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
+        step = Decimal(1).scaleb(-self.SCALE)
         if dialect.name == "sqlite":
-            return (Decimal(int(value)) / _FACTOR).quantize(_QUANT)
-        return Decimal(value).quantize(_QUANT)
+            return (Decimal(int(value)) * step).quantize(step)
+        return Decimal(value).quantize(step)
+
+
+class Ratio(Quantity):
+    """An exact amount per unit of something (a recipe's kilograms per metre): NUMERIC(14, 6) on
+    PostgreSQL, integer millionths on SQLite, for the same reasons as `Quantity`."""
+
+    SCALE = RATIO_SCALE
+    impl = Numeric(14, RATIO_SCALE)
+    cache_ok = True
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -21,8 +21,10 @@ from data.models import (
     Base,
     Batch,
     Customer,
+    Delivery,
     Event,
     Material,
+    Product,
     ProductionLine,
     ProductionOrder,
     StockBalance,
@@ -141,6 +143,8 @@ class UnitOfWork:
         self.customers = Repository(s, Customer, "code", "customer")
         self.lines = Repository(s, ProductionLine, "code", "production line")
         self.orders = Repository(s, ProductionOrder, "number", "production order")
+        self.products = Repository(s, Product, "code", "product")
+        self.deliveries = Repository(s, Delivery, "number", "delivery")
         self.batches = Repository(s, Batch, "number", "batch")
         self.users = Repository(s, User, "username", "user")
         self.balances = BalanceRepository(s, self.database.backend)

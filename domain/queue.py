@@ -110,23 +110,23 @@ class Sequenced(Protocol):
     def due_date(self) -> date: ...
 
     @property
-    def product_spec(self) -> str: ...
+    def product_id(self) -> int: ...
 
 
 S = TypeVar("S", bound=Sequenced)
 
 
 def optimised(orders: Sequence[S]) -> list[S]:
-    """Priority first, then due date; orders of one product spec run back to back.
+    """Priority first, then due date; orders of one product run back to back.
 
-    Within a priority, specs are grouped and each group runs at the earliest due
+    Within a priority, products are grouped and each group runs at the earliest due
     date among its orders, saving changeovers; ties fall back to due date and
     number, so the result never depends on the current order of the queue.
     """
-    earliest: dict[tuple[int, str], date] = {}
+    earliest: dict[tuple[int, int], date] = {}
     for o in orders:
-        key = (o.priority, o.product_spec)
+        key = (o.priority, o.product_id)
         earliest[key] = min(earliest.get(key, o.due_date), o.due_date)
     return sorted(
-        orders, key=lambda o: (o.priority, earliest[(o.priority, o.product_spec)], o.product_spec, o.due_date, o.number)
+        orders, key=lambda o: (o.priority, earliest[(o.priority, o.product_id)], o.product_id, o.due_date, o.number)
     )

@@ -50,7 +50,7 @@ class Term(StrEnum):
 CODE_LEN = 30  # warehouse, material, supplier, customer, line codes
 NAME_LEN = 120
 NUMBER_LEN = 40  # batch and order numbers
-SPEC_LEN = 200  # an order's product description
+SPEC_LEN = 200  # a product's specification
 NOTE_LEN = 500
 REASON_LEN = 250
 PHONE_LEN = 40
@@ -99,6 +99,8 @@ class Unit(Term):
 
 _UNIT_DECIMALS = {Unit.KG: 3, Unit.L: 3, Unit.M: 2, Unit.M2: 2, Unit.PCS: 0}
 QUANTITY_SCALE = 3  # the database keeps every quantity to the thousandth, whatever its unit
+# A recipe's amount per unit of output is finer: 1.5 g of ink per metre of film is 0.0015 kg/m.
+RATIO_SCALE = 6
 
 
 class LineStage(Term):
@@ -142,15 +144,17 @@ class MovementKind(Term):
     ADJUSTMENT = "adjustment", QT_TRANSLATE_NOOP("MovementKind", "adjustment")
     CONSUMPTION = "consumption", QT_TRANSLATE_NOOP("MovementKind", "consumption")
     OUTPUT = "output", QT_TRANSLATE_NOOP("MovementKind", "output")
+    DELIVERY = "delivery", QT_TRANSLATE_NOOP("MovementKind", "delivery")
 
     @property
     def needs_usable_batch(self) -> bool:
         """Stock that leaves the plant or goes into a machine must be approved and unexpired."""
-        return self in (MovementKind.ISSUE, MovementKind.CONSUMPTION)
+        return self in (MovementKind.ISSUE, MovementKind.CONSUMPTION, MovementKind.DELIVERY)
 
     @property
     def needs_order(self) -> bool:
-        return self in (MovementKind.CONSUMPTION, MovementKind.OUTPUT)
+        """Consumption and output link batches to the order they ran for; a delivery ships for an order."""
+        return self in (MovementKind.CONSUMPTION, MovementKind.OUTPUT, MovementKind.DELIVERY)
 
 
 # ---------------------------------------------------------------- production orders
@@ -206,6 +210,11 @@ class OrderStatus(Term):
     def may_cancel(self) -> bool:
         return self in OPEN_ORDER_STATUSES
 
+    @property
+    def may_deliver(self) -> bool:
+        """What a running or finished order made may go to its customer."""
+        return self in (OrderStatus.IN_PROGRESS, OrderStatus.DONE)
+
     def may_become(self, other: OrderStatus) -> bool:
         """Is `self` → `other` one of the order's allowed steps?"""
         return other in ORDER_TRANSITIONS[self]
@@ -220,6 +229,10 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.CANCELLED: frozenset(),
 }
 PRIORITIES = range(1, 6)  # 1 = most urgent
+RECIPE_STEPS = range(1, 10)  # a product passes at most nine steps, extrusion first
+MAX_SCRAP_PERCENT = 100  # a recipe line's scrap allowance stays below it
+RECIPE_STEPS = range(1, 10)  # a product passes at most nine steps, extrusion first
+MAX_SCRAP_PERCENT = 100  # a recipe line's scrap allowance stays below it
 PRIORITY_LABELS = {
     1: QT_TRANSLATE_NOOP("Priority", "urgent"),
     2: QT_TRANSLATE_NOOP("Priority", "high"),

@@ -12,12 +12,24 @@ from typing import BinaryIO
 from app.dto import StockLine, TraceNode
 from app.formatting import day, moment, quantity
 from app.formatting import rate as line_rate
-from app.reporting import BatchPageReport, CustomerReport, EventsReport, InventoryReport, PlanReport, TraceReport
+from app.reporting import (
+    BatchPageReport,
+    CustomerReport,
+    EventsReport,
+    InventoryReport,
+    PlanReport,
+    RecallReport,
+    TraceReport,
+)
 from domain.vocabulary import BatchStatus, MovementKind, OrderStatus, batch_usable
 from reports.layout import Column, Report, Row, write
 
 Out = str | BinaryIO
 Progress = Callable[[int], None] | None
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _totals(amounts: dict[str, Decimal]) -> str:
@@ -143,7 +155,13 @@ def inventory(data: InventoryReport, out: Out, progress: Progress = None) -> int
 # ---------------------------------------------------------------- traceability
 
 
-NODE_KINDS = {"batch": "Batch", "order": "Order", "supplier": "Supplier", "customer": "Customer"}
+NODE_KINDS = {
+    "batch": "Batch",
+    "order": "Order",
+    "supplier": "Supplier",
+    "customer": "Customer",
+    "delivery": "Delivery",
+}
 
 
 def _node_quantity(node: TraceNode) -> str:
@@ -284,7 +302,7 @@ def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
                         str(o.position),
                         o.number,
                         o.customer_name,
-                        o.product_spec,
+                        f"{o.product_code} {o.product_name}",
                         quantity(o.quantity, o.unit),
                         day(o.due_date),
                         moment(s.estimated_start),
@@ -366,7 +384,7 @@ def customer(data: CustomerReport, out: Out, progress: Progress = None) -> int:
             yield Row(
                 (
                     o.number,
-                    o.product_spec,
+                    f"{o.product_code} {o.product_name}",
                     quantity(o.quantity, o.unit),
                     day(o.due_date),
                     OrderStatus(o.status).label,
@@ -375,8 +393,26 @@ def customer(data: CustomerReport, out: Out, progress: Progress = None) -> int:
                 "alert" if o.status == OrderStatus.CANCELLED else "normal",
             )
         if data.orders:
-            summary = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(by_status.items()))
+            summary = ", ".join(f"{OrderStatus(k).label} {v}" for k, v in sorted(by_status.items()))
             yield Row(("Total", summary, "", "", "", ""), "total")
+        yield Row((f"Deliveries: {len(data.deliveries)}",), "section")
+        if not data.deliveries:
+            yield Row(("", "Nothing has been delivered to this customer."))
+        sent: dict[str, Decimal] = defaultdict(Decimal)
+        for d in data.deliveries:
+            sent[d.unit] += d.quantity
+            yield Row(
+                (
+                    d.number,
+                    f"order {d.order_number} · {d.product_code} · {d.lines} line{'s' if d.lines != 1 else ''}",
+                    quantity(d.quantity, d.unit),
+                    day(d.delivered_at.astimezone().date()),
+                    "delivered",
+                    d.username,
+                )
+            )
+        if data.deliveries:
+            yield Row(("Total delivered", _totals(sent), "", "", "", ""), "total")
 
     columns = [
         Column("Order", 1.6),
@@ -387,3 +423,70 @@ def customer(data: CustomerReport, out: Out, progress: Progress = None) -> int:
         Column("Line", 1.2),
     ]
     return write(Report(data.header, columns, rows, progress=progress), out)
+
+
+# ---------------------------------------------------------------- recall
+
+
+def recall(data: RecallReport, out: Out, progress: Progress = None) -> int:
+    """Who got anything made from one batch: the customers to call, every delivery, and what to hold back."""
+    r = data.recall
+
+    def rows() -> Iterator[Row]:
+        yield Row(
+            (
+                f"Batch {r.batch_number} — {r.material_name}, from {r.origin}: followed through "
+                f"{_count(r.orders_reached, 'order')} to {_count(r.batches_reached, 'batch', 'batches')} made from it",
+            ),
+            "section",
+        )
+        yield Row((f"Customers to contact: {len(r.customers)}",), "section")
+        if not r.customers:
+            yield Row(("Nothing made from this batch has left the plant.",))
+        for c in r.customers:
+            amounts = ", ".join(quantity(q, unit) for unit, q in c.amounts)
+            reach = " · ".join(x for x in (c.contact, c.phone, c.email) if x)
+            yield Row(
+                (
+                    f"{c.code} — {c.name}",
+                    reach,
+                    _count(c.deliveries, "delivery", "deliveries"),
+                    amounts,
+                    day(c.last_delivered_at.astimezone().date()),
+                ),
+                "alert",
+            )
+        yield Row((f"Deliveries: {_count(len(r.deliveries), 'line')}",), "section")
+        for d in r.deliveries:
+            yield Row(
+                (
+                    f"{d.delivery_number} → {d.customer_name}",
+                    f"order {d.order_number} · batch {d.batch_number} ({d.material_name})",
+                    _count(d.steps, "step") + " on",
+                    quantity(d.quantity, d.unit),
+                    day(d.delivered_at.astimezone().date()),
+                )
+            )
+        yield Row((f"Still in the plant: {len(r.in_plant)} balance(s)",), "section")
+        if not r.in_plant:
+            yield Row(("Nothing made from this batch is in stock.",))
+        for s in r.in_plant:
+            yield Row(
+                (
+                    f"{s.batch_number} — {s.material_name}",
+                    f"in {s.warehouse_code}",
+                    BatchStatus(s.status).label,
+                    quantity(s.quantity, s.unit),
+                    "",
+                ),
+                "alert" if s.status == BatchStatus.APPROVED else "normal",
+            )
+
+    columns = [
+        Column("Customer, delivery or batch", 3.2),
+        Column("Contact / what", 4.0),
+        Column("", 1.3),
+        Column("Quantity", 1.5, "right"),
+        Column("Date", 1.1),
+    ]
+    return write(Report(data.header, columns, rows, wide=True, progress=progress), out)

@@ -18,7 +18,7 @@ from app import queries as q
 from app import reporting
 from app.context import Context
 from domain.vocabulary import QT_TRANSLATE_NOOP
-from reports import documents
+from reports import delivery_note, documents
 
 CONTEXT = "Report"  # the translation context of everything marked here
 
@@ -29,6 +29,7 @@ class Kind(StrEnum):
     WAREHOUSE = "warehouse"  # a warehouse code, picked from the plant's warehouses
     LINE = "line"  # a production line code
     BATCH = "batch"  # a batch number, typed or scanned
+    DELIVERY = "delivery"  # a delivery number, typed or scanned
     CUSTOMER = "customer"  # a customer code
     DATE_RANGE = "date range"  # two optional days, from and up to
     TEXT = "text"  # free text
@@ -52,13 +53,21 @@ class Parameter:
     help: str = ""  # the command line's help, after "REPORT: "; a date range's follows "from" and "up to"
     hint: str = ""  # an optional picker's "no restriction" entry, or a text field's placeholder
     value_name: str = ""  # how the command line's message names a required value: NUMBER, CODE
+    positional: bool = False  # given on the command line right after the report's key: `report delivery NUMBER`
 
     def options(self) -> tuple[str, ...]:
+        if self.positional:
+            return ()
         return ("--from", "--to") if self.kind is Kind.DATE_RANGE else (f"--{self.name}",)
 
     def dests(self) -> tuple[str, ...]:
-        """Where argparse keeps each option's value."""
+        """Where argparse keeps each option's value (a positional one: the command's `subject`)."""
+        if self.positional:
+            return (SUBJECT,)
         return (f"{self.name}_from", f"{self.name}_to") if self.kind is Kind.DATE_RANGE else (self.name,)
+
+
+SUBJECT = "subject"  # the command line's one positional value after a report's key
 
 
 Values = Mapping[str, Any]
@@ -109,6 +118,14 @@ def _events(ctx: Context, values: Values) -> reporting.EventsReport:
 
 def _customer(ctx: Context, values: Values) -> reporting.CustomerReport:
     return reporting.customer_report(ctx, values["customer"])
+
+
+def _delivery(ctx: Context, values: Values) -> reporting.DeliveryNote:
+    return reporting.delivery_note(ctx, values["delivery"])
+
+
+def _recall(ctx: Context, values: Values) -> reporting.RecallReport:
+    return reporting.recall_report(ctx, values["batch"])
 
 
 def _label(text: str) -> str:
@@ -224,6 +241,43 @@ REPORTS: tuple[Report, ...] = (
         ),
         _customer,
         documents.customer,
+    ),
+    Report(
+        "delivery",
+        _label("Delivery note"),
+        "stock.deliver",
+        (
+            Parameter(
+                "delivery",
+                Kind.DELIVERY,
+                _label("Delivery"),
+                required=True,
+                help="the delivery number",
+                hint=_label("scan or type the delivery number"),
+                value_name="NUMBER",
+                positional=True,
+            ),
+        ),
+        _delivery,
+        delivery_note.write,
+    ),
+    Report(
+        "recall",
+        _label("Recall: who got a batch"),
+        "report.all",
+        (
+            Parameter(
+                "batch",
+                Kind.BATCH,
+                _label("Batch"),
+                required=True,
+                help="the batch number",
+                hint=_label("scan or type the batch number"),
+                value_name="NUMBER",
+            ),
+        ),
+        _recall,
+        documents.recall,
     ),
 )
 

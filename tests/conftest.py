@@ -198,7 +198,22 @@ def plant(admin: Context) -> Context:
     s.create_line(u(), code="EXTRUDER-1", name="Extruder 1", stage="extrusion", rate_per_hour=500, rate_unit="kg")
     s.create_line(u(), code="EXTRUDER-2", name="Extruder 2", stage="extrusion", rate_per_hour=250, rate_unit="kg")
     s.create_line(u(), code="PRINT-LINE-1", name="Flexo 1", stage="printing", rate_per_hour=9000, rate_unit="m")
+    for code, name, stage, unit, output in PLANT_PRODUCTS:
+        s.create_product(u(), code=code, name=name, stage=stage, unit=unit, output_material=output)
     return admin
+
+
+# What the `plant` sells: (code, name, stage, unit, the material its batches are).
+PLANT_PRODUCTS = (
+    ("PE-50", "PE film 50 µm natural", "extrusion", "kg", "FILM-PE-50"),
+    ("PE-60", "PE film 60 µm", "extrusion", "kg", "FILM-PE-50"),
+    ("PE-80-WH", "PE film 80 µm white", "extrusion", "kg", None),
+    ("HDPE-15", "HDPE film 15 µm", "extrusion", "kg", None),
+    ("PRINTED", "Printed film, 4 colours", "printing", "m", "FILM-PRINTED"),
+    ("BAGS", "Side-weld bags", "bag_making", "pcs", None),
+)
+# The product a test's order is for, by the unit it is counted in.
+PRODUCT_BY_UNIT = {"kg": "PE-50", "m": "PRINTED", "pcs": "BAGS"}
 
 
 def snapshot(database: Database) -> dict[str, list[tuple[object, ...]]]:
@@ -210,10 +225,14 @@ def snapshot(database: Database) -> dict[str, list[tuple[object, ...]]]:
         "customers",
         "users",
         "production_lines",
+        "products",
+        "recipe_lines",
         "production_orders",
         "batches",
         "stock_balances",
         "stock_movements",
+        "deliveries",
+        "delivery_lines",
         "events",
     ]
     with database.engine.connect() as conn:

@@ -10,7 +10,7 @@ from app import services as s
 from app.audit import LEDGER
 from app.context import Context
 from data.db import Database
-from tests.conftest import in_days
+from tests.conftest import PRODUCT_BY_UNIT, in_days
 
 
 def ledger_mismatches(database: Database) -> list[tuple[object, ...]]:
@@ -75,13 +75,13 @@ def order(
     unit: str = "kg",
     priority: int = 3,
     due: int = 10,
-    spec: str = "PE 50 µm natural",
+    product: str | None = None,
 ) -> int:
     return s.create_order(
         ctx.uow(),
         number=number,
         customer="C-001",
-        product_spec=spec,
+        product=product or PRODUCT_BY_UNIT[unit],
         quantity=quantity,
         unit=unit,
         priority=priority,

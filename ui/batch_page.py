@@ -55,6 +55,7 @@ NODE_KINDS = {
     "order": QT_TRANSLATE_NOOP("Genealogy", "order"),
     "supplier": QT_TRANSLATE_NOOP("Genealogy", "supplier"),
     "customer": QT_TRANSLATE_NOOP("Genealogy", "customer"),
+    "delivery": QT_TRANSLATE_NOOP("Genealogy", "delivery"),
 }
 
 
@@ -82,12 +83,14 @@ def genealogy_tree(parent: QWidget, open_batch: Callable[[str], None]) -> QTreeW
     return tree
 
 
-def fill_genealogy(tree: QTreeWidget, backward: TraceNode, forward: TraceNode) -> None:
+def fill_genealogy(tree: QTreeWidget, backward: TraceNode, forward: TraceNode | None) -> None:
+    """Fill the tree; a delivery's trace has only the way back (`forward` None)."""
     tree.clear()
     came = QTreeWidgetItem(tree, [QCoreApplication.translate("Genealogy", "Where it came from"), "", ""])
     _add_node(came, backward)
-    went = QTreeWidgetItem(tree, [QCoreApplication.translate("Genealogy", "Where it went"), "", ""])
-    _add_node(went, forward)
+    if forward is not None:
+        went = QTreeWidgetItem(tree, [QCoreApplication.translate("Genealogy", "Where it went"), "", ""])
+        _add_node(went, forward)
     tree.expandAll()
     tree.resizeColumnToContents(0)
     tree.resizeColumnToContents(1)

@@ -30,6 +30,7 @@ from ui.icons import icon
 from ui.lookups import CodeFilter
 from ui.ops import message_for
 from ui.printing import LabelsDialog, PreviewDialog, write_report
+from ui.recall import RecallDialog
 from ui.screen import Host, Menu
 from ui.stock import StockActions
 from ui.tables import BatchModel
@@ -84,12 +85,15 @@ class BatchesScreen(TableScreen):
         )
         self.trace_action = make(self, "trace", self.tr("T&race batch"), "read", self.trace, "Ctrl+Shift+T")
         self.page_action = make(self, "open_batch", self.tr("&Open batch page"), "read", self.open_page, "Ctrl+O")
+        self.recall_action = make(self, "recall", self.tr("Re&call: who got it…"), "read", self.recall, "Ctrl+Shift+R")
         self.labels_action = make(
             self, "print_labels", self.tr("Print &labels…"), "label.print", self.print_labels, "Ctrl+L"
         )
         self.toolbar.addActions(stock.actions)
         self.toolbar.addSeparator()
-        self.toolbar.addActions([self.approve_action, self.block_action, self.page_action, self.trace_action])
+        self.toolbar.addActions(
+            [self.approve_action, self.block_action, self.page_action, self.trace_action, self.recall_action]
+        )
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.labels_action)
         self.activated.connect(lambda row: host.open_requested.emit("batch", row.number))
@@ -114,8 +118,8 @@ class BatchesScreen(TableScreen):
             )
 
     def menus(self) -> list[Menu]:
-        actions = [self.page_action, None, self.approve_action, self.block_action, self.trace_action, None]
-        actions.append(self.labels_action)
+        actions = [self.page_action, None, self.approve_action, self.block_action, self.trace_action]
+        actions += [self.recall_action, None, self.labels_action]
         return [(self.tr("&Quality"), actions)]
 
     def build_filter(self) -> q.BatchFilter:
@@ -226,6 +230,13 @@ class BatchesScreen(TableScreen):
         self.trace_dialog = TraceDialog(self.host, number, backward, forward, self)
         self.trace_dialog.open()
 
+    def recall(self) -> RecallDialog:
+        """Who got anything made from the selected batch (or one typed or scanned there)."""
+        batch = self.current_batch()
+        self.recall_dialog = RecallDialog(self.host, batch.number if batch is not None else "", self)
+        self.recall_dialog.open()
+        return self.recall_dialog
+
     # ---------------------------------------------------------------- labels
 
     def print_labels(self) -> LabelsDialog | None:
@@ -253,15 +264,22 @@ class BatchesScreen(TableScreen):
 
 
 class TraceDialog(QDialog):
-    """A batch's genealogy with quantities: backward to suppliers, forward to orders, output batches and customers.
-    Double-clicking a batch opens its page; Print prints the traceability report."""
+    """A batch's genealogy with quantities: backward to suppliers, forward to orders, output batches, deliveries
+    and customers. A delivery's has only the way back: `backward` is then the delivery, and `forward` None.
+    Double-clicking a batch opens its page; Print prints a batch's traceability report."""
 
     def __init__(
-        self, host: Host, number: str, backward: TraceNode, forward: TraceNode, parent: QWidget | None = None
+        self,
+        host: Host,
+        number: str,
+        backward: TraceNode,
+        forward: TraceNode | None,
+        parent: QWidget | None = None,
+        title: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.host, self.number = host, number
-        self.setWindowTitle(self.tr("Trace batch {0}").format(number))
+        self.setWindowTitle(title or self.tr("Trace batch {0}").format(number))
         self.resize(900, 560)
         self.tree = genealogy_tree(self, lambda key: host.open_requested.emit("batch", key))
         self.tree.setObjectName("traceTree")
@@ -271,7 +289,7 @@ class TraceDialog(QDialog):
         self.print_button = buttons.addButton(self.tr("&Print…"), QDialogButtonBox.ButtonRole.ActionRole)
         assert self.print_button is not None
         self.print_button.setIcon(icon("print"))
-        may_print = host.may(by_key("trace").permission)
+        may_print = host.may(by_key("trace").permission) and forward is not None  # a batch's report
         self.print_button.setVisible(may_print)  # the traceability report is an audit document
         self.print_button.clicked.connect(self.print_trace)
         layout = QVBoxLayout(self)

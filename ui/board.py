@@ -144,7 +144,7 @@ class _OrderListModel(QAbstractListModel):
         running = of(OrderStatus, order.status).is_running
         if role == Qt.ItemDataRole.DisplayRole:
             first = (
-                f"{order.number}  ·  {order.customer_name}\n{order.product_spec}  ·  {qty(order.quantity, order.unit)}"
+                f"{order.number}  ·  {order.customer_name}\n{order.product_name}  ·  {qty(order.quantity, order.unit)}"
             )
             if isinstance(item, ScheduledOrder):
                 timing = f"{_short(item.estimated_start)} → {_short(item.estimated_end)}"
@@ -160,7 +160,11 @@ class _OrderListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ForegroundRole and isinstance(item, ScheduledOrder) and item.late:
             return QBrush(ALERT_TEXT)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{order.number}: {order.product_spec}, due {day(order.due_date)}, priority {order.priority}"
+            note = f" ({order.note})" if order.note else ""
+            return (
+                f"{order.number}: {order.product_code} {order.product_name}{note}, due {day(order.due_date)}, "
+                f"priority {order.priority}"
+            )
         if role == Qt.ItemDataRole.SizeHintRole:  # three lines of text at the client's size now
             return QSize(240, QFontMetrics(QApplication.font()).lineSpacing() * 3 + 10)
         return None

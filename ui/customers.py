@@ -146,7 +146,7 @@ class OrdersDialog(QDialog):
         for r, o in enumerate(orders):
             values = (
                 o.number,
-                o.product_spec,
+                f"{o.product_code} {o.product_name}",
                 qty(o.quantity, o.unit),
                 day(o.due_date),
                 term_of(OrderStatus, o.status),

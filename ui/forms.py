@@ -12,30 +12,38 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, QTimer
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QWidget,
 )
 
 from app import services as s
 from app import validation as v
 from app.context import Context
-from app.dto import CustomerRow, OrderRow
-from app.errors import ValidationError
+from app.dto import CustomerRow, MaterialNeed, OrderRow, UsableStock
+from app.errors import KnownError, ValidationError
+from app.formatting import quantity as qty
 from app.lookups import batch_unit
+from app.order_book import material_needs, usable_stock
 from app.permissions import allowed
+from app.queries import entity_key
 from app.scan import read_label
-from domain.vocabulary import CODE_LEN, NAME_LEN, PRIORITIES, Unit, WarehouseKind
+from domain.vocabulary import CODE_LEN, NAME_LEN, PRIORITIES, QT_TRANSLATE_NOOP, Unit, WarehouseKind
 from ui.lookups import CodePicker, LiveLookups
 from ui.ops import Ops, message_for
 from ui.widgets import FormDialog, settings
-from ui.words import choose, term_box, term_of
+from ui.words import term_of
 
 
 def line(text: str = "", placeholder: str = "", parent: QWidget | None = None) -> QLineEdit:
@@ -557,6 +565,11 @@ class CustomerDialog(FormDialog):
 
 
 class OrderDialog(FormDialog):
+    """A customer's order for a product of the catalogue; a new one may go straight onto a line of the
+    product's stage (the form offers only those)."""
+
+    BACKLOG = QT_TRANSLATE_NOOP("OrderDialog", "keep in the backlog")
+
     def __init__(
         self,
         ctx: Context,
@@ -565,64 +578,183 @@ class OrderDialog(FormDialog):
         existing: OrderRow | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(f"Edit order {existing.number}" if existing else "New production order", ops, parent)
-        self.ctx, self.existing = ctx, existing
+        title = self.tr("Edit order {0}").format(existing.number) if existing else self.tr("New production order")
+        super().__init__(title, ops, parent)
+        self.ctx, self.existing, self.lookups = ctx, existing, lookups
         e = existing
         customers = CodePicker(lookups, "customers", e.customer_code if e else None)
-        self.customer = self.add("customer", "Customer", customers)
-        self.spec = self.add("product_spec", "Product", line(e.product_spec if e else "", "e.g. PE 50 µm 1200 mm"))
+        self.customer = self.add("customer", self.tr("Customer"), customers)
+        products = CodePicker(lookups, "products", e.product_code if e else None)
+        self.product = self.add("product", self.tr("Product"), products)
         amount = QuantityEdit()
         amount.setText(f"{e.quantity.normalize():f}" if e else "")
-        self.quantity = self.add("quantity", "Quantity", amount)
-        self.unit = self.add("unit", "Unit", term_box(Unit, parent=self))
-        if e:
-            choose(self.unit, e.unit)
-        self.unit.currentIndexChanged.connect(lambda _i: self.quantity.set_unit(self.unit.currentData()))
-        self.quantity.set_unit(self.unit.currentData())
-        self.priority = self.add("priority", "Priority (1 = most urgent)", QSpinBox(self))
+        self.quantity = self.add("quantity", self.tr("Quantity"), amount)
+        self.priority = self.add("priority", self.tr("Priority (1 = most urgent)"), QSpinBox(self))
         self.priority.setRange(min(PRIORITIES), max(PRIORITIES))
         self.priority.setValue(e.priority if e else PRIORITIES[len(PRIORITIES) // 2])  # the middle: normal
-        self.due = self.add("due_date", "Due date", date_edit(e.due_date if e else None))
+        self.due = self.add("due_date", self.tr("Due date"), date_edit(e.due_date if e else None))
+        self.note = self.add(
+            "note", self.tr("Note"), line(e.note or "" if e else "", self.tr("the customer's wording, artwork…"))
+        )
+        self.line = QComboBox(self)
+        self.line.setObjectName("orderLine")
+        if e is None:  # a planned order moves on the planning board
+            self.add("line", self.tr("Plan on line"), self.line)
+        self.not_planned = ""  # why a new order could not go onto the line chosen, if it could not
+        self.succeeded.connect(self._tell_if_not_planned)
+        self.product.currentTextChanged.connect(self.product_changed)
+        lookups.changed.connect(self.product_changed)
+        self.product_changed()
         self.revalidate()
+
+    def _tell_if_not_planned(self, _order_id: Any) -> None:
+        if self.not_planned:
+            QMessageBox.information(self.parentWidget(), "MPSYSTEM", self.not_planned)
+
+    def product_changed(self, *_args: Any) -> None:
+        """The unit follows the product, and the lines offered are those of its stage."""
+        code = self.product.code()
+        unit = self.lookups.current.product_units.get(code)
+        self.quantity.set_unit(unit)
+        chosen = self.line.currentData()
+        self.line.blockSignals(True)
+        self.line.clear()
+        self.line.addItem(QCoreApplication.translate("OrderDialog", self.BACKLOG), None)
+        for code_ in self.lookups.current.lines_for(code):
+            self.line.addItem(code_, code_)
+        self.line.setCurrentIndex(max(self.line.findData(chosen), 0) if chosen else 0)
+        self.line.blockSignals(False)
 
     def check(self) -> str | None:
         if not self.customer.code():
-            return "Choose the customer."
-        if not self.spec.text().strip():
-            return "Describe the product."
+            return self.tr("Choose the customer.")
+        product = self.product.code()
+        if not product:
+            return self.tr("Choose the product.")
+        unit = self.lookups.current.product_units.get(product)
+        if unit is None:
+            return self.tr("There is no product “{0}” in the catalogue.").format(product)
         try:
-            v.quantity(self.quantity.text(), self.unit.currentData())
+            v.quantity(self.quantity.text(), unit)
         except ValidationError as exc:
             return str(exc)
         if self.existing is None and to_date(self.due) < date.today():
-            return "The due date lies in the past."
+            return self.tr("The due date lies in the past.")
         return None
 
     def action(self) -> Callable[[], Any]:
-        values = {
+        values: dict[str, Any] = {
             "customer": self.customer.code(),
-            "product_spec": self.spec.text(),
+            "product": self.product.code(),
             "quantity": self.quantity.text(),
-            "unit": self.unit.currentData(),
             "priority": self.priority.value(),
             "due_date": to_date(self.due),
+            "note": self.note.text(),
         }
+        ctx = self.ctx
         if self.existing is None:
-            return lambda: s.create_order(self.ctx.uow(), **values)
+            line_code = self.line.currentData()
+
+            def create() -> int:
+                order_id = s.create_order(ctx.uow(), **values)
+                if line_code:
+                    # Its own step: the order exists whatever planning says, so the form must not offer
+                    # to create it again; a refusal is told, and the order waits in the backlog.
+                    number = entity_key(ctx.reader(), "order", order_id)
+                    try:
+                        s.plan_order(ctx.uow(), number=number or "", line=line_code)
+                    except KnownError as exc:
+                        self.not_planned = self.tr("Order {0} was created but not planned: {1}").format(number, exc)
+                return order_id
+
+            return create
         number, version = self.existing.number, self.existing.version
-        return lambda: s.edit_order(self.ctx.uow(), number=number, expected_version=version, **values)
+        return lambda: s.edit_order(ctx.uow(), number=number, expected_version=version, **values)
 
 
 class ConsumeDialog(_StockForm):
+    """An input batch into a running order. The order's recipe proposes what to take: pick a material and
+    the oldest usable batch of it, and the quantity still to take for the order, are filled in."""
+
     def __init__(self, ctx: Context, ops: Ops, lookups: LiveLookups, order: str, parent: QWidget | None = None) -> None:
-        super().__init__(f"Record consumption for {order}", ctx, ops, lookups, parent)
+        super().__init__(self.tr("Record consumption for {0}").format(order), ctx, ops, lookups, parent)
+        self.setMinimumWidth(700)
         self.order = order
-        self.batch = self.add("batch", "Input batch", line(placeholder="scan or type the batch number"))
+        self.needs: tuple[MaterialNeed, ...] = ()
+        self.proposal = QTableWidget(0, 5, self)
+        self.proposal.setObjectName("recipeProposal")
+        self.proposal.setHorizontalHeaderLabels(
+            [self.tr("Material"), self.tr("For the order"), self.tr("Taken"), self.tr("Still to take"), ""]
+        )
+        self.proposal.verticalHeader().setVisible(False)
+        self.proposal.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.proposal.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.proposal.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.proposal.setMaximumHeight(170)
+        self.proposal.itemSelectionChanged.connect(self.propose)
+        self.proposal_note = QLabel(self.tr("Reading the order's recipe…"), self)
+        self.form.addRow(self.proposal_note)
+        self.form.addRow(self.proposal)
+        self.batch = self.add(
+            "batch", self.tr("Input batch"), line(placeholder=self.tr("scan or type the batch number"))
+        )
         warehouse = self.warehouse_picker("consume", WarehouseKind.PRODUCTION)
-        self.warehouse = self.add("warehouse", "From warehouse", warehouse)
-        self.quantity = self.add("quantity", "Quantity", QuantityEdit())
+        self.warehouse = self.add("warehouse", self.tr("From warehouse"), warehouse)
+        self.quantity = self.add("quantity", self.tr("Quantity"), QuantityEdit())
         self.follow_batch(self.batch)
         self.revalidate()
+        self.ops.run(
+            lambda: material_needs(ctx.reader(), order), self.show_needs, lambda exc: self.show_error(message_for(exc))
+        )
+
+    def show_needs(self, needs: tuple[MaterialNeed, ...]) -> None:
+        self.needs = needs
+        self.proposal_note.setText(
+            self.tr("The recipe's last step for this order, with scrap; pick a material to take it:")
+            if needs
+            else self.tr("The order's product has no recipe: type the batch and quantity.")
+        )
+        self.proposal.setVisible(bool(needs))
+        self.proposal.setRowCount(len(needs))
+        for r, need in enumerate(needs):
+            values = (
+                need.material_code,
+                qty(need.planned, need.unit),
+                qty(need.consumed, need.unit),
+                qty(need.remaining, need.unit),
+                "" if need.remaining else self.tr("all taken"),
+            )
+            for c, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if c in (1, 2, 3):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                item.setToolTip(need.material_name)
+                self.proposal.setItem(r, c, item)
+        self.proposal.resizeColumnsToContents()
+
+    def propose(self) -> None:
+        """The oldest usable batch of the material picked, where it lies, and what is still to take."""
+        rows = self.proposal.selectionModel().selectedRows()
+        if not rows:
+            return
+        need, ctx = self.needs[rows[0].row()], self.ctx
+        self.ops.run(
+            lambda: usable_stock(ctx.reader(), need.material_code),
+            lambda stock: self._fill(need, stock),
+            lambda exc: self.show_error(message_for(exc)),
+        )
+
+    def _fill(self, need: MaterialNeed, stock: tuple[UsableStock, ...]) -> None:
+        if not stock:
+            self.show_error(self.tr("There is no approved, unexpired stock of {0}.").format(need.material_code))
+            return
+        floors = set(self.lookups.current.warehouses_of(WarehouseKind.PRODUCTION.value))
+        first = next((st for st in stock if st.warehouse_code in floors), stock[0])
+        self.error.hide()
+        self.batch.setText(first.batch_number)
+        self.warehouse.set_code(first.warehouse_code)
+        take = min(need.remaining, first.quantity) if need.remaining else first.quantity
+        self.quantity.setText(f"{take.normalize():f}")
 
     def unit_changed(self) -> None:
         self.quantity.set_unit(self.batch_unit)
@@ -637,8 +769,8 @@ class ConsumeDialog(_StockForm):
         return self.quantity_problem(self.quantity.text(), self.batch_unit)
 
     def action(self) -> Callable[[], Any]:
-        batch, wh, qty = self.batch.text(), self.warehouse.code(), self.quantity.text()
-        return lambda: s.consume_batch(self.ctx.uow(), order=self.order, batch=batch, warehouse=wh, quantity=qty)
+        batch, wh, qty_ = self.batch.text(), self.warehouse.code(), self.quantity.text()
+        return lambda: s.consume_batch(self.ctx.uow(), order=self.order, batch=batch, warehouse=wh, quantity=qty_)
 
 
 class OutputDialog(_StockForm):

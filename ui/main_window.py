@@ -28,6 +28,7 @@ from ui.live import LiveUpdates
 from ui.lookups import LiveLookups
 from ui.masterdata import MASTER_SCREENS, MasterScreen
 from ui.ops import Ops
+from ui.orders import OrdersScreen
 from ui.plant_settings import PlantSettingsDialog
 from ui.printing import LabelOutputDialog, ReportsMenu
 from ui.scanner import ScannerFilter
@@ -93,7 +94,10 @@ class MainWindow(QMainWindow):
         self.board = PlanningBoard(self.host, self)
         self.events = EventsScreen(self.host, self)
         self.customers = CustomersScreen(self.host, self)
-        self.main_screens: list[Screen] = [self.inventory, self.batches, self.board, self.events, self.customers]
+        self.orders = OrdersScreen(self.host, self)
+        self.main_screens: list[Screen] = [
+            self.inventory, self.batches, self.board, self.events, self.customers, self.orders
+        ]  # fmt: skip
         # The master data's screens are tabs too, shown when opened from Administration (or the first run).
         self.setup_screens: list[MasterScreen] = [kind(self.host, self) for kind in MASTER_SCREENS]
         self.warehouses, self.materials, self.suppliers, self.lines = self.setup_screens
@@ -182,6 +186,25 @@ class MainWindow(QMainWindow):
         )
         _fill(bar.addMenu(self.tr("&Help")), [make(self, "about", self.tr("&About MPSYSTEM"), "read", self._about)])
         self.addActions(list(self.host.actions.values()))  # their shortcuts work wherever the focus is
+        self._share_keys()
+
+    def _share_keys(self) -> None:
+        """Two screens may give the same keys to their own actions (Ctrl+O opens a batch's page on Batches and
+        an order on Orders). Qt runs neither of two actions with one shortcut, so such keys belong to the
+        screen in front: `_tab_changed` hands them over."""
+        owners: dict[str, set[int]] = {}
+        for screen in self.screens:
+            for _title, entries in screen.menus():
+                for action in entries:
+                    if action is not None and not action.shortcut().isEmpty():
+                        owners.setdefault(action.shortcut().toString(), set()).add(id(screen))
+        self.shared_keys: list[tuple[Screen, QAction, QKeySequence]] = [
+            (screen, action, action.shortcut())
+            for screen in self.screens
+            for _title, entries in screen.menus()
+            for action in entries
+            if action is not None and len(owners.get(action.shortcut().toString(), ())) > 1
+        ]
 
     def _zoom_actions(self) -> list[QAction | None]:
         make = self.host.action
@@ -272,6 +295,8 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         settings().setValue(f"{self.ctx.user.username}/tab", index)
         screen = self.screens[index]
+        for owner, action, keys in self.shared_keys:
+            action.setShortcut(keys if owner is screen else QKeySequence())
         self.selection.setText(screen.selection_summary() if isinstance(screen, TableScreen) else "")
         screen.update_actions()
         if index not in self.loaded:

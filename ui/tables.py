@@ -10,7 +10,17 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex,
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.dto import BatchRow, CustomerRow, EventRow, InventoryRow, LineRow, MaterialRow, SupplierRow, WarehouseRow
+from app.dto import (
+    BatchRow,
+    CustomerRow,
+    EventRow,
+    InventoryRow,
+    LineRow,
+    MaterialRow,
+    OrderListRow,
+    SupplierRow,
+    WarehouseRow,
+)
 from app.formatting import WIDEST_FRACTION, WIDEST_UNIT, day, moment, quantity_parts
 from app.formatting import quantity as qty
 from domain.vocabulary import (
@@ -553,4 +563,95 @@ class LineModel(PagedTableModel[LineRow]):
             }[column]
         if role == FOREGROUND and row.archived:
             return QBrush(QUIET_TEXT)
+        return None
+
+
+def _order_words(text: str) -> str:
+    return QCoreApplication.translate("OrderListModel", text)
+
+
+class OrderListModel(PagedTableModel[OrderListRow]):
+    """Every order, in any status: what, for whom, how much of it has gone to the customer."""
+
+    class Columns(IntEnum):
+        NUMBER = 0
+        CUSTOMER = 1
+        PRODUCT = 2
+        QUANTITY = 3
+        DELIVERED = 4
+        DUE = 5
+        STATUS = 6
+        LINE = 7
+        PRIORITY = 8
+        CREATED = 9
+        NOTE = 10
+
+    HEADERS = {
+        Columns.NUMBER: QT_TRANSLATE_NOOP("OrderListModel", "Order"),
+        Columns.CUSTOMER: QT_TRANSLATE_NOOP("OrderListModel", "Customer"),
+        Columns.PRODUCT: QT_TRANSLATE_NOOP("OrderListModel", "Product"),
+        Columns.QUANTITY: QT_TRANSLATE_NOOP("OrderListModel", "Ordered"),
+        Columns.DELIVERED: QT_TRANSLATE_NOOP("OrderListModel", "Delivered"),
+        Columns.DUE: QT_TRANSLATE_NOOP("OrderListModel", "Due"),
+        Columns.STATUS: QT_TRANSLATE_NOOP("OrderListModel", "Status"),
+        Columns.LINE: QT_TRANSLATE_NOOP("OrderListModel", "Line"),
+        Columns.PRIORITY: QT_TRANSLATE_NOOP("OrderListModel", "Priority"),
+        Columns.CREATED: QT_TRANSLATE_NOOP("OrderListModel", "Created"),
+        Columns.NOTE: QT_TRANSLATE_NOOP("OrderListModel", "Note"),
+    }
+    SORT_KEYS = {
+        Columns.NUMBER: "number",
+        Columns.CUSTOMER: "customer_name",
+        Columns.PRODUCT: "product_code",
+        Columns.QUANTITY: "quantity",
+        Columns.DELIVERED: "delivered",
+        Columns.DUE: "due_date",
+        Columns.STATUS: "status",
+        Columns.LINE: "line_code",
+        Columns.PRIORITY: "priority",
+        Columns.CREATED: "created_at",
+    }
+    RIGHT_ALIGNED = frozenset({Columns.QUANTITY, Columns.DELIVERED, Columns.PRIORITY})
+    STRETCH = Columns.PRODUCT
+    DEFAULT_SORT = ("due_date", False)
+
+    def row_key(self, row: OrderListRow) -> Any:
+        return row.number
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        """Column titles in the user's language."""
+        title = super().headerData(section, orientation, role)
+        return _order_words(title) if isinstance(title, str) else title
+
+    def cell(self, row: OrderListRow, column: Any, role: int) -> Any:
+        c = self.Columns
+        status = of(OrderStatus, row.status)
+        if role == DISPLAY:
+            return {
+                c.NUMBER: row.number,
+                c.CUSTOMER: row.customer_name,
+                c.PRODUCT: f"{row.product_code} · {row.product_name}",
+                c.QUANTITY: qty(row.quantity, row.unit),
+                c.DELIVERED: qty(row.delivered, row.unit) if row.delivered else "",
+                c.DUE: day(row.due_date),
+                c.STATUS: term(status),
+                c.LINE: row.line_code or "",
+                c.PRIORITY: str(row.priority),
+                c.CREATED: moment(row.created_at),
+                c.NOTE: row.note or "",
+            }[column]
+        if role == FOREGROUND and column == c.STATUS:
+            return QBrush(ORDER_COLOURS[status])
+        if role == BACKGROUND and row.late and column in (c.NUMBER, c.DUE):
+            return ALERT
+        if role == TOOLTIP:
+            if row.late and column in (c.NUMBER, c.DUE):
+                return _order_words("Still {0} after its due date {1}").format(term(status), day(row.due_date))
+            if column == c.DELIVERED:
+                share = row.delivered / row.quantity * 100 if row.quantity else 0
+                return _order_words("{0} of {1} delivered ({2:.0f} %)").format(
+                    qty(row.delivered, row.unit), qty(row.quantity, row.unit), share
+                )
+            if column == c.NOTE and row.note:
+                return row.note
         return None

@@ -1,5 +1,6 @@
 """The demo plant's past, drawn from a fixed seed: its customers, the batches it bought, the orders it
-took and ran, and every stock movement, simulated so that balances are the ledger's sums.
+took and ran by their products' recipes, what it delivered, and every stock movement, simulated in
+time order so that balances are the ledger's sums at every moment.
 
 Nothing here touches a database. The draws happen in one fixed sequence, so two demo plants
 are alike to the gram; `load` writes what is drawn here.
@@ -7,11 +8,13 @@ are alike to the gram; `load` writes what is drawn here.
 
 from __future__ import annotations
 
+import heapq
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from app.demo import tables as t
 from domain.vocabulary import QUANTITY_SCALE, BatchStatus, MaterialKind, MovementKind, OrderStatus, Unit
@@ -54,7 +57,7 @@ class BatchPlan:
 class OrderPlan:
     number: str
     customer: str
-    product_spec: str
+    product: t.ProductSpec
     quantity: Decimal
     unit: Unit
     priority: int
@@ -64,6 +67,7 @@ class OrderPlan:
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    in_chain: bool = False  # one of the recall example's orders
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,15 @@ class Move:
     target: str | None = None
     order: str | None = None
     note: str | None = None
+    delivery: str | None = None  # the delivery a movement of kind delivery is a line of
+
+
+@dataclass(frozen=True)
+class DeliveryPlan:
+    number: str
+    order: str
+    customer: str
+    when: datetime
 
 
 @dataclass
@@ -88,6 +101,7 @@ class History:
     batches: list[BatchPlan] = field(default_factory=list)
     orders: list[OrderPlan] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
+    deliveries: list[DeliveryPlan] = field(default_factory=list)
     balances: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
     def move(self, move: Move) -> None:
@@ -167,6 +181,14 @@ def _purchased_batch(h: History, rng: random.Random, n: int, purchasable: list[t
     size = sizes[material.unit]
     if material.kind in (MaterialKind.INK, MaterialKind.ADHESIVE):
         size = rng.choice([120, 180, 200, 240])
+    supplier = rng.choice(material.suppliers)
+    if n == t.RECALL_BATCH:
+        # The recall example: granulate bought shortly before the chain of orders that used it (drawn
+        # like every other batch, so the draws after it stay the same).
+        material = next(m for m in t.MATERIALS if m.code == t.RECALL_CHAIN_GRANULATE)
+        received = _chain_start(h, 0) - RECALL_BOUGHT_BEFORE
+        expiry = received.date() + timedelta(days=material.shelf_life_days)
+        status, reason, size, supplier = BatchStatus.APPROVED, None, 1500, material.suppliers[0]
     return BatchPlan(
         number=f"R{received:%y%m}-{n:05d}",
         material=material,
@@ -175,7 +197,7 @@ def _purchased_batch(h: History, rng: random.Random, n: int, purchasable: list[t
         expiry_date=expiry,
         status=status,
         status_reason=reason,
-        supplier=rng.choice(material.suppliers),
+        supplier=supplier,
     )
 
 
@@ -207,9 +229,10 @@ def _purchases(h: History, rng: random.Random) -> None:
             )
             b.home = t.QUARANTINE
             continue
-        if b.status is BatchStatus.APPROVED and rng.random() < 0.7:
+        recalled = b.number.endswith(f"-{t.RECALL_BATCH:05d}")
+        if b.status is BatchStatus.APPROVED and (rng.random() < 0.7 or recalled):
             floor = t.FLOOR_BY_KIND.get(b.material.kind, t.OTHER_FLOOR)
-            whole = rng.random() < 0.5
+            whole = rng.random() < 0.5 or recalled
             part = b.quantity if whole else quantity(float(b.quantity) * rng.uniform(0.3, 0.8), b.material.unit)
             if part > 0:
                 moved = when + timedelta(days=rng.uniform(1, 3))
@@ -246,7 +269,7 @@ def _orders(h: History, rng: random.Random) -> None:
             OrderPlan(
                 number=f"PO-{created:%Y}-{n:05d}",
                 customer=rng.choice(active),
-                product_spec=rng.choice(t.STAGE_PRODUCTS[line.stage].specs),
+                product=rng.choice(t.PRODUCTS_BY_STAGE[line.stage]),
                 quantity=quantity(amounts[line.rate_unit], line.rate_unit),
                 unit=line.rate_unit,
                 priority=rng.choice([1, 2, 3, 3, 3, 4, 5]),
@@ -264,86 +287,227 @@ def _orders(h: History, rng: random.Random) -> None:
         if order.status is OrderStatus.DONE:
             assert order.started_at is not None
             order.finished_at = min(order.started_at + timedelta(hours=rng.uniform(4, 30)), h.now)
+    _recall_chain(h)
 
 
-def _consume(h: History, rng: random.Random, order: OrderPlan, by_kind: dict[str, list[BatchPlan]]) -> None:
-    """At most one input batch of each kind the stage takes, from the floor if it is there."""
-    started = order.started_at
-    assert started is not None
-    for kind in t.STAGE_PRODUCTS[order.line.stage].inputs:
-        for b in rng.sample(by_kind[kind], k=min(len(by_kind[kind]), 8)):
-            if b.status is not BatchStatus.APPROVED or b.received_at > started or b.expiry_date < started.date():
-                continue
-            source = next((w for w in (*t.FLOORS, b.home) if h.balances[(b.number, w)] > 0), None)
-            if source is None:
-                continue
-            have = h.balances[(b.number, source)]
-            take = min(have, quantity(float(have) * rng.uniform(0.2, 0.9), b.material.unit))
-            if take <= 0:
-                continue
-            when = started + timedelta(minutes=20)
-            h.move(Move(b.number, MovementKind.CONSUMPTION, take, when, PLANNER, source=source, order=order.number))
-            break
+# ---------------------------------------------------------------- the recall example
+
+RECALL_BOUGHT_BEFORE = timedelta(days=12)  # the granulate arrived this long before the chain's first order
+CHAIN_STEP = timedelta(days=8)  # each order of the chain starts this long after the one before
+CHAIN_RUN = timedelta(hours=12)
 
 
-def _outputs(h: History, rng: random.Random, order: OrderPlan) -> list[BatchPlan]:
-    started = order.started_at
-    assert started is not None
-    count = 1 if order.status is OrderStatus.IN_PROGRESS else rng.randint(1, 3)
-    products = t.STAGE_PRODUCTS[order.line.stage]
-    code = rng.choice(products.outputs)
-    material = next(m for m in t.MATERIALS if m.code == code)
-    finished_goods = order.line.stage in t.FINISHING_STAGES
-    made = []
-    for k in range(1, count + 1):
-        share = float(order.quantity) / count
-        amount = quantity(share * rng.uniform(0.9, 1.02), material.unit) if material.unit == order.unit else None
-        when = started + timedelta(hours=2 * k)
-        if when > h.now:
-            when = h.now - timedelta(minutes=10 * k)
-        done = order.status is OrderStatus.DONE
-        made.append(
-            BatchPlan(
-                number=f"{order.number}-{k:03d}",
-                material=material,
-                quantity=amount if amount is not None else quantity(share, material.unit),
-                received_at=when,
-                expiry_date=when.date() + timedelta(days=material.shelf_life_days),
-                status=BatchStatus.APPROVED if done else BatchStatus.PENDING,
-                order=order.number,
-                home=t.FINISHED_GOODS if finished_goods else t.SEMI_FINISHED,
-                decided_at=when + timedelta(hours=4) if done else None,
-            )
+def _chain_start(h: History, step: int) -> datetime:
+    return h.now - timedelta(days=40) + step * CHAIN_STEP
+
+
+def _recall_chain(h: History) -> None:
+    """Four finished orders, one per stage, become the chain the recall example follows: the first blows
+    film from the recalled granulate, the next prints it, the next laminates it, the last slits it."""
+    for step, code in enumerate(t.RECALL_CHAIN):
+        product = next(p for p in t.PRODUCTS if p.code == code)
+        order = next(
+            o for o in h.orders if o.status is OrderStatus.DONE and o.line.stage is product.stage and not o.in_chain
         )
-    return made
+        due_after = order.due_date - order.created_at.date()
+        order.product, order.in_chain = product, True
+        order.started_at = _chain_start(h, step)
+        order.created_at = order.started_at - timedelta(days=2)
+        order.finished_at = order.started_at + CHAIN_RUN
+        order.due_date = order.created_at.date() + due_after
+
+
+# ---------------------------------------------------------------- production and deliveries
+
+
+@dataclass
+class _Plant:
+    """The simulated plant while its past is replayed in time order."""
+
+    h: History
+    rng: random.Random
+    usable_from: dict[str, datetime] = field(default_factory=dict)  # batch -> when it may first be used
+    by_material: dict[str, list[BatchPlan]] = field(default_factory=lambda: defaultdict(list))
+    made: dict[str, list[BatchPlan]] = field(default_factory=lambda: defaultdict(list))  # order -> its batches
+    chain_batches: dict[str, list[BatchPlan]] = field(default_factory=dict)  # chain order -> what it made
+    delivered: dict[int, int] = field(default_factory=dict)  # deliveries numbered so far, by year
+
+    def stock(self, b: BatchPlan) -> list[tuple[str, Decimal]]:
+        """Where the batch's stock is now, the production floors first."""
+        places = [*t.FLOORS, b.home]
+        return [
+            (w, self.h.balances[(b.number, w)]) for w in dict.fromkeys(places) if self.h.balances[(b.number, w)] > 0
+        ]
 
 
 def _production(h: History, rng: random.Random) -> None:
-    """What the started orders consumed and produced, and the finished goods shipped."""
-    by_kind: dict[str, list[BatchPlan]] = defaultdict(list)
+    """What the started orders consumed and produced, and what went to the customers, replayed in time order
+    so that no movement ever takes stock that is not there yet."""
+    plant = _Plant(h, rng)
+    last_move: dict[str, datetime] = {}
+    for m in h.moves:
+        last_move[m.batch] = max(m.when, last_move.get(m.batch, m.when))
     for b in h.batches:
-        by_kind[b.material.kind].append(b)
-    made: list[BatchPlan] = []
+        if b.status is BatchStatus.APPROVED and b.decided_at is not None:
+            plant.usable_from[b.number] = max(b.decided_at, last_move[b.number])
+        plant.by_material[b.material.code].append(b)
+    events: list[tuple[datetime, int, str, object]] = []
+    seq = 0
+
+    def at(when: datetime, kind: str, what: object) -> None:
+        nonlocal seq
+        seq += 1
+        heapq.heappush(events, (when, seq, kind, what))
+
     for order in h.orders:
-        if order.started_at is None:
-            continue
-        _consume(h, rng, order, by_kind)
-        made += _outputs(h, rng, order)
-    for b in made:
-        h.batches.append(b)
-        h.move(Move(b.number, MovementKind.OUTPUT, b.quantity, b.received_at, PLANNER, target=b.home, order=b.order))
-        shipped = b.status is BatchStatus.APPROVED and b.home == t.FINISHED_GOODS and rng.random() < 0.6
-        if shipped:
-            when = b.received_at + timedelta(days=rng.uniform(0.5, 3))
-            if when < h.now:
-                h.move(
-                    Move(
-                        b.number,
-                        MovementKind.ISSUE,
-                        h.balances[(b.number, b.home)],
-                        when,
-                        CLERK,
-                        source=b.home,
-                        note=f"Shipped to customer, order {b.order}",
-                    )
-                )
+        if order.started_at is not None:
+            at(order.started_at, "start", order)
+    while events:
+        when, _seq, kind, what = heapq.heappop(events)
+        if kind == "start":
+            assert isinstance(what, OrderPlan)
+            _start(plant, what, when, at)
+        elif kind == "output":
+            assert isinstance(what, BatchPlan)
+            h.move(
+                Move(what.number, MovementKind.OUTPUT, what.quantity, when, PLANNER, target=what.home, order=what.order)
+            )
+        elif kind == "deliver":
+            assert isinstance(what, tuple)
+            _deliver(plant, what[0], what[1], when)
+
+
+def _start(plant: _Plant, order: OrderPlan, when: datetime, at: Any) -> None:
+    h, rng = plant.h, plant.rng
+    done = order.status is OrderStatus.DONE
+    share = Decimal(1) if done else Decimal(str(round(rng.uniform(0.3, 0.6), 2)))
+    for use in order.product.steps[-1].uses:
+        per_unit, scrap = Decimal(use.per_unit), Decimal(use.scrap)
+        material = next(m for m in t.MATERIALS if m.code == use.material)
+        need = quantity(float(per_unit * order.quantity * (1 + scrap / 100) * share), material.unit)
+        _consume(plant, order, material, need, when + timedelta(minutes=20))
+    count = 1 if order.status is OrderStatus.IN_PROGRESS else rng.randint(1, 3)
+    material = next(m for m in t.MATERIALS if m.code == order.product.output)
+    finished_goods = order.line.stage in t.FINISHING_STAGES
+    made = []
+    for k in range(1, count + 1):
+        amount = quantity(float(order.quantity) / count * rng.uniform(0.9, 1.02) * float(share), material.unit)
+        produced = when + timedelta(hours=2 * k)
+        if produced > h.now:
+            produced = h.now - timedelta(minutes=10 * k)
+        batch = BatchPlan(
+            number=f"{order.number}-{k:03d}",
+            material=material,
+            quantity=max(amount, quantity(1, material.unit)),
+            received_at=produced,
+            expiry_date=produced.date() + timedelta(days=material.shelf_life_days),
+            status=BatchStatus.APPROVED if done else BatchStatus.PENDING,
+            order=order.number,
+            home=t.FINISHED_GOODS if finished_goods else t.SEMI_FINISHED,
+            decided_at=produced + timedelta(hours=4) if done else None,
+        )
+        h.batches.append(batch)
+        plant.by_material[material.code].append(batch)
+        made.append(batch)
+        at(produced, "output", batch)
+        if batch.decided_at is not None:
+            plant.usable_from[batch.number] = batch.decided_at
+    plant.made[order.number] = made
+    if order.in_chain:
+        plant.chain_batches[order.product.code] = made
+    if done and (not order.in_chain or order.product.code == t.RECALL_CHAIN[-1]):
+        _plan_deliveries(plant, order, made, at)
+
+
+def _consume(plant: _Plant, order: OrderPlan, material: t.MaterialSpec, need: Decimal, when: datetime) -> None:
+    """Take `need` of the material, oldest usable batch first (the chain's own batches before any), at most
+    three batches; short stock is simply used up."""
+    h = plant.h
+    candidates = [
+        b
+        for b in plant.by_material[material.code]
+        if b.number in plant.usable_from and plant.usable_from[b.number] <= when and b.expiry_date >= when.date()
+    ]
+    preferred = _chain_inputs(plant, order, material)
+    candidates.sort(key=lambda b: (b.number not in preferred, b.received_at, b.number))
+    if not order.in_chain or order.product.code != t.RECALL_CHAIN[0]:
+        candidates = [b for b in candidates if not b.number.endswith(f"-{t.RECALL_BATCH:05d}") or _chain_began(h, when)]
+    used = 0
+    for b in candidates:
+        if need <= 0 or used == 3:
+            return
+        for warehouse, have in plant.stock(b):
+            take = min(have, need)
+            if take <= 0:
+                continue
+            h.move(Move(b.number, MovementKind.CONSUMPTION, take, when, PLANNER, source=warehouse, order=order.number))
+            need -= take
+            used += 1
+            break
+
+
+def _chain_began(h: History, when: datetime) -> bool:
+    return when > _chain_start(h, 0)
+
+
+def _chain_inputs(plant: _Plant, order: OrderPlan, material: t.MaterialSpec) -> set[str]:
+    """What a chain order takes first: the recalled granulate, or what the chain's previous order made."""
+    if not order.in_chain:
+        return set()
+    step = t.RECALL_CHAIN.index(order.product.code)
+    if step == 0:
+        return {b.number for b in plant.by_material[material.code] if b.number.endswith(f"-{t.RECALL_BATCH:05d}")}
+    before = plant.chain_batches.get(t.RECALL_CHAIN[step - 1], [])
+    return {b.number for b in before if b.material.code == material.code}
+
+
+def _plan_deliveries(plant: _Plant, order: OrderPlan, made: list[BatchPlan], at: Any) -> None:
+    """Finished goods go to the customer, in one delivery or two; other stages' film now and then in part."""
+    rng = plant.rng
+    ready = max(b.decided_at for b in made if b.decided_at is not None)
+    if order.line.stage in t.FINISHING_STAGES:
+        first = ready + timedelta(days=rng.uniform(0.5, 3))
+        if rng.random() < 0.6:
+            at(first, "deliver", (order, Decimal(1)))
+        else:
+            at(first, "deliver", (order, Decimal("0.6")))
+            at(first + timedelta(days=rng.uniform(2, 5)), "deliver", (order, Decimal(1)))
+    elif rng.random() < 0.5:
+        at(
+            ready + timedelta(days=rng.uniform(0.5, 3)),
+            "deliver",
+            (order, Decimal(str(round(rng.uniform(0.5, 0.9), 2)))),
+        )
+
+
+def _deliver(plant: _Plant, order: OrderPlan, share: Decimal, when: datetime) -> None:
+    """One delivery of `share` of what is left of each of the order's batches, to the order's customer."""
+    h = plant.h
+    if when >= h.now:
+        return
+    lines = []
+    for b in plant.made[order.number]:
+        for warehouse, have in plant.stock(b):
+            amount = have if share >= 1 else quantity(float(have * share), b.material.unit)
+            if amount > 0:
+                lines.append((b, warehouse, amount))
+    if not lines:
+        return
+    year = when.year
+    plant.delivered[year] = plant.delivered.get(year, 0) + 1
+    delivery = DeliveryPlan(f"D-{year}-{plant.delivered[year]:05d}", order.number, order.customer, when)
+    for b, warehouse, amount in lines:
+        h.move(
+            Move(
+                b.number,
+                MovementKind.DELIVERY,
+                amount,
+                when,
+                CLERK,
+                source=warehouse,
+                order=order.number,
+                note=f"Delivery {delivery.number}",
+                delivery=delivery.number,
+            )
+        )
+    h.deliveries.append(delivery)

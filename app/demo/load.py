@@ -1,12 +1,15 @@
 """Load the demo plant in stages.
 
 1. People: the demo's users, each with the journal entry of their creation.
-2. Master data: warehouses, lines, suppliers, materials and customers, through the services an
-   administrator and a planner use, on the days the plant set them up.
-3. Orders: created, planned, started, finished and cancelled through the planners' and managers'
-   services, each at the moment it happened (the services take the time from their unit of work).
-4. Stock history, in bulk: the batches bought and made, the ledger and the balances it adds up to,
-   and one journal entry per movement and per quality decision, in the services' own words.
+2. Master data: warehouses, lines, suppliers, materials, the product catalogue with its recipes and
+   the customers, through the services an administrator and a planner use, on the days the plant
+   set them up.
+3. Orders: created for a product, planned, started, finished and cancelled through the planners' and
+   managers' services, each at the moment it happened (the services take the time from their unit
+   of work).
+4. Stock history, in bulk: the batches bought and made, the deliveries to customers, the ledger and
+   the balances it adds up to, and one journal entry per movement, delivery and quality decision,
+   in the services' own words.
 5. Older journal history, in bulk, up to the number of entries asked for.
 
 The result passes the same audit as a plant worked by people (app/audit.py).
@@ -29,7 +32,18 @@ from app.demo.history import History, OrderPlan, draw
 from app.errors import ValidationError
 from app.security import CurrentUser
 from data.db import Database
-from data.models import Batch, Customer, Event, Material, ProductionOrder, StockMovement, Supplier, User
+from data.models import (
+    Batch,
+    Customer,
+    Delivery,
+    DeliveryLine,
+    Event,
+    Material,
+    ProductionOrder,
+    StockMovement,
+    Supplier,
+    User,
+)
 from data.models import Warehouse as WarehouseRow
 from data.pgroles import adopt_login, scram_verifier
 from data.rules import loading_history
@@ -40,6 +54,7 @@ SETUP_DAYS_AGO = 400  # the plant's people and master data date from then
 PLANNED_AFTER = timedelta(hours=2)
 CANCELLED_AFTER = timedelta(days=1)
 ARCHIVED_AFTER = timedelta(days=30)
+RECIPE_AFTER = timedelta(hours=3)
 
 
 @dataclass
@@ -47,12 +62,14 @@ class Summary:
     warehouses: int = 0
     lines: int = 0
     materials: int = 0
+    products: int = 0
     suppliers: int = 0
     customers: int = 0
     orders: int = 0
     orders_by_status: dict[str, int] = field(default_factory=dict)
     batches: int = 0
     movements: int = 0
+    deliveries: int = 0
     users: int = 0
     events: int = 0
 
@@ -62,11 +79,13 @@ class Summary:
             f"warehouses   {self.warehouses}",
             f"lines        {self.lines}",
             f"materials    {self.materials}",
+            f"products     {self.products}",
             f"suppliers    {self.suppliers}",
             f"customers    {self.customers}",
             f"orders       {self.orders} ({statuses})",
             f"batches      {self.batches}",
             f"movements    {self.movements}",
+            f"deliveries   {self.deliveries}",
             f"users        {self.users}",
             f"events       {self.events}",
         ]
@@ -108,12 +127,14 @@ def load_demo(
         warehouses=len(t.WAREHOUSES),
         lines=len(t.LINES),
         materials=len(t.MATERIALS),
+        products=len(t.PRODUCTS),
         suppliers=len(t.SUPPLIERS),
         customers=len(history.customers),
         orders=len(history.orders),
         orders_by_status={s.value: sum(1 for o in history.orders if o.status is s) for s in OrderStatus},
         batches=len(history.batches),
         movements=moves,
+        deliveries=len(history.deliveries),
     )
     summary.orders_by_status = {k: n for k, n in summary.orders_by_status.items() if n}
     with database.engine.connect() as conn:
@@ -228,6 +249,25 @@ def _master_data(plant: _Plant, history: History) -> None:
             reorder_level=m.reorder_level,
             shelf_life_days=m.shelf_life_days,
         )
+    for p in t.PRODUCTS:
+        services.create_product(
+            plant.uow("planner", when),
+            code=p.code,
+            name=p.name,
+            spec=p.spec,
+            unit=p.unit,
+            stage=p.stage,
+            output_material=p.output,
+        )
+        services.set_recipe(
+            plant.uow("planner", when + RECIPE_AFTER),
+            product=p.code,
+            lines=[
+                services.RecipeItem(n, step.stage, use.material, use.per_unit, use.scrap)
+                for n, step in enumerate(p.steps, start=1)
+                for use in step.uses
+            ],
+        )
     for c in history.customers:
         services.create_customer(
             plant.uow("planner", c.created_at),
@@ -275,7 +315,7 @@ def _run(plant: _Plant, o: OrderPlan) -> None:
         plant.uow("planner", o.created_at),
         number=o.number,
         customer=o.customer,
-        product_spec=o.product_spec,
+        product=o.product.code,
         quantity=o.quantity,
         unit=o.unit,
         priority=o.priority,
@@ -307,6 +347,7 @@ class _Ids:
     orders: dict[str, int]
     users: dict[str, int]
     batches: dict[str, int] = field(default_factory=dict)
+    deliveries: dict[str, int] = field(default_factory=dict)
 
 
 def _ids(session: Any) -> _Ids:
@@ -323,8 +364,8 @@ def _ids(session: Any) -> _Ids:
 
 
 def _stock_history(database: Database, history: History) -> int:
-    """Batches, the ledger (the database adds up the balances as each movement goes in, oldest first) and
-    its journal; returns the number of movements."""
+    """Batches, deliveries, the ledger (the database adds up the balances as each movement goes in, oldest
+    first) and its journal; returns the number of movements."""
     with database.write_session_factory() as session, session.begin(), loading_history(session.connection()):
         ids = _ids(session)
         batches = [
@@ -343,9 +384,10 @@ def _stock_history(database: Database, history: History) -> int:
         session.add_all(batches)
         session.flush()
         ids.batches = {b.number: b.id for b in batches}
+        ids.deliveries = _deliveries(session, history, ids)
         moves = sorted(history.moves, key=lambda m: m.when)
-        session.execute(
-            insert(StockMovement),
+        movement_ids = session.scalars(
+            insert(StockMovement).returning(StockMovement.id, sort_by_parameter_order=True),
             [
                 {
                     "batch_id": ids.batches[m.batch],
@@ -360,10 +402,40 @@ def _stock_history(database: Database, history: History) -> int:
                 }
                 for m in moves
             ],
-        )
+        ).all()
+        lines = [
+            {
+                "delivery_id": ids.deliveries[m.delivery],
+                "movement_id": mid,
+                "batch_id": ids.batches[m.batch],
+                "quantity": m.quantity,
+            }
+            for m, mid in zip(moves, movement_ids, strict=True)
+            if m.delivery is not None
+        ]
+        if lines:
+            session.execute(insert(DeliveryLine), lines)
         history_entries = list(_stock_journal(history, ids))
         write_journal(session.connection(), database, iter(sorted(history_entries, key=lambda e: e.when)))
     return len(moves)
+
+
+def _deliveries(session: Any, history: History, ids: _Ids) -> dict[str, int]:
+    """The deliveries' own rows (their lines follow with the ledger); their ids by number."""
+    customers = {row.code: row.id for row in session.execute(select(Customer.code, Customer.id))}
+    rows = [
+        Delivery(
+            number=d.number,
+            customer_id=customers[d.customer],
+            production_order_id=ids.orders[d.order],
+            delivered_at=d.when,
+            user_id=ids.users["clerk"],
+        )
+        for d in history.deliveries
+    ]
+    session.add_all(rows)
+    session.flush()
+    return {row.number: row.id for row in rows}
 
 
 def _stock_journal(history: History, ids: _Ids) -> Iterator[JournalRow]:
@@ -397,12 +469,15 @@ def _stock_journal(history: History, ids: _Ids) -> Iterator[JournalRow]:
             entry = journal.consumed(m.order, b.number, name, m.source, m.quantity, unit)
             yield JournalRow.of(m.when, ids.users[m.user], "order", ids.orders[m.order], entry)
             continue
+        elif m.kind is MovementKind.DELIVERY:
+            continue  # one entry per delivery, below
         else:
             assert m.kind is MovementKind.OUTPUT and m.order is not None and m.target is not None
             entry = journal.output(m.order, b.number, ids.batches[b.number], name, m.target, m.quantity, unit)
             yield JournalRow.of(m.when, ids.users[m.user], "order", ids.orders[m.order], entry)
             continue
         yield JournalRow.of(m.when, ids.users[m.user], "batch", ids.batches[b.number], entry)
+    yield from _delivery_journal(history, ids)
     manager = ids.users["manager"]
     for b in history.batches:
         if b.decided_at is None:
@@ -413,6 +488,21 @@ def _stock_journal(history: History, ids: _Ids) -> Iterator[JournalRow]:
         else:
             entry = journal.approved(b.number, BatchStatus.PENDING)
         yield JournalRow.of(b.decided_at, manager, "batch", ids.batches[b.number], entry)
+
+
+def _delivery_journal(history: History, ids: _Ids) -> Iterator[JournalRow]:
+    batches = {b.number: b for b in history.batches}
+    customers = {c.code: c.name for c in history.customers}
+    sent: dict[str, list[journal.Sent]] = {}
+    for m in history.moves:
+        if m.delivery is not None:
+            assert m.source is not None
+            sent.setdefault(m.delivery, []).append(
+                journal.Sent(m.batch, m.source, m.quantity, batches[m.batch].material.unit)
+            )
+    for d in history.deliveries:
+        entry = journal.delivered(d.number, d.customer, customers[d.customer], d.order, sent[d.number])
+        yield JournalRow.of(d.when, ids.users["clerk"], "delivery", ids.deliveries[d.number], entry)
 
 
 # ---------------------------------------------------------------- 5. older journal history, in bulk
@@ -426,12 +516,8 @@ def _journal(database: Database, history: History, rng: random.Random, plant: _P
         if filler:
             start = session.scalar(select(func.min(Event.occurred_at))) or history.now
             customer_ids = {row.code: row.id for row in session.execute(select(Customer.code, Customer.id))}
-            order_ids = {
-                row.number: row.id for row in session.execute(select(ProductionOrder.number, ProductionOrder.id))
-            }
             customers = [(customer_ids[c.code], f"{c.code} ({c.name})") for c in history.customers]
-            orders = [(order_ids[o.number], o.number) for o in history.orders]
-            rows = _older_history(filler, start, rng, plant, customers, orders)
+            rows = _older_history(filler, start, rng, plant, customers)
             write_journal(session.connection(), database, rows)
     return already + filler
 
@@ -442,7 +528,6 @@ def _older_history(
     rng: random.Random,
     plant: _Plant,
     customers: list[tuple[int, str]],
-    orders: list[tuple[int, str]],
 ) -> Iterator[JournalRow]:
     """Sign-ins and edits over the three years before the plant's story, oldest first."""
     span = timedelta(days=3 * 365).total_seconds()
@@ -456,21 +541,17 @@ def _older_history(
         when = start + timedelta(seconds=i * step + rng.uniform(0, step * 0.9))
         pick = rng.random()
         name, uid = people[rng.randrange(len(people))]
-        if pick < 0.55:
+        if pick < 0.62:
             yield JournalRow(when, uid, "user", uid, "login", f"{name} signed in", None)
-        elif pick < 0.62:
+        elif pick < 0.69:
             yield JournalRow(when, uid, "user", uid, "login_failed", f"Failed sign-in for {name}", None)
-        elif pick < 0.82:
+        else:
+            # Never an order: the plant's orders are all younger than this, and each one's story starts
+            # with its creation (the Orders screen tells it).
             customer_id, customer = customers[rng.randrange(len(customers))]
             changed = rng.choice(fields)
             summary = f"Edited customer {customer}: {changed}"
             yield JournalRow(when, planner, "customer", customer_id, "edited", summary, {changed: "…"})
-        else:
-            order_id, number = orders[rng.randrange(len(orders))]
-            changed = rng.choice(["due_date", "priority", "quantity", "product_spec"])
-            yield JournalRow(
-                when, planner, "order", order_id, "edited", f"Edited order {number}: {changed}", {changed: "…"}
-            )
 
 
 __all__ = ["load_demo", "Summary"]

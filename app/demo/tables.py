@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import NamedTuple
 
 from domain.vocabulary import LabelLayout, LabelPrinter, LineStage, MaterialKind, Role, Unit, WarehouseKind
@@ -63,13 +64,31 @@ class Person(NamedTuple):
     role: str  # as the users table stores it
 
 
-@dataclass(frozen=True)
-class StageProducts:
-    """What a stage makes: the product specs ordered, the kinds of material it takes, the materials it puts out."""
+class Use(NamedTuple):
+    """One material of a recipe step: how much per unit of the product, and the scrap allowed on top (%)."""
 
-    specs: tuple[str, ...]
-    inputs: tuple[MaterialKind, ...]
-    outputs: tuple[str, ...]
+    material: str
+    per_unit: str  # a decimal, as a planner types it
+    scrap: str = "0"
+
+
+@dataclass(frozen=True)
+class Step:
+    stage: LineStage
+    uses: tuple[Use, ...]
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    """A product of the catalogue: made on a line of `stage`, its batches of `output`, by its recipe's steps."""
+
+    code: str
+    name: str
+    spec: str
+    stage: LineStage
+    unit: Unit
+    output: str
+    steps: tuple[Step, ...]
 
 
 WAREHOUSES = (
@@ -463,6 +482,69 @@ MATERIALS = (
         suppliers=(),
     ),
     MaterialSpec(
+        "REEL-LAMINATE",
+        "PET/PE laminate reels, slit (own)",
+        MaterialKind.FILM,
+        Unit.M,
+        reorder_level=0,
+        shelf_life_days=540,
+        suppliers=(),
+    ),
+    MaterialSpec(
+        "REEL-PRINTED",
+        "Printed PE reels, slit (own)",
+        MaterialKind.FILM,
+        Unit.M,
+        reorder_level=0,
+        shelf_life_days=540,
+        suppliers=(),
+    ),
+    MaterialSpec(
+        "FILM-PE-40-SHR",
+        "PE shrink film 40 µm (own)",
+        MaterialKind.FILM,
+        Unit.KG,
+        reorder_level=0,
+        shelf_life_days=540,
+        suppliers=(),
+    ),
+    MaterialSpec(
+        "FILM-PE-60-3L",
+        "PE film 60 µm 3-layer (own)",
+        MaterialKind.FILM,
+        Unit.KG,
+        reorder_level=0,
+        shelf_life_days=540,
+        suppliers=(),
+    ),
+    MaterialSpec(
+        "FILM-HDPE-15",
+        "HDPE film 15 µm (own)",
+        MaterialKind.FILM,
+        Unit.KG,
+        reorder_level=0,
+        shelf_life_days=540,
+        suppliers=(),
+    ),
+    MaterialSpec(
+        "BAG-BOTTOMSEAL",
+        "Bottom-seal bags, printed (own)",
+        MaterialKind.BAG,
+        Unit.PCS,
+        reorder_level=0,
+        shelf_life_days=720,
+        suppliers=(),
+    ),
+    MaterialSpec(
+        "BAG-TSHIRT",
+        "T-shirt carrier bags (own)",
+        MaterialKind.BAG,
+        Unit.PCS,
+        reorder_level=0,
+        shelf_life_days=720,
+        suppliers=(),
+    ),
+    MaterialSpec(
         "CORE-76",
         "Cardboard cores 76 mm",
         MaterialKind.CORE,
@@ -490,82 +572,349 @@ USERS = (
     Person("viewer", "Олена Коваленко", Role.VIEWER.value_name),
 )
 
-STAGE_PRODUCTS = {
-    LineStage.EXTRUSION: StageProducts(
-        specs=(
-            "PE 50 µm natural 1200 mm",
-            "PE 80 µm white 1000 mm",
-            "PE 40 µm shrink 1500 mm",
-            "PE 60 µm 3-layer 1300 mm",
-            "HDPE 15 µm 800 mm",
-        ),
-        inputs=(
-            MaterialKind.GRANULATE,
-            MaterialKind.MASTERBATCH,
-        ),
-        outputs=(
-            "FILM-PE-50",
-            "FILM-PE-80-WH",
-        ),
-    ),
-    LineStage.UV: StageProducts(
-        specs=(
-            "UV gloss varnish on printed PE",
-            "UV matt spot varnish",
-        ),
-        inputs=(MaterialKind.INK,),
-        outputs=("FILM-PRINTED",),
-    ),
-    LineStage.PRINTING: StageProducts(
-        specs=(
-            "8-colour print, dairy lid design",
-            "6-colour print, coffee pouch",
-            "4-colour print, frozen peas",
-            "2-colour print, bakery bag",
-        ),
-        inputs=(
-            MaterialKind.INK,
-            MaterialKind.SOLVENT,
-            MaterialKind.FILM,
-        ),
-        outputs=("FILM-PRINTED",),
-    ),
-    LineStage.LAMINATION: StageProducts(
-        specs=(
-            "PET 12 / PE 50 laminate",
-            "BOPP 20 / PE 40 laminate",
-        ),
-        inputs=(
-            MaterialKind.ADHESIVE,
-            MaterialKind.FILM,
-        ),
-        outputs=("FILM-LAMINATE",),
-    ),
-    LineStage.SLITTING: StageProducts(
-        specs=(
-            "Slit 8 × 150 mm reels",
-            "Slit 4 × 300 mm reels",
-            "Slit 6 × 210 mm reels",
-        ),
-        inputs=(
-            MaterialKind.FILM,
-            MaterialKind.CORE,
-        ),
-        outputs=(
-            "FILM-LAMINATE",
-            "FILM-PRINTED",
+# The first steps many products share: blowing their PE film, printing it.
+_PE_FILM_PER_M = Step(LineStage.EXTRUSION, (Use("GR-LDPE-FT5230", "0.036", "3"), Use("GR-LLDPE-C4", "0.019", "3")))
+_INKS_PER_M = (
+    Use("INK-CYAN-SB", "0.0012", "5"),
+    Use("INK-MAGENTA-SB", "0.0012", "5"),
+    Use("INK-YELLOW-SB", "0.001", "5"),
+    Use("INK-BLACK-SB", "0.0008", "5"),
+)
+_PRINTED_PE = Step(
+    LineStage.PRINTING,
+    (Use("FILM-PE-50", "0.056", "4"), *_INKS_PER_M, Use("INK-WHITE-SB", "0.0022", "5"), Use("SOLV-ETAC", "0.004")),
+)
+_PRINTED_PET = Step(
+    LineStage.PRINTING,
+    (Use("FILM-PET-12", "1", "3"), *_INKS_PER_M, Use("INK-WHITE-SB", "0.002", "5"), Use("SOLV-ETAC", "0.0035")),
+)
+
+
+def _per(step: Step, factor: str) -> Step:
+    """A step's amounts for a product that takes `factor` of that step's output per unit (a bag: 0.36 m of film)."""
+    return Step(
+        step.stage, tuple(Use(u.material, str(Decimal(u.per_unit) * Decimal(factor)), u.scrap) for u in step.uses)
+    )
+
+
+# By stage, as many products as the plant's orders draw from (the draw picks one by its place).
+PRODUCTS = (
+    ProductSpec(
+        "PE-50-1200",
+        "PE film 50 µm natural, 1200 mm",
+        "PE 50 µm natural 1200 mm, corona treated one side",
+        LineStage.EXTRUSION,
+        Unit.KG,
+        "FILM-PE-50",
+        (
+            Step(
+                LineStage.EXTRUSION,
+                (
+                    Use("GR-LDPE-FT5230", "0.62", "3"),
+                    Use("GR-LLDPE-C4", "0.33", "3"),
+                    Use("MB-SLIP-5", "0.03"),
+                    Use("MB-AB-20", "0.02"),
+                ),
+            ),
         ),
     ),
-    LineStage.BAG_MAKING: StageProducts(
-        specs=(
-            "Side-weld bag 300 × 400 mm",
-            "Bottom-seal bag 250 × 350 mm",
-            "T-shirt bag 280 × 500 mm",
+    ProductSpec(
+        "PE-80-WH-1000",
+        "PE film 80 µm white, 1000 mm",
+        "PE 80 µm white 1000 mm, 10 % TiO2 masterbatch",
+        LineStage.EXTRUSION,
+        Unit.KG,
+        "FILM-PE-80-WH",
+        (
+            Step(
+                LineStage.EXTRUSION,
+                (
+                    Use("GR-LDPE-FT5230", "0.5", "3.5"),
+                    Use("GR-LLDPE-C4", "0.38", "3.5"),
+                    Use("MB-WHITE-70", "0.1", "3.5"),
+                    Use("MB-SLIP-5", "0.02"),
+                ),
+            ),
         ),
-        inputs=(MaterialKind.FILM,),
-        outputs=("BAG-SIDEWELD",),
     ),
-}
+    ProductSpec(
+        "PE-40-SHR-1500",
+        "PE shrink film 40 µm, 1500 mm",
+        "PE 40 µm shrink 1500 mm",
+        LineStage.EXTRUSION,
+        Unit.KG,
+        "FILM-PE-40-SHR",
+        (
+            Step(
+                LineStage.EXTRUSION,
+                (Use("GR-LDPE-FT5230", "0.7", "4"), Use("GR-MLLDPE-1018", "0.28", "4"), Use("MB-AB-20", "0.02")),
+            ),
+        ),
+    ),
+    ProductSpec(
+        "PE-60-3L-1300",
+        "PE film 60 µm 3-layer, 1300 mm",
+        "PE 60 µm 3-layer 1300 mm",
+        LineStage.EXTRUSION,
+        Unit.KG,
+        "FILM-PE-60-3L",
+        (
+            Step(
+                LineStage.EXTRUSION,
+                (
+                    Use("GR-LDPE-FT5230", "0.4", "3"),
+                    Use("GR-MLLDPE-1018", "0.3", "3"),
+                    Use("GR-LLDPE-C4", "0.28", "3"),
+                    Use("MB-SLIP-5", "0.02"),
+                ),
+            ),
+        ),
+    ),
+    ProductSpec(
+        "HDPE-15-800",
+        "HDPE film 15 µm, 800 mm",
+        "HDPE 15 µm 800 mm",
+        LineStage.EXTRUSION,
+        Unit.KG,
+        "FILM-HDPE-15",
+        (Step(LineStage.EXTRUSION, (Use("GR-HDPE-5502", "0.97", "5"), Use("MB-AB-20", "0.03"))),),
+    ),
+    ProductSpec(
+        "UV-GLOSS",
+        "UV gloss varnish on printed PE",
+        "Printed PE 50 µm, full-surface UV gloss varnish",
+        LineStage.UV,
+        Unit.M,
+        "FILM-PRINTED",
+        (
+            _PE_FILM_PER_M,
+            _PRINTED_PE,
+            Step(LineStage.UV, (Use("FILM-PRINTED", "1", "2"), Use("VARNISH-UV-GLOSS", "0.0025", "3"))),
+        ),
+    ),
+    ProductSpec(
+        "UV-MATT-SPOT",
+        "UV matt spot varnish",
+        "Printed PE 50 µm, matt spot varnish on the logo",
+        LineStage.UV,
+        Unit.M,
+        "FILM-PRINTED",
+        (
+            _PE_FILM_PER_M,
+            _PRINTED_PE,
+            Step(LineStage.UV, (Use("FILM-PRINTED", "1", "2"), Use("VARNISH-UV-GLOSS", "0.0012", "3"))),
+        ),
+    ),
+    ProductSpec(
+        "PRN-DAIRY-LID",
+        "8-colour print, dairy lid design",
+        "PE 50 µm printed 8 colours, dairy lid design",
+        LineStage.PRINTING,
+        Unit.M,
+        "FILM-PRINTED",
+        (
+            _PE_FILM_PER_M,
+            Step(
+                LineStage.PRINTING,
+                (
+                    Use("FILM-PE-50", "0.056", "4"),
+                    *_INKS_PER_M,
+                    Use("INK-WHITE-SB", "0.0022", "5"),
+                    Use("INK-PMS485", "0.0004", "5"),
+                    Use("SOLV-ETAC", "0.004"),
+                ),
+            ),
+        ),
+    ),
+    ProductSpec(
+        "PRN-COFFEE",
+        "6-colour print, coffee pouch",
+        "PET 12 µm reverse-printed 6 colours, coffee pouch",
+        LineStage.PRINTING,
+        Unit.M,
+        "FILM-PRINTED",
+        (_PRINTED_PET,),
+    ),
+    ProductSpec(
+        "PRN-PEAS",
+        "4-colour print, frozen peas",
+        "PE 80 µm white printed 4 colours, frozen peas",
+        LineStage.PRINTING,
+        Unit.M,
+        "FILM-PRINTED",
+        (
+            Step(
+                LineStage.EXTRUSION,
+                (
+                    Use("GR-LDPE-FT5230", "0.05", "3.5"),
+                    Use("GR-LLDPE-C4", "0.035", "3.5"),
+                    Use("MB-WHITE-70", "0.009", "3.5"),
+                ),
+            ),
+            Step(LineStage.PRINTING, (Use("FILM-PE-80-WH", "0.094", "4"), *_INKS_PER_M, Use("SOLV-ETOH", "0.003"))),
+        ),
+    ),
+    ProductSpec(
+        "PRN-BAKERY",
+        "2-colour print, bakery bag",
+        "PE 50 µm printed 2 colours, bakery bag",
+        LineStage.PRINTING,
+        Unit.M,
+        "FILM-PRINTED",
+        (
+            _PE_FILM_PER_M,
+            Step(
+                LineStage.PRINTING,
+                (
+                    Use("FILM-PE-50", "0.056", "4"),
+                    Use("INK-PMS485", "0.0009", "5"),
+                    Use("INK-BLACK-SB", "0.0006", "5"),
+                    Use("SOLV-ETOH", "0.0025"),
+                ),
+            ),
+        ),
+    ),
+    ProductSpec(
+        "LAM-PET-PE",
+        "PET 12 / PE 50 laminate",
+        "Printed PET 12 µm laminated to PE 50 µm, solventless",
+        LineStage.LAMINATION,
+        Unit.M,
+        "FILM-LAMINATE",
+        (
+            _PE_FILM_PER_M,
+            _PRINTED_PET,
+            Step(
+                LineStage.LAMINATION,
+                (
+                    Use("FILM-PRINTED", "1", "2"),
+                    Use("FILM-PE-50", "0.056", "2"),
+                    Use("ADH-PU-A", "0.0012", "3"),
+                    Use("ADH-PU-B", "0.0009", "3"),
+                ),
+            ),
+        ),
+    ),
+    ProductSpec(
+        "LAM-BOPP-PE",
+        "BOPP 20 / PE 50 laminate",
+        "BOPP 20 µm laminated to PE 50 µm, solventless",
+        LineStage.LAMINATION,
+        Unit.M,
+        "FILM-LAMINATE",
+        (
+            _PE_FILM_PER_M,
+            Step(
+                LineStage.LAMINATION,
+                (
+                    Use("FILM-BOPP-20", "1", "2"),
+                    Use("FILM-PE-50", "0.056", "2"),
+                    Use("ADH-PU-A", "0.0011", "3"),
+                    Use("ADH-PU-B", "0.0008", "3"),
+                ),
+            ),
+        ),
+    ),
+    ProductSpec(
+        "SLIT-8X150",
+        "Slit 8 × 150 mm reels",
+        "PET/PE laminate slit to 8 reels of 150 mm on 76 mm cores",
+        LineStage.SLITTING,
+        Unit.M,
+        "REEL-LAMINATE",
+        (
+            _PE_FILM_PER_M,
+            _PRINTED_PET,
+            Step(
+                LineStage.LAMINATION,
+                (
+                    Use("FILM-PRINTED", "1", "2"),
+                    Use("FILM-PE-50", "0.056", "2"),
+                    Use("ADH-PU-A", "0.0012", "3"),
+                    Use("ADH-PU-B", "0.0009", "3"),
+                ),
+            ),
+            Step(LineStage.SLITTING, (Use("FILM-LAMINATE", "1", "2"), Use("CORE-76", "0.004"))),
+        ),
+    ),
+    ProductSpec(
+        "SLIT-4X300",
+        "Slit 4 × 300 mm reels",
+        "BOPP/PE laminate slit to 4 reels of 300 mm on 76 mm cores",
+        LineStage.SLITTING,
+        Unit.M,
+        "REEL-LAMINATE",
+        (
+            _PE_FILM_PER_M,
+            Step(
+                LineStage.LAMINATION,
+                (
+                    Use("FILM-BOPP-20", "1", "2"),
+                    Use("FILM-PE-50", "0.056", "2"),
+                    Use("ADH-PU-A", "0.0011", "3"),
+                    Use("ADH-PU-B", "0.0008", "3"),
+                ),
+            ),
+            Step(LineStage.SLITTING, (Use("FILM-LAMINATE", "1", "2"), Use("CORE-76", "0.002"))),
+        ),
+    ),
+    ProductSpec(
+        "SLIT-6X210",
+        "Slit 6 × 210 mm reels",
+        "Printed PE slit to 6 reels of 210 mm on 76 mm cores",
+        LineStage.SLITTING,
+        Unit.M,
+        "REEL-PRINTED",
+        (
+            _PE_FILM_PER_M,
+            _PRINTED_PE,
+            Step(LineStage.SLITTING, (Use("FILM-PRINTED", "1", "2"), Use("CORE-76", "0.003"))),
+        ),
+    ),
+    ProductSpec(
+        "BAG-SW-300",
+        "Side-weld bag 300 × 400 mm",
+        "Side-weld bag 300 × 400 mm, PE 50 µm natural",
+        LineStage.BAG_MAKING,
+        Unit.PCS,
+        "BAG-SIDEWELD",
+        (
+            Step(LineStage.EXTRUSION, (Use("GR-LDPE-FT5230", "0.0075", "3"), Use("GR-LLDPE-C4", "0.004", "3"))),
+            Step(LineStage.BAG_MAKING, (Use("FILM-PE-50", "0.0115", "4"),)),
+        ),
+    ),
+    ProductSpec(
+        "BAG-BS-250",
+        "Bottom-seal bag 250 × 350 mm",
+        "Printed bottom-seal bag 250 × 350 mm",
+        LineStage.BAG_MAKING,
+        Unit.PCS,
+        "BAG-BOTTOMSEAL",
+        (
+            _per(_PE_FILM_PER_M, "0.36"),
+            _per(_PRINTED_PE, "0.36"),
+            Step(LineStage.BAG_MAKING, (Use("FILM-PRINTED", "0.36", "5"),)),
+        ),
+    ),
+    ProductSpec(
+        "BAG-TS-280",
+        "T-shirt bag 280 × 500 mm",
+        "T-shirt carrier bag 280 × 500 mm, HDPE 15 µm white",
+        LineStage.BAG_MAKING,
+        Unit.PCS,
+        "BAG-TSHIRT",
+        (
+            Step(LineStage.EXTRUSION, (Use("GR-HDPE-5502", "0.0078", "5"), Use("MB-WHITE-70", "0.0002", "5"))),
+            Step(LineStage.BAG_MAKING, (Use("FILM-HDPE-15", "0.008", "5"),)),
+        ),
+    ),
+)
+PRODUCTS_BY_STAGE = {stage: tuple(p for p in PRODUCTS if p.stage is stage) for stage in LineStage}
+# The demo's recall example: the 315th batch bought, a granulate whose film went through printing,
+# lamination and slitting to the customers, by the four orders that run in this sequence.
+RECALL_BATCH = 315
+RECALL_CHAIN = ("PE-50-1200", "PRN-DAIRY-LID", "LAM-PET-PE", "SLIT-8X150")
+RECALL_CHAIN_GRANULATE = "GR-LDPE-FT5230"
 
 CUSTOMER_PREFIXES = (
     "Agro",

@@ -3,6 +3,7 @@ validates, writes its change and exactly one journal entry in one transaction, a
 returns ids or frozen DTOs."""
 
 from app.services.customers import create_customer, edit_customer, set_customer_archived
+from app.services.deliveries import DeliveryItem, deliver
 from app.services.masterdata import (
     create_line,
     create_material,
@@ -27,6 +28,13 @@ from app.services.orders import (
     unplan_order,
 )
 from app.services.production import consume_batch, finish_order, record_output, start_order
+from app.services.products import (
+    RecipeItem,
+    create_product,
+    edit_product,
+    set_product_archived,
+    set_recipe,
+)
 from app.services.settings import save_settings
 from app.services.stock import (
     adjust_stock,
@@ -40,6 +48,8 @@ from app.services.trace import trace_batch
 from app.services.users import change_password, change_role, create_user, set_user_active
 
 __all__ = [
+    "DeliveryItem",
+    "RecipeItem",
     "adjust_stock",
     "approve_batch",
     "block_batch",
@@ -47,10 +57,12 @@ __all__ = [
     "change_password",
     "change_role",
     "consume_batch",
+    "deliver",
     "create_customer",
     "create_line",
     "create_material",
     "create_order",
+    "create_product",
     "create_supplier",
     "create_user",
     "create_warehouse",
@@ -60,6 +72,7 @@ __all__ = [
     "edit_order",
     "edit_supplier",
     "edit_warehouse",
+    "edit_product",
     "finish_order",
     "issue_stock",
     "move_order",
@@ -72,6 +85,8 @@ __all__ = [
     "set_line_archived",
     "set_material_archived",
     "set_supplier_archived",
+    "set_product_archived",
+    "set_recipe",
     "set_user_active",
     "set_warehouse_archived",
     "start_order",

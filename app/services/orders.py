@@ -14,14 +14,21 @@ from app.errors import ValidationError
 from app.permissions import require
 from app.services import queue
 from app.services._common import ensure_active, fmt_qty
-from data.models import ProductionOrder
+from data.models import Product, ProductionOrder
 from data.uow import UnitOfWork
 from domain.queue import optimised
-from domain.vocabulary import CODE_LEN, NUMBER_LEN, PRIORITIES, REASON_LEN, SPEC_LEN, OrderStatus, Unit
+from domain.vocabulary import CODE_LEN, NOTE_LEN, NUMBER_LEN, PRIORITIES, REASON_LEN, OrderStatus, Unit
 
 
 def _order_fields(
-    uow: UnitOfWork, customer: str, product_spec: str, quantity: Any, unit: str, priority: Any, due_date: Any
+    uow: UnitOfWork,
+    customer: str,
+    product: str,
+    quantity: Any,
+    unit: str | None,
+    priority: Any,
+    due_date: Any,
+    note: str | None,
 ) -> dict[str, Any]:
     customer_code = v.code(customer, "customer", CODE_LEN)
     cust = uow.customers.by_key(customer_code)
@@ -29,34 +36,52 @@ def _order_fields(
         raise ValidationError(
             f"Customer {cust.code} ({cust.name}) is archived; restore it before ordering.", "customer"
         )
-    unit = v.choice(unit, "unit", Unit.values())
+    made = uow.products.by_key(v.code(product, "product", CODE_LEN))
+    if unit not in (None, "") and unit != made.unit:
+        unit = v.choice(unit, "unit", Unit.values())
+        raise ValidationError(
+            f"Product {made.code} is ordered in {Unit(made.unit).label}, not in {Unit(unit).label}.", "unit"
+        )
     due = v.a_date(due_date, "due_date")
     assert due is not None
     return {
         "customer_id": cust.id,
-        "product_spec": v.required_text(product_spec, "product_spec", SPEC_LEN),
-        "quantity": v.quantity(quantity, unit),
-        "unit": unit,
+        "product_id": made.id,
+        "note": v.text(note, "note", NOTE_LEN, required=False),
+        "quantity": v.quantity(quantity, made.unit),
+        "unit": made.unit,
         "priority": v.integer(priority, "priority", PRIORITIES.start, PRIORITIES.stop - 1),
         "due_date": due,
     }
+
+
+def _orderable(uow: UnitOfWork, product_id: int) -> Product:
+    """A product that may be ordered now: in the catalogue, not archived."""
+    made = uow.session.get(Product, product_id)
+    assert made is not None
+    if made.archived:
+        raise ValidationError(f"Product {made.code} ({made.name}) is archived; restore it before ordering.", "product")
+    return made
 
 
 def create_order(
     uow: UnitOfWork,
     *,
     customer: str,
-    product_spec: str,
+    product: str,
     quantity: Any,
-    unit: str,
     due_date: Any,
+    unit: str | None = None,
     priority: Any = 3,
     number: str | None = None,
+    note: str | None = None,
 ) -> int:
+    """A customer's order for a product, in the product's unit; `note` is the planner's free text."""
     require(uow.actor, "order.edit")
     given = v.code(number, "order_number", NUMBER_LEN) if number not in (None, "") else None
     with uow:
-        fields = _order_fields(uow, customer, product_spec, quantity, unit, priority, due_date)
+        fields = _order_fields(uow, customer, product, quantity, unit, priority, due_date, note)
+        made = _orderable(uow, fields["product_id"])
         if fields["due_date"] < uow.today():
             raise ValidationError(f"The due date {fields['due_date']:%Y-%m-%d} lies in the past.", "due_date")
         if given is None:
@@ -71,9 +96,15 @@ def create_order(
             "order",
             order.id,
             "created",
-            f"Created order {given}: {fields['product_spec']}, {fmt_qty(fields['quantity'], fields['unit'])}"
+            f"Created order {given}: {made.code} {made.name}, {fmt_qty(fields['quantity'], fields['unit'])}"
             f", due {fields['due_date']:%Y-%m-%d}",
-            {"customer": customer, "quantity": str(fields["quantity"]), "unit": fields["unit"]},
+            {
+                "customer": customer,
+                "product": made.code,
+                "quantity": str(fields["quantity"]),
+                "unit": fields["unit"],
+                "note": fields["note"],
+            },
         )
         uow.commit()
         return order.id
@@ -84,11 +115,12 @@ def edit_order(
     *,
     number: str,
     customer: str,
-    product_spec: str,
+    product: str,
     quantity: Any,
-    unit: str,
     due_date: Any,
     priority: Any,
+    unit: str | None = None,
+    note: str | None = None,
     expected_version: int | None = None,
 ) -> None:
     require(uow.actor, "order.edit")
@@ -101,10 +133,14 @@ def edit_order(
             raise ValidationError(
                 f"Order {order.number} is {status.label}; only new and planned orders can be edited.", "order"
             )
-        fields = _order_fields(uow, customer, product_spec, quantity, unit, priority, due_date)
-        if order.line_id is not None and status is OrderStatus.PLANNED:
-            queue.check_unit(order.number, fields["unit"], uow.lines.get(order.line_id))
+        fields = _order_fields(uow, customer, product, quantity, unit, priority, due_date, note)
         changed = {k: str(val) for k, val in fields.items() if getattr(order, k) != val}
+        if "product_id" in changed:
+            made = _orderable(uow, fields["product_id"])
+            if order.line_id is not None and status is OrderStatus.PLANNED:
+                queue.check_line(order.number, made, uow.lines.get(order.line_id))
+            changed["product"] = made.code
+            del changed["product_id"]
         if not changed:
             raise ValidationError(f"Nothing to save: order {order.number} is unchanged.", "order")
         for key, value in fields.items():
@@ -143,7 +179,9 @@ def _place(
             if status.is_running:
                 raise ValidationError(f"Order {order.number} is running on its line and cannot be moved.", "order")
             raise ValidationError(f"Order {order.number} is {status.label} and cannot be planned.", "order")
-        queue.check_unit(order.number, order.unit, target)
+        made = uow.session.get(Product, order.product_id)
+        assert made is not None
+        queue.check_line(order.number, made, target)
         source_line = order.line_id
         rank, pos = queue.rank_at(uow, target.id, order.id, position)
         order.status, order.line_id, order.queue_rank = OrderStatus.PLANNED, target.id, rank

@@ -9,10 +9,10 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 
 from app.errors import ConflictError, ValidationError
-from data.models import ProductionLine, ProductionOrder
+from data.models import Product, ProductionLine, ProductionOrder
 from data.uow import UnitOfWork
 from domain import queue
-from domain.vocabulary import OrderStatus
+from domain.vocabulary import LineStage, OrderStatus
 
 # The first key of the two-key advisory locks that stand for a line's queue.
 QUEUE_LOCK_SPACE = 0x4D50  # "MP"
@@ -63,12 +63,19 @@ def changed_meanwhile(order: ProductionOrder) -> ConflictError:
     )
 
 
-def check_unit(number: str, unit: str, line: ProductionLine) -> None:
-    """An order runs only on a line rated in the order's unit."""
-    if unit != line.rate_unit:
+def check_line(number: str, product: Product, line: ProductionLine) -> None:
+    """An order runs only on a line of its product's stage, rated in the order's unit."""
+    if product.stage != line.stage:
+        stage = LineStage(product.stage).label
         raise ValidationError(
-            f"Order {number} is measured in {unit}, but {line.code} is rated in {line.rate_unit} per hour; "
-            "plan it on a line of the right stage.",
+            f"Order {number} makes {product.code} ({product.name}) on {stage} lines; {line.code} runs "
+            f"{LineStage(line.stage).label}. Plan it on a line for {stage}.",
+            "line",
+        )
+    if product.unit != line.rate_unit:
+        raise ValidationError(
+            f"Order {number} is measured in {product.unit}, but {line.code} is rated in {line.rate_unit} per hour; "
+            "plan it on a line rated in its unit.",
             "line",
         )
 

@@ -71,7 +71,7 @@ def _setup(url: str) -> dict[str, Any]:
         s.approve_batch(u(), batch=number)
     for i in range(QUEUED + len(LINES)):
         number = f"PO-{i:04d}"
-        s.create_order(u(), number=number, customer="C-001", product_spec="PE 50", quantity=2000, unit="kg",
+        s.create_order(u(), number=number, customer="C-001", product="PE-50", quantity=2000, unit="kg",
                        due_date=in_days(30))  # fmt: skip
         s.plan_order(u(), number=number, line=LINES[i % len(LINES)])
     running = []

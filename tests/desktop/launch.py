@@ -30,6 +30,8 @@ def _rect(widget: Any, rect: Any = None) -> list[int]:
 
 
 def _board_state(board: Any) -> dict[str, Any]:
+    codes = board.host.lookups.current  # which stage each line runs and each order's product is made on
+
     def items(view: Any) -> list[dict[str, Any]]:
         model, found = view.model(), []
         viewport = view.viewport()
@@ -39,7 +41,13 @@ def _board_state(board: Any) -> dict[str, Any]:
                 continue
             order = model.order_at(row)
             found.append(
-                {"number": order.number, "unit": order.unit, "status": order.status, "rect": _rect(viewport, rect)}
+                {
+                    "number": order.number,
+                    "unit": order.unit,
+                    "stage": codes.product_stages.get(order.product_code),
+                    "status": order.status,
+                    "rect": _rect(viewport, rect),
+                }
             )
         return found
 
@@ -50,6 +58,7 @@ def _board_state(board: Any) -> dict[str, Any]:
             {
                 "code": code,
                 "rate_unit": board.line_units.get(code),
+                "stage": codes.line_stages.get(code),
                 "rect": _rect(view.viewport()),
                 "visible": visible,
                 "orders": [view.model().order_at(r).number for r in range(view.model().rowCount())],
@@ -78,10 +87,23 @@ def _form_state(dialog: Any) -> dict[str, Any]:
     }
 
 
+def _orders_state(screen: Any) -> dict[str, Any]:
+    """The Orders screen: whether its rows are in, and where the visible ones are on the screen."""
+    table, model = screen.table, screen.model
+    viewport, rows = table.viewport(), []
+    for row in range(model.rowCount()):
+        rect = table.visualRect(model.index(row, 0))
+        if not rect.isValid() or not viewport.rect().contains(rect.center()) or not model.is_loaded(row):
+            continue
+        rows.append({"number": model.row_at(row).number, "rect": _rect(viewport, rect)})
+    return {"loaded": not model.loading, "total": model.total, "search": screen.search.text(), "rows": rows}
+
+
 def snapshot(app: Any) -> dict[str, Any]:
     from ui.batch_page import BatchPageWindow
     from ui.login import LoginDialog
     from ui.main_window import MainWindow
+    from ui.orders import OrderStoryDialog
     from ui.widgets import FormDialog
     from ui.zoom import current
 
@@ -92,6 +114,12 @@ def snapshot(app: Any) -> dict[str, Any]:
         if not widget.isVisible():
             continue
         state["windows"].append({"class": type(widget).__name__, "title": widget.windowTitle(), "rect": _rect(widget)})
+        if isinstance(widget, OrderStoryDialog):
+            state["story"] = {
+                "number": widget.story.order.number,
+                "sections": widget.sections(),
+                "tab": widget.tabs.currentIndex(),
+            }
         if isinstance(widget, LoginDialog):
             state["login"] = {
                 "username": widget.username.text(),
@@ -124,6 +152,8 @@ def snapshot(app: Any) -> dict[str, Any]:
             main["connection"] = widget.where.text()
             if screen is widget.board:
                 main["board"] = _board_state(widget.board)
+            if tabs.currentWidget() is widget.orders:
+                main["orders"] = _orders_state(widget.orders)
             state["main"] = main
     return state
 

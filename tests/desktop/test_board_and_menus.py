@@ -44,15 +44,15 @@ def open_board(client: Client) -> dict[str, Any]:
     )["main"]["board"]
 
 
-def test_dragging_an_order_onto_a_line_of_its_unit_plans_it(launch: Callable[..., Client], demo: Path) -> None:
+def test_dragging_an_order_onto_a_line_of_its_stage_plans_it(launch: Callable[..., Client], demo: Path) -> None:
     client = launch("--demo")
     client.sign_in("planner", DEMO_PASSWORD)
     signed_in_as(client, "planner")
     board = open_board(client)
     client.screenshot("board-before")
     lines = [line for line in board["lines"] if line["visible"]]
-    card = next(c for c in board["backlog"] if any(line["rate_unit"] == c["unit"] for line in lines))
-    target = next(line for line in lines if line["rate_unit"] == card["unit"])
+    card = next(c for c in board["backlog"] if any(line["stage"] == c["stage"] for line in lines))
+    target = next(line for line in lines if line["stage"] == card["stage"])
     assert order_state(demo, card["number"]) == ("new", None)
 
     client.x.drag(centre(card["rect"]), centre(target["rect"]))
@@ -66,19 +66,20 @@ def test_dragging_an_order_onto_a_line_of_its_unit_plans_it(launch: Callable[...
     client.screenshot("board-after-the-drop")
 
 
-def test_dropping_an_order_on_a_line_of_another_unit_is_refused(launch: Callable[..., Client], demo: Path) -> None:
+def test_dropping_an_order_on_a_line_of_another_stage_is_refused(launch: Callable[..., Client], demo: Path) -> None:
     client = launch("--demo")
     client.sign_in("planner", DEMO_PASSWORD)
     signed_in_as(client, "planner")
     board = open_board(client)
     lines = [line for line in board["lines"] if line["visible"]]
     card, target = next(
-        (c, line) for c in board["backlog"] for line in lines if line["rate_unit"] not in (None, c["unit"])
+        (c, line) for c in board["backlog"] for line in lines if line["stage"] not in (None, c["stage"])
     )
     client.x.drag(centre(card["rect"]), centre(target["rect"]))
-    state = client.wait(lambda s: "rated in" in s["main"]["board"]["status"], "the refusal on the board")
-    refusal = f"Order {card['number']} is measured in {card['unit']}, but {target['code']} is rated in"
+    state = client.wait(lambda s: " runs " in s["main"]["board"]["status"], "the refusal on the board")
+    refusal = f"Order {card['number']} makes "
     assert state["main"]["board"]["status"].startswith(refusal)
+    assert f"lines; {target['code']} runs " in state["main"]["board"]["status"]
     assert state["main"]["status"].startswith(refusal)  # and in the status bar
     assert order_state(demo, card["number"]) == ("new", None)
     client.screenshot("refused-drop")

@@ -15,6 +15,7 @@ from app.errors import PermissionDenied
 from app.permissions import PERMISSIONS, Role, allowed
 from app.security import CurrentUser
 from reports.registry import REPORTS, Kind, by_key
+from tests.conftest import in_days
 
 
 @pytest.fixture
@@ -25,6 +26,14 @@ def backend() -> str:
 @pytest.fixture
 def stocked(plant: Context) -> Context:
     s.receive_batch(plant.uow(), number="REG-1", material="LDPE", supplier="BASELL", quantity=100, warehouse="MAG-1")
+    s.receive_batch(
+        plant.uow(), number="REG-F", material="FILM-PE-50", supplier="BASELL", quantity=50, warehouse="MAG-6"
+    )
+    s.approve_batch(plant.uow(), batch="REG-F")
+    s.create_order(plant.uow(), number="REG-O", customer="C-001", product="PE-50", quantity=50, due_date=in_days(3))
+    s.plan_order(plant.uow(), number="REG-O", line="EXTRUDER-1")
+    s.start_order(plant.uow(), number="REG-O")
+    s.deliver(plant.uow(), order="REG-O", lines=[s.DeliveryItem("REG-F", "MAG-6", "20")], number="D-REG-1")
     return plant
 
 
@@ -32,7 +41,7 @@ def as_role(ctx: Context, role: Role) -> Context:
     return Context(ctx.database, CurrentUser(None, role.label, role.label.title(), role))
 
 
-GOOD_VALUES: dict[str, Any] = {"batch": "REG-1", "customer": "C-001"}
+GOOD_VALUES: dict[str, Any] = {"batch": "REG-1", "customer": "C-001", "delivery": "D-REG-1"}
 
 
 def test_keys_are_unique_and_every_permission_is_known() -> None:
@@ -79,6 +88,8 @@ def test_the_command_line_offers_every_report_and_parameter() -> None:
     for report in REPORTS:
         argv = ["report", report.key, "--out", "x.pdf"]
         for param in report.parameters:
+            if param.positional:
+                argv.insert(2, "X")  # `report delivery NUMBER`
             for option in param.options():
                 argv += [option, "2024-01-31" if param.kind is Kind.DATE_RANGE else "X"]
         args = parser.parse_args(argv)

@@ -19,7 +19,7 @@ from data.db import open_database
 from data.migrate import upgrade
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
-SCREENS = ("inventory", "batches", "queue", "events", "customers")  # the main window's tabs, in order
+SCREENS = ("inventory", "batches", "queue", "events", "customers", "orders")  # the main window's tabs, in order
 SETUP_SCREENS = ("warehouses", "materials", "suppliers", "lines")  # the tabs Administration opens
 
 

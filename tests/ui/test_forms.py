@@ -128,15 +128,33 @@ def test_customer_form_and_order_form(qtbot: Any, ops: Ops, demo_contexts: dict[
     order = window.board.production.new_order()
     qtbot.addWidget(order)
     order.customer.setCurrentText("C-900")
-    order.spec.setText("PE 50 µm natural 1200 mm")
-    order.quantity.setText("2500")
-    order.unit.setCurrentText("pcs")
+    order.product.setCurrentText("NOPE")
+    assert not order.ok.isEnabled() and "no product “NOPE”" in order.ok.toolTip()
+    order.product.setCurrentText("BAG-SW-300")  # bags: counted in whole pieces, made on bag-making lines
     order.quantity.setText("2500.5")
-    assert not order.ok.isEnabled()
-    order.unit.setCurrentText("kg")
+    assert not order.ok.isEnabled() and "whole numbers" in order.ok.toolTip()
+    assert order.form.labelForField(order.quantity).text() == "Quantity (pcs)"
+    assert [order.line.itemData(i) for i in range(order.line.count())] == [None, "BAG-MAKER-1", "BAG-MAKER-2"]
+    order.product.setCurrentText("PE-50-1200")  # film: in kilograms, on the extruders
+    assert order.form.labelForField(order.quantity).text() == "Quantity (kg)"
+    assert [order.line.itemData(i) for i in range(order.line.count())] == [None, "EXTRUDER-1", "EXTRUDER-2"]
+    order.line.setCurrentIndex(2)
+    order.note.setText("print the customer's logo on the core")
+    assert order.ok.isEnabled()
+    assert order.form.labelForField(order.quantity).text() == "Quantity (kg)"
+    order.layout().activate()  # the label's new width, as the next paint will show it
+    save_screenshot(order, "form-order")
     with qtbot.waitSignal(order.succeeded, timeout=10_000):
         order.ok.click()
-    assert q.orders(ctx.reader(), q.OrderFilter(customer="C-900")).total == 1
+    (made,) = q.orders(ctx.reader(), q.OrderFilter(customer="C-900")).rows
+    assert (made.product_code, made.quantity, made.unit, made.status, made.line_code, made.note) == (
+        "PE-50-1200",
+        Decimal("2500.500"),
+        "kg",
+        "planned",
+        "EXTRUDER-2",
+        "print the customer's logo on the core",
+    )
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
@@ -290,3 +308,27 @@ def test_next_pallet_keeps_supplier_and_material_and_its_label_is_printed(
     assert second.quantity.text() == "" and second.quantity.unit_label.text() == "kg"
     assert second.print_button is not None and second.print_button.isDefault()  # Enter prints, as last time
     save_screenshot(second, "form-receive-next-pallet")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_new_order_the_chosen_line_refuses_is_created_once_and_waits_in_the_backlog(
+    qtbot: Any, ops: Ops, people: dict[Role, Context], plant: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    # a printing line rated in kilograms: offered for a printed product (its stage), refused by its unit
+    s.create_line(plant.uow(), code="PRINT-KG", name="Odd press", stage="printing", rate_per_hour=100, rate_unit="kg")
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
+    window = open_window(qtbot, ops, people[Role.PLANNER])
+    order = window.board.production.new_order()
+    qtbot.addWidget(order)
+    order.customer.setCurrentText("C-001")
+    order.product.setCurrentText("PRINTED")
+    order.quantity.setText("5000")
+    order.line.setCurrentIndex(order.line.findData("PRINT-KG"))
+    with qtbot.waitSignal(order.succeeded, timeout=10_000):
+        order.ok.click()
+    (made,) = q.orders(plant.reader()).rows
+    assert (made.product_code, made.status, made.line_code) == ("PRINTED", "new", None)
+    assert told and f"Order {made.number} was created but not planned" in told[0] and "rated in kg" in told[0]

@@ -93,7 +93,7 @@ def test_forms_start_at_the_warehouse_of_their_kind_then_at_the_users_last_choic
     qtbot.addWidget(again)
     assert again.warehouse.code() == "MAG-1.1"  # this user's last choice
 
-    s.create_order(plant.uow(), customer="C-001", product_spec="PE 50 µm", quantity=100, unit="kg", due_date=in_days(5))
+    s.create_order(plant.uow(), customer="C-001", product="PE-50", quantity=100, unit="kg", due_date=in_days(5))
     number = q.orders(plant.reader()).rows[0].number
     consume = forms.ConsumeDialog(window.ctx, ops, window.lookups, number, window)
     output = forms.OutputDialog(window.ctx, ops, window.lookups, number, window)

@@ -11,6 +11,7 @@ import pytest
 from app import queries as q
 from app import services as s
 from app.context import Context
+from app.demo import tables as t
 from app.permissions import Role
 from tests.ui.conftest import SETUP_SCREENS, open_window, save_screenshot
 from ui import masterforms
@@ -34,7 +35,12 @@ def test_every_master_data_screen_opens_from_administration(
     qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context], role: Role
 ) -> None:
     window = open_window(qtbot, ops, demo_contexts[role])
-    expected = {"warehouses": 10, "materials": 31, "suppliers": 11, "lines": 10}
+    expected = {
+        "warehouses": len(t.WAREHOUSES),
+        "materials": len(t.MATERIALS),
+        "suppliers": len(t.SUPPLIERS),
+        "lines": 10,
+    }
     for key in SETUP_SCREENS:
         screen = show(qtbot, window, key)
         assert screen.model.rowCount() == expected[key]
@@ -191,5 +197,7 @@ def test_export_writes_what_the_import_reads(
     with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
         dialog.ok.click()
     lines = target.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0] == "code,name,kind,unit,reorder_level,shelf_life_days,archived" and len(lines) == 32
-    assert "Wrote 31 rows of materials" in window.statusBar().currentMessage()
+    assert (
+        lines[0] == "code,name,kind,unit,reorder_level,shelf_life_days,archived" and len(lines) == len(t.MATERIALS) + 1
+    )
+    assert f"Wrote {len(t.MATERIALS)} rows of materials" in window.statusBar().currentMessage()

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from app import order_book as ob
 from app import queries as q
 from app.context import Context
 from app.permissions import Role
@@ -18,6 +19,7 @@ from ui.tables import (
     InventoryModel,
     LineModel,
     MaterialModel,
+    OrderListModel,
     SupplierModel,
     WarehouseModel,
 )
@@ -32,6 +34,7 @@ QUERY_SORTS: dict[type, tuple[str, ...]] = {
     MaterialModel: q.MATERIAL_SORTS,
     SupplierModel: q.SUPPLIER_SORTS,
     LineModel: q.LINE_SORTS,
+    OrderListModel: ob.ORDER_LIST_SORTS,
 }
 
 
@@ -61,6 +64,7 @@ def fetchers(ctx: Context) -> dict[type, Any]:
         LineModel: lambda f, s, d, o, n: q.lines(
             ctx.reader(), f or q.MasterFilter(), sort=s, descending=d, offset=o, limit=n
         ),
+        OrderListModel: lambda f, s, d, o, n: ob.order_list(ctx.reader(), f, sort=s, descending=d, offset=o, limit=n),
     }
 
 
@@ -83,7 +87,17 @@ def test_every_model_sorts_by_exactly_its_querys_sortable_keys(demo_contexts: di
 
 @pytest.mark.parametrize(
     "model_class",
-    [InventoryModel, BatchModel, EventModel, CustomerModel, WarehouseModel, MaterialModel, SupplierModel, LineModel],
+    [
+        InventoryModel,
+        BatchModel,
+        EventModel,
+        CustomerModel,
+        WarehouseModel,
+        MaterialModel,
+        SupplierModel,
+        LineModel,
+        OrderListModel,
+    ],
 )
 def test_models_pass_the_model_tester(
     qtbot: Any, ops: Ops, qtmodeltester: Any, demo_contexts: dict[Role, Context], model_class: type

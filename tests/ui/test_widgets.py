@@ -22,6 +22,7 @@ def test_each_table_opens_in_its_default_order_and_the_header_says_so(
         "batches": ("received_at", True, lambda r: r.received_at),
         "events": ("occurred_at", True, lambda r: r.occurred_at),
         "customers": ("name", False, lambda r: r.name),
+        "orders": ("due_date", False, lambda r: r.due_date),
     }
     for index, name in enumerate(SCREENS):
         if name not in expected:

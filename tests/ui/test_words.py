@@ -10,6 +10,7 @@ from app.context import Context
 from app.permissions import Role
 from domain.vocabulary import BatchStatus, MaterialKind, OrderStatus, Unit, WarehouseKind
 from tests.ui.conftest import open_window, show_tab
+from ui.catalogue import ProductDialog
 from ui.ops import Ops
 from ui.words import of, term, term_box
 
@@ -26,10 +27,13 @@ def test_pickers_fill_from_the_vocabulary(qtbot: Any, ops: Ops, demo_contexts: d
     assert kinds[0][1] is None and kinds[1:] == [(k.label, k.value) for k in MaterialKind]
     show_tab(qtbot, window, 1)
     assert entries(window.batches.status)[1:] == [(b.label, b.value) for b in BatchStatus]
-    order = window.board.production.new_order()
-    qtbot.addWidget(order)
-    assert entries(order.unit) == [(u.label, u.value) for u in Unit]
-    assert ("m²", "m2") in entries(order.unit)  # the label, not the stored value, is what people read
+    products = window.orders.open_products()
+    qtbot.addWidget(products)
+    product = products.new_product()
+    assert isinstance(product, ProductDialog)
+    assert entries(product.unit) == [(u.label, u.value) for u in Unit]
+    assert ("m²", "m2") in entries(product.unit)  # the label, not the stored value, is what people read
+    assert entries(product.stage)[-1] == ("bag making", "bag_making")
 
 
 def test_a_stored_value_shows_by_its_label(qapp: Any) -> None:

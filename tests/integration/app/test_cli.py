@@ -143,7 +143,7 @@ def test_init_users_and_demo_on_each_backend(
         codes = {r[0] for r in conn.execute(text("SELECT code FROM warehouses"))}
         lines = {r[0] for r in conn.execute(text("SELECT code FROM production_lines"))}
     assert counts["warehouses"] == 10 and counts["production_lines"] == 10
-    assert 25 <= counts["materials"] <= 35 and counts["customers"] == 50
+    assert 25 <= counts["materials"] <= 40 and counts["customers"] == 50
     assert counts["production_orders"] == 200 and 900 <= counts["batches"] <= 1100
     assert counts["events"] == 10000
     assert statuses == {"new", "planned", "in_progress", "done", "cancelled"}
@@ -203,6 +203,8 @@ def test_label_and_report_commands(database_url: str, tmp_path: Path, capsys: py
     load_demo(database, events=4000)
     with database.engine.connect() as conn:
         number = conn.execute(text("SELECT number FROM batches ORDER BY number LIMIT 1")).scalar_one()
+        delivery = conn.execute(text("SELECT number FROM deliveries ORDER BY number LIMIT 1")).scalar_one()
+        granulate = conn.execute(text("SELECT number FROM batches WHERE number LIKE 'R%-00315'")).scalar_one()
     database.dispose()
     out = tmp_path / "labels.pdf"
     assert cli.main(["label", number, "--url", database_url, "--out", str(out), "--sheet"]) == 0
@@ -216,9 +218,14 @@ def test_label_and_report_commands(database_url: str, tmp_path: Path, capsys: py
         ("plan", []),
         ("events", ["--from", "2020-01-01", "--action", "received"]),
         ("customer", ["--customer", "C-001"]),
+        ("recall", ["--batch", granulate]),
     ):
         pdf = tmp_path / f"{kind}.pdf"
         assert cli.main(["report", kind, "--url", database_url, "--out", str(pdf), *extra]) == 0, kind
+        assert pdf.read_bytes().startswith(b"%PDF")
+    for kind, subject in (("delivery", delivery),):  # `mpsystem report delivery NUMBER --out F.pdf`
+        pdf = tmp_path / f"{kind}.pdf"
+        assert cli.main(["report", kind, subject, "--url", database_url, "--out", str(pdf)]) == 0, kind
         assert pdf.read_bytes().startswith(b"%PDF")
     capsys.readouterr()
     assert cli.main(["label", "NOPE-1", "--url", database_url, "--out", str(out)]) == 1
@@ -227,6 +234,13 @@ def test_label_and_report_commands(database_url: str, tmp_path: Path, capsys: py
     assert capsys.readouterr().err.strip() == "mpsystem: error: There is no customer “C-999”."
     assert cli.main(["report", "events", "--from", "1.1.2020", "--url", database_url, "--out", str(out)]) == 1
     assert "not a date" in capsys.readouterr().err
+    assert cli.main(["report", "delivery", "--url", database_url, "--out", str(out)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "mpsystem: error: The delivery report needs the delivery number: "
+        "mpsystem report delivery NUMBER --out FILE.pdf."
+    )
+    assert cli.main(["report", "delivery", "D-1999-00001", "--url", database_url, "--out", str(out)]) == 1
+    assert capsys.readouterr().err.strip() == "mpsystem: error: There is no delivery “D-1999-00001”."
 
 
 def test_bad_input_from_the_issue_is_one_line_and_changes_nothing(tmp_path: Path) -> None:

@@ -47,7 +47,8 @@ def test_the_audit_finds_what_does_not_add_up(admin: Context) -> None:
             # The database refuses this tampering; whoever can write the file can drop its rules first.
             for rule in ("mpsystem_ledger_balance_update", "mpsystem_journal_kept"):
                 conn.execute(text(f"DROP TRIGGER {rule}"))
-        conn.execute(text("UPDATE stock_balances SET quantity = quantity + 1 WHERE batch_id = 1"))
+        first = "(SELECT MIN(batch_id) FROM stock_balances)"
+        conn.execute(text(f"UPDATE stock_balances SET quantity = quantity + 1 WHERE batch_id = {first}"))
         conn.execute(text("DELETE FROM events WHERE id = (SELECT MIN(id) FROM events WHERE action = 'transferred')"))
         conn.execute(text("DELETE FROM events WHERE entity_type = 'warehouse' AND entity_id = 1"))
     found = audit(admin.database)
@@ -71,7 +72,7 @@ def test_the_demo_plant_is_the_same_every_time(tmp_path: object, sqlite_template
         contents.append(_content(database))
         database.dispose()
     assert contents[0] == contents[1]
-    assert len(contents[0]["batches"]) == 996 and len(contents[0]["orders"]) == 200
+    assert len(contents[0]["batches"]) == 989 and len(contents[0]["orders"]) == 200
 
 
 def test_the_demo_people_work_through_the_services(admin: Context) -> None:
@@ -86,3 +87,24 @@ def test_the_demo_people_work_through_the_services(admin: Context) -> None:
     number = next(o.number for o in backlog(ctx.reader()).rows if o.unit == "kg")
     assert s.plan_order(ctx.uow(), number=number, line="EXTRUDER-2") >= 1
     assert audit(admin.database) == []
+
+
+def test_the_demo_follows_a_granulate_batch_to_its_customers_and_a_delivery_back(admin: Context) -> None:
+    """The recall example: batch 315 of the purchases, a granulate, reaches customers through four steps."""
+    from app.services.trace import recall, trace_delivery
+
+    load_demo(admin.database, events=0, now=NOW)
+    found = recall(admin.reader(), number="R2604-00315")  # bought 52 days before NOW
+    assert found.material_name == "LDPE granulate FT5230" and found.origin.startswith("supplier ")
+    assert len(found.customers) >= 3 and max(d.steps for d in found.deliveries) == 4
+    delivery = next(d for d in found.deliveries if d.steps == 4)
+    back = trace_delivery(admin.reader(), number=delivery.delivery_number)
+
+    def keys(node: object) -> set[str]:
+        return {node.key} | {k for child in node.children for k in keys(child)}  # type: ignore[attr-defined]
+
+    assert "R2604-00315" in keys(back)
+    with admin.database.engine.connect() as conn:
+        products = conn.scalar(text("SELECT COUNT(*) FROM products WHERE recipe_revision = 1"))
+        orphans = conn.scalar(text("SELECT COUNT(*) FROM production_orders WHERE product_id IS NULL"))
+    assert products == 19 and orphans == 0

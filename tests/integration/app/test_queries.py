@@ -169,9 +169,7 @@ def test_every_list_and_report_reads_its_rows_by_name(stocked: Context) -> None:
     )
 
     u, r = stocked.uow, stocked.reader
-    s.create_order(
-        u(), customer="C-001", product_spec="PE 50", quantity=500, unit="kg", due_date=in_days(9), number="O-1"
-    )
+    s.create_order(u(), customer="C-001", product="PE-50", quantity=500, unit="kg", due_date=in_days(9), number="O-1")
     s.plan_order(u(), number="O-1", line="EXTRUDER-1")
     s.start_order(u(), number="O-1")
     s.consume_batch(u(), order="O-1", batch="B-001", warehouse="MAG-3", quantity=10)
@@ -224,7 +222,7 @@ def test_every_list_and_report_reads_its_rows_by_name(stocked: Context) -> None:
     ],
 )
 def test_every_declared_sort_key_sorts_both_ways(stocked: Context, listing: Any, declared: tuple[str, ...]) -> None:
-    s.create_order(stocked.uow(), customer="C-002", product_spec="PE", quantity=9, unit="kg", due_date=in_days(3))
+    s.create_order(stocked.uow(), customer="C-002", product="PE-50", quantity=9, unit="kg", due_date=in_days(3))
     for key in declared:
         for descending in (False, True):
             assert listing(stocked.reader(), sort=key, descending=descending, limit=5).total > 0, key

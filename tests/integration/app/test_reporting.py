@@ -229,3 +229,67 @@ def test_the_inventory_report_shows_materials_at_zero_and_cuts_no_text(demo: Con
     assert f"{grand:,.3f} kg," in last  # the whole total, wrapped, not cut
     assert f"{len(data.lines)} batch balances" in last
     render(out, tmp_path, pages, dpi=60).save(tmp_path / "last-page.png")
+
+
+def test_the_delivery_note_carries_every_batch_and_its_number_as_code128(demo: Context, tmp_path: Path) -> None:
+    from reports import delivery_note
+
+    number = q_delivery_with_most_lines(demo)
+    note = reporting.delivery_note(demo, number)
+    out = tmp_path / "delivery.pdf"
+    assert delivery_note.write(note, str(out)) == 1
+    body = pdf_text(out)[0]
+    assert "Delivery note" in body and number in body
+    assert note.customer.name in body and note.order.number in body
+    for line in note.lines:
+        assert line.batch_number in body
+    assert len(note.lines) >= 2
+    found = {(r.format.name, r.text) for r in zxingcpp.read_barcodes(render(out, tmp_path, 1))}
+    assert ("Code128", number) in found, found
+    assert_fonts_embedded(out)
+    with pytest.raises(PermissionDenied, match="Only a clerk or above may deliver"):
+        reporting.delivery_note(as_role(demo, Role.VIEWER), number)
+    with pytest.raises(ValidationError, match="no delivery “D-1999-00001”"):
+        reporting.delivery_note(demo, "D-1999-00001")
+
+
+def q_delivery_with_most_lines(ctx: Context) -> str:
+    with ctx.database.engine.connect() as conn:
+        return str(
+            conn.execute(
+                text(
+                    "SELECT d.number FROM deliveries d JOIN delivery_lines l ON l.delivery_id = d.id "
+                    "GROUP BY d.id, d.number ORDER BY COUNT(*) DESC, d.number LIMIT 1"
+                )
+            ).scalar_one()
+        )
+
+
+def test_the_recall_report_answers_who_got_anything_made_from_a_batch(demo: Context, tmp_path: Path) -> None:
+    (granulate,) = numbers_with(demo, "number LIKE 'R%-00315'")
+    data = reporting.recall_report(demo, granulate)
+    assert len(data.recall.customers) >= 3 and max(d.steps for d in data.recall.deliveries) >= 4
+    out = tmp_path / "recall.pdf"
+    documents.recall(data, str(out))
+    body = "".join(pdf_text(out))
+    assert f"who got anything made from batch {granulate}" in body
+    assert f"Customers to contact: {len(data.recall.customers)}" in body
+    for customer in data.recall.customers:
+        assert customer.name in body
+    for delivery in data.recall.deliveries:
+        assert delivery.delivery_number in body
+    with pytest.raises(PermissionDenied, match="Only a manager or above"):
+        reporting.recall_report(as_role(demo, Role.CLERK), granulate)
+
+
+def test_the_customer_and_trace_reports_show_deliveries(demo: Context, tmp_path: Path) -> None:
+    number = q_delivery_with_most_lines(demo)
+    note = reporting.delivery_note(demo, number)
+    out = tmp_path / "customer.pdf"
+    documents.customer(reporting.customer_report(demo, note.customer.code), str(out))
+    body = "".join(pdf_text(out))
+    assert number in body and "Total delivered" in body
+    out = tmp_path / "trace.pdf"
+    documents.trace(reporting.trace_report(demo, note.lines[0].batch_number), str(out))
+    body = "".join(pdf_text(out))
+    assert f"Delivery {number}" in body and f"Customer {note.customer.name}" in body and "delivery" in body

@@ -69,3 +69,80 @@ def test_client_refuses_unknown_schema(database_url: str) -> None:
         check_schema(database)
     assert info.value.client_is_newer is False
     database.dispose()
+
+
+def test_orders_of_an_older_schema_get_products_and_keep_their_text(empty_url: str) -> None:
+    """0006 on a database with orders: one product per text and unit, named after the text; the text stays
+    as the order's note; triggers on the rebuilt tables (SQLite) stay; every reference still holds."""
+    from sqlalchemy import text
+
+    from app.audit import audit
+
+    database = open_database(empty_url)
+    upgrade(database, "0003")
+    sqlite = database.is_sqlite
+    with database.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO customers (id, code, name, archived, version) VALUES (1, 'C-1', 'Dairy', false, 1)"
+        ))  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO production_lines (id, code, name, stage, rate_per_hour, rate_unit) VALUES"
+            " (1, 'PRINT-1', 'Flexo', 'printing', :rate, 'm')"
+        ), {"rate": 9000000 if sqlite else 9000})  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO materials (id, code, name, kind, unit, reorder_level)"
+            " VALUES (1, 'FILM-P', 'Printed', 'film', 'm', 0)"
+        ))  # fmt: skip
+        for i, (spec, unit, line) in enumerate(
+            [("Dairy lid print", "m", 1), ("Dairy lid print", "m", None), ("PE 50 film", "kg", None)], start=1
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO production_orders (id, number, customer_id, product_spec, quantity, unit, priority,"
+                    " due_date, status, line_id, queue_rank, created_at, version) VALUES (:id, :n, 1, :spec, 1000,"
+                    " :unit, 3, '2026-01-31', :status, :line, :rank, '2026-01-01 08:00:00', 1)"
+                ),
+                {"id": i, "n": f"PO-{i}", "spec": spec, "unit": unit, "line": line, "rank": 1 if line else None,
+                 "status": "planned" if line else "new"},
+            )  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO batches (id, number, material_id, production_order_id, received_at, status, version)"
+            " VALUES (1, 'PO-1-001', 1, 1, '2026-01-02 08:00:00', 'pending', 1)"
+        ))  # fmt: skip
+        if sqlite:  # a rule a later schema keeps in a trigger on a rebuilt table
+            conn.execute(text(
+                "CREATE TRIGGER keep_me BEFORE UPDATE OF priority ON production_orders WHEN NEW.priority = 9 "
+                "BEGIN SELECT RAISE(ABORT, 'nine'); END"
+            ))  # fmt: skip
+    upgrade(database)
+    with database.engine.connect() as conn:
+        products = conn.execute(text(
+            "SELECT p.code, p.name, p.unit, p.stage, m.code FROM products p"
+            " LEFT JOIN materials m ON m.id = p.output_material_id ORDER BY p.code"
+        )).all()  # fmt: skip
+        orders = conn.execute(text(
+            "SELECT o.number, o.note, p.code FROM production_orders o JOIN products p ON p.id = o.product_id"
+            " ORDER BY o.number"
+        )).all()  # fmt: skip
+        created = conn.execute(text("SELECT COUNT(*) FROM events WHERE entity_type = 'product'")).scalar()
+        queue = conn.execute(text("SELECT number, position FROM production_queue")).all()
+        if sqlite:
+            assert conn.execute(text("SELECT COUNT(*) FROM sqlite_master WHERE name = 'keep_me'")).scalar() == 1
+            assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    assert [tuple(p) for p in products] == [
+        ("P-00001", "Dairy lid print", "m", "printing", "FILM-P"),
+        ("P-00002", "PE 50 film", "kg", "extrusion", None),  # no line rated in kg: the first stage
+    ]
+    assert [tuple(o) for o in orders] == [
+        ("PO-1", "Dairy lid print", "P-00001"),
+        ("PO-2", "Dairy lid print", "P-00001"),
+        ("PO-3", "PE 50 film", "P-00002"),
+    ]
+    assert created == 2 and [tuple(r) for r in queue] == [("PO-1", 1)]
+    assert [p for p in audit(database) if "product" in p] == []
+    downgrade(database, "0003")
+    with database.engine.connect() as conn:
+        texts = conn.execute(text("SELECT product_spec FROM production_orders ORDER BY number")).scalars().all()
+    assert texts == ["Dairy lid print", "Dairy lid print", "PE 50 film"]
+    database.dispose()

@@ -53,7 +53,7 @@ def psql(database_url: str, people: dict[Role, Context], plant: Context) -> Iter
     """A raw connection per role, as its own login (viewer1 … admin1), on a plant with a batch and an order."""
     s.receive_batch(plant.uow(), number="B-1", material="LDPE", supplier="BASELL", quantity=1000, warehouse="MAG-1")
     s.create_order(
-        plant.uow(), number="PO-1", customer="C-001", product_spec="PE 50", quantity=500, unit="kg", due_date=in_days(5)
+        plant.uow(), number="PO-1", customer="C-001", product="PE-50", quantity=500, unit="kg", due_date=in_days(5)
     )
     conns = {role: connect(database_url, f"{role.label}1", autocommit=True) for role in Role}
     yield conns
@@ -113,6 +113,11 @@ def test_a_clerk_cannot_change_quality_edit_orders_touch_users_or_the_journal(
     assert refused(clerk, "DELETE FROM events")
     assert refused(clerk, "SELECT mpsystem_set_password('viewer1', 'SCRAM-SHA-256$4096:x')")
     assert refused(clerk, "UPDATE stock_balances SET batch_id = batch_id")  # only the quantity may change
+    # the catalogue is the planners'; a delivery, once written, stays as it was
+    assert refused(clerk, "INSERT INTO products DEFAULT VALUES")
+    assert refused(clerk, "INSERT INTO recipe_lines DEFAULT VALUES")
+    assert refused(clerk, "UPDATE deliveries SET note = 'x'")
+    assert refused(clerk, "UPDATE delivery_lines SET quantity = 1")
     # What a clerk may do, they may do from psql too; the journal then names them, whoever they claim to be.
     clerk.execute(
         "INSERT INTO events (occurred_at, user_id, entity_type, action, summary) "
@@ -136,6 +141,8 @@ def test_a_planner_cannot_touch_users_the_journal_quality_or_cancel(psql: dict[R
     assert refused(planner, "UPDATE customers SET archived = true")
     assert refused(planner, "SELECT mpsystem_create_login('mallory', 'admin', 'SCRAM-SHA-256$x')")
     assert refused(planner, "UPDATE production_lines SET rate_per_hour = 1")
+    planner.execute("UPDATE products SET name = name || ' ' WHERE code = 'PE-50'")  # the catalogue is theirs
+    assert refused(planner, "UPDATE recipe_lines SET quantity = 1")  # a recipe changes by a new revision only
 
 
 def test_a_manager_decides_quality_but_manages_no_users(psql: dict[Role, psycopg.Connection]) -> None:
@@ -265,7 +272,7 @@ def test_each_role_does_its_work_through_the_application_with_its_own_login(
                 planner.uow(),
                 number=n,
                 customer="C-001",
-                product_spec="PE 50",
+                product="PE-50",
                 quantity=500,
                 unit="kg",
                 due_date=in_days(5),
@@ -274,7 +281,7 @@ def test_each_role_does_its_work_through_the_application_with_its_own_login(
             planner.uow(),
             number="PO-1",
             customer="C-001",
-            product_spec="PE 60",
+            product="PE-60",
             quantity=600,
             unit="kg",
             priority=2,
@@ -288,6 +295,12 @@ def test_each_role_does_its_work_through_the_application_with_its_own_login(
         s.consume_batch(planner.uow(), order="PO-1", batch="B-1", warehouse="MAG-3", quantity=300)
         s.record_output(planner.uow(), order="PO-1", material="FILM-PE-50", quantity=280, warehouse="MAG-6")
         s.finish_order(planner.uow(), number="PO-1")
+        s.approve_batch(manager.uow(), batch="PO-1-001")
+        s.deliver(clerk.uow(), order="PO-1", lines=[s.DeliveryItem("PO-1-001", "MAG-6", "200")])
+        s.create_product(planner.uow(), code="PE-70", name="PE film 70 µm", stage="extrusion", unit="kg")
+        s.edit_product(planner.uow(), code="PE-70", name="PE film 70 µm natural", stage="extrusion", unit="kg")
+        s.set_recipe(planner.uow(), product="PE-70", lines=[s.RecipeItem(1, "extrusion", "LDPE", "1.02", "3")])
+        s.set_product_archived(planner.uow(), code="PE-70", archived=True)
         s.cancel_order(manager.uow(), number="PO-2", reason="customer withdrew")
         s.unplan_order(planner.uow(), number="PO-3")
         s.create_warehouse(admin.uow(), code="MAG-9", name="Overflow", kind="finished")
@@ -311,8 +324,8 @@ def test_each_role_does_its_work_through_the_application_with_its_own_login(
             journal = dict(
                 uow.session.execute(
                     text(
-                        "SELECT e.action, u.username FROM events e JOIN users u ON u.id = e.user_id "
-                        "WHERE e.action IN ('received', 'approved', 'password_changed', 'cancelled')"
+                        "SELECT e.action, u.username FROM events e JOIN users u ON u.id = e.user_id WHERE e.action "
+                        "IN ('received', 'approved', 'password_changed', 'cancelled', 'delivered', 'recipe')"
                     )
                 ).all()
             )
@@ -321,6 +334,8 @@ def test_each_role_does_its_work_through_the_application_with_its_own_login(
             "approved": "manager1",
             "password_changed": "viewer1",
             "cancelled": "manager1",
+            "delivered": "clerk1",
+            "recipe": "planner1",
         }
         with admin.uow() as uow:
             balance = uow.session.scalar(

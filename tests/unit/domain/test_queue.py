@@ -15,12 +15,13 @@ from domain.queue import RANK_GAP, optimised
 ranks = st.lists(st.integers(min_value=-(1 << 40), max_value=1 << 40), min_size=0, max_size=60, unique=True).map(sorted)
 
 
-def o(number: str, priority: int, due: int, spec: str) -> Any:
-    return SimpleNamespace(number=number, priority=priority, due_date=date(2026, 1, due), product_spec=spec)
+def o(number: str, priority: int, due: int, product_id: int) -> Any:
+    return SimpleNamespace(number=number, priority=priority, due_date=date(2026, 1, due), product_id=product_id)
 
 
-def test_optimise_is_deterministic_and_groups_specs() -> None:
-    orders = [o("A", 2, 5, "x"), o("B", 1, 9, "y"), o("C", 2, 1, "z"), o("D", 2, 7, "z"), o("E", 2, 6, "x")]
+def test_optimise_is_deterministic_and_groups_products() -> None:
+    x, y, z = 1, 2, 3
+    orders = [o("A", 2, 5, x), o("B", 1, 9, y), o("C", 2, 1, z), o("D", 2, 7, z), o("E", 2, 6, x)]
     expected = ["B", "C", "D", "A", "E"]
     assert [x.number for x in optimised(orders)] == expected
     assert [x.number for x in optimised(list(reversed(orders)))] == expected

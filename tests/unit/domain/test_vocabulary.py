@@ -54,4 +54,13 @@ def test_only_approved_unexpired_stock_may_leave_or_go_into_a_machine() -> None:
     assert not batch_usable(BatchStatus.APPROVED, date(2026, 2, 28), today)
     assert not batch_usable(BatchStatus.PENDING, None, today)
     assert not batch_usable(BatchStatus.BLOCKED, None, today)
-    assert {k for k in MovementKind if k.needs_usable_batch} == {MovementKind.ISSUE, MovementKind.CONSUMPTION}
+    assert {k for k in MovementKind if k.needs_usable_batch} == {
+        MovementKind.ISSUE,
+        MovementKind.CONSUMPTION,
+        MovementKind.DELIVERY,
+    }
+    assert {k for k in MovementKind if k.needs_order} == {
+        MovementKind.CONSUMPTION,
+        MovementKind.OUTPUT,
+        MovementKind.DELIVERY,
+    }

@@ -115,7 +115,7 @@ def test_planners_moving_at_once_keep_every_position_once(
     numbers = [f"PO-{i:02d}" for i in range(24)]
     for n in numbers:
         s.create_order(
-            planner.uow(), number=n, customer="C-001", product_spec="PE", quantity=100, unit="kg", due_date=in_days(9)
+            planner.uow(), number=n, customer="C-001", product="PE-50", quantity=100, unit="kg", due_date=in_days(9)
         )
         s.plan_order(planner.uow(), number=n, line="EXTRUDER-1" if int(n[-2:]) % 2 else "EXTRUDER-2")
     stations = [Context(open_database(database_url), planner.user) for _ in range(4)]
@@ -231,7 +231,7 @@ def test_a_move_waits_for_the_line_its_order_was_moved_to_in_the_meantime(
             planner.uow(),
             number=number,
             customer="C-001",
-            product_spec="PE",
+            product="PE-50",
             quantity=100,
             unit="kg",
             due_date=in_days(9),
@@ -292,7 +292,7 @@ def test_an_order_changed_while_its_start_waited_for_the_queue_is_not_started(
 ) -> None:
     planner = people[Role.PLANNER]
     s.create_order(
-        planner.uow(), number="PO-1", customer="C-001", product_spec="PE", quantity=100, unit="kg", due_date=in_days(9)
+        planner.uow(), number="PO-1", customer="C-001", product="PE-50", quantity=100, unit="kg", due_date=in_days(9)
     )
     s.plan_order(planner.uow(), number="PO-1", line="EXTRUDER-1")
     with plant.database.engine.connect() as conn:
@@ -466,7 +466,7 @@ def running_order(plant: Context, people: dict[Role, Context]) -> Context:
     s.receive_batch(plant.uow(), number="B-1", material="LDPE", supplier="BASELL", quantity=100, warehouse="MAG-1")
     s.approve_batch(people[Role.MANAGER].uow(), batch="B-1")
     s.create_order(
-        plant.uow(), number="PO-1", customer="C-001", product_spec="PE", quantity=100, unit="kg", due_date=in_days(9)
+        plant.uow(), number="PO-1", customer="C-001", product="PE-50", quantity=100, unit="kg", due_date=in_days(9)
     )
     s.plan_order(plant.uow(), number="PO-1", line="EXTRUDER-1")
     s.start_order(plant.uow(), number="PO-1")

@@ -36,7 +36,7 @@ def test_customer_lifecycle(plant: Context, people: dict[Role, Context]) -> None
     )
     with pytest.raises(ConflictError, match="changed by planner1"):
         s.edit_customer(planner.uow(), code="C-100", name="Other", expected_version=version)
-    s.create_order(planner.uow(), customer="C-100", product_spec="Bags", quantity=1000, unit="pcs", due_date=in_days(9))
+    s.create_order(planner.uow(), customer="C-100", product="BAGS", quantity=1000, unit="pcs", due_date=in_days(9))
     with pytest.raises(PermissionDenied, match="Only a manager"):
         s.set_customer_archived(planner.uow(), code="C-100", archived=True)
     s.set_customer_archived(manager.uow(), code="C-100", archived=True, reason="Closed down")
@@ -44,9 +44,7 @@ def test_customer_lifecycle(plant: Context, people: dict[Role, Context]) -> None
     archived = q.customers(plant.reader(), q.CustomerFilter(text="C-100", archived=True)).rows[0]
     assert archived.archived and archived.total_orders == 1
     with pytest.raises(ValidationError, match="archived; restore it"):
-        s.create_order(
-            planner.uow(), customer="C-100", product_spec="Bags", quantity=1, unit="pcs", due_date=in_days(9)
-        )
+        s.create_order(planner.uow(), customer="C-100", product="BAGS", quantity=1, unit="pcs", due_date=in_days(9))
     s.set_customer_archived(manager.uow(), code="C-100", archived=False)
 
 

@@ -18,9 +18,7 @@ from tests.helpers import order, plan, queue_numbers, queue_problems
 
 
 def test_order_numbers_are_generated_and_validated(plant: Context) -> None:
-    oid = s.create_order(
-        plant.uow(), customer="C-001", product_spec="PE 50", quantity="1200.5", unit="kg", due_date=in_days(3)
-    )
+    oid = s.create_order(plant.uow(), customer="C-001", product="PE-50", quantity="1200.5", due_date=in_days(3))
     page = q.orders(plant.reader())
     assert page.total == 1 and page.rows[0].id == oid
     assert page.rows[0].number == f"PO-{datetime.now().year}-00001"
@@ -28,20 +26,21 @@ def test_order_numbers_are_generated_and_validated(plant: Context) -> None:
     bad: list[tuple[dict[str, Any], str]] = [
         ({"due_date": in_days(-1)}, "lies in the past"),
         ({"quantity": 0}, "must not be zero"),
-        ({"unit": "pcs", "quantity": "1.5"}, "whole numbers"),
+        ({"product": "BAGS", "quantity": "1.5"}, "whole numbers"),
+        ({"unit": "m"}, "PE-50 is ordered in kg, not in m"),
         ({"unit": "tonnes"}, "not one of"),
         ({"priority": 9}, "between 1 and 5"),
         ({"customer": "C-404"}, "no customer"),
-        ({"product_spec": ""}, "required"),
-        ({"product_spec": "x" * 201}, "too long"),
+        ({"product": ""}, "required"),
+        ({"product": "NOPE"}, "no product “NOPE”"),
+        ({"note": "x" * 501}, "too long"),
         ({"number": f"PO-{datetime.now().year}-00001"}, "already exists"),
     ]
     for override, message in bad:
         args: dict[str, Any] = {
             "customer": "C-001",
-            "product_spec": "PE",
+            "product": "PE-50",
             "quantity": 10,
-            "unit": "kg",
             "due_date": in_days(3),
         }
         args.update(override)
@@ -57,17 +56,18 @@ def test_edit_order_with_stale_version_is_refused(plant: Context, people: dict[R
         people[Role.PLANNER].uow(),
         number="PO-1",
         customer="C-002",
-        product_spec="PE 60",
+        product="PE-60",
         quantity=900,
-        unit="kg",
         priority=2,
         due_date=in_days(4),
+        note="second colour of the lid",
         expected_version=version,
     )
     row = q.orders(plant.reader()).rows[0]
-    assert (row.customer_code, row.product_spec, row.quantity, row.priority) == (
+    assert (row.customer_code, row.product_code, row.note, row.quantity, row.priority) == (
         "C-002",
-        "PE 60",
+        "PE-60",
+        "second colour of the lid",
         Decimal("900.000"),
         2,
     )
@@ -76,9 +76,8 @@ def test_edit_order_with_stale_version_is_refused(plant: Context, people: dict[R
             plant.uow(),
             number="PO-1",
             customer="C-001",
-            product_spec="PE 70",
+            product="PE-50",
             quantity=900,
-            unit="kg",
             priority=2,
             due_date=in_days(4),
             expected_version=version,
@@ -111,7 +110,7 @@ def test_planning_refusals(plant: Context, people: dict[Role, Context]) -> None:
     order(plant, "PO-1")
     order(plant, "PO-M", unit="m", quantity=5000)
     before = snapshot(plant.database)
-    with pytest.raises(ValidationError, match="measured in m, but EXTRUDER-1 is rated in kg"):
+    with pytest.raises(ValidationError, match="makes PRINTED .* on printing lines; EXTRUDER-1 runs extrusion"):
         plan(plant, "PO-M")
     with pytest.raises(ValidationError, match="only planned orders"):
         s.unplan_order(plant.uow(), number="PO-1")
@@ -124,17 +123,17 @@ def test_planning_refusals(plant: Context, people: dict[Role, Context]) -> None:
     assert snapshot(plant.database) == before
 
 
-def test_optimise_orders_by_priority_due_date_and_groups_specs(plant: Context) -> None:
-    specs = [
-        ("PO-A", 3, 9, "PE 50"),
-        ("PO-B", 1, 20, "PE 80 white"),
-        ("PO-C", 3, 2, "PE 80 white"),
-        ("PO-D", 3, 5, "PE 50"),
-        ("PO-E", 3, 3, "HDPE 15"),
-        ("PO-F", 1, 10, "PE 50"),
+def test_optimise_orders_by_priority_due_date_and_groups_products(plant: Context) -> None:
+    orders = [
+        ("PO-A", 3, 9, "PE-50"),
+        ("PO-B", 1, 20, "PE-80-WH"),
+        ("PO-C", 3, 2, "PE-80-WH"),
+        ("PO-D", 3, 5, "PE-50"),
+        ("PO-E", 3, 3, "HDPE-15"),
+        ("PO-F", 1, 10, "PE-50"),
     ]
-    for number, priority, due, spec in specs:
-        order(plant, number, priority=priority, due=due, spec=spec)
+    for number, priority, due, product in orders:
+        order(plant, number, priority=priority, due=due, product=product)
         plan(plant, number)
     moved = s.optimise_line(plant.uow(), line="EXTRUDER-1")
     first = queue_numbers(plant.database, "EXTRUDER-1")

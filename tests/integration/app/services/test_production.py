@@ -66,8 +66,14 @@ def test_consumption_output_and_trace(plant: Context) -> None:
     (used_in,) = forward.children
     assert (used_in.kind, used_in.key) == ("order", "PO-1")
     (made,) = used_in.children
-    assert made.key == out
-    assert [(c.kind, c.key) for c in made.children] == [("customer", "C-001")]
+    assert made.key == out and made.children == ()  # made, not yet delivered to anyone
+
+    s.approve_batch(plant.uow(), batch=out)
+    sent = s.deliver(plant.uow(), order="PO-1", lines=[s.DeliveryItem(out, "MAG-6", "200")])
+    _, forward = s.trace_batch(plant.reader(), number="R-1")
+    (delivery,) = forward.children[0].children[0].children
+    assert (delivery.kind, delivery.key) == ("delivery", sent)
+    assert [(c.kind, c.key) for c in delivery.children] == [("customer", "C-001")]
 
     # and how much went each way: 500 kg of R-1 into PO-1, 480.5 kg of film out of it
     assert (back.quantity, back.unit) == (Decimal("480.500"), "kg")

@@ -63,7 +63,7 @@ def _apply(
 def test_random_stock_operations_keep_the_ledger(plant: Context, ops: list[tuple[object, ...]]) -> None:
     if not q.orders(plant.reader(), q.OrderFilter(status="in_progress")).total:
         s.create_order(
-            plant.uow(), number="RUN-1", customer="C-001", product_spec="PE", quantity=1, unit="kg", due_date=in_days(5)
+            plant.uow(), number="RUN-1", customer="C-001", product="PE-50", quantity=1, unit="kg", due_date=in_days(5)
         )
         s.plan_order(plant.uow(), number="RUN-1", line="EXTRUDER-1")
         s.start_order(plant.uow(), number="RUN-1")
@@ -142,7 +142,7 @@ def test_random_queue_moves_keep_positions_dense_and_unique(plant: Context, ops:
                 plant.uow(),
                 number=number,
                 customer="C-001",
-                product_spec="PE",
+                product="PE-50",
                 quantity=10,
                 unit="kg",
                 due_date=in_days(5),

@@ -10,7 +10,7 @@ from sqlalchemy import event, insert, select, text
 
 from app import services as s
 from app.context import Context
-from data.models import Customer, ProductionLine, ProductionOrder
+from data.models import Customer, Product, ProductionLine, ProductionOrder
 from data.rules import loading_history
 from tests.conftest import in_days
 from tests.helpers import order, plan, queue_numbers, queue_problems
@@ -23,6 +23,7 @@ def _bulk_queue(ctx: Context, count: int) -> None:
     with ctx.database.engine.begin() as conn, loading_history(conn):
         line_id = conn.execute(select(ProductionLine.id).where(ProductionLine.code == "EXTRUDER-1")).scalar_one()
         customer_id = conn.execute(select(Customer.id).where(Customer.code == "C-001")).scalar_one()
+        product_id = conn.execute(select(Product.id).where(Product.code == "PE-50")).scalar_one()
         now = datetime.now(UTC)
         conn.execute(
             insert(ProductionOrder),
@@ -30,7 +31,7 @@ def _bulk_queue(ctx: Context, count: int) -> None:
                 {
                     "number": f"Q-{i:05d}",
                     "customer_id": customer_id,
-                    "product_spec": "PE",
+                    "product_id": product_id,
                     "quantity": Decimal(100),
                     "unit": "kg",
                     "priority": 3,

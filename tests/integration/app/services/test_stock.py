@@ -195,7 +195,7 @@ def test_only_approved_unexpired_batches_leave(plant: Context, verb: str, state:
             plant.uow(),
             number="PO-1",
             customer="C-001",
-            product_spec="PE 50",
+            product="PE-50",
             quantity=100,
             unit="kg",
             due_date=in_days(5),
