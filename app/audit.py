@@ -3,7 +3,7 @@ deliveries against the ledger.
 
 Whatever wrote the data (people through the services, an import, the demo's bulk history),
 the same must hold: every balance is the sum of its movements, and every change to a batch,
-an order, a customer or the master data has its journal entry.
+an order, a customer, the master data or a line's stops has its journal entry.
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ def audit(database: Database) -> list[str]:
             *_orders(conn),
             *_created(conn),
             *_archived(conn),
+            *_stops(conn),
             *_deliveries(conn),
         ]
 
@@ -159,6 +160,30 @@ def _archived(conn: Connection) -> list[str]:
         """)
     )
     return [f"customer {r.code} is archived with no “archived” in the journal" for r in rows]
+
+
+def _stops(conn: Connection) -> list[str]:
+    """A stop was recorded (open, or with its end); one opened and since ended says when it ran again."""
+    rows = conn.execute(
+        text("""
+            SELECT s.id AS id,
+                   EXISTS (SELECT 1 FROM events e WHERE e.entity_type = 'line_stop' AND e.entity_id = s.id
+                            AND e.action IN ('stopped', 'recorded')) AS recorded,
+                   EXISTS (SELECT 1 FROM events e WHERE e.entity_type = 'line_stop' AND e.entity_id = s.id
+                            AND e.action = 'stopped') AS opened,
+                   EXISTS (SELECT 1 FROM events e WHERE e.entity_type = 'line_stop' AND e.entity_id = s.id
+                            AND e.action IN ('restarted', 'edited')) AS ended,
+                   s.ended_at IS NOT NULL AS closed
+              FROM line_stops s
+        """)
+    )
+    problems = []
+    for r in rows:
+        if not r.recorded:
+            problems.append(f"line stop #{r.id} has no “stopped” or “recorded” in the journal")
+        elif r.opened and r.closed and not r.ended:
+            problems.append(f"line stop #{r.id} ended with no “restarted” in the journal")
+    return problems
 
 
 def _deliveries(conn: Connection) -> list[str]:

@@ -98,26 +98,39 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
     database = _open(args)
     before = current_revision(database)
-    upgrade(database)
+    notes = upgrade(database)
     after = head_revision()
     if before == after:
         print(f"The database {database.describe()} is up to date (schema {after}).")
     else:
         print(f"Upgraded {database.describe()} from schema {before or 'empty'} to {after}.")
+    for note in notes:
+        print(note)
+    if not database.is_sqlite:
+        _list_users_without_login(database)
     return 0
+
+
+def _list_users_without_login(database: Database) -> None:
+    from data.plant import users_without_login
+
+    with database.engine.connect() as conn:
+        names = users_without_login(conn)
+    if names:
+        print(
+            f"{_count(len(names), 'user')} without a server login (made before logins existed; PostgreSQL cannot "
+            f"use the old passwords): {', '.join(names)}. Give each one a password, which creates the login: "
+            "mpsystem users passwd NAME --url … (as this schema's owner or an administrator)."
+        )
 
 
 def cmd_db_init(args: argparse.Namespace) -> int:
     from app.services.users import clean_username
-    from data.migrate import current_revision, initialise
+    from data.migrate import initialise, may_initialise
 
     admin = clean_username(args.admin)  # a name the server cannot take is refused before anything is asked
     database = _open(args)
-    if current_revision(database) is not None:
-        raise ValidationError(
-            f"The database {database.describe()} is already initialised; "
-            "use `mpsystem db upgrade` to bring it up to date."
-        )
+    may_initialise(database)
     password = _read_password(args, f"Password for {admin}")
     initialise(
         database,
@@ -218,7 +231,7 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     width = max([len(r.username) for r in rows] + [8])
     print(f"{'USERNAME':<{width}}  {'ROLE':<8}  {'STATE':<8}  FULL NAME")
     for r in rows:
-        state = "active" if r.active else "disabled"
+        state = ("active" if r.active else "disabled") if r.has_login else "no login"
         print(f"{r.username:<{width}}  {r.role.label:<8}  {state:<8}  {r.full_name}")
     return 0
 
@@ -240,8 +253,10 @@ def cmd_users_enable(args: argparse.Namespace) -> int:
 def cmd_users_passwd(args: argparse.Namespace) -> int:
     ctx = _context(args)
     password = _read_password(args, f"New password for {args.name}")
-    services.change_password(ctx.uow(), username=args.name, new_password=password)
-    print(f"Changed the password of {args.name.lower()}.")
+    if services.change_password(ctx.uow(), username=args.name, new_password=password):
+        print(f"Gave {args.name.lower()} a server login with the new password.")
+    else:
+        print(f"Changed the password of {args.name.lower()}.")
     return 0
 
 
@@ -492,6 +507,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _advice(exc: KnownError) -> str:
+    """What the command line's user does about an error whose remedy differs from the dialog's."""
+    from app.errors import ClientCertificateRequired
+
+    if isinstance(exc, ClientCertificateRequired):
+        return (
+            " Put the certificate and private key IT issued to you where libpq looks for them, "
+            "~/.postgresql/postgresql.crt and ~/.postgresql/postgresql.key (%APPDATA%\\postgresql\\ on Windows), "
+            "or name them in the address: …?sslmode=verify-full&sslcert=FILE&sslkey=FILE."
+        )
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -504,7 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except KnownError as exc:
-        print(f"mpsystem: error: {exc}", file=sys.stderr)
+        print(f"mpsystem: error: {exc}{_advice(exc)}", file=sys.stderr)
         return 1
     except DBAPIError as exc:
         # Whatever the unit of work did not translate: a server gone away mid-command.

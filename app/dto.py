@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -36,6 +36,7 @@ class UserRow:
     role: Role
     active: bool
     locked_until: datetime | None
+    has_login: bool = True  # PostgreSQL: users from before server logins have none until given a password
 
 
 @dataclass(frozen=True)
@@ -319,12 +320,37 @@ class Recall:
 
 @dataclass(frozen=True)
 class ScheduledOrder:
-    """A queued order with its estimated run, from the line's nominal rate."""
+    """A queued order with its estimated run, from the line's nominal rate and around its stops
+    (domain/schedule.py)."""
 
     order: OrderRow
     estimated_start: datetime
     estimated_end: datetime
     late: bool
+    hours_left: float = 0.0  # work still to do at the nominal rate, stops not counted
+    delayed_by: timedelta = timedelta(0)  # how much the line's stops push its end
+
+
+@dataclass(frozen=True)
+class LineStopRow:
+    id: int
+    line_code: str
+    line_name: str
+    started_at: datetime
+    ended_at: datetime | None  # None: the line is still stopped
+    reason_code: str
+    reason_name: str
+    note: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class StopReasonRow:
+    id: int
+    code: str
+    name: str
+    archived: bool
+    version: int
 
 
 @dataclass(frozen=True)
@@ -336,6 +362,12 @@ class LineQueue:
     rate_per_hour: Decimal
     rate_unit: str
     orders: tuple[ScheduledOrder, ...]
+    stopped: LineStopRow | None = None  # the stop the line stands in now, if it does
+
+    @property
+    def hours_queued(self) -> float:
+        """The work waiting on this line, in hours at its nominal rate (the running order's rest included)."""
+        return sum(o.hours_left for o in self.orders)
 
 
 @dataclass(frozen=True)

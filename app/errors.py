@@ -3,11 +3,13 @@
 from data.errors import (
     AccountLocked,
     AuthenticationFailed,
+    ClientCertificateRequired,
     ConflictError,
     ConnectionFailed,
     KnownError,
     NotFound,
     PermissionDenied,
+    PlantMismatch,
     SchemaMismatch,
     ValidationError,
 )
@@ -15,11 +17,13 @@ from data.errors import (
 __all__ = [
     "AccountLocked",
     "AuthenticationFailed",
+    "ClientCertificateRequired",
     "ConflictError",
     "ConnectionFailed",
     "KnownError",
     "NotFound",
     "PermissionDenied",
+    "PlantMismatch",
     "SchemaMismatch",
     "ValidationError",
 ]

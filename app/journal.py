@@ -1,4 +1,4 @@
-"""The journal's sentences for stock and production, written once.
+"""The journal's sentences for stock, production, deliveries and line stops, written once.
 
 The services record them as they change stock; the demo plant writes its synthetic
 history with the very same words, so its journal reads as if people had done it.
@@ -7,10 +7,11 @@ history with the very same words, so its journal reads as if people had done it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from app import formatting
 from app.formatting import quantity as _quantity
 from app.formatting import rate as _rate
 from domain.vocabulary import BatchStatus
@@ -173,6 +174,57 @@ def opening_stock(
             "opening_stock": True,
         },
     )
+
+
+# ---------------------------------------------------------------- line stops
+
+
+def _when(moment: datetime) -> str:
+    return formatting.moment(moment)
+
+
+def _lasting(lasted: timedelta) -> str:
+    return formatting.span(lasted)
+
+
+def line_stopped(line: str, reason: str, since: datetime, note: str | None) -> Entry:
+    """A line stands still now."""
+    return Entry(
+        "stopped",
+        f"{line} stopped at {_when(since)}: {reason}" + (f" ({note})" if note else ""),
+        {"line": line, "reason": reason, "started_at": since.isoformat(), "note": note},
+    )
+
+
+def stop_recorded(line: str, reason: str, start: datetime, end: datetime, note: str | None) -> Entry:
+    """A stop with its end known: one that is over, or one planned ahead."""
+    return Entry(
+        "recorded",
+        f"Recorded a stop of {line} from {_when(start)} to {_when(end)} ({_lasting(end - start)}): {reason}"
+        + (f" ({note})" if note else ""),
+        {"line": line, "reason": reason, "started_at": start.isoformat(), "ended_at": end.isoformat(), "note": note},
+    )
+
+
+def line_restarted(line: str, reason: str, start: datetime, end: datetime) -> Entry:
+    return Entry(
+        "restarted",
+        f"{line} running again at {_when(end)} after {_lasting(end - start)} stopped ({reason})",
+        {"line": line, "reason": reason, "started_at": start.isoformat(), "ended_at": end.isoformat()},
+    )
+
+
+def stop_edited(line: str, changes: dict[str, tuple[str, str]]) -> Entry:
+    """A stop corrected: each changed field with what it was and what it is now."""
+    said = ", ".join(f"{name.replace('_', ' ')} {old or '—'} → {new or '—'}" for name, (old, new) in changes.items())
+    return Entry(
+        "edited",
+        f"Corrected a stop of {line}: {said}",
+        {"line": line, **{name: {"from": old, "to": new} for name, (old, new) in changes.items()}},
+    )
+
+
+# ---------------------------------------------------------------- deliveries
 
 
 @dataclass(frozen=True)

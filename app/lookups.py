@@ -16,12 +16,21 @@ from sqlalchemy import select
 from app.permissions import require
 from app.settings import PlantSettings
 from app.settings import read as read_settings
-from data.models import Batch, Customer, Material, Product, ProductionLine, Supplier, Warehouse
+from data.models import Batch, Customer, Material, Product, ProductionLine, StopReason, Supplier, Warehouse
 from data.uow import UnitOfWork
 
 # The tables whose writes change what `lookups` returns.
 LOOKUP_TABLES = frozenset(
-    {"warehouses", "materials", "suppliers", "production_lines", "customers", "products", "settings"}
+    {
+        "warehouses",
+        "materials",
+        "suppliers",
+        "production_lines",
+        "customers",
+        "products",
+        "settings",
+        "stop_reasons",
+    }
 )
 
 
@@ -44,6 +53,7 @@ class Lookups:
     product_units: dict[str, str] = field(default_factory=dict)  # product code -> unit it is ordered in
     product_stages: dict[str, str] = field(default_factory=dict)  # product code -> stage it is made on
     line_stages: dict[str, str] = field(default_factory=dict)  # line code -> stage
+    stop_reasons: tuple[tuple[str, str], ...] = ()  # (code, name) of the reasons in use, by name
 
     def lines_for(self, product: str) -> tuple[str, ...]:
         """The lines an order for `product` may run on: those of its stage."""
@@ -126,6 +136,14 @@ def lookups(uow: UnitOfWork) -> Lookups:
             products=tuple(names["products"]),
             product_units={r.code: r.unit for r in products},
             product_stages={r.code: r.stage for r in products},
+            stop_reasons=tuple(
+                (row.code, row.name)
+                for row in s.execute(
+                    select(StopReason.code.label("code"), StopReason.name.label("name"))
+                    .where(StopReason.archived.is_(False))
+                    .order_by(StopReason.name)
+                )
+            ),
             line_stages=line_stages,
         )
 

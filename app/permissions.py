@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, tuple[Role, str]] = {
     "stock.adjust": (Role.CLERK, "adjust stock"),
     "stock.deliver": (Role.CLERK, "deliver to customers"),
     "label.print": (Role.CLERK, "print batch labels"),
+    "line.stop": (Role.CLERK, "record line stops"),
     "order.edit": (Role.PLANNER, "create and edit production orders"),
     "customer.edit": (Role.PLANNER, "create and edit customers"),
     "product.edit": (Role.PLANNER, "keep products and their recipes"),

@@ -13,6 +13,7 @@ import logging
 import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import keyring
@@ -61,9 +62,17 @@ class Profile:
             for key in ("sslrootcert", "sslcert", "sslkey"):
                 value = getattr(self, key)
                 if value:
-                    url += f"&{key}=" + quote(str(Path(value).expanduser()), safe="/:\\")
+                    url += f"&{key}=" + quote(str(local_path(value)), safe="/:\\")
             return url
-        return "sqlite:///" + str(Path(self.path).expanduser())
+        return "sqlite:///" + str(local_path(self.path))
+
+
+def local_path(value: str) -> Path:
+    """A file named in a profile, for this user: `~` and variables (`%APPDATA%`, `$HOME`) filled in.
+
+    So one machine-wide preset names each user's own certificate files.
+    """
+    return Path(os.path.expandvars(value)).expanduser()
 
 
 def local_profile() -> Profile:
@@ -93,7 +102,7 @@ def validate(profile: Profile) -> Profile:
             f"sslmode {sslmode} checks the server's certificate: choose the CA certificate file (.crt or .pem).",
             "sslrootcert",
         )
-    if ca and not Path(ca).expanduser().is_file():
+    if ca and not local_path(ca).is_file():
         raise ValidationError(f"The CA certificate file {ca} does not exist.", "sslrootcert")
     cert, key = (profile.sslcert or "").strip(), (profile.sslkey or "").strip()
     if bool(cert) != bool(key):
@@ -104,9 +113,9 @@ def validate(profile: Profile) -> Profile:
     if cert and sslmode == "disable":
         raise ValidationError("A client certificate is sent over TLS: choose an sslmode other than disable.", "sslmode")
     for value, field, what in ((cert, "sslcert", "client certificate"), (key, "sslkey", "private key")):
-        if value and not Path(value).expanduser().is_file():
+        if value and not local_path(value).is_file():
             raise ValidationError(f"The {what} file {value} does not exist.", field)
-    if key and os.name == "posix" and _readable_by_others(Path(key).expanduser()):
+    if key and os.name == "posix" and _readable_by_others(local_path(key)):
         # libpq refuses such a key, with a message few users would understand.
         raise ValidationError(
             f"The private key {key} can be read by other users of this computer; "
@@ -134,6 +143,17 @@ def _readable_by_others(key: Path) -> bool:
 
 def _profiles_file() -> Path:
     return config.user_config_dir() / "profiles.json"
+
+
+def _read_raw(path: Path) -> dict[str, Any]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring unreadable profiles file %s: %s", path, exc)
+        return {}
+    return raw if isinstance(raw, dict) else {}
 
 
 def _read(path: Path, managed: bool) -> list[Profile]:
@@ -166,16 +186,36 @@ def load_profiles() -> list[Profile]:
     return profiles
 
 
-def save_profiles(profiles: list[Profile]) -> None:
-    """Save the user's profiles; the machine's presets stay in their file unless the user changed them."""
+def preselected(profiles: list[Profile]) -> Profile:
+    """The connection the sign-in dialog offers first.
+
+    The one this user last signed in with; else the first connection IT preset for the machine (a
+    workstation with a preset is meant for the plant's server); else the first, the local database.
+    """
+    last = _read_raw(_profiles_file()).get("last_used")
+    for chosen in (
+        next((p for p in profiles if p.name == last), None),
+        next((p for p in profiles if p.managed), None),
+    ):
+        if chosen is not None:
+            return chosen
+    return profiles[0]
+
+
+def save_profiles(profiles: list[Profile], last_used: str | None = None) -> None:
+    """Save the user's profiles (and which one they signed in with); the machine's presets stay in their file."""
     path = _profiles_file()
     config.private_folder(path.parent)
     tmp = path.with_suffix(".tmp")
     own = [asdict(p) for p in profiles if not p.managed]
     for item in own:
         item.pop("managed", None)
+    content: dict[str, Any] = {"profiles": own}
+    last = last_used if last_used is not None else _read_raw(path).get("last_used")
+    if isinstance(last, str) and any(p.name == last for p in profiles):
+        content["last_used"] = last
     with config.private_open(tmp) as out:  # servers, user names and certificate paths: this user's only
-        out.write(json.dumps({"profiles": own}, indent=2, ensure_ascii=False))
+        out.write(json.dumps(content, indent=2, ensure_ascii=False))
     os.replace(tmp, path)  # never leave a half-written file behind
 
 

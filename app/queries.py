@@ -21,11 +21,14 @@ from sqlalchemy import (
     String,
     and_,
     case,
+    column,
+    exists,
     func,
     literal,
     null,
     or_,
     select,
+    table,
     text,
     type_coerce,
     union_all,
@@ -40,11 +43,13 @@ from app.dto import (
     InventoryRow,
     LineQueue,
     LineRow,
+    LineStopRow,
     MaterialRow,
     OrderRow,
     Page,
     PlantSetup,
     ScheduledOrder,
+    StopReasonRow,
     SuppliedBatch,
     SupplierRow,
     UserRow,
@@ -57,18 +62,21 @@ from data.models import (
     Batch,
     Customer,
     Event,
+    LineStop,
     Material,
     Product,
     ProductionLine,
     ProductionOrder,
     StockBalance,
     StockMovement,
+    StopReason,
     Supplier,
     User,
     Warehouse,
 )
 from data.types import Quantity, UTCDateTime
 from data.uow import UnitOfWork
+from domain.schedule import Downtime, Job, estimate
 from domain.vocabulary import OPEN_ORDER_STATUSES, QUANTITY_SCALE, BatchStatus, MovementKind, OrderStatus
 
 T = TypeVar("T")
@@ -616,12 +624,14 @@ def backlog(uow: UnitOfWork, text: str | None = None, *, offset: int = 0, limit:
 def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | None = None) -> tuple[LineQueue, ...]:
     """Every line's queue in sequence, each order with its estimated start and end.
 
-    Estimates run back to back from now at the line's nominal rate; a running
-    order is counted from when it started. An order is late when its estimated
-    end falls after its due date.
+    The estimate is domain.schedule.estimate: the line works at its nominal rate whenever it is
+    not stopped; a running order counts from when it started, less the time the line stood
+    still since; the others follow back to back, around the line's stops (open ones counted up
+    to now, planned ones ahead). An order is late when its estimated end falls after its due
+    day. Each line also carries the stop it stands in now, if any (`LineQueue.stopped`).
     """
     require(uow.actor, "read")
-    start_of_day = now or uow.now()
+    moment = now or uow.now()
     with uow:
         lines_stmt = select(ProductionLine).order_by(ProductionLine.code)
         if line:
@@ -644,22 +654,58 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
         by_line: dict[int, list[Row[Any]]] = {}
         for r in rows:
             by_line.setdefault(r.line_id, []).append(r)
+        since = min((r.started_at for r in rows if r.started_at is not None), default=moment)
+        stops = _stops_from(uow, min(since, moment), [ln.id for ln in lines] if line else None)
+        tz = _local_tz()
         result = []
         for ln in lines:
-            cursor = start_of_day
-            scheduled = []
-            for position, r in enumerate(by_line.get(ln.id, []), start=1):
-                hours = float(r.quantity / ln.rate_per_hour)
-                running = OrderStatus(r.status).is_running and r.started_at is not None
-                start = r.started_at if running else cursor
-                end = max(start + timedelta(hours=hours), cursor)
-                late = end > datetime.combine(r.due_date, time.max, tzinfo=_local_tz())
-                scheduled.append(ScheduledOrder(_order_row(r, position, extra=tuple(scheduling)), start, end, late))
-                cursor = end
+            queued = by_line.get(ln.id, [])
+            line_stops = stops.get(ln.id, [])
+            jobs = [
+                Job(
+                    r.quantity,
+                    datetime.combine(r.due_date, time.max, tzinfo=tz),
+                    r.started_at if OrderStatus(r.status).is_running else None,
+                )
+                for r in queued
+            ]
+            runs = estimate(moment, ln.rate_per_hour, jobs, [Downtime(st.started_at, st.ended_at) for st in line_stops])
+            scheduled = tuple(
+                ScheduledOrder(
+                    _order_row(r, position, extra=tuple(scheduling)),
+                    run.start,
+                    run.end,
+                    run.late,
+                    run.hours_left,
+                    run.delayed_by,
+                )
+                for position, (r, run) in enumerate(zip(queued, runs, strict=True), start=1)
+            )
+            current = next((st for st in line_stops if _stands(st, moment)), None)
             result.append(
-                LineQueue(ln.id, ln.code, ln.name, ln.stage, ln.rate_per_hour, ln.rate_unit, tuple(scheduled))
+                LineQueue(ln.id, ln.code, ln.name, ln.stage, ln.rate_per_hour, ln.rate_unit, scheduled, current)
             )
         return tuple(result)
+
+
+def _stands(stop: LineStopRow, moment: datetime) -> bool:
+    """Is the line standing in this stop at `moment`?"""
+    return stop.started_at <= moment and (stop.ended_at is None or stop.ended_at > moment)
+
+
+def _stops_from(uow: UnitOfWork, since: datetime, line_ids: list[int] | None) -> dict[int, list[LineStopRow]]:
+    """Each line's stops that are open or end after `since`, oldest first."""
+    stmt = (
+        _line_stop_select(extra={"line_id": LineStop.line_id})
+        .where(or_(LineStop.ended_at.is_(None), LineStop.ended_at > since))
+        .order_by(LineStop.line_id, LineStop.started_at)
+    )
+    if line_ids is not None:
+        stmt = stmt.where(LineStop.line_id.in_(line_ids))
+    found: dict[int, list[LineStopRow]] = {}
+    for r in uow.session.execute(stmt):
+        found.setdefault(r.line_id, []).append(dto_from_row(LineStopRow, r, extra=("line_id",)))
+    return found
 
 
 def _local_tz() -> Any:
@@ -679,6 +725,8 @@ SUBJECT_KEYS: dict[str, Any] = {
     "warehouse": Warehouse.code,
     "material": Material.code,
     "supplier": Supplier.code,
+    "line_stop": LineStop.id,  # a stop has no number of its own: it is known by its id
+    "stop_reason": StopReason.code,
 }
 
 
@@ -830,7 +878,7 @@ def _with_subjects(uow: UnitOfWork, rows: tuple[EventRow, ...]) -> tuple[EventRo
         column = SUBJECT_KEYS[kind]
         table = column.class_
         for found in uow.session.execute(select(table.id, column).where(table.id.in_(sorted(ids)))):
-            keys[(kind, found[0])] = found[1]
+            keys[(kind, found[0])] = str(found[1])
     return tuple(
         replace(row, subject=keys.get((row.entity_type, row.entity_id))) if row.entity_id is not None else row
         for row in rows
@@ -1306,6 +1354,14 @@ def plant_setup(uow: UnitOfWork) -> PlantSetup:
 # ---------------------------------------------------------------- users and look-ups
 
 
+def _has_login(uow: UnitOfWork) -> Any:
+    """PostgreSQL: whether the user's row has a server login (rows from before logins existed have none)."""
+    if uow.backend != "postgresql":
+        return literal(True)
+    logins = table("mpsystem_logins", column("user_id"))  # kept by the migrations, not modelled
+    return exists().where(logins.c.user_id == User.id)
+
+
 def users(uow: UnitOfWork) -> tuple[UserRow, ...]:
     require(uow.actor, "read")
     with uow:
@@ -1318,6 +1374,7 @@ def users(uow: UnitOfWork) -> tuple[UserRow, ...]:
                 role=User.role,
                 active=User.active,
                 locked_until=User.locked_until,
+                has_login=_has_login(uow),
             )
         ).order_by(User.username)
         return tuple(dto_from_row(UserRow, r, role=parse_role(r.role)) for r in uow.session.execute(stmt))
@@ -1331,4 +1388,107 @@ def entity_key(uow: UnitOfWork, entity_type: str, entity_id: int) -> str | None:
         return None
     with uow:
         table = column.class_
-        return uow.session.scalar(select(column).where(table.id == entity_id))
+        found = uow.session.scalar(select(column).where(table.id == entity_id))
+        return None if found is None else str(found)
+
+
+# ---------------------------------------------------------------- line stops
+
+
+def _line_stop_select(*, extra: dict[str, Any] | None = None) -> Select[Any]:
+    more = extra or {}
+    return (
+        select(
+            *labelled(
+                LineStopRow,
+                extra=more,
+                id=LineStop.id,
+                line_code=ProductionLine.code,
+                line_name=ProductionLine.name,
+                started_at=LineStop.started_at,
+                ended_at=LineStop.ended_at,
+                reason_code=StopReason.code,
+                reason_name=StopReason.name,
+                note=LineStop.note,
+                version=LineStop.version,
+                **more,
+            )
+        )
+        .select_from(LineStop)
+        .join(ProductionLine, ProductionLine.id == LineStop.line_id)
+        .join(StopReason, StopReason.id == LineStop.reason_id)
+    )
+
+
+@dataclass(frozen=True)
+class LineStopFilter:
+    text: str | None = None  # in the note or the reason
+    line: str | None = None
+    reason: str | None = None  # a reason's code
+    since: datetime | None = None  # stops that last into this moment or later
+    until: datetime | None = None  # stops that began before this moment
+    open_only: bool = False
+    stop_id: int | None = None
+
+
+LINE_STOP_SORTS = ("started_at", "ended_at", "line_code", "reason_name")
+
+
+def line_stops(
+    uow: UnitOfWork,
+    flt: LineStopFilter = LineStopFilter(),
+    *,
+    sort: str | None = None,
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 200,
+) -> Page[LineStopRow]:
+    """The lines' stops, the latest first unless asked otherwise."""
+    require(uow.actor, "read")
+    if flt.since and flt.until and flt.since > flt.until:
+        raise ValidationError("The period ends before it starts.", "until")
+    with uow:
+        stmt = _line_stop_select()
+        cond = _text_filter(flt.text, LineStop.note, StopReason.name)
+        if cond is not None:
+            stmt = stmt.where(cond)
+        if flt.line:
+            stmt = stmt.where(ProductionLine.code == flt.line)
+        if flt.reason:
+            stmt = stmt.where(StopReason.code == flt.reason)
+        if flt.since:
+            stmt = stmt.where(or_(LineStop.ended_at.is_(None), LineStop.ended_at > flt.since))
+        if flt.until:
+            stmt = stmt.where(LineStop.started_at < flt.until)
+        if flt.open_only:
+            stmt = stmt.where(LineStop.ended_at.is_(None))
+        if flt.stop_id is not None:
+            stmt = stmt.where(LineStop.id == flt.stop_id)
+        columns = sort_columns(
+            LINE_STOP_SORTS,
+            started_at=LineStop.started_at,
+            ended_at=LineStop.ended_at,
+            line_code=ProductionLine.code,
+            reason_name=StopReason.name,
+        )
+        order = sorting(sort, descending, columns, "started_at", LineStop.id)
+        return paged(uow, stmt, order, lambda r: dto_from_row(LineStopRow, r), offset=offset, limit=limit)
+
+
+def stop_reasons(uow: UnitOfWork, *, archived: bool | None = False) -> tuple[StopReasonRow, ...]:
+    """The reasons a line stops for, by name; archived ones too when asked (None: all)."""
+    require(uow.actor, "read")
+    with uow:
+        stmt = select(
+            *labelled(
+                StopReasonRow,
+                id=StopReason.id,
+                code=StopReason.code,
+                name=StopReason.name,
+                archived=StopReason.archived,
+                version=StopReason.version,
+            )
+        ).order_by(StopReason.name)
+        if archived is not None:
+            stmt = stmt.where(StopReason.archived.is_(archived))
+        return tuple(dto_from_row(StopReasonRow, r) for r in uow.session.execute(stmt))

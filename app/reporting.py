@@ -19,6 +19,7 @@ from app import validation as v
 from app.batch_page import BatchPage, batch_page
 from app.batch_page import movements as batch_movements
 from app.context import Context
+from app.dashboard import Dashboard, dashboard
 from app.dto import (
     BatchLabel,
     CustomerRow,
@@ -37,6 +38,7 @@ from app.dto import (
     TraceNode,
 )
 from app.errors import NotFound, ValidationError
+from app.formatting import moment
 from app.permissions import require
 from app.rows import dto_from_row, labelled
 from app.services.trace import recall, trace_batch
@@ -322,6 +324,22 @@ def customer_report(ctx: Context, code: str) -> CustomerReport:
         orders,
         deliveries,
     )
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+@dataclass(frozen=True)
+class DashboardReport:
+    header: ReportHeader
+    dashboard: Dashboard
+
+
+def dashboard_report(ctx: Context, now: datetime | None = None) -> DashboardReport:
+    """The dashboard's figures, as the screen shows them, for one or two A4 pages."""
+    require(ctx.user, "report.all")
+    board = dashboard(ctx, now)
+    return DashboardReport(make_header(ctx, "Dashboard", [("As of", moment(board.at))]), board)
 
 
 # ---------------------------------------------------------------- delivery note

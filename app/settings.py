@@ -21,8 +21,12 @@ from data.models import Setting
 from data.uow import UnitOfWork
 from domain.vocabulary import (
     EXPIRY_WARNING_DAYS,
+    LINE_STOP_ALERT_MINUTES,
     MAX_EXPIRY_WARNING_DAYS,
+    MAX_LINE_STOP_ALERT_MINUTES,
+    MAX_PENDING_ALERT_HOURS,
     NAME_LEN,
+    PENDING_ALERT_HOURS,
     LabelLayout,
     LabelPrinter,
 )
@@ -40,6 +44,8 @@ class PlantSettings:
     expiry_warning_days: int = EXPIRY_WARNING_DAYS
     label_layout: str = LabelLayout.SINGLE.value
     label_printer: str = LabelPrinter.PDF.value
+    line_stop_alert_minutes: int = LINE_STOP_ALERT_MINUTES  # a line stopped longer raises an alert
+    release_alert_hours: int = PENDING_ALERT_HOURS  # a batch waiting longer for release raises an alert
 
     def stored(self) -> dict[str, str]:
         """The values as the table keeps them: text."""
@@ -53,13 +59,24 @@ class PlantSettings:
 KEYS = tuple(f.name for f in fields(PlantSettings))
 
 
-def checked(plant_name: Any, expiry_warning_days: Any, label_layout: Any, label_printer: Any) -> PlantSettings:
+def checked(
+    plant_name: Any,
+    expiry_warning_days: Any,
+    label_layout: Any,
+    label_printer: Any,
+    line_stop_alert_minutes: Any = LINE_STOP_ALERT_MINUTES,
+    release_alert_hours: Any = PENDING_ALERT_HOURS,
+) -> PlantSettings:
     """Settings as typed, checked with the rules the service applies; ValidationError names the field."""
     return PlantSettings(
         plant_name=v.required_text(plant_name, "plant_name", NAME_LEN),
         expiry_warning_days=v.integer(expiry_warning_days, "expiry_warning_days", 1, MAX_EXPIRY_WARNING_DAYS),
         label_layout=v.choice(label_layout, "label_layout", LabelLayout.values()),
         label_printer=v.choice(label_printer, "label_printer", LabelPrinter.values()),
+        line_stop_alert_minutes=v.integer(
+            line_stop_alert_minutes, "line_stop_alert_minutes", 1, MAX_LINE_STOP_ALERT_MINUTES
+        ),
+        release_alert_hours=v.integer(release_alert_hours, "release_alert_hours", 1, MAX_PENDING_ALERT_HOURS),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -193,3 +193,24 @@ def not_reserved_login(name: str, field: str) -> str:
             f"The user name “{name}” is reserved for the database's own roles; choose another.", field
         )
     return name
+
+
+def a_moment(value: Any, field: str, *, required: bool = True) -> datetime | None:
+    """A point in time: an aware datetime, a naive one or "YYYY-MM-DD HH:MM" read as this workstation's local time."""
+    label = field.replace("_", " ")
+    if value is None or value == "":
+        if required:
+            raise ValidationError(f"The {label} is required.", field)
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        raise ValidationError(f"The {label} needs a time of day as well as a date.", field)
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValidationError(f"The {label} “{value}” is not a moment (YYYY-MM-DD HH:MM).", field) from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # as this workstation's clock reads it
+    return moment.astimezone(UTC)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.changes import watch_sqlite
-from data.errors import AuthenticationFailed, ConnectionFailed
+from data.errors import AuthenticationFailed, ClientCertificateRequired, ConnectionFailed
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -149,6 +149,8 @@ def open_database(
         parsed = parsed.set(password=password)
     # Errors never carry their statement's values: a password's verifier is one of them.
     engine_options.setdefault("hide_parameters", True)
+    if parsed.get_backend_name() == "postgresql" and check:
+        _certificate_files(parsed)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             path = Path(parsed.database).expanduser().resolve()
@@ -180,6 +182,25 @@ def open_database(
     return database
 
 
+def _server_refusals(text: str) -> list[str]:
+    """The server's pg_hba.conf refusals, one per attempt libpq reports (it may try with TLS, then without).
+
+    Only when every attempt was unencrypted is the server's rule "TLS only": an encrypted attempt
+    refused too means the rules admit nobody of this name, database or address.
+    """
+    return [
+        m.strip() for m in re.findall(r"(?:pg_hba\.conf rejects connection|no pg_hba\.conf entry) for [^\n]*", text)
+    ]
+
+
+def _certificate_files(url: URL) -> None:
+    """A certificate file named in the address must exist: libpq silently sends no certificate instead."""
+    for key, what in (("sslrootcert", "CA certificate"), ("sslcert", "client certificate"), ("sslkey", "private key")):
+        value = url.query.get(key)
+        if isinstance(value, str) and value and value != "system" and not Path(value).expanduser().is_file():
+            raise ConnectionFailed(f"The {what} file {value} named in the connection ({key}) does not exist.")
+
+
 def translate_connect_error(exc: DBAPIError, database: Database) -> Exception:
     text = str(exc.orig) if exc.orig is not None else str(exc)
     lowered = text.lower()
@@ -202,10 +223,21 @@ def translate_connect_error(exc: DBAPIError, database: Database) -> Exception:
         return ConnectionFailed(f"Cannot open the database {database.describe()}: {text}.")
     first_line = text.splitlines()[0] if text else type(exc).__name__
     if "requires a valid client certificate" in lowered:
+        # Where to choose the certificate differs between the dialog and the command line: they add it.
+        return ClientCertificateRequired(
+            f"The {database.describe()} asks for the client certificate issued to you, and this connection sent none."
+        )
+    refusals = _server_refusals(text)
+    refusal = refusals[-1] if refusals else None
+    if refusals and all(r.endswith("no encryption") for r in refusals):
         return ConnectionFailed(
-            f"The {database.describe()} asks for this workstation's client certificate. "
-            "Choose the certificate and private key issued to you in the connection's settings (Edit…); "
-            "ask IT for them."
+            f"The {database.describe()} accepts only encrypted connections (TLS), and this one was not: "
+            "use sslmode verify-full with the plant's CA certificate (ask IT for the file)."
+        )
+    if refusal is not None:
+        return ConnectionFailed(
+            f"The {database.describe()} does not admit {database.url.username or 'this login'} to "
+            f"“{database.url.database}” from this computer ({refusal}); ask IT."
         )
     cert = database.url.query.get("sslcert")
     client_side = "private key" in lowered or "certificate file" in lowered or "client certificate" in lowered

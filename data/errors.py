@@ -43,12 +43,24 @@ class ConnectionFailed(KnownError):
     """The database cannot be reached or opened."""
 
 
+class ClientCertificateRequired(ConnectionFailed):
+    """The server asks for a client certificate and this connection sent none.
+
+    The message says what is missing; where to put the certificate is the caller's to add (the
+    sign-in dialog's settings, or the command line's address).
+    """
+
+
 class AuthenticationFailed(KnownError):
     """Sign-in refused. The message never says whether the name or the password was wrong."""
 
 
 class AccountLocked(AuthenticationFailed):
     """Too many failed sign-ins in a row."""
+
+
+class PlantMismatch(KnownError):
+    """The database is not the plant its server's logins belong to (a copy beside it, or not yet settled)."""
 
 
 class SchemaMismatch(KnownError):

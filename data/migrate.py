@@ -13,6 +13,7 @@ from sqlalchemy import Connection, inspect
 from sqlalchemy.orm import sessionmaker
 
 import migrations
+from data import plant
 from data.db import Database
 from data.errors import PermissionDenied, SchemaMismatch, ValidationError
 
@@ -40,13 +41,34 @@ def current_revision(database: Database) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def _run(database: Database, action: str, target: str) -> None:
+def _run(database: Database, action: str, target: str) -> list[str]:
+    """Run the migrations in one transaction; on PostgreSQL, settle the plant afterwards (see data/plant.py)."""
     config = alembic_config()
     with database.engine.begin() as conn:
-        if not database.is_sqlite:
-            _act_as_schema_owner(conn)
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current is not None and current not in known_revisions():
+            raise _newer_schema(current, "Nothing was changed: use the MPSYSTEM version that made it, or a newer one")
+        if database.is_sqlite:
+            config.attributes["connection"] = conn
+            getattr(command, action)(config, target)
+            return []
+        if current is None:
+            plant.refuse_second_plant(conn)
+        _act_as_schema_owner(conn)
         config.attributes["connection"] = conn
         getattr(command, action)(config, target)
+        if conn.exec_driver_sql("SELECT to_regclass('mpsystem_logins') IS NOT NULL").scalar():
+            return plant.settle(conn)
+        return []
+
+
+def _newer_schema(current: str, advice: str) -> SchemaMismatch:
+    return SchemaMismatch(
+        f"The database schema ({current}) is newer than this client knows ({head_revision()}). {advice}.",
+        database_revision=current,
+        client_revision=head_revision(),
+        client_is_newer=False,
+    )
 
 
 def _act_as_schema_owner(conn: Connection) -> None:
@@ -66,8 +88,25 @@ def _act_as_schema_owner(conn: Connection) -> None:
     conn.exec_driver_sql(f'SET LOCAL ROLE "{owner}"')
 
 
-def upgrade(database: Database, target: str = "head") -> None:
-    _run(database, "upgrade", target)
+def upgrade(database: Database, target: str = "head") -> list[str]:
+    """Upgrade the schema; returns what the upgrade noticed and did beyond the migrations, for IT to read."""
+    return _run(database, "upgrade", target)
+
+
+def may_initialise(database: Database) -> None:
+    """Refuse, before anything is asked or written, a database that is initialised or a second plant."""
+    with database.engine.connect() as conn:
+        _refuse_initialised(database, conn)
+
+
+def _refuse_initialised(database: Database, conn: Connection) -> None:
+    if MigrationContext.configure(conn).get_current_revision() is not None:
+        raise ValidationError(
+            f"The database {database.describe()} is already initialised; "
+            "use `mpsystem db upgrade` to bring it up to date."
+        )
+    if not database.is_sqlite:
+        plant.refuse_second_plant(conn)
 
 
 def initialise(database: Database, first_admin: Callable[[Database], object]) -> None:
@@ -78,13 +117,11 @@ def initialise(database: Database, first_admin: Callable[[Database], object]) ->
     """
     config = alembic_config()
     with database.engine.begin() as conn:
-        if MigrationContext.configure(conn).get_current_revision() is not None:
-            raise ValidationError(
-                f"The database {database.describe()} is already initialised; "
-                "use `mpsystem db upgrade` to bring it up to date."
-            )
+        _refuse_initialised(database, conn)
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+        if not database.is_sqlite:
+            plant.settle(conn)
         # The services commit their unit of work: here that releases a savepoint, and only the end
         # of this block commits everything.
         sessions = sessionmaker(bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint")
@@ -105,6 +142,9 @@ def check_schema(database: Database) -> None:
     current = current_revision(database)
     head = head_revision()
     if current == head:
+        if not database.is_sqlite:
+            with database.engine.connect() as conn:
+                plant.check(conn)
         return
     if current is None:
         raise SchemaMismatch(
@@ -122,10 +162,4 @@ def check_schema(database: Database) -> None:
             client_revision=head,
             client_is_newer=True,
         )
-    raise SchemaMismatch(
-        f"The database schema ({current}) is newer than this client knows ({head}). "
-        "Install the newer MPSYSTEM client on this workstation.",
-        database_revision=current,
-        client_revision=head,
-        client_is_newer=False,
-    )
+    raise _newer_schema(current, "Install the newer MPSYSTEM client on this workstation")

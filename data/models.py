@@ -21,6 +21,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -396,6 +397,48 @@ class DeliveryLine(Base):
     quantity: Mapped[Decimal] = mapped_column(Quantity)
 
 
+class StopReason(Base):
+    """Why a line stands still: the short list the administrator keeps (breakdown, changeover, …)."""
+
+    __tablename__ = "stop_reasons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(CODE_LEN), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class LineStop(Base):
+    """A stretch of time a line stood (or stands, or will stand) still. Who recorded it and when is
+    in the journal. A line has at most one open stop; a stop ends after it starts."""
+
+    __tablename__ = "line_stops"
+    __table_args__ = (
+        CheckConstraint("ended_at IS NULL OR ended_at > started_at", name="ends_after_start"),
+        Index(
+            "ix_line_stops_one_open_per_line",
+            "line_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+        Index("ix_line_stops_line_id_started_at", "line_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("production_lines.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    reason_id: Mapped[int] = mapped_column(ForeignKey("stop_reasons.id"), index=True)
+    note: Mapped[str | None] = mapped_column(String(NOTE_LEN))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
 class Event(Base):
     """The append-only journal, written in the same transaction as the change it records."""
 
@@ -440,6 +483,8 @@ __all__ = [
     "StockMovement",
     "Delivery",
     "DeliveryLine",
+    "StopReason",
+    "LineStop",
     "Event",
     "Setting",
 ]

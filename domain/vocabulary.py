@@ -315,3 +315,79 @@ class ImportKind(Term):
 def proposed_expiry(received: date, shelf_life_days: int | None) -> date | None:
     """The expiry a receipt proposes: the day received plus the material's shelf life (none if it keeps)."""
     return received + timedelta(days=shelf_life_days) if shelf_life_days else None
+
+
+# ---------------------------------------------------------------- lines and the plant at a glance
+
+
+class LineState(Term):
+    """What a line is doing now."""
+
+    RUNNING = "running", QT_TRANSLATE_NOOP("LineState", "running")
+    IDLE = "idle", QT_TRANSLATE_NOOP("LineState", "idle")
+    STOPPED = "stopped", QT_TRANSLATE_NOOP("LineState", "stopped")
+
+
+class Severity(IntEnum):
+    """How urgently an alert wants someone: the list shows the most urgent first."""
+
+    CRITICAL = 1
+    WARNING = 2
+
+    @property
+    def label(self) -> str:
+        return _SEVERITY_LABELS[self]
+
+
+_SEVERITY_LABELS = {
+    Severity.CRITICAL: QT_TRANSLATE_NOOP("Severity", "critical"),
+    Severity.WARNING: QT_TRANSLATE_NOOP("Severity", "warning"),
+}
+
+
+class AlertKind(Term):
+    """The rules that raise an alert, in the order the list shows them within a severity."""
+
+    LINE_STOPPED = "line_stopped", QT_TRANSLATE_NOOP("AlertKind", "line stopped too long")
+    OUT_OF_STOCK = "out_of_stock", QT_TRANSLATE_NOOP("AlertKind", "out of stock")
+    EXPIRED_IN_STOCK = "expired_in_stock", QT_TRANSLATE_NOOP("AlertKind", "expired stock in a warehouse")
+    ORDER_OVERDUE = "order_overdue", QT_TRANSLATE_NOOP("AlertKind", "order past its due date")
+    ORDER_LATE = "order_late", QT_TRANSLATE_NOOP("AlertKind", "order late")
+    BELOW_REORDER = "below_reorder", QT_TRANSLATE_NOOP("AlertKind", "below reorder level")
+    PENDING_TOO_LONG = "pending_too_long", QT_TRANSLATE_NOOP("AlertKind", "waiting too long for release")
+
+    @property
+    def severity(self) -> Severity:
+        return _ALERT_SEVERITY[self]
+
+    @property
+    def subject(self) -> str:
+        """The journal's word for what the alert is about, which opening the alert shows."""
+        return _ALERT_SUBJECTS[self]
+
+
+_ALERT_SEVERITY = {
+    AlertKind.LINE_STOPPED: Severity.CRITICAL,
+    AlertKind.OUT_OF_STOCK: Severity.CRITICAL,
+    AlertKind.EXPIRED_IN_STOCK: Severity.CRITICAL,
+    AlertKind.ORDER_OVERDUE: Severity.CRITICAL,
+    AlertKind.ORDER_LATE: Severity.WARNING,
+    AlertKind.BELOW_REORDER: Severity.WARNING,
+    AlertKind.PENDING_TOO_LONG: Severity.WARNING,
+}
+_ALERT_SUBJECTS = {
+    AlertKind.LINE_STOPPED: "line",
+    AlertKind.OUT_OF_STOCK: "material",
+    AlertKind.EXPIRED_IN_STOCK: "batch",
+    AlertKind.ORDER_OVERDUE: "order",
+    AlertKind.ORDER_LATE: "order",
+    AlertKind.BELOW_REORDER: "material",
+    AlertKind.PENDING_TOO_LONG: "batch",
+}
+
+# Until the plant sets its own (in settings): an open stop older than this raises an alert, and so
+# does a batch waiting longer than this for its quality decision.
+LINE_STOP_ALERT_MINUTES = 30
+PENDING_ALERT_HOURS = 48
+MAX_LINE_STOP_ALERT_MINUTES = 24 * 60
+MAX_PENDING_ALERT_HOURS = 30 * 24

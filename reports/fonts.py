@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
+from reportlab.graphics import shapes
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -21,6 +22,8 @@ def register() -> None:
         with resources.as_file(folder.joinpath(f"{name}.ttf")) as path:
             pdfmetrics.registerFont(TTFont(name, str(path)))
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
+    # A chart (reportlab.graphics) starts each drawing in this font; Helvetica would not be embedded.
+    shapes.STATE_DEFAULTS["fontName"] = REGULAR
 
 
 def width(text: str, font: str, size: float) -> float:

@@ -18,7 +18,7 @@ from app import queries as q
 from app import reporting
 from app.context import Context
 from domain.vocabulary import QT_TRANSLATE_NOOP
-from reports import delivery_note, documents
+from reports import dashboard, delivery_note, documents
 
 CONTEXT = "Report"  # the translation context of everything marked here
 
@@ -118,6 +118,10 @@ def _events(ctx: Context, values: Values) -> reporting.EventsReport:
 
 def _customer(ctx: Context, values: Values) -> reporting.CustomerReport:
     return reporting.customer_report(ctx, values["customer"])
+
+
+def _dashboard(ctx: Context, values: Values) -> reporting.DashboardReport:
+    return reporting.dashboard_report(ctx)
 
 
 def _delivery(ctx: Context, values: Values) -> reporting.DeliveryNote:
@@ -242,6 +246,7 @@ REPORTS: tuple[Report, ...] = (
         _customer,
         documents.customer,
     ),
+    Report("dashboard", _label("Dashboard"), "report.all", (), _dashboard, dashboard.dashboard),
     Report(
         "delivery",
         _label("Delivery note"),

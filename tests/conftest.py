@@ -104,10 +104,27 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def new_pg_database(server: pgcluster.PgCluster | str, template: str | None) -> str:
+    """A new database on the suite's server, made the server's one plant (see data/plant.py).
+
+    The suite's cluster serves one test's plant at a time, as a plant's cluster serves one plant.
+    """
     name = f"mpsystem_test_{os.getpid()}_{next(_counter)}"
     with psycopg.connect(_plain(pg_admin_url(server)), autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
-    return pg_admin_url(server, name)
+    url = pg_admin_url(server, name)
+    claim_plant(url)
+    return url
+
+
+def claim_plant(url: str) -> None:
+    from data import plant
+
+    database = open_database(url)
+    try:
+        with database.engine.begin() as conn:
+            plant.claim(conn)
+    finally:
+        database.dispose()
 
 
 def drop_pg_database(server: pgcluster.PgCluster | str, url: str) -> None:
@@ -233,6 +250,8 @@ def snapshot(database: Database) -> dict[str, list[tuple[object, ...]]]:
         "stock_movements",
         "deliveries",
         "delivery_lines",
+        "stop_reasons",
+        "line_stops",
         "events",
     ]
     with database.engine.connect() as conn:

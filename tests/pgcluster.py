@@ -88,6 +88,10 @@ class PgCluster:
             "start",
         )
 
+    def restart(self) -> None:
+        """What `systemctl restart postgresql` does for a packaged server: settings that need it take effect."""
+        self._run("pg_ctl", "-D", str(self.datadir), "-l", str(self.root / "server.log"), "-w", "-t", "60", "restart")
+
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", str(self.datadir), "-m", mode, "-w", "stop")
 
@@ -155,3 +159,41 @@ def wait_until_accepting(url: str, seconds: float = 30) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+def start_packaged_cluster() -> PgCluster:
+    """A cluster as a distribution's package sets one up, for the deployment guide's test.
+
+    The superuser is `postgres`, without a password; the `postgres` system user reaches it over
+    the local socket (peer), TCP asks for a password (scram-sha-256), and it listens on localhost.
+    Its port and socket folder are in postgresql.conf, so a restart keeps them; nothing else is
+    set on the command line, so the guide's own settings are the ones that count.
+    """
+    if os.geteuid() != 0:
+        raise RuntimeError(
+            "the deployment guide's test runs the server as the postgres system user and changes to it with "
+            "runuser: run the suite as root (as CI does)"
+        )
+    bindir = _pg_bindir()
+    root = Path(tempfile.mkdtemp(prefix="mpsystem-guide-pg-"))
+    cluster = PgCluster(root=root, port=_free_port(), password="", bindir=bindir, as_postgres=True)
+    (root / "socket").mkdir()
+    for path in (root, root / "socket"):
+        shutil.chown(path, "postgres", "postgres")
+        os.chmod(path, 0o755)
+    try:
+        cluster._run(
+            "initdb", "-D", str(cluster.datadir), "-U", "postgres", "--auth-local=peer",
+            "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
+        )  # fmt: skip
+        with (cluster.datadir / "postgresql.conf").open("a") as conf:
+            conf.write(
+                f"\nport = {cluster.port}\nunix_socket_directories = '{cluster.socketdir}'\n"
+                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+            )
+        cluster._run("pg_ctl", "-D", str(cluster.datadir), "-l", str(root / "server.log"), "-w", "-t", "60", "start")
+    except subprocess.CalledProcessError as exc:
+        log = cluster.log_tail()
+        shutil.rmtree(root, ignore_errors=True)
+        raise RuntimeError(f"PostgreSQL did not start: {exc.stderr or exc.stdout}\n{log}") from exc
+    return cluster

@@ -55,6 +55,7 @@ def expiry_windows(warning_days: int = EXPIRY_WARNING_DAYS) -> list[tuple[str, A
 class BatchesScreen(TableScreen):
     WATCHES = frozenset({"batches", "stock_balances", "materials", "suppliers", "production_orders"})
     SHOWS = frozenset({"batch"})
+    VIEWS = frozenset({"batches"})
 
     def __init__(self, host: Host, stock: StockActions, parent: QWidget | None = None) -> None:
         ctx = host.ctx
@@ -156,6 +157,13 @@ class BatchesScreen(TableScreen):
 
     def show_batch(self, number: str) -> None:
         """Show one batch (from a scan or the journal)."""
+        self._clear_filters()
+        self.search.blockSignals(True)
+        self.search.setText(number)
+        self.search.blockSignals(False)
+        self.apply_filter()
+
+    def _clear_filters(self) -> None:
         for box in (self.status, self.warehouse, self.material, self.expiry):
             box.blockSignals(True)
             box.setCurrentIndex(0)
@@ -164,8 +172,27 @@ class BatchesScreen(TableScreen):
         self.in_stock.setChecked(False)
         self.in_stock.blockSignals(False)
         self.search.blockSignals(True)
-        self.search.setText(number)
+        self.search.clear()
         self.search.blockSignals(False)
+
+    def show_view(self, view: str, filters: dict[str, Any]) -> None:
+        """The batches behind a dashboard figure: by quality status and material, expired or expiring, in stock."""
+        self._clear_filters()
+        for box, value in ((self.status, filters.get("status")), (self.material, filters.get("material"))):
+            if value is not None:
+                box.blockSignals(True)
+                box.setCurrentIndex(max(box.findData(value), 0))
+                box.blockSignals(False)
+        window: Any = "expired" if filters.get("expired") else filters.get("expiring_within")
+        if window is not None:
+            if self.expiry.findData(window) < 0:  # the plant's own warning window
+                self.expiry.addItem(self.tr("expiring within {0} days").format(window), window)
+            self.expiry.blockSignals(True)
+            self.expiry.setCurrentIndex(self.expiry.findData(window))
+            self.expiry.blockSignals(False)
+        self.in_stock.blockSignals(True)
+        self.in_stock.setChecked(bool(filters.get("in_stock") or window is not None))
+        self.in_stock.blockSignals(False)
         self.apply_filter()
 
     # ---------------------------------------------------------------- quality

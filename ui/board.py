@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
+    QCoreApplication,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
@@ -40,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from app import queries as q
 from app import services as s
-from app.dto import LineQueue, OrderRow, ScheduledOrder
+from app.dto import LineQueue, LineStopRow, OrderRow, ScheduledOrder
 from app.formatting import rate as line_rate
 from domain.vocabulary import OrderStatus
 from ui.ops import message_for
@@ -55,6 +56,7 @@ MIME = "application/x-mpsystem-order"
 Index = QModelIndex | QPersistentModelIndex
 LATE = QBrush(QColor("#fde2e1"))
 RUNNING = QBrush(QColor("#fff4d6"))
+HALTED = QBrush(QColor("#f6c9c6"))  # a running order whose line stands still
 
 
 def _short(moment: datetime) -> str:
@@ -70,6 +72,7 @@ class _OrderListModel(QAbstractListModel):
         super().__init__(parent)
         self.line_code = line_code
         self.items: list[Any] = []
+        self.stopped: LineStopRow | None = None  # the stop the line stands in now
 
     def order_at(self, row: int) -> OrderRow:
         item = self.items[row]
@@ -136,38 +139,50 @@ class _OrderListModel(QAbstractListModel):
         return True
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Two lines per order; late orders and the running one stand out."""
+        """Two lines per order; late orders, the running one and a stopped line's stand out."""
         if not index.isValid() or index.row() >= len(self.items):
             return None
         item = self.items[index.row()]
         order = self.order_at(index.row())
         running = of(OrderStatus, order.status).is_running
         if role == Qt.ItemDataRole.DisplayRole:
-            first = (
-                f"{order.number}  ·  {order.customer_name}\n{order.product_name}  ·  {qty(order.quantity, order.unit)}"
-            )
-            if isinstance(item, ScheduledOrder):
-                timing = f"{_short(item.estimated_start)} → {_short(item.estimated_end)}"
-                flag = "  LATE" if item.late else ""
-                now = "  RUNNING" if running else ""
-                return f"{item.order.position}. {first}\ndue {day(order.due_date)}  ·  {timing}{flag}{now}"
-            return f"{first}\ndue {day(order.due_date)}  ·  priority {order.priority}"
+            return self._text(item, order, running)
         if role == Qt.ItemDataRole.BackgroundRole and isinstance(item, ScheduledOrder):
-            if item.late:
-                return LATE
-            if running:
-                return RUNNING
+            return self._background(item, running)
         if role == Qt.ItemDataRole.ForegroundRole and isinstance(item, ScheduledOrder) and item.late:
             return QBrush(ALERT_TEXT)
         if role == Qt.ItemDataRole.ToolTipRole:
             note = f" ({order.note})" if order.note else ""
-            return (
+            tip = (
                 f"{order.number}: {order.product_code} {order.product_name}{note}, due {day(order.due_date)}, "
                 f"priority {order.priority}"
             )
+            if running and self.stopped is not None:
+                tip += "\n" + QCoreApplication.translate("Board", "The line stopped at {0}: {1}").format(
+                    _short(self.stopped.started_at), self.stopped.reason_name
+                )
+            return tip
         if role == Qt.ItemDataRole.SizeHintRole:  # three lines of text at the client's size now
             return QSize(240, QFontMetrics(QApplication.font()).lineSpacing() * 3 + 10)
         return None
+
+    def _text(self, item: Any, order: OrderRow, running: bool) -> str:
+        first = f"{order.number}  ·  {order.customer_name}\n{order.product_name}  ·  {qty(order.quantity, order.unit)}"
+        if not isinstance(item, ScheduledOrder):
+            return f"{first}\ndue {day(order.due_date)}  ·  priority {order.priority}"
+        timing = f"{_short(item.estimated_start)} → {_short(item.estimated_end)}"
+        flag = "  LATE" if item.late else ""
+        now = "  RUNNING" if running else ""
+        if running and self.stopped is not None:
+            now = "  " + QCoreApplication.translate("Board", "LINE STOPPED")
+        return f"{item.order.position}. {first}\ndue {day(order.due_date)}  ·  {timing}{flag}{now}"
+
+    def _background(self, item: ScheduledOrder, running: bool) -> QBrush | None:
+        if running and self.stopped is not None:
+            return HALTED
+        if item.late:
+            return LATE
+        return RUNNING if running else None
 
 
 class QueueModel(_OrderListModel):
@@ -198,8 +213,11 @@ class PlanningBoard(QWidget):
 
     message = Signal(str)
     order_selected = Signal(object)
-    WATCHES: ClassVar[frozenset[str]] = frozenset({"production_orders", "production_lines", "customers"})
+    WATCHES: ClassVar[frozenset[str]] = frozenset(
+        {"production_orders", "production_lines", "customers", "line_stops", "stop_reasons"}
+    )
     SHOWS: ClassVar[frozenset[str]] = frozenset({"order", "line"})
+    VIEWS: ClassVar[frozenset[str]] = frozenset({"queue"})
 
     def __init__(self, host: Host, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -226,6 +244,7 @@ class PlanningBoard(QWidget):
         self.queues: dict[str, QueueModel] = {}
         self.queue_views: dict[str, QListView] = {}
         self.queue_titles: dict[str, QLabel] = {}
+        self.queue_panels: dict[str, QFrame] = {}
         self.line_units: dict[str, str] = {}  # each line's rate unit: an order must be measured in it
         self.grid = QGridLayout()
         self.grid.setSpacing(10)
@@ -238,6 +257,7 @@ class PlanningBoard(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(lines_box)
+        self.lines_scroll = scroll
 
         splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
@@ -303,10 +323,17 @@ class PlanningBoard(QWidget):
             self.splitter.restoreState(state)
 
     def selected_key(self, entity: str) -> str | None:
+        if entity == "line":
+            return self.selected_line
         return self.selected.number if entity == "order" and self.selected is not None else None
 
     def show_record(self, entity: str, key: str) -> None:
-        """An order opened from the journal or a scan: selected in its line's queue, or found in the backlog."""
+        """An order opened from the journal or a scan: selected in its line's queue, or found in the backlog.
+        A line: its queue in view."""
+        if entity == "line" and key in self.queue_panels:
+            self.lines_scroll.ensureWidgetVisible(self.queue_panels[key])
+            self.queue_views[key].setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         if entity != "order":
             return
         self.wanted = key
@@ -317,7 +344,7 @@ class PlanningBoard(QWidget):
         key, self.wanted = self.wanted, None
         if key is None:
             return
-        for view in self.queue_views.values():
+        for code, view in self.queue_views.items():
             model = view.model()
             assert isinstance(model, _OrderListModel)
             for row in range(model.rowCount()):
@@ -325,9 +352,13 @@ class PlanningBoard(QWidget):
                     view.setFocus()
                     view.setCurrentIndex(model.index(row))
                     view.scrollTo(model.index(row))
+                    self.lines_scroll.ensureWidgetVisible(self.queue_panels[code])
                     return
         if self.search.text() != key:
             self.search.setText(key)  # the backlog shows it, or shows that it is not waiting on the board
+
+    def show_view(self, view: str, filters: dict[str, Any]) -> None:
+        """The queues as they stand: every line's work, the stopped ones marked."""
 
     # ---------------------------------------------------------------- loading
 
@@ -356,14 +387,27 @@ class PlanningBoard(QWidget):
             if queue.line_code not in self.queues:
                 self._add_line(i, queue.line_code)
             model = self.queues[queue.line_code]
+            model.stopped = queue.stopped
             model.set_items(list(queue.orders))
             self.line_units[queue.line_code] = queue.rate_unit
             late = sum(1 for o in queue.orders if o.late)
             late_text = f" · {late} late" if late else ""
             rate = line_rate(queue.rate_per_hour, queue.rate_unit)
+            stopped = ""
+            if queue.stopped is not None:
+                mark = QCoreApplication.translate("Board", "STOPPED since {0}: {1}").format(
+                    _short(queue.stopped.started_at), queue.stopped.reason_name
+                )
+                stopped = f'<br><span style="color:#b3261e; font-weight:600">⚠ {mark}</span>'
             self.queue_titles[queue.line_code].setText(
                 f"<b>{queue.line_code}</b> · {queue.line_name} · {rate} · {len(queue.orders)} queued{late_text}"
+                + stopped
             )
+            panel = self.queue_panels[queue.line_code]
+            if panel.property("stopped") != (queue.stopped is not None):
+                panel.setProperty("stopped", queue.stopped is not None)
+                panel.style().unpolish(panel)
+                panel.style().polish(panel)
         planned = sum(len(m.items) for m in self.queues.values())
         self.status.setText(f"{planned} orders on {len(queues)} lines, {total} in the backlog")
         self._reselect()
@@ -387,6 +431,7 @@ class PlanningBoard(QWidget):
         box.addWidget(view, 1)
         self.grid.addWidget(panel, i // 2, i % 2)
         self.queues[code], self.queue_views[code], self.queue_titles[code] = model, view, title
+        self.queue_panels[code] = panel
         self._connect_selection(view, code)
 
     # ---------------------------------------------------------------- selection

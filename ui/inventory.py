@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,6 +30,7 @@ from ui.words import term_box, term_of
 
 class InventoryScreen(TableScreen):
     WATCHES = frozenset({"stock_balances", "batches", "materials", "warehouses"})
+    VIEWS = frozenset({"inventory"})
 
     def __init__(self, host: Host, stock: StockActions, parent: QWidget | None = None) -> None:
         ctx = host.ctx
@@ -58,6 +61,32 @@ class InventoryScreen(TableScreen):
             material_kind=self.kind.currentData(),
             below_reorder_only=self.below.isChecked(),
         )
+
+    def show_view(self, view: str, filters: dict[str, Any]) -> None:
+        """One material's stock in every warehouse (from the dashboard: an alert, a material short of stock)."""
+        if filters.get("material"):
+            self.show_material(str(filters["material"]))
+
+    def show_material(self, key: str) -> None:
+        """A material's stock in every warehouse, the other filters cleared."""
+        for box in (self.warehouse, self.kind):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.below.blockSignals(True)
+        self.below.setChecked(False)
+        self.below.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.setText(key)
+        self.search.blockSignals(False)
+        self.model.loaded.connect(lambda: self._say_stock_of(key), Qt.ConnectionType.SingleShotConnection)
+        self.apply_filter()
+
+    def _say_stock_of(self, code: str) -> None:
+        if self.model.total:
+            self.host.say(self.tr("Stock of material {0}").format(code), 6000)
+        else:  # a material with no stock is still a material: say so rather than show an empty table
+            self.host.say(self.tr("Material {0}: none in stock in any warehouse").format(code), 10000)
 
     def show_batches(self, row: InventoryRow) -> None:
         """Drill down to the batches behind an inventory row (a material's row: in every warehouse)."""

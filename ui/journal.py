@@ -17,6 +17,7 @@ from ui.words import journal_words
 
 class EventsScreen(TableScreen):
     WATCHES = frozenset({"events", "users"})
+    VIEWS = frozenset({"events"})
 
     def __init__(self, host: Host, parent: QWidget | None = None) -> None:
         ctx = host.ctx
@@ -39,6 +40,10 @@ class EventsScreen(TableScreen):
 
     def title(self) -> str:
         return self.tr("&Events")
+
+    def show_view(self, view: str, filters: dict[str, object]) -> None:
+        """The journal as it stands, newest first (the dashboard's recent activity, in full)."""
+        self.reload()
 
     def menus(self) -> list[Menu]:
         return []

@@ -245,7 +245,7 @@ class LoginDialog(QDialog):
         self.profile_box.clear()
         for p in self.profiles:
             self.profile_box.addItem(p.name, p.name)
-        index = max(0, self.profile_box.findData(select)) if select else 0
+        index = max(0, self.profile_box.findData(select or pf.preselected(self.profiles).name))
         self.profile_box.setCurrentIndex(index)
         self.profile_box.blockSignals(False)
         self._profile_changed()
@@ -303,7 +303,7 @@ class LoginDialog(QDialog):
         pf.remember_password(profile, username, password if remember else None)
         self.profiles = [updated if p.name == profile.name else p for p in self.profiles]
         with contextlib.suppress(OSError):  # not being able to remember the choice must not stop the work
-            pf.save_profiles(self.profiles)
+            pf.save_profiles(self.profiles, last_used=profile.name)
         self.connection = profile.name
         self.signed_in.emit(database, user)
         self.accept()

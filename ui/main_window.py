@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from PySide6.QtCore import QKeyCombination, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QMessageBox, QTabBar, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabBar,
+    QTabWidget,
+    QToolButton,
+    QWidget,
+)
 
 from app import queries as q
 from app.context import Context
@@ -16,10 +27,13 @@ from app.dto import PlantSetup
 from app.lookups import Lookups
 from app.scan import Scanned, find_scanned, kinds_named, read_label
 from app.settings import PlantSettings, plant_settings
+from domain.vocabulary import Role
 from ui.batch_page import BatchPageWindow
 from ui.batches import BatchesScreen
 from ui.board import PlanningBoard
 from ui.customers import CustomersScreen
+from ui.dashboard import DashboardScreen
+from ui.dashboard_feed import DashboardFeed
 from ui.firstrun import FirstRunDialog
 from ui.imports import ExportDialog, ImportDialog
 from ui.inventory import InventoryScreen
@@ -32,8 +46,9 @@ from ui.orders import OrdersScreen
 from ui.plant_settings import PlantSettingsDialog
 from ui.printing import LabelOutputDialog, ReportsMenu
 from ui.scanner import ScannerFilter
-from ui.screen import Host, Screen
+from ui.screen import Filterable, Host, Screen
 from ui.stock import StockActions
+from ui.stops import LineStopsScreen, StopActions, StopReasonsDialog
 from ui.users import PasswordDialog, UsersDialog
 from ui.widgets import FormDialog, TableScreen, settings
 from ui.words import role_name
@@ -95,9 +110,20 @@ class MainWindow(QMainWindow):
         self.events = EventsScreen(self.host, self)
         self.customers = CustomersScreen(self.host, self)
         self.orders = OrdersScreen(self.host, self)
+        self.stops = StopActions(self.host, self)
+        self.line_stops = LineStopsScreen(self.host, self.stops, self)
+        self.feed = DashboardFeed(ctx, ops, self)
+        self.dashboard = DashboardScreen(self.host, self.feed, self.stops, self)
         self.main_screens: list[Screen] = [
-            self.inventory, self.batches, self.board, self.events, self.customers, self.orders
-        ]  # fmt: skip
+            self.inventory,
+            self.batches,
+            self.board,
+            self.events,
+            self.customers,
+            self.orders,
+            self.dashboard,
+            self.line_stops,
+        ]
         # The master data's screens are tabs too, shown when opened from Administration (or the first run).
         self.setup_screens: list[MasterScreen] = [kind(self.host, self) for kind in MASTER_SCREENS]
         self.warehouses, self.materials, self.suppliers, self.lines = self.setup_screens
@@ -122,6 +148,8 @@ class MainWindow(QMainWindow):
         self.host.message.connect(lambda text, msecs: self.statusBar().showMessage(text, msecs))
         self.host.wrote.connect(self.refresh_all)
         self.host.open_requested.connect(self.open_record)
+        self.host.view_requested.connect(self.open_view)
+        self.feed.alerts_changed.connect(self._show_alert_count)
 
         self.live = LiveUpdates(ctx, self)
         self.live.changed.connect(self.apply_changes)
@@ -134,13 +162,20 @@ class MainWindow(QMainWindow):
         self.loaded: set[int] = set()
         self.stale: set[int] = set()  # loaded screens that changed while another one was in front
         self.tabs.currentChanged.connect(self._tab_changed)
-        last_tab = str(settings().value(f"{ctx.user.username}/tab", 0))
-        last = int(last_tab) if last_tab.isdigit() and int(last_tab) < len(self.screens) else 0
-        self.tabs.setTabVisible(last, True)
-        self.tabs.setCurrentIndex(last)
+        first = self._first_tab()
+        self.tabs.setTabVisible(first, True)
+        self.tabs.setCurrentIndex(first)
         self._tab_changed(self.tabs.currentIndex())
         self.first_run: FirstRunDialog | None = None
         self.ops.run(lambda: q.plant_setup(ctx.reader()), self._check_setup)
+        self.feed.start()
+
+    def _first_tab(self) -> int:
+        """A manager starts on the dashboard; everyone else where they left off."""
+        if self.ctx.user.role is Role.MANAGER:
+            return self.screens.index(self.dashboard)
+        last_tab = str(settings().value(f"{self.ctx.user.username}/tab", 0))
+        return int(last_tab) if last_tab.isdigit() and int(last_tab) < len(self.screens) else 0
 
     # ---------------------------------------------------------------- menus and status bar
 
@@ -179,6 +214,7 @@ class MainWindow(QMainWindow):
             administration,
             [
                 None,
+                make(self, "stop_reasons", self.tr("Stop &reasons…"), "masterdata.manage", self.open_stop_reasons),
                 make(self, "plant_settings", self.tr("Plant &settings…"), "settings.manage", self.open_settings),
                 make(self, "import", self.tr("&Import…"), "import.run", self.open_import),
                 make(self, "export_records", self.tr("E&xport…"), "read", self.open_export),
@@ -252,6 +288,13 @@ class MainWindow(QMainWindow):
         self.online.setObjectName("statusOnline")
         self.selection = QLabel("", self)
         self.selection.setObjectName("statusSelection")
+        self.alert_count = QToolButton(self)
+        self.alert_count.setObjectName("statusAlerts")
+        self.alert_count.setAutoRaise(True)
+        self.alert_count.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.alert_count.clicked.connect(self.show_alerts)
+        self.alert_count.hide()
+        status.addPermanentWidget(self.alert_count)
         for label in (self.selection, self.busy, self.who, self.where, self.online):
             status.addPermanentWidget(label)
         for screen in self.screens:
@@ -325,6 +368,7 @@ class MainWindow(QMainWindow):
         re-count every table several times a second.
         """
         self.lookups.follow(tables)
+        self.feed.follow(tables)
         for number, page in list(self.pages.items()):
             if page.closed_by_user:
                 del self.pages[number]
@@ -339,6 +383,26 @@ class MainWindow(QMainWindow):
                 screen.refresh_in_place()
             else:
                 self.stale.add(index)
+
+    def _show_alert_count(self) -> None:
+        total = self.feed.alerts.total
+        self.alert_count.setText(self.tr("⚠ {0} alerts").format(total) if total != 1 else self.tr("⚠ 1 alert"))
+        self.alert_count.setToolTip(self.tr("What needs attention now, on the dashboard"))
+        self.alert_count.setProperty("alerts", total)
+        self.alert_count.setVisible(total > 0)
+
+    def show_alerts(self) -> None:
+        """The dashboard's alert list, from the count in the status bar."""
+        self.show_screen(self.dashboard)
+        self.dashboard.focus_search()
+
+    def open_view(self, view: str, filters: Any) -> None:
+        """The rows behind a dashboard figure, on the screen that offers them."""
+        for screen in self.screens:
+            if isinstance(screen, Filterable) and view in screen.VIEWS:
+                self.show_screen(screen)
+                screen.show_view(view, dict(filters))
+                return
 
     def open_record(self, entity: str, key: str) -> None:
         """Bring a record (a journal entry's subject, a scanned label) into view: a batch on its own page, the others
@@ -448,6 +512,11 @@ class MainWindow(QMainWindow):
             LabelOutputDialog(self.ops, self), self.tr("Label printing saved for this workstation")
         )
 
+    def open_stop_reasons(self) -> StopReasonsDialog:
+        self.stop_reasons_dialog = StopReasonsDialog(self.host, self)
+        self.stop_reasons_dialog.open()
+        return self.stop_reasons_dialog
+
     def change_my_password(self) -> FormDialog:
         dialog = PasswordDialog(self.ctx, self.ops, self.ctx.user.username, self)
         return self.host.open_form(dialog, self.tr("Password changed."))
@@ -472,6 +541,7 @@ class MainWindow(QMainWindow):
             page.close()
         _application().removeEventFilter(self.scanner)
         self.live.stop()
+        self.feed.stop()
         super().closeEvent(event)
         if not self._signing_out:
             self.closed.emit()

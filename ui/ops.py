@@ -8,9 +8,9 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
-from app.errors import KnownError
+from app.errors import ClientCertificateRequired, KnownError
 
 log = logging.getLogger(__name__)
 
@@ -93,4 +93,13 @@ class Ops(QObject):
 
 
 def message_for(exc: object) -> str:
+    if isinstance(exc, ClientCertificateRequired):
+        return (
+            str(exc)
+            + " "
+            + QCoreApplication.translate(
+                "Ops",
+                "Choose the certificate and private key IT issued to you in the connection's settings (Edit…).",
+            )
+        )
     return str(exc) if isinstance(exc, KnownError) else UNEXPECTED

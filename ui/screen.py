@@ -70,6 +70,19 @@ class Screen(Protocol):
         ...
 
 
+@runtime_checkable
+class Filterable(Protocol):
+    """A screen that can show the rows behind a figure: `VIEWS` names what it shows, `show_view` sets its filters.
+
+    Optional beside `Screen`: the dashboard asks for a view ("batches", "line_stops", …) with filters,
+    and the main window brings the screen that offers it to the front.
+    """
+
+    VIEWS: ClassVar[frozenset[str]]
+
+    def show_view(self, view: str, filters: dict[str, Any]) -> None: ...
+
+
 class Host(QObject):
     """What the screens share: the signed-in context, the runner, the live lookups, the status bar and
     the window's list of actions (`actions`, by object name, which the tests and the desktop probe read)."""
@@ -77,6 +90,7 @@ class Host(QObject):
     message = Signal(str, int)  # text for the status bar, and for how many milliseconds
     wrote = Signal()  # a write from this window went through, or was refused as stale: show the database again
     open_requested = Signal(str, str)  # entity, key: bring that record into view on the screen that shows it
+    view_requested = Signal(str, object)  # view, filters: the rows behind a figure, on the screen that offers them
 
     def __init__(self, ctx: Context, ops: Ops, lookups: LiveLookups, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -79,6 +79,8 @@ def _run(folder: Path, out: Any) -> None:
                 _wait(app, partial(_shown, screen, ops), title)
                 if isinstance(screen, TableScreen):
                     shown = screen.model.rowCount()
+                elif screen is window.dashboard:  # its lines, and a chart drawn by QtCharts for each
+                    shown = min(window.dashboard.lines_table.rowCount(), len(window.dashboard.output_charts))
                 else:
                     board = window.board
                     shown = board.backlog.rowCount() + sum(m.rowCount() for m in board.queues.values())
@@ -98,6 +100,12 @@ def _run(folder: Path, out: Any) -> None:
 
             report = folder / "inventory.pdf"
             documents.inventory(reporting.inventory_report(ctx, None), str(report))
+            _check_pdf(report)
+        with step("render the dashboard report", out):
+            from reports.dashboard import dashboard as dashboard_pdf
+
+            report = folder / "dashboard.pdf"
+            dashboard_pdf(reporting.dashboard_report(ctx), str(report))
             _check_pdf(report)
         window.live.stop()
         window.close()

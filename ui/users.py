@@ -177,7 +177,7 @@ class UsersDialog(QDialog):
         self.rows = rows
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            state = "active" if r.active else "disabled"
+            state = ("active" if r.active else "disabled") if r.has_login else self.tr("no server login")
             for j, value in enumerate((r.username, r.full_name, role_name(r.role), state)):
                 item = QTableWidgetItem(value)
                 if not r.active:
@@ -186,6 +186,7 @@ class UsersDialog(QDialog):
             if r.username == select:
                 self.table.selectRow(i)
         self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(3)  # "no server login" is wider than the header
         self._update_buttons()
 
     def selected(self) -> UserRow | None:
@@ -257,12 +258,19 @@ class UsersDialog(QDialog):
             row.username,
         )
 
+    def _password_set(self, name: str, gave_login: bool) -> None:
+        if gave_login:
+            self.changed.emit(self.tr("Gave {name} a server login with the new password.").format(name=name))
+        else:
+            self.changed.emit(f"Changed the password of {name}.")
+        self.reload(name)  # a user from before server logins is active now
+
     def set_password(self) -> PasswordDialog | None:
         row = self.selected()
         if row is None:
             return None
         dialog = PasswordDialog(self.ctx, self.ops, row.username, self)
-        dialog.succeeded.connect(lambda _r: self.changed.emit(f"Changed the password of {row.username}."))
+        dialog.succeeded.connect(lambda gave_login: self._password_set(row.username, bool(gave_login)))
         dialog.open()
         self.password_dialog = dialog
         return dialog

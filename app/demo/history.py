@@ -2,14 +2,16 @@
 took and ran by their products' recipes, what it delivered, and every stock movement, simulated in
 time order so that balances are the ledger's sums at every moment.
 
-Nothing here touches a database. The draws happen in one fixed sequence, so two demo plants
-are alike to the gram; `load` writes what is drawn here.
+The lines' stops are drawn apart (`draw_stops`), with a generator of their own, around the moments the
+lines were seen working. Nothing here touches a database. The draws happen in one fixed sequence, so two
+demo plants are alike to the gram; `load` writes what is drawn here.
 """
 
 from __future__ import annotations
 
 import heapq
 import random
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -511,3 +513,68 @@ def _deliver(plant: _Plant, order: OrderPlan, share: Decimal, when: datetime) ->
             )
         )
     h.deliveries.append(delivery)
+
+
+@dataclass(frozen=True)
+class StopPlan:
+    line: str
+    reason: str  # a stop reason's code
+    start: datetime
+    end: datetime
+    note: str | None
+    user: str  # who recorded it
+
+
+def worked(h: History) -> dict[str, list[datetime]]:
+    """When each line was seen working, in time order: its orders started and finished, what they consumed and
+    what they made."""
+    lines = {o.number: o.line.code for o in h.orders if o.started_at is not None}
+    found: dict[str, list[datetime]] = defaultdict(list)
+    for o in h.orders:
+        for moment in (o.started_at, o.finished_at):
+            if moment is not None:
+                found[o.line.code].append(moment)
+    for m in h.moves:
+        if m.kind in (MovementKind.CONSUMPTION, MovementKind.OUTPUT) and m.order in lines:
+            found[lines[m.order]].append(m.when)
+    return {code: sorted(moments) for code, moments in found.items()}
+
+
+def draw_stops(now: datetime, rng: random.Random, busy: dict[str, list[datetime]] | None = None) -> list[StopPlan]:
+    """Each line's stops over the last months, none overlapping and all over before the lines' stops of now.
+
+    Drawn with a generator of their own, so that the rest of the demo stays as it was. A stop drawn over a
+    moment its line was seen working (`busy`, from `worked`) is left out: a line does not stand still while
+    it starts an order or makes a batch.
+    """
+    first = now - timedelta(days=t.STOP_HISTORY_DAYS)
+    plans: list[StopPlan] = []
+    for line in t.LINES:
+        standing = next((minutes for code, _r, minutes, _n in t.OPEN_STOPS if code == line.code), 0)
+        horizon = now - timedelta(minutes=standing + 30)  # its history ends before today's stop began
+        drawn: list[StopPlan] = []
+        for pattern in t.STOP_PATTERNS:
+            count = round(pattern.per_week * t.STOP_HISTORY_DAYS / 7 * rng.uniform(0.6, 1.4))
+            for _ in range(count):
+                start = first + timedelta(seconds=rng.uniform(0, (horizon - first).total_seconds()))
+                start = start.replace(second=0, microsecond=0)
+                end = start + timedelta(minutes=rng.randint(pattern.shortest, pattern.longest))
+                if end >= horizon:
+                    continue
+                note = rng.choice(pattern.notes) if pattern.notes else ""
+                user = rng.choice([CLERK, CLERK, PLANNER])
+                drawn.append(StopPlan(line.code, pattern.reason, start, end, note or None, user))
+        drawn.sort(key=lambda p: p.start)
+        seen = (busy or {}).get(line.code, [])
+        last_end = first
+        for plan in drawn:  # a line stands still for one reason at a time: the later report gives way
+            if plan.start >= last_end and not _seen_during(seen, plan.start, plan.end):
+                plans.append(plan)
+                last_end = plan.end
+    return sorted(plans, key=lambda p: p.start)
+
+
+def _seen_during(moments: list[datetime], start: datetime, end: datetime) -> bool:
+    """Whether any of the sorted `moments` falls within [start, end]."""
+    i = bisect_left(moments, start)
+    return i < len(moments) and moments[i] <= end

@@ -10,7 +10,9 @@
 4. Stock history, in bulk: the batches bought and made, the deliveries to customers, the ledger and
    the balances it adds up to, and one journal entry per movement, delivery and quality decision,
    in the services' own words.
-5. Older journal history, in bulk, up to the number of entries asked for.
+5. The lines' stops: months of them in bulk, each with its journal entry; the lines standing now
+   and the maintenance planned ahead through the floor's own service.
+6. Older journal history, in bulk, up to the number of entries asked for.
 
 The result passes the same audit as a plant worked by people (app/audit.py).
 """
@@ -28,7 +30,7 @@ from sqlalchemy import func, insert, select, text
 from app import journal, services
 from app.demo import tables as t
 from app.demo.bulk import JournalRow, write_journal
-from app.demo.history import History, OrderPlan, draw
+from app.demo.history import History, OrderPlan, draw, draw_stops, worked
 from app.errors import ValidationError
 from app.security import CurrentUser
 from data.db import Database
@@ -38,9 +40,12 @@ from data.models import (
     Delivery,
     DeliveryLine,
     Event,
+    LineStop,
     Material,
+    ProductionLine,
     ProductionOrder,
     StockMovement,
+    StopReason,
     Supplier,
     User,
 )
@@ -72,6 +77,7 @@ class Summary:
     deliveries: int = 0
     users: int = 0
     events: int = 0
+    stops: int = 0
 
     def lines_of_text(self) -> list[str]:
         statuses = ", ".join(f"{OrderStatus(k).label} {v}" for k, v in sorted(self.orders_by_status.items()))
@@ -87,6 +93,7 @@ class Summary:
             f"movements    {self.movements}",
             f"deliveries   {self.deliveries}",
             f"users        {self.users}",
+            f"line stops   {self.stops}",
             f"events       {self.events}",
         ]
 
@@ -122,19 +129,21 @@ def load_demo(
     plant = _Plant(database, _people(database, now, password_hash))
     _master_data(plant, history)
     _orders(plant, history)
-    moves = _stock_history(database, history)
+    moves = _stock_history(database, history) + _new_materials(plant, history.now)
+    stops = _line_stops(database, plant, history)
     summary = Summary(
         warehouses=len(t.WAREHOUSES),
         lines=len(t.LINES),
-        materials=len(t.MATERIALS),
+        materials=len(t.MATERIALS) + len(t.NEW_MATERIALS),
         products=len(t.PRODUCTS),
         suppliers=len(t.SUPPLIERS),
         customers=len(history.customers),
         orders=len(history.orders),
         orders_by_status={s.value: sum(1 for o in history.orders if o.status is s) for s in OrderStatus},
-        batches=len(history.batches),
+        batches=len(history.batches) + len(t.FIRST_DELIVERIES),
         movements=moves,
         deliveries=len(history.deliveries),
+        stops=stops,
     )
     summary.orders_by_status = {k: n for k, n in summary.orders_by_status.items() if n}
     with database.engine.connect() as conn:
@@ -239,6 +248,8 @@ def _master_data(plant: _Plant, history: History) -> None:
             address=s.address,
             tax_id=s.tax_id,
         )
+    for code, name in t.PLANT_STOP_REASONS:
+        services.create_stop_reason(plant.uow("admin", when), code=code, name=name)
     for m in t.MATERIALS:
         services.create_material(
             plant.uow("admin", when),
@@ -505,7 +516,82 @@ def _delivery_journal(history: History, ids: _Ids) -> Iterator[JournalRow]:
         yield JournalRow.of(d.when, ids.users["clerk"], "delivery", ids.deliveries[d.number], entry)
 
 
-# ---------------------------------------------------------------- 5. older journal history, in bulk
+def _new_materials(plant: _Plant, now: datetime) -> int:
+    """The materials the plant keeps since lately, and their first deliveries; returns the movements."""
+    added = now - timedelta(days=t.NEW_MATERIALS_ADDED_DAYS_AGO)
+    for m in t.NEW_MATERIALS:
+        services.create_material(
+            plant.uow("admin", added), code=m.code, name=m.name, kind=m.kind, unit=m.unit, reorder_level=m.reorder_level
+        )
+    shelf_life = {m.code: m.shelf_life_days for m in t.NEW_MATERIALS}
+    for n, (material, supplier, quantity, days_ago) in enumerate(t.FIRST_DELIVERIES, start=t.FIRST_DELIVERY_NUMBERS):
+        when = now - timedelta(days=days_ago)
+        number = f"R{when:%y%m}-{n:05d}"  # as the plant numbers its receipts
+        services.receive_batch(
+            plant.uow("clerk", when),
+            number=number,
+            material=material,
+            supplier=supplier,
+            quantity=quantity,
+            warehouse=t.DEFAULT_STORE,
+            expiry_date=when.date() + timedelta(days=shelf_life[material]),
+        )
+        services.approve_batch(plant.uow("manager", when + timedelta(hours=3)), batch=number)
+    return len(t.FIRST_DELIVERIES)
+
+
+# ---------------------------------------------------------------- 5. line stops
+
+
+def _line_stops(database: Database, plant: _Plant, history: History) -> int:
+    """Months of stops in bulk with their journal entries; today's through the service. Returns how many."""
+    now = history.now
+    rng = random.Random(t.SEED + 1)  # their own draws: the rest of the demo is as it was without them
+    plans = draw_stops(now, rng, worked(history))
+    with database.write_session_factory() as session, session.begin(), loading_history(session.connection()):
+        lines = {row.code: row.id for row in session.execute(select(ProductionLine.code, ProductionLine.id))}
+        reasons = {
+            row.code: (row.id, row.name)
+            for row in session.execute(select(StopReason.code, StopReason.id, StopReason.name))
+        }
+        users = {row.username: row.id for row in session.execute(select(User.username, User.id))}
+        stops = [
+            LineStop(
+                line_id=lines[p.line], started_at=p.start, ended_at=p.end, reason_id=reasons[p.reason][0], note=p.note
+            )
+            for p in plans
+        ]
+        session.add_all(stops)
+        session.flush()
+        # Each recorded once the line ran again, as the floor records the stops of a busy shift.
+        entries = [
+            JournalRow.of(
+                p.end,
+                users[p.user],
+                "line_stop",
+                stop.id,
+                journal.stop_recorded(p.line, reasons[p.reason][1], p.start, p.end, p.note),
+            )
+            for p, stop in zip(plans, stops, strict=True)
+        ]
+        write_journal(session.connection(), database, iter(sorted(entries, key=lambda e: e.when)))
+    for line, reason, minutes, note in t.OPEN_STOPS:
+        since = now - timedelta(minutes=minutes)
+        services.record_stop(plant.uow("clerk", since), line=line, reason=reason, started_at=since, note=note)
+    for line, hours_ahead, lasting in t.PLANNED_STOPS:
+        start = (now + timedelta(hours=hours_ahead)).replace(minute=0, second=0)
+        services.record_stop(
+            plant.uow("planner", now - timedelta(days=2)),
+            line=line,
+            reason="MAINTENANCE",
+            started_at=start,
+            ended_at=start + timedelta(hours=lasting),
+            note="planned maintenance",
+        )
+    return len(plans) + len(t.OPEN_STOPS) + len(t.PLANNED_STOPS)
+
+
+# ---------------------------------------------------------------- 6. older journal history, in bulk
 
 
 def _journal(database: Database, history: History, rng: random.Random, plant: _Plant, wanted: int) -> int:

@@ -1019,3 +1019,67 @@ BLOCK_REASONS = ("Melt index out of specification", "Wet granulate", "Colour dev
 CITIES = ("Łódź", "Kraków", "Poznań", "Wrocław", "Gdańsk", "Lublin", "Białystok")
 CANCEL_REASON = "Customer withdrew the order"
 ARCHIVED_CUSTOMERS = (7, 23, 41)  # by their place in the list
+
+
+# ---------------------------------------------------------------- line stops
+
+
+@dataclass(frozen=True)
+class StopPattern:
+    """How often a line stops for a reason, and for how long."""
+
+    reason: str  # a stop reason's code
+    per_week: float  # stops a week on one line, on average
+    shortest: int  # minutes
+    longest: int
+    notes: tuple[str, ...] = ()
+
+
+# The plant's own reasons, beside the ones every plant has (migration 0007 seeds those).
+PLANT_STOP_REASONS = (("FILM-BREAK", "film break"), ("POWER", "power cut"))
+STOP_HISTORY_DAYS = 90
+STOP_PATTERNS = (
+    StopPattern("CHANGEOVER", 2.5, 25, 90, ("new print cylinders", "width change", "colour change", "")),
+    StopPattern("CLEANING", 0.8, 60, 180, ("die cleaning", "anilox cleaning", "")),
+    StopPattern("BREAKDOWN", 0.5, 30, 480, ("drive fault", "heater band failed", "winder jam", "sensor fault")),
+    StopPattern("FILM-BREAK", 1.0, 10, 45, ("web broke at the winder", "splice failed", "")),
+    StopPattern("NO-MATERIAL", 0.3, 30, 240, ("waiting for granulate from MAG-1", "cores not delivered", "")),
+    StopPattern("NO-OPERATOR", 0.15, 120, 480, ("night shift short-handed", "")),
+    StopPattern("QUALITY", 0.25, 30, 150, ("gauge out of tolerance", "registration drift", "")),
+    StopPattern("MAINTENANCE", 0.25, 240, 600, ("monthly maintenance", "bearing replacement")),
+    StopPattern("POWER", 0.05, 20, 120, ("grid outage",)),
+)
+# Lines standing now: (line, reason, minutes ago, note). The first stands longer than the plant's alert
+# threshold; the second only just stopped.
+OPEN_STOPS = (
+    ("EXTRUDER-2", "BREAKDOWN", 95, "screw drive tripped, maintenance called"),
+    ("SLITTER-1", "CHANGEOVER", 12, "new reel widths for the next order"),
+)
+# Maintenance planned ahead: (line, hours from now it starts, hours it lasts).
+PLANNED_STOPS = (("LAMINATOR-1", 20, 8),)
+
+# Materials the plant began to keep only lately, bought outside the simulated history: one first
+# delivery of the antistatic masterbatch so far (below its level), none yet of the wide cores (at zero).
+NEW_MATERIALS = (
+    MaterialSpec(
+        "MB-ANTISTAT",
+        "Antistatic masterbatch",
+        MaterialKind.MASTERBATCH,
+        Unit.KG,
+        reorder_level=250,
+        shelf_life_days=540,
+        suppliers=("CLARIANT",),
+    ),
+    MaterialSpec(
+        "CORE-152",
+        "Cores 152 mm",
+        MaterialKind.CORE,
+        Unit.PCS,
+        reorder_level=500,
+        shelf_life_days=3650,
+        suppliers=("SMURFIT",),
+    ),
+)
+NEW_MATERIALS_ADDED_DAYS_AGO = 20
+FIRST_DELIVERIES = (("MB-ANTISTAT", "CLARIANT", 75, 6),)  # material, supplier, quantity, days ago
+FIRST_DELIVERY_NUMBERS = 9001  # numbered on from here, past the simulated purchases

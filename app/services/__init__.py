@@ -44,6 +44,14 @@ from app.services.stock import (
     receive_batch,
     transfer_stock,
 )
+from app.services.stops import (
+    create_stop_reason,
+    edit_stop,
+    end_stop,
+    record_stop,
+    rename_stop_reason,
+    set_stop_reason_archived,
+)
 from app.services.trace import trace_batch
 from app.services.users import change_password, change_role, create_user, set_user_active
 
@@ -63,6 +71,7 @@ __all__ = [
     "create_material",
     "create_order",
     "create_product",
+    "create_stop_reason",
     "create_supplier",
     "create_user",
     "create_warehouse",
@@ -70,9 +79,11 @@ __all__ = [
     "edit_line",
     "edit_material",
     "edit_order",
+    "edit_stop",
     "edit_supplier",
     "edit_warehouse",
     "edit_product",
+    "end_stop",
     "finish_order",
     "issue_stock",
     "move_order",
@@ -80,10 +91,13 @@ __all__ = [
     "plan_order",
     "receive_batch",
     "record_output",
+    "record_stop",
+    "rename_stop_reason",
     "save_settings",
     "set_customer_archived",
     "set_line_archived",
     "set_material_archived",
+    "set_stop_reason_archived",
     "set_supplier_archived",
     "set_product_archived",
     "set_recipe",

@@ -19,6 +19,8 @@ WORDS = {
     "expiry_warning_days": "expiry warning window",
     "label_layout": "label layout",
     "label_printer": "label printer",
+    "line_stop_alert_minutes": "line stop alert after (minutes)",
+    "release_alert_hours": "release alert after (hours)",
 }
 
 
@@ -29,14 +31,38 @@ def save_settings(
     expiry_warning_days: Any,
     label_layout: Any,
     label_printer: Any,
+    line_stop_alert_minutes: Any = None,
+    release_alert_hours: Any = None,
     expected: PlantSettings | None = None,
 ) -> PlantSettings:
-    """Save the settings; `expected`: those the form was filled with, refused if someone changed them since."""
+    """Save the settings; `expected`: those the form was filled with, refused if someone changed them since.
+
+    The alert thresholds left out (None) keep what the plant has.
+    """
     require(uow.actor, "settings.manage")
-    wanted = plant.checked(plant_name, expiry_warning_days, label_layout, label_printer)
+    typed = {
+        "plant_name": plant_name,
+        "expiry_warning_days": expiry_warning_days,
+        "label_layout": label_layout,
+        "label_printer": label_printer,
+    }
+    thresholds = {
+        key: value
+        for key, value in (
+            ("line_stop_alert_minutes", line_stop_alert_minutes),
+            ("release_alert_hours", release_alert_hours),
+        )
+        if value is not None
+    }
+    plant.checked(**typed, **thresholds)  # bad input is refused before the database is asked anything
     with uow:
         rows = {row.key: row for row in uow.session.scalars(select(Setting).with_for_update())}
         current = plant.parse({key: row.value for key, row in rows.items()})
+        kept = {
+            "line_stop_alert_minutes": current.line_stop_alert_minutes,
+            "release_alert_hours": current.release_alert_hours,
+        }
+        wanted = plant.checked(**typed, **{**kept, **thresholds})
         if expected is not None and current != expected:
             raise ConflictError(_changed_meanwhile(uow))
         old, new = current.stored(), wanted.stored()

@@ -42,11 +42,21 @@ def _verifier(uow: UnitOfWork, username: str, password: str) -> str:
     return scram_verifier(dbapi, username, password)
 
 
-def _set_login(uow: UnitOfWork, username: str, role: str, active: bool) -> None:
-    if uow.backend == "postgresql":
+def has_login(uow: UnitOfWork, user_id: int) -> bool:
+    """On PostgreSQL, whether the user has a server login; users made before logins existed have none."""
+    if uow.backend != "postgresql":
+        return True
+    return bool(
+        uow.session.scalar(text("SELECT EXISTS (SELECT 1 FROM mpsystem_logins WHERE user_id = :id)"), {"id": user_id})
+    )
+
+
+def _set_login(uow: UnitOfWork, user: User, role: str, active: bool) -> None:
+    """Re-group, enable or disable the user's login; one without a login gets it with their first password."""
+    if uow.backend == "postgresql" and has_login(uow, user.id):
         uow.session.execute(
             text("SELECT mpsystem_set_login(:name, :level, :active)"),
-            {"name": username, "level": role, "active": active},
+            {"name": user.username, "level": role, "active": active},
         )
 
 
@@ -111,7 +121,7 @@ def set_user_active(uow: UnitOfWork, *, username: str, active: bool) -> None:
             raise ValidationError(f"{name} is the last active administrator and cannot be disabled.", "user_name")
         user.active = active
         user.failed_logins, user.locked_until = 0, None
-        _set_login(uow, name, user.role, active)
+        _set_login(uow, user, user.role, active)
         uow.record_event(
             "user",
             user.id,
@@ -134,7 +144,7 @@ def change_role(uow: UnitOfWork, *, username: str, role: str | Role) -> None:
             raise ValidationError(f"{name} is the last active administrator; make another administrator first.", "role")
         previous = user.role
         user.role = parsed.value_name
-        _set_login(uow, name, parsed.value_name, user.active)
+        _set_login(uow, user, parsed.value_name, user.active)
         uow.record_event(
             "user",
             user.id,
@@ -145,14 +155,20 @@ def change_role(uow: UnitOfWork, *, username: str, role: str | Role) -> None:
         uow.commit()
 
 
-def change_password(uow: UnitOfWork, *, username: str, new_password: str) -> None:
-    """Administrators set anyone's password; every user may change their own."""
+def change_password(uow: UnitOfWork, *, username: str, new_password: str) -> bool:
+    """Administrators set anyone's password; every user may change their own.
+
+    True when the user had no server login yet and got one with this password (PostgreSQL).
+    """
     name = clean_username(username)
     if name != uow.actor.username:
         require(uow.actor, "user.manage")
     check_password_rules(new_password)
     with uow:
         user = uow.users.by_key(name)
+        if uow.backend == "postgresql" and not has_login(uow, user.id):
+            _give_login(uow, user, new_password)
+            return True
         if uow.backend == "postgresql":
             # The function checks again who may, changes the login and writes the journal entry as
             # the owner: a viewer may change their own password but may not write to the journal.
@@ -161,8 +177,28 @@ def change_password(uow: UnitOfWork, *, username: str, new_password: str) -> Non
                 {"name": name, "verifier": _verifier(uow, name, new_password)},
             )
             uow.commit(journal_written_by_database=True)
-            return
+            return False
         user.password_hash = hash_password(new_password)
         user.failed_logins, user.locked_until = 0, None
         uow.record_event("user", user.id, "password_changed", f"Changed the password of {name}", {})
         uow.commit()
+        return False
+
+
+def _give_login(uow: UnitOfWork, user: User, password: str) -> None:
+    """A user from before server logins (schema 0002 and older) gets one with the password an administrator sets.
+
+    Their old password cannot be carried over: the users table kept a bcrypt hash, and PostgreSQL
+    checks SCRAM verifiers only.
+    """
+    require(uow.actor, "user.manage")
+    uow.session.execute(
+        text("SELECT mpsystem_create_login(:name, :level, :verifier)"),
+        {"name": user.username, "level": user.role, "verifier": _verifier(uow, user.username, password)},
+    )
+    if not user.active:
+        uow.session.execute(
+            text("SELECT mpsystem_set_login(:name, :level, false)"), {"name": user.username, "level": user.role}
+        )
+    uow.record_event("user", user.id, "login_created", f"Gave {user.username} a server login with a new password", {})
+    uow.commit()

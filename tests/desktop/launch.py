@@ -6,8 +6,9 @@ This runs `app.cli.main`, the same function the `mpsystem` command runs: the sig
 event loop (`app.exec()`), the main window. Input reaches it only from the X server. The probe
 never clicks or types; every 100 ms it writes what a person would see (the open windows, the
 fields of the sign-in dialog, the current tab, which actions are enabled, the status bar, where the
-planning board's orders and lines are on the screen) to MPSYSTEM_DESKTOP_PROBE/state.json, and at
-the end which threads were still alive to MPSYSTEM_DESKTOP_PROBE/exit.json.
+planning board's orders and lines and the dashboard's alerts are on the screen) to
+MPSYSTEM_DESKTOP_PROBE/state.json, and at the end which threads were still alive to
+MPSYSTEM_DESKTOP_PROBE/exit.json.
 """
 
 from __future__ import annotations
@@ -87,6 +88,30 @@ def _form_state(dialog: Any) -> dict[str, Any]:
     }
 
 
+def _dashboard_state(dashboard: Any) -> dict[str, Any]:
+    """The dashboard's figures and where each listed alert is on the screen."""
+    alerts = dashboard.alert_list
+    viewport = alerts.viewport()
+    listed = []
+    for row in range(alerts.count()):
+        rect = alerts.visualItemRect(alerts.item(row))
+        if rect.isValid() and viewport.rect().contains(rect.center()):
+            item = dashboard.alert_items[row] if row < len(dashboard.alert_items) else None
+            listed.append(
+                {
+                    "text": alerts.item(row).text(),
+                    "subject": getattr(item, "subject", None),
+                    "key": getattr(item, "key", None),
+                    "rect": _rect(viewport, rect),
+                }
+            )
+    return {
+        "loaded": dashboard.loaded_once,
+        "tiles": {name: tile.figure.text() for name, tile in dashboard.tiles.items()},
+        "alerts": listed,
+    }
+
+
 def _orders_state(screen: Any) -> dict[str, Any]:
     """The Orders screen: whether its rows are in, and where the visible ones are on the screen."""
     table, model = screen.table, screen.model
@@ -152,6 +177,9 @@ def snapshot(app: Any) -> dict[str, Any]:
             main["connection"] = widget.where.text()
             if screen is widget.board:
                 main["board"] = _board_state(widget.board)
+            if tabs.currentWidget() is widget.dashboard:
+                main["dashboard"] = _dashboard_state(widget.dashboard)
+            main["alert_count"] = widget.alert_count.text() if widget.alert_count.isVisible() else ""
             if tabs.currentWidget() is widget.orders:
                 main["orders"] = _orders_state(widget.orders)
             state["main"] = main

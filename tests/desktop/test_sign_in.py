@@ -16,7 +16,7 @@ from data.db import open_database
 from tests.conftest import drop_pg_database, new_pg_database
 from tests.desktop.conftest import DEMO_PASSWORD, MAIN, SIGN_IN, Client, signed_in_as
 
-TABS = ("Inventory", "Batches", "Production queue", "Events", "Customers", "Orders")
+TABS = ("Inventory", "Batches", "Production queue", "Events", "Customers", "Orders", "Dashboard", "Line stops")
 
 
 def test_typed_sign_in_opens_the_main_window_and_it_stays(launch: Callable[..., Client], demo: Path) -> None:

@@ -19,7 +19,8 @@ from data.db import open_database
 from data.migrate import upgrade
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
-SCREENS = ("inventory", "batches", "queue", "events", "customers", "orders")  # the main window's tabs, in order
+# the main window's tabs, in order
+SCREENS = ("inventory", "batches", "queue", "events", "customers", "orders", "dashboard", "line-stops")
 SETUP_SCREENS = ("warehouses", "materials", "suppliers", "lines")  # the tabs Administration opens
 
 
@@ -136,10 +137,10 @@ def open_window(qtbot: Any, ops: Any, ctx: Context) -> Any:
 
 def wait_loaded(qtbot: Any, window: Any) -> None:
     screen = window.current()
-    if screen is window.board:
-        qtbot.waitUntil(lambda: window.board.loaded_once and not window.ops.busy, timeout=10_000)
-    else:
+    if hasattr(screen, "model"):
         qtbot.waitUntil(lambda: not screen.model.loading and not window.ops.busy, timeout=10_000)
+    else:  # the planning board and the dashboard
+        qtbot.waitUntil(lambda: screen.loaded_once and not window.ops.busy, timeout=10_000)
 
 
 def show_tab(qtbot: Any, window: Any, index: int) -> None:

@@ -11,7 +11,7 @@ from app import queries as q
 from app import services as s
 from app.context import Context
 from app.permissions import Role
-from tests.ui.conftest import open_window, save_screenshot
+from tests.ui.conftest import open_window, save_screenshot, show_tab
 from ui.inventory import BatchesBehindDialog
 from ui.ops import Ops
 from ui.tables import InventoryModel
@@ -27,6 +27,7 @@ def _drill(qtbot: Any, window: Any, row: Any) -> QTableWidget:
 
 def test_inventory_drill_down(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
     window = open_window(qtbot, ops, demo_contexts[Role.MANAGER])
+    show_tab(qtbot, window, 0)  # a manager starts on the dashboard
     model = window.inventory.model
     material, store = model.row_at(0), model.row_at(1)
     assert material is not None and material.is_material and store is not None and not store.is_material

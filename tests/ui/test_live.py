@@ -7,7 +7,9 @@ through the in-process feed (two windows of one process).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -63,6 +65,7 @@ def test_two_workstations_see_each_others_changes(
     clerk_ws = open_window(qtbot, ops, sign_in("clerk"))
     manager_ws = open_window(qtbot, ops, sign_in("manager"))
     try:
+        show_tab(qtbot, manager_ws, 0)  # a manager starts on the dashboard; the inventory too is read once
         show_tab(qtbot, manager_ws, BATCHES_TAB)
         manager_ws.batches.search.setText("LIVE-")
         manager_ws.batches.apply_filter()
@@ -95,6 +98,37 @@ def test_two_workstations_see_each_others_changes(
     finally:
         clerk_ws.close()
         manager_ws.close()
+
+
+def test_another_workstations_stop_and_receipt_move_the_dashboard(
+    qtbot: Any, ops: Ops, sign_in: Any, backend: str
+) -> None:
+    """Two sessions: the manager's dashboard follows a clerk's stop and receipt on another workstation."""
+    manager_ws = open_window(qtbot, ops, sign_in("manager"))
+    clerk = sign_in("clerk")
+    dashboard = manager_ws.dashboard
+    qtbot.waitUntil(lambda: dashboard.loaded_once and not ops.busy, timeout=15_000)
+    codes = [ln.code for ln in dashboard.lines_now]
+    row = codes.index("PRINT-LINE-2")
+    assert dashboard.lines_table.item(row, 1).text() == "running"
+    waiting = dashboard.tiles["release"].figure.text()
+    alerts = manager_ws.feed.alerts.total
+
+    started = time.monotonic()
+    s.record_stop(
+        clerk.uow(), line="PRINT-LINE-2", reason="BREAKDOWN", started_at=datetime.now(UTC) - timedelta(hours=1)
+    )
+    qtbot.waitUntil(lambda: dashboard.lines_table.item(row, 1).text() == "stopped", timeout=5_000)
+    stopped_after = time.monotonic() - started
+    qtbot.waitUntil(lambda: manager_ws.feed.alerts.total == alerts + 1, timeout=5_000)
+    started = time.monotonic()
+    s.receive_batch(
+        clerk.uow(), number="LIVE-DASH-1", material="GR-LDPE-FT5230", supplier="BASELL", quantity=5, warehouse="MAG-1"
+    )
+    qtbot.waitUntil(lambda: dashboard.tiles["release"].figure.text() == str(int(waiting) + 1), timeout=5_000)
+    received_after = time.monotonic() - started
+    print(f"\nthe dashboard showed the stop after {stopped_after:.2f} s, the receipt after {received_after:.2f} s")
+    save_screenshot(manager_ws, f"live-dashboard-{backend}")
 
 
 def test_new_rows_from_elsewhere_keep_the_readers_place(qtbot: Any, ops: Ops, sign_in: Any) -> None:

@@ -154,6 +154,42 @@ def test_machine_wide_profiles_are_preset_and_a_user_may_override_them(_machine_
     assert [(p.host, p.managed) for p in pf.load_profiles() if p.name == "Plant server"] == [("db2.plant.local", False)]
 
 
+def test_the_sign_in_dialog_offers_the_machines_preset_first_then_the_last_connection_used(
+    qtbot: Any, app_instance: QApplication, ops: Ops, _machine_config: Path, demo_path: Path
+) -> None:
+    """Hole: with a machine-wide preset the dialog still preselected "Local database"."""
+    from ui.login import LoginDialog
+
+    preset = {"profiles": [{"name": "Plant server", "kind": "postgresql", "host": "db.plant.local",
+                            "database": "mpsystem", "sslmode": "require"}]}  # fmt: skip
+    (_machine_config / "profiles.json").write_text(json.dumps(preset))
+    dialog = LoginDialog(ops)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.profile_box.currentText() == "Plant server"
+    assert dialog.where.text() == "Server db.plant.local:5432/mpsystem"
+    save_screenshot(dialog, "login-machine-preset")
+    # Whoever last signed in with another connection finds that one instead.
+    demo = pf.Profile(name="Demo plant", kind="sqlite", path=str(demo_path))
+    pf.save_profiles([*pf.load_profiles(), demo], last_used="Demo plant")
+    again = LoginDialog(ops)
+    qtbot.addWidget(again)
+    assert again.profile_box.currentText() == "Demo plant"
+    # Signing in remembers the connection used.
+    pf.save_profiles(pf.load_profiles(), last_used="Plant server")
+    signing_in = LoginDialog(ops, demo)
+    qtbot.addWidget(signing_in)
+    signing_in.signed_in.connect(lambda database, _user: database.dispose())
+    signing_in.username.setText("clerk")
+    signing_in.password.setText("mpsystem-demo")
+    signing_in.attempt()
+    qtbot.waitUntil(lambda: signing_in.result() == QDialog.DialogCode.Accepted, timeout=10_000)
+    assert json.loads((Path(pf.config.user_config_dir()) / "profiles.json").read_text())["last_used"] == "Demo plant"
+    last = LoginDialog(ops)
+    qtbot.addWidget(last)
+    assert last.profile_box.currentText() == "Demo plant"
+
+
 # ---------------------------------------------------------------- bad input and TLS defaults
 
 

@@ -39,6 +39,9 @@ def test_each_role_sees_exactly_its_actions(
         screen = window.tabs.currentWidget()
         if screen is window.board:
             assert sum(len(m.items) for m in window.board.queues.values()) > 0
+        elif screen is window.dashboard:
+            assert window.dashboard.lines_table.rowCount() == len(window.board.queues) or window.board.queues == {}
+            assert window.dashboard.loaded_once
         else:
             assert screen.model.rowCount() > 0, name
         save_screenshot(window, f"{role.label}-{index + 1}-{name}")

@@ -45,12 +45,12 @@ def test_every_screen_is_a_screen_and_its_menus_are_its_own(
     menus = menu_entries(window)
     submenus = ("&Warehouses", "&Materials", "Su&ppliers", "Production &lines")
     assert [title for title in menus if title not in submenus] == [
-        "&File", "&Stock", "&Quality", "&Production", "&Customers", "Or&ders", "&Reports", "&View", "&Administration",
-        "&Help"
+        "&File", "&Stock", "&Quality", "&Production", "&Customers", "Or&ders", "&Lines", "&Reports", "&View",
+        "&Administration", "&Help",
     ]  # fmt: skip
     assert menus["&Administration"] == [
         "users", "", "&Warehouses", "&Materials", "Su&ppliers", "Production &lines", "",
-        "plant_settings", "import", "export_records",
+        "stop_reasons", "plant_settings", "import", "export_records",
     ]  # fmt: skip
     assert menus["&Materials"] == ["show_materials", "", "new_material", "edit_material", "archive_material"]
     assert menus["&Stock"] == ["receive", "transfer", "issue", "adjust"]

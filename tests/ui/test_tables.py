@@ -12,6 +12,7 @@ from app import queries as q
 from app.context import Context
 from app.permissions import Role
 from ui.ops import Ops
+from ui.stops import LineStopModel
 from ui.tables import (
     BatchModel,
     CustomerModel,
@@ -34,6 +35,7 @@ QUERY_SORTS: dict[type, tuple[str, ...]] = {
     MaterialModel: q.MATERIAL_SORTS,
     SupplierModel: q.SUPPLIER_SORTS,
     LineModel: q.LINE_SORTS,
+    LineStopModel: q.LINE_STOP_SORTS,
     OrderListModel: ob.ORDER_LIST_SORTS,
 }
 
@@ -63,6 +65,9 @@ def fetchers(ctx: Context) -> dict[type, Any]:
         ),
         LineModel: lambda f, s, d, o, n: q.lines(
             ctx.reader(), f or q.MasterFilter(), sort=s, descending=d, offset=o, limit=n
+        ),
+        LineStopModel: lambda f, s, d, o, n: q.line_stops(
+            ctx.reader(), f or q.LineStopFilter(), sort=s, descending=d, offset=o, limit=n
         ),
         OrderListModel: lambda f, s, d, o, n: ob.order_list(ctx.reader(), f, sort=s, descending=d, offset=o, limit=n),
     }

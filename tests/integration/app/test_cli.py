@@ -218,6 +218,7 @@ def test_label_and_report_commands(database_url: str, tmp_path: Path, capsys: py
         ("plan", []),
         ("events", ["--from", "2020-01-01", "--action", "received"]),
         ("customer", ["--customer", "C-001"]),
+        ("dashboard", []),
         ("recall", ["--batch", granulate]),
     ):
         pdf = tmp_path / f"{kind}.pdf"

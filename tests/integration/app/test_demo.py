@@ -23,9 +23,30 @@ def _content(database: Database) -> dict[str, list[tuple[object, ...]]]:
         "orders": "SELECT number, status, quantity, due_date, created_at FROM production_orders ORDER BY number",
         "balances": "SELECT b.number, s.quantity FROM stock_balances s JOIN batches b ON b.id = s.batch_id "
         "ORDER BY b.number, s.warehouse_id",
+        "stops": "SELECT l.code, s.started_at, s.ended_at, r.code, s.note FROM line_stops s "
+        "JOIN production_lines l ON l.id = s.line_id JOIN stop_reasons r ON r.id = s.reason_id "
+        "ORDER BY l.code, s.started_at",
     }
     with database.engine.connect() as conn:
         return {k: [tuple(r) for r in conn.execute(text(q))] for k, q in queries.items()}
+
+
+# What a line did while one of its stops says it stood still: an order started or finished there, a batch
+# consumed or made there.
+WORKED_WHILE_STOPPED = """
+    WITH worked AS (
+        SELECT o.line_id AS line_id, m.created_at AS at, m.kind AS what FROM stock_movements m
+          JOIN production_orders o ON o.id = m.production_order_id
+         WHERE m.kind IN ('consumption', 'output')
+        UNION ALL
+        SELECT line_id, started_at, 'started' FROM production_orders WHERE started_at IS NOT NULL
+        UNION ALL
+        SELECT line_id, finished_at, 'finished' FROM production_orders WHERE finished_at IS NOT NULL
+    )
+    SELECT l.code, w.what, w.at, s.started_at, s.ended_at FROM worked w
+      JOIN line_stops s ON s.line_id = w.line_id AND w.at >= s.started_at AND (s.ended_at IS NULL OR w.at <= s.ended_at)
+      JOIN production_lines l ON l.id = w.line_id
+"""
 
 
 def test_the_demo_passes_the_audit(admin: Context) -> None:
@@ -38,6 +59,10 @@ def test_the_demo_passes_the_audit(admin: Context) -> None:
         latest = conn.scalar(select(func.max(Event.occurred_at)).where(Event.entity_type == "order"))
     # the services wrote the orders' entries at the moments they happened, not at load time
     assert latest is not None and latest <= NOW
+    # months of stops, lines standing now, and never a line working while it stood still
+    assert summary.stops > 500
+    with admin.database.engine.connect() as conn:
+        assert conn.execute(text(WORKED_WHILE_STOPPED)).all() == []
 
 
 def test_the_audit_finds_what_does_not_add_up(admin: Context) -> None:
@@ -72,7 +97,7 @@ def test_the_demo_plant_is_the_same_every_time(tmp_path: object, sqlite_template
         contents.append(_content(database))
         database.dispose()
     assert contents[0] == contents[1]
-    assert len(contents[0]["batches"]) == 989 and len(contents[0]["orders"]) == 200
+    assert len(contents[0]["batches"]) == 990 and len(contents[0]["orders"]) == 200
 
 
 def test_the_demo_people_work_through_the_services(admin: Context) -> None:

@@ -197,6 +197,32 @@ def test_trace_plan_events_and_customer_reports(demo: Context, tmp_path: Path) -
         reporting.customer_report(demo, "C-999")
 
 
+def test_the_dashboard_prints_the_screens_figures_on_two_pages(demo: Context, tmp_path: Path) -> None:
+    from reports import dashboard as printed
+
+    manager = as_role(demo, Role.MANAGER)
+    data = reporting.dashboard_report(manager)
+    out = tmp_path / "dashboard.pdf"
+    assert printed.dashboard(data, str(out)) == 2
+    first, second = pdf_text(out)
+    board = data.dashboard
+    for title, figure, detail, _alarming in printed.tiles(board):
+        assert title in first and figure in first and detail in first
+    assert f"Alerts ({board.alerts().total})" in first
+    for line in board.lines.lines:
+        assert line.code in first and f"{line.code} · " in second  # the lines table, and each line's chart
+    assert "Below reorder level (2)" in second and "CORE-152" in second
+    for entry in board.journal.entries[:5]:
+        assert entry.summary[:40] in second.replace("\n", " ")
+    assert_fonts_embedded(out)
+    artifacts = Path(__file__).resolve().parents[3] / "test-artifacts" / "reports"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    for page in (1, 2):  # to look at beside the dashboard's screenshot
+        render(out, tmp_path, page, dpi=90).save(artifacts / f"dashboard-{demo.database.backend}-{page}.png")
+    with pytest.raises(PermissionDenied, match="Only a manager or above may print every report"):
+        reporting.dashboard_report(as_role(demo, Role.PLANNER))
+
+
 def test_report_roles(demo: Context) -> None:
     viewer, manager = as_role(demo, Role.VIEWER), as_role(demo, Role.MANAGER)
     reporting.inventory_report(viewer)

@@ -233,6 +233,9 @@ def test_export_then_import_gives_back_the_same_plant(database_url: str, tmp_pat
         target_url = database_url + "_copy"
         with psycopg.connect(_server(database_url), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {target_url.rsplit('/', 1)[1]}")
+        from tests.conftest import claim_plant
+
+        claim_plant(target_url)  # the suite's server holds one plant at a time: this one now
     target = open_database(target_url)
     try:
         upgrade(target)

@@ -20,7 +20,7 @@ from app import profiles as pf
 from app import security
 from app import services as s
 from app.context import Context
-from app.errors import AuthenticationFailed, ConnectionFailed, ValidationError
+from app.errors import AuthenticationFailed, ClientCertificateRequired, ConnectionFailed, ValidationError
 from data.changes import ChangeListener
 from tests.pgcluster import PgCluster
 
@@ -154,7 +154,7 @@ def test_a_server_that_asks_for_client_certificates_gets_this_users_one(
     base = server_profile(database_url, "verify-full", ca)
 
     # No certificate on this workstation: refused, and told what is missing.
-    with pytest.raises(ConnectionFailed, match="asks for this workstation's client certificate"):
+    with pytest.raises(ClientCertificateRequired, match="asks for the client certificate issued to you"):
         security.sign_in(base.url(), "tls_clerk", "over the wire")
 
     cert, key = issue_certificate(tmp_path, "tls_clerk", "tls_clerk")
@@ -214,3 +214,88 @@ def test_client_certificate_files_are_checked_before_connecting(tmp_path: Path, 
         pf.validate(replace(base, sslmode="disable", sslcert=str(cert), sslkey=str(key)))
     url = pf.validate(replace(base, sslcert=str(cert), sslkey=str(key))).url()
     assert f"sslcert={cert}" in url and f"sslkey={key}" in url
+
+
+def _cli_url(database_url: str, user: str, password: str, query: str) -> str:
+    url = make_url(database_url)
+    return f"postgresql://{user}:{password}@127.0.0.1:{url.port}/{url.database}?{query}"
+
+
+def test_the_command_line_says_where_its_certificate_goes_never_the_dialogs_settings(
+    client_certificates_required: Path,
+    database_url: str,
+    admin: Context,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app import cli
+    from ui.ops import message_for
+
+    monkeypatch.setenv("HOME", str(tmp_path))  # libpq's own ~/.postgresql/postgresql.crt: none here
+    ca = client_certificates_required
+    s.create_user(admin.uow(), username="tls_clerk", role="clerk", password="over the wire")
+    verify = f"sslmode=verify-full&sslrootcert={ca}"
+
+    assert cli.main(["users", "list", "--url", _cli_url(database_url, "tls_clerk", "over the wire", verify)]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "asks for the client certificate issued to you" in error
+    assert "~/.postgresql/postgresql.crt" in error and "sslcert=" in error and "Edit" not in error
+
+    # A certificate named in the address that is not there: said so, before libpq sends none instead.
+    missing = tmp_path / "nowhere" / "client.crt"
+    url = _cli_url(database_url, "tls_clerk", "over the wire", f"{verify}&sslcert={missing}&sslkey={missing}")
+    assert cli.main(["users", "list", "--url", url]) == 1
+    error = capsys.readouterr().err
+    assert f"The client certificate file {missing} named in the connection (sslcert) does not exist." in error
+    assert "Edit" not in error
+
+    # The sign-in dialog gets the same refusal with its own advice.
+    profile = server_profile(database_url, "verify-full", ca)
+    with pytest.raises(ClientCertificateRequired) as info:
+        security.sign_in(profile.url(), "tls_clerk", "over the wire")
+    assert "connection's settings (Edit…)" in message_for(info.value)
+
+    # With libpq's own files in place the command line needs nothing in the address.
+    folder = tmp_path / ".postgresql"
+    folder.mkdir()
+    cert, key = issue_certificate(tmp_path, "tls_clerk", "tls_clerk")
+    cert.rename(folder / "postgresql.crt")
+    key.rename(folder / "postgresql.key")
+    assert cli.main(["users", "list", "--url", _cli_url(database_url, "tls_clerk", "over the wire", verify)]) == 0
+    assert "tls_clerk" in capsys.readouterr().out
+
+
+@pytest.fixture
+def tls_only(tls_server: Path, pg_server: PgCluster, database_url: str) -> Iterator[Path]:
+    """The server refuses every connection to this database that is not encrypted."""
+    hba = pg_server.datadir / "pg_hba.conf"
+    original = hba.read_text()
+    database = make_url(database_url).database
+    hba.write_text(f"hostnossl {database} all 127.0.0.1/32 reject\n" + original)
+    admin = pg_server.url().replace("+psycopg", "")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("SELECT pg_reload_conf()")
+    try:
+        yield tls_server
+    finally:
+        hba.write_text(original)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute("SELECT pg_reload_conf()")
+
+
+def test_a_server_that_refuses_unencrypted_connections_is_named_as_such(
+    tls_only: Path, database_url: str, admin: Context
+) -> None:
+    s.create_user(admin.uow(), username="tls_clerk", role="clerk", password="over the wire")
+    plain = server_profile(database_url, "disable", None)
+    with pytest.raises(ConnectionFailed) as info:
+        security.sign_in(plain.url(), "tls_clerk", "over the wire")
+    message = str(info.value)
+    assert "accepts only encrypted connections (TLS)" in message and "verify-full" in message
+    assert "Is the server running" not in message
+
+    database, user = security.sign_in(server_profile(database_url, "verify-full", tls_only).url(), "tls_clerk",
+                                      "over the wire")  # fmt: skip
+    database.dispose()
+    assert user.username == "tls_clerk"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic import command
 from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError
 
 from data.db import open_database
 from data.errors import SchemaMismatch
@@ -69,6 +70,101 @@ def test_client_refuses_unknown_schema(database_url: str) -> None:
         check_schema(database)
     assert info.value.client_is_newer is False
     database.dispose()
+
+
+def test_a_failed_line_stops_revision_leaves_a_file_at_0006(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite, 0006 commits its own work; should 0007 after it fail, the file is at 0006, stamped so, and the
+    upgrade runs again once the cause is gone."""
+    database = open_database(f"sqlite:///{tmp_path / 'upgrade.sqlite3'}")
+    upgrade(database, "0005")
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE stop_reasons (id INTEGER)")  # 0007 cannot create its table
+    with pytest.raises(OperationalError, match="stop_reasons already exists"):
+        upgrade(database)
+    assert current_revision(database) == "0006"
+    tables = set(inspect(database.engine).get_table_names())
+    assert {"products", "deliveries"} <= tables and "line_stops" not in tables
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE stop_reasons")
+    upgrade(database)
+    assert current_revision(database) == head_revision()
+    check_schema(database)
+    database.dispose()
+
+
+def test_an_older_client_refuses_to_upgrade_a_newer_schema_in_one_line(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hole: `db upgrade` of an older client against a newer schema ended in a traceback."""
+    from app import cli
+
+    database = open_database(database_url)
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    assert cli.main(["db", "upgrade", "--url", database_url]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "Traceback" not in error
+    assert f"The database schema (9999) is newer than this client knows ({head_revision()})." in error
+    assert "Nothing was changed" in error
+    assert current_revision(database) == "9999"
+    database.dispose()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])  # a local file keeps passwords in its users table
+def test_users_from_before_server_logins_are_listed_and_get_one_with_their_first_password(
+    empty_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hole: a database from before the roles migration upgraded, but its users showed as active with no
+    server login, and `users passwd` said "no MPSYSTEM login named old.admin"."""
+    import io
+    import sys
+
+    from sqlalchemy.engine import make_url
+
+    from app import cli, security
+    from app.errors import AuthenticationFailed
+    from app.permissions import Role
+
+    database = open_database(empty_url)
+    upgrade(database, "0002")
+    with database.engine.begin() as conn:
+        for name, role, active in (
+            ("old.admin", "admin", True),
+            ("old.clerk", "clerk", True),
+            ("gone", "viewer", False),
+        ):
+            conn.exec_driver_sql(
+                "INSERT INTO users (username, full_name, role, active, password_hash, failed_logins, created_at)"
+                " VALUES (%(n)s, %(n)s, %(r)s, %(a)s, '$2b$12$bcrypthashofold', 0, now())",
+                {"n": name, "r": role, "a": active},
+            )
+    assert cli.main(["db", "upgrade", "--url", empty_url]) == 0
+    out = capsys.readouterr().out
+    assert "3 users without a server login" in out and "gone, old.admin, old.clerk" in out
+    assert "mpsystem users passwd NAME" in out
+
+    assert cli.main(["users", "list", "--url", empty_url]) == 0
+    listed = [line.split()[:3] for line in capsys.readouterr().out.splitlines()[1:]]
+    assert listed == [["gone", "viewer", "no"], ["old.admin", "admin", "no"], ["old.clerk", "clerk", "no"]]
+
+    # The schema's owner gives the first administrator a login; that administrator then the others.
+    as_old_admin = make_url(empty_url).set(username="old.admin", password="first words").render_as_string(False)
+    for name, url, password in (
+        ("old.admin", empty_url, "first words"),
+        ("old.clerk", as_old_admin, "clerk words"),
+        ("gone", as_old_admin, "never used"),
+    ):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(password + "\n"))
+        assert cli.main(["users", "passwd", name, "--url", url, "--password-stdin"]) == 0
+        assert f"Gave {name} a server login with the new password." in capsys.readouterr().out
+
+    signed_in, user = security.sign_in(empty_url, "old.clerk", "clerk words")
+    signed_in.dispose()
+    assert user.role is Role.CLERK
+    with pytest.raises(AuthenticationFailed):
+        security.sign_in(empty_url, "gone", "never used")  # still disabled, as the users row says
+    assert cli.main(["db", "upgrade", "--url", empty_url]) == 0
+    assert "without a server login" not in capsys.readouterr().out
 
 
 def test_orders_of_an_older_schema_get_products_and_keep_their_text(empty_url: str) -> None:

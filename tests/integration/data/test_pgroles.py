@@ -313,6 +313,11 @@ def test_each_role_does_its_work_through_the_application_with_its_own_login(
         s.change_role(admin.uow(), username="olga", role="clerk")
         s.set_user_active(admin.uow(), username="olga", active=False)
         s.change_password(viewer.uow(), username="viewer1", new_password="a better password")
+        s.create_stop_reason(admin.uow(), code="FILM-BREAK", name="film break")
+        s.record_stop(clerk.uow(), line="EXTRUDER-1", reason="FILM-BREAK", note="web broke at the winder")
+        s.end_stop(clerk.uow(), line="EXTRUDER-1")
+        s.record_stop(planner.uow(), line="EXTRUDER-1", reason="CLEANING")
+        assert q.line_stops(viewer.reader(), q.LineStopFilter(open_only=True)).total == 1
         # Everyone reads every screen.
         for ctx in (viewer, clerk):
             assert q.inventory(ctx.reader()).total > 0
@@ -639,7 +644,7 @@ def test_the_search_path_attack_worked_on_0003_and_fails_now(schema_at: Any, bac
 @pytest.fixture
 def owner_login(pg_server: object) -> Iterator[Any]:
     """A database for MPSYSTEM belonging to IT's own CREATEROLE login, as the deployment guide describes."""
-    from tests.conftest import drop_login_roles, pg_admin_url
+    from tests.conftest import claim_plant, drop_login_roles, pg_admin_url
 
     made: list[tuple[str, str]] = []
 
@@ -648,6 +653,7 @@ def owner_login(pg_server: object) -> Iterator[Any]:
             it.execute(f"CREATE ROLE {name} LOGIN CREATEROLE PASSWORD 'it password'")
             it.execute(f"CREATE DATABASE {name}_db OWNER {name}")
         made.append((name, f"{name}_db"))
+        claim_plant(pg_admin_url(pg_server, f"{name}_db"))  # type: ignore[arg-type]  # the cluster's plant now
         if as_postgresql_14:
             with psycopg.connect(pg_admin_url(pg_server, f"{name}_db").replace("+psycopg", ""), autocommit=True) as it:  # type: ignore[arg-type]
                 it.execute("ALTER SCHEMA public OWNER TO CURRENT_USER")

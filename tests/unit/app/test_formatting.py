@@ -50,3 +50,13 @@ def test_a_moment_reads_in_local_time_to_the_minute() -> None:
     assert moment(instant) == instant.astimezone().strftime("%Y-%m-%d %H:%M")
     assert len(moment(instant)) == 16
     assert moment(None) == ""
+
+
+def test_shares_hours_and_spans_read_short() -> None:
+    from app.formatting import hours, percent, span
+
+    assert percent(0.934) == "93%" and percent(None) == "—"
+    assert hours(74.2) == "74 h" and hours(7.46) == "7.5 h" and hours(0) == "0 h"
+    assert span(timedelta(minutes=25)) == "25 min"
+    assert span(timedelta(hours=3, minutes=5)) == "3 h 05 min"
+    assert span(timedelta(days=4, hours=6, minutes=59)) == "4 d 6 h"
