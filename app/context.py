@@ -13,6 +13,12 @@ from data.uow import UnitOfWork
 class Context:
     database: Database
     user: CurrentUser
+    connection: str = ""  # the name of the connection signed in through ("Plant server", "Demo plant")
+
+    @property
+    def connection_name(self) -> str:
+        """How people name where they are connected: the profile's name, else where the data lives."""
+        return self.connection or self.database.describe()
 
     def uow(self) -> UnitOfWork:
         """A unit for one change; the service enters and commits it."""

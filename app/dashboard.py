@@ -617,6 +617,7 @@ def read_journal(ctx: Context, now: datetime, limits: Limits) -> Journal:
                     action=Event.action,
                     summary=Event.summary,
                     details=Event.details,
+                    computed=("subject",),
                 )
             )
             .select_from(Event)
@@ -624,7 +625,8 @@ def read_journal(ctx: Context, now: datetime, limits: Limits) -> Journal:
             .order_by(Event.occurred_at.desc(), Event.id.desc())
             .limit(JOURNAL_ROWS)
         )
-        return Journal(tuple(dto_from_row(EventRow, r) for r in uow.session.execute(stmt)))
+        rows = tuple(dto_from_row(EventRow, r, subject=None) for r in uow.session.execute(stmt))
+        return Journal(q.named_subjects(uow, rows))
 
 
 # ---------------------------------------------------------------- sections, the whole, its alerts

@@ -380,6 +380,14 @@ class EventRow:
     action: str
     summary: str
     details: dict[str, Any] | None
+    subject: str | None  # the number or code people know the entity by: R2611-00685, PO-2026-00063, anna
+
+    def about(self) -> str:
+        """What the entry is about, as people say it: 'batch R2611-00685' ('batch #910' if it is not found)."""
+        kind = self.entity_type.replace("_", " ")
+        if self.subject:
+            return f"{kind} {self.subject}"
+        return f"{kind} #{self.entity_id}" if self.entity_id is not None else kind
 
 
 @dataclass(frozen=True)
@@ -494,6 +502,8 @@ class TraceNode:
     label: str
     detail: str = ""
     children: tuple[TraceNode, ...] = field(default_factory=tuple)
+    quantity: Decimal | None = None  # how much of a batch went into the order above it, or came out of it
+    unit: str = ""
 
 
 class LabelOrigin(StrEnum):
@@ -542,6 +552,46 @@ class MovementRow:
     order_number: str | None
     username: str
     note: str | None
+
+
+@dataclass(frozen=True)
+class BatchFacts:
+    """One batch as a whole: what it is, where it came from, its quality and how much of it there is."""
+
+    id: int
+    number: str
+    material_code: str
+    material_name: str
+    unit: str
+    supplier_code: str | None
+    supplier_name: str | None
+    order_number: str | None
+    received_at: datetime
+    expiry_date: date | None
+    status: str
+    status_reason: str | None
+    version: int
+    made: Decimal  # received or produced
+    in_stock: Decimal
+
+
+@dataclass(frozen=True)
+class WarehouseBalance:
+    warehouse_code: str
+    warehouse_name: str
+    quantity: Decimal
+    unit: str
+
+
+@dataclass(frozen=True)
+class QualityStep:
+    """A quality decision on a batch, or its arrival (pending) from the journal."""
+
+    occurred_at: datetime
+    username: str
+    action: str  # received, produced, approved, blocked
+    status: str
+    reason: str | None
 
 
 @dataclass(frozen=True)

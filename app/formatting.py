@@ -1,19 +1,43 @@
-"""How quantities, days and moments read, on screens, on paper and in the journal: one place, one rule."""
+"""How quantities, days and moments read, on screens, on paper, in CSV and in the journal: one place, one rule."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from domain.quantities import number, written
+from domain.vocabulary import Unit
 
-def quantity(value: Decimal, unit: str | None = None, *, grouped: bool = True) -> str:
-    """'1,250.5 kg' (grouped, for screens and paper) or '1250.5 kg' (for the journal's sentences)."""
-    whole = value == value.to_integral_value()
-    if grouped:
-        text = f"{value:,.0f}" if whole else f"{value:,.3f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{value.normalize():f}" if whole else f"{value:f}".rstrip("0").rstrip(".")
-    return f"{text} {unit}" if unit else text
+
+def quantity(value: Decimal, unit: str | None = None) -> str:
+    """A quantity with its unit, to the unit's fixed decimals: '1,250.500 kg', '12.50 m', '40 pcs'.
+
+    The same text everywhere: tables, the journal's sentences, messages, labels, reports and CSV files,
+    so a number a clerk reads on paper is found by searching the journal for it (domain/quantities.py).
+    """
+    return written(value, unit)
+
+
+_QUANTITY_RE = re.compile(r"^(?P<whole>-?[\d,]+)(?P<fraction>\.\d+)? (?P<unit>\S+)$")
+
+
+def quantity_parts(text: str) -> tuple[str, str, str] | None:
+    """'1,250.500 kg' as ('1,250', '.500', 'kg'), so that columns can line up the decimal points of different
+    units; None for text that is not a quantity with its unit."""
+    found = _QUANTITY_RE.match(text)
+    if found is None or found["unit"] not in Unit.values():
+        return None
+    return found["whole"], found["fraction"] or "", found["unit"]
+
+
+WIDEST_FRACTION = "." + "0" * max(unit.decimals for unit in Unit)  # the room after a decimal point in a column
+WIDEST_UNIT = max((unit.value for unit in Unit), key=len)
+
+
+def rate(value: Decimal, unit: str) -> str:
+    """A line's nominal rate, '500 kg/h': a speed, shown with only the decimals it has."""
+    return f"{number(value)} {unit}/h"
 
 
 def day(value: date | None, empty: str = "") -> str:

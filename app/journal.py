@@ -13,11 +13,12 @@ from typing import Any
 
 from app import formatting
 from app.formatting import quantity as _quantity
+from app.formatting import rate as _rate
 from domain.vocabulary import BatchStatus
 
 
 def _qty(value: Decimal, unit: str) -> str:
-    return _quantity(value, unit, grouped=False)
+    return _quantity(value, unit)
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def supplier_created(code: str, name: str) -> Entry:
 
 
 def line_created(code: str, name: str, stage: str, rate: Decimal, unit: str) -> Entry:
-    return Entry("created", f"Created line {code} ({name}, {_qty(rate, unit)}/h)", {"stage": stage})
+    return Entry("created", f"Created line {code} ({name}, {_rate(rate, unit)})", {"stage": stage})
 
 
 def customer_created(code: str, name: str, fields: dict[str, Any]) -> Entry:

@@ -36,8 +36,8 @@ LOOKUP_TABLES = frozenset(
 
 @dataclass(frozen=True)
 class Lookups:
-    """Codes for the pickers (archived ones are not offered), each material's unit and shelf life, each
-    warehouse's kind, and the plant's settings."""
+    """Codes for the pickers (archived ones are not offered) with the names people know them by, each
+    material's unit and shelf life, each warehouse's kind, and the plant's settings."""
 
     warehouses: tuple[str, ...] = ()
     materials: tuple[str, ...] = ()
@@ -48,6 +48,7 @@ class Lookups:
     warehouse_kinds: dict[str, str] = field(default_factory=dict)  # warehouse code -> kind
     shelf_lives: dict[str, int] = field(default_factory=dict)  # material code -> days, where it has one
     settings: PlantSettings = field(default_factory=PlantSettings)
+    names: dict[str, dict[str, str]] = field(default_factory=dict)  # "materials" -> code -> name, in code order
     products: tuple[str, ...] = ()  # in the catalogue, not archived
     product_units: dict[str, str] = field(default_factory=dict)  # product code -> unit it is ordered in
     product_stages: dict[str, str] = field(default_factory=dict)  # product code -> stage it is made on
@@ -63,25 +64,37 @@ class Lookups:
         """The warehouses of these kinds, the first kind's first; in code order within a kind."""
         return tuple(code for kind in kinds for code in self.warehouses if self.warehouse_kinds.get(code) == kind)
 
+    def codes(self, table: str) -> tuple[str, ...]:
+        """The codes a picker of `table` offers ("warehouses", "materials", "suppliers", "lines", "customers")."""
+        return tuple(getattr(self, table))
+
+    def name(self, table: str, code: str) -> str:
+        return self.names.get(table, {}).get(code, "")
+
 
 def lookups(uow: UnitOfWork) -> Lookups:
     require(uow.actor, "read")
     with uow:
         s = uow.session
         materials = s.execute(
-            select(Material.code.label("code"), Material.unit.label("unit"), Material.shelf_life_days.label("days"))
+            select(
+                Material.code.label("code"),
+                Material.name.label("name"),
+                Material.unit.label("unit"),
+                Material.shelf_life_days.label("days"),
+            )
             .where(Material.archived.is_(False))
             .order_by(Material.code)
         ).all()
         stores = s.execute(
-            select(Warehouse.code.label("code"), Warehouse.kind.label("kind"))
+            select(Warehouse.code.label("code"), Warehouse.name.label("name"), Warehouse.kind.label("kind"))
             .where(Warehouse.archived.is_(False))
             .order_by(Warehouse.code)
-        )
-        kinds = {row.code: row.kind for row in stores}
+        ).all()
 
-        def in_use(model: Any) -> tuple[str, ...]:
-            return tuple(s.scalars(select(model.code).where(model.archived.is_(False)).order_by(model.code)))
+        def in_use(model: Any) -> dict[str, str]:
+            rows = s.execute(select(model.code, model.name).where(model.archived.is_(False)).order_by(model.code))
+            return {code: name for code, name in rows}
 
         line_stages = {
             row.code: row.stage
@@ -92,20 +105,37 @@ def lookups(uow: UnitOfWork) -> Lookups:
             )
         }
         products = s.execute(
-            select(Product.code.label("code"), Product.unit.label("unit"), Product.stage.label("stage"))
+            select(
+                Product.code.label("code"),
+                Product.name.label("name"),
+                Product.unit.label("unit"),
+                Product.stage.label("stage"),
+            )
             .where(Product.archived.is_(False))
             .order_by(Product.code)
         ).all()
+        names = {
+            "materials": {r.code: r.name for r in materials},
+            "warehouses": {r.code: r.name for r in stores},
+            "suppliers": in_use(Supplier),
+            "lines": in_use(ProductionLine),
+            "customers": in_use(Customer),
+            "products": {r.code: r.name for r in products},
+        }
         return Lookups(
-            warehouses=tuple(kinds),
-            materials=tuple(row.code for row in materials),
-            suppliers=in_use(Supplier),
+            warehouses=tuple(names["warehouses"]),
+            materials=tuple(names["materials"]),
+            suppliers=tuple(names["suppliers"]),
             lines=tuple(line_stages),
-            customers=in_use(Customer),
-            units={row.code: row.unit for row in materials},
-            warehouse_kinds=kinds,
-            shelf_lives={row.code: row.days for row in materials if row.days is not None},
+            customers=tuple(names["customers"]),
+            units={r.code: r.unit for r in materials},
+            warehouse_kinds={r.code: r.kind for r in stores},
+            shelf_lives={r.code: r.days for r in materials if r.days is not None},
             settings=read_settings(uow),
+            names=names,
+            products=tuple(names["products"]),
+            product_units={r.code: r.unit for r in products},
+            product_stages={r.code: r.stage for r in products},
             stop_reasons=tuple(
                 (row.code, row.name)
                 for row in s.execute(
@@ -114,9 +144,6 @@ def lookups(uow: UnitOfWork) -> Lookups:
                     .order_by(StopReason.name)
                 )
             ),
-            products=tuple(row.code for row in products),
-            product_units={row.code: row.unit for row in products},
-            product_stages={row.code: row.stage for row in products},
             line_stages=line_stages,
         )
 

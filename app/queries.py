@@ -715,6 +715,21 @@ def _local_tz() -> Any:
 # ---------------------------------------------------------------- events
 
 
+# The journal's subjects, each with the number or code people know it by (a new kind of subject: one line).
+SUBJECT_KEYS: dict[str, Any] = {
+    "batch": Batch.number,
+    "order": ProductionOrder.number,
+    "customer": Customer.code,
+    "user": User.username,
+    "line": ProductionLine.code,
+    "warehouse": Warehouse.code,
+    "material": Material.code,
+    "supplier": Supplier.code,
+    "line_stop": LineStop.id,  # a stop has no number of its own: it is known by its id
+    "stop_reason": StopReason.code,
+}
+
+
 @dataclass(frozen=True)
 class EventFilter:
     date_from: date | None = None
@@ -810,6 +825,7 @@ def events(
             select(
                 *labelled(
                     EventRow,
+                    computed=("subject",),
                     id=Event.id,
                     occurred_at=Event.occurred_at,
                     username=username,
@@ -837,13 +853,36 @@ def events(
             uow,
             stmt,
             order,
-            lambda r: dto_from_row(EventRow, r),
+            lambda r: dto_from_row(EventRow, r, subject=None),
             offset=offset,
             limit=limit,
             total=total,
             from_far_end=counted,
         )
+        page = replace(page, rows=named_subjects(uow, page.rows))
         return page if counted else replace(page, counted=False)
+
+
+def named_subjects(uow: UnitOfWork, rows: tuple[EventRow, ...]) -> tuple[EventRow, ...]:
+    """Each entry with its subject's number or code: one short read per kind of subject on the page.
+
+    Read after the page rather than joined into it, so that sorting and counting a million entries
+    never touches the subjects' tables.
+    """
+    wanted: dict[str, set[int]] = {}
+    for row in rows:
+        if row.entity_id is not None and row.entity_type in SUBJECT_KEYS:
+            wanted.setdefault(row.entity_type, set()).add(row.entity_id)
+    keys: dict[tuple[str, int], str] = {}
+    for kind, ids in wanted.items():
+        column = SUBJECT_KEYS[kind]
+        table = column.class_
+        for found in uow.session.execute(select(table.id, column).where(table.id.in_(sorted(ids)))):
+            keys[(kind, found[0])] = str(found[1])
+    return tuple(
+        replace(row, subject=keys.get((row.entity_type, row.entity_id))) if row.entity_id is not None else row
+        for row in rows
+    )
 
 
 # Above this many index hits a scan in time order finds a page sooner than the index does.
@@ -1344,18 +1383,7 @@ def users(uow: UnitOfWork) -> tuple[UserRow, ...]:
 def entity_key(uow: UnitOfWork, entity_type: str, entity_id: int) -> str | None:
     """The number or code people know an entity by, for opening it from the journal."""
     require(uow.actor, "read")
-    column = {
-        "batch": Batch.number,
-        "order": ProductionOrder.number,
-        "customer": Customer.code,
-        "user": User.username,
-        "line": ProductionLine.code,
-        "warehouse": Warehouse.code,
-        "material": Material.code,
-        "supplier": Supplier.code,
-        "line_stop": LineStop.id,
-        "stop_reason": StopReason.code,
-    }.get(entity_type)
+    column = SUBJECT_KEYS.get(entity_type)
     if column is None:
         return None
     with uow:

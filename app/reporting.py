@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 from app import order_book, settings
 from app import queries as q
 from app import validation as v
+from app.batch_page import BatchPage, batch_page
+from app.batch_page import movements as batch_movements
 from app.context import Context
 from app.dashboard import Dashboard, dashboard
 from app.dto import (
@@ -45,9 +47,7 @@ from data.models import (
     Material,
     ProductionOrder,
     StockBalance,
-    StockMovement,
     Supplier,
-    User,
     Warehouse,
 )
 from domain.vocabulary import CODE_LEN, NUMBER_LEN
@@ -208,39 +208,30 @@ def trace_report(ctx: Context, number: str) -> TraceReport:
     backward, forward = trace_batch(ctx.reader(), number=number)
     with ctx.reader() as uow:
         batch = uow.batches.by_key(v.code(number, "batch", NUMBER_LEN))
-        source, target = Warehouse.__table__.alias("source"), Warehouse.__table__.alias("target")
-        rows = uow.session.execute(
-            select(
-                *labelled(
-                    MovementRow,
-                    created_at=StockMovement.created_at,
-                    kind=StockMovement.kind,
-                    quantity=StockMovement.quantity,
-                    unit=Material.unit,
-                    from_warehouse=source.c.code,
-                    to_warehouse=target.c.code,
-                    order_number=ProductionOrder.number,
-                    username=func.coalesce(User.username, q.SYSTEM_USERNAME),
-                    note=StockMovement.note,
-                )
-            )
-            .select_from(StockMovement)
-            .join(Batch, Batch.id == StockMovement.batch_id)
-            .join(Material, Material.id == Batch.material_id)
-            .outerjoin(source, source.c.id == StockMovement.from_warehouse_id)
-            .outerjoin(target, target.c.id == StockMovement.to_warehouse_id)
-            .outerjoin(ProductionOrder, ProductionOrder.id == StockMovement.production_order_id)
-            .outerjoin(User, User.id == StockMovement.user_id)
-            .where(StockMovement.batch_id == batch.id)
-            .order_by(StockMovement.created_at, StockMovement.id)
-        )
-        movements = tuple(dto_from_row(MovementRow, r) for r in rows)
+        movements = batch_movements(uow, batch.id)
     return TraceReport(
         make_header(ctx, f"Traceability of batch {backward.key}", [("Batch", backward.key)]),
         backward,
         forward,
         movements,
     )
+
+
+# ---------------------------------------------------------------- a batch's page
+
+
+@dataclass(frozen=True)
+class BatchPageReport:
+    header: ReportHeader
+    page: BatchPage
+
+
+def batch_page_report(ctx: Context, number: str) -> BatchPageReport:
+    """The batch's page on paper: anyone who may see it may print it."""
+    require(ctx.user, "print.view")
+    page = batch_page(ctx.reader(), number)
+    title = f"Batch {page.facts.number} — {page.facts.material_name}"
+    return BatchPageReport(make_header(ctx, title, [("Batch", page.facts.number)]), page)
 
 
 # ---------------------------------------------------------------- production plan

@@ -27,16 +27,55 @@ RESERVED_LOGIN_PREFIXES = ("pg_", "mpsystem_")
 _CODE_RE = re.compile(r"^[^\W_][\w./\- ]*$")
 
 
+# A quantity typed with its unit: "12 kg", "1,250.5kg", "30 m²". The unit must be the one counted in.
+_WITH_UNIT_RE = re.compile(r"^(?P<number>.*?\d\.?)\s*(?P<unit>[^\W\d_]+[²2]?)\.?$")
+_UNIT_SPELLINGS = {"m²": "m2", "szt": "pcs", "pc": "pcs", "ltr": "l"}
+
+
+def _unit_typed(text: str) -> tuple[str, str | None]:
+    """Split '12,5 kg' into ('12,5', 'kg'); a text without a trailing word has no unit."""
+    found = _WITH_UNIT_RE.match(text)
+    if found is None:
+        return text, None
+    typed = found["unit"].lower()
+    return found["number"], _UNIT_SPELLINGS.get(typed, typed)
+
+
+def _plain_number(text: str) -> str:
+    """'1,250.5', '1.250,5' and '1 250,5' as Decimal reads them: with both marks the last is the decimal one,
+    and a lone comma is a decimal comma."""
+    digits = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("−", "-")
+    if "," in digits and "." in digits:
+        grouping = "." if digits.rfind(",") > digits.rfind(".") else ","
+        digits = digits.replace(grouping, "")
+    return digits.replace(",", ".")
+
+
+def _number_in(text: str, unit: str, label: str, field: str) -> Decimal:
+    """The number typed, with or without its unit; another unit is refused in plain words."""
+    try:
+        return Decimal(_plain_number(text))
+    except (InvalidOperation, ValueError):
+        pass
+    digits, typed_unit = _unit_typed(text)
+    if typed_unit is not None and typed_unit != unit and typed_unit in Unit.values():
+        raise ValidationError(f"This is counted in {unit}, not in {typed_unit}: enter the {label} in {unit}.", field)
+    try:
+        if typed_unit == unit:
+            return Decimal(_plain_number(digits))
+    except (InvalidOperation, ValueError):
+        pass
+    raise ValidationError(f"The {label} “{text}” is not a number.", field)
+
+
 def quantity(value: Any, unit: str, field: str = "quantity", *, allow_negative: bool = False) -> Decimal:
+    """A quantity counted in `unit`, to the unit's decimals; typed with a unit, that unit must be `unit`."""
     label = field.replace("_", " ")
     if isinstance(value, bool) or value is None:
         raise ValidationError(f"Enter a {label}.", field)
     if isinstance(value, float):
         value = repr(value)
-    try:
-        number = Decimal(str(value).strip().replace(",", ".")) if not isinstance(value, Decimal) else value
-    except (InvalidOperation, ValueError):
-        raise ValidationError(f"The {label} “{value}” is not a number.", field) from None
+    number = value if isinstance(value, Decimal) else _number_in(str(value).strip(), unit, label, field)
     if not number.is_finite():
         raise ValidationError(f"The {label} must be a real number.", field)
     # Only exact operations until the size is known: arithmetic on 1e999999999 overflows the

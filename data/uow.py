@@ -34,6 +34,7 @@ from data.models import (
     Warehouse,
 )
 from data.rules import REFUSALS, SQLITE_REFUSAL, loading_history
+from domain.quantities import rewritten
 from domain.vocabulary import Role
 
 M = TypeVar("M", bound=Base)
@@ -344,7 +345,7 @@ def translate_database_error(exc: BaseException) -> KnownError | None:
 
 def _translate_sqlstate(sqlstate: str, message: str) -> KnownError | None:
     if sqlstate in REFUSALS:  # one of the schema's own rules (data/rules.py), already in plain words
-        return ValidationError(message, REFUSALS[sqlstate])
+        return ValidationError(rewritten(message), REFUSALS[sqlstate])
     if sqlstate == "42501":  # insufficient_privilege: the database's own GRANTs refused it
         return PermissionDenied(f"The database refused the change: {message.rstrip('.')}. Nothing was saved.")
     if sqlstate == "42710":  # duplicate_object: a login of that name already exists

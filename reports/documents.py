@@ -11,7 +11,16 @@ from typing import BinaryIO
 
 from app.dto import StockLine, TraceNode
 from app.formatting import day, moment, quantity
-from app.reporting import CustomerReport, EventsReport, InventoryReport, PlanReport, RecallReport, TraceReport
+from app.formatting import rate as line_rate
+from app.reporting import (
+    BatchPageReport,
+    CustomerReport,
+    EventsReport,
+    InventoryReport,
+    PlanReport,
+    RecallReport,
+    TraceReport,
+)
 from domain.vocabulary import BatchStatus, MovementKind, OrderStatus, batch_usable
 from reports.layout import Column, Report, Row, write
 
@@ -146,15 +155,24 @@ def inventory(data: InventoryReport, out: Out, progress: Progress = None) -> int
 # ---------------------------------------------------------------- traceability
 
 
+NODE_KINDS = {
+    "batch": "Batch",
+    "order": "Order",
+    "supplier": "Supplier",
+    "customer": "Customer",
+    "delivery": "Delivery",
+}
+
+
+def _node_quantity(node: TraceNode) -> str:
+    return quantity(node.quantity, node.unit) if node.quantity is not None else ""
+
+
 def _tree_rows(node: TraceNode, depth: int) -> Iterator[Row]:
-    kind = {
-        "batch": "Batch",
-        "order": "Order",
-        "supplier": "Supplier",
-        "customer": "Customer",
-        "delivery": "Delivery",
-    }[node.kind]
-    yield Row((node.label, kind, node.detail), "subtotal" if depth == 0 else "normal", indent=depth)
+    kind = NODE_KINDS[node.kind]
+    yield Row(
+        (node.label, kind, _node_quantity(node), node.detail), "subtotal" if depth == 0 else "normal", indent=depth
+    )
     for child in node.children:
         yield from _tree_rows(child, depth + 1)
 
@@ -172,6 +190,7 @@ def trace(data: TraceReport, out: Out, progress: Progress = None) -> int:
             yield Row(
                 (
                     f"{moment(m.created_at)}  {MovementKind(m.kind).label}  {where}{order}",
+                    "",
                     quantity(m.quantity, m.unit),
                     f"{m.username}{' · ' + m.note if m.note else ''}",
                 )
@@ -179,10 +198,84 @@ def trace(data: TraceReport, out: Out, progress: Progress = None) -> int:
 
     columns = [
         Column("Batch, order, supplier or customer", 5.0),
-        Column("Kind / quantity", 1.4),
-        Column("Details", 3.2),
+        Column("Kind", 0.9),
+        Column("Quantity", 1.5, "right"),
+        Column("Details", 2.8),
     ]
     return write(Report(data.header, columns, rows, wide=True, progress=progress), out)
+
+
+# ---------------------------------------------------------------- a batch's page
+
+
+def batch_page(data: BatchPageReport, out: Out, progress: Progress = None) -> int:
+    """One batch whole: facts, stock per warehouse, movements, quality history and genealogy with quantities."""
+    page, f = data.page, data.page.facts
+
+    def facts() -> Iterator[Row]:
+        origin = f"{f.supplier_name} ({f.supplier_code})" if f.supplier_name else f"order {f.order_number}"
+        status = BatchStatus(f.status).label + (f": {f.status_reason}" if f.status_reason else "")
+        for label, value in (
+            ("Material", f"{f.material_code} — {f.material_name}"),
+            ("From", origin),
+            ("Received" if f.supplier_name else "Produced", f"{moment(f.received_at)}, {quantity(f.made, f.unit)}"),
+            ("Expiry", day(f.expiry_date, "none")),
+            ("Quality", status),
+            ("In stock", quantity(f.in_stock, f.unit)),
+        ):
+            yield Row((f"{label}: {value}",), "remark")
+
+    def rows() -> Iterator[Row]:
+        yield Row((f"Batch {f.number}",), "section")
+        yield from facts()
+        yield Row(("Stock by warehouse",), "section")
+        if not page.balances:
+            yield Row(("", "Used up: no stock left anywhere."))
+        for b in page.balances:
+            yield Row((b.warehouse_code, "", b.warehouse_name, quantity(b.quantity, b.unit), "", ""))
+        if page.balances:
+            yield Row(("Total", "", "", quantity(f.in_stock, f.unit), "", ""), "total")
+        yield Row(("Movements",), "section")
+        for m in page.movements:
+            where = " → ".join(x for x in (m.from_warehouse, m.to_warehouse) if x)
+            details = " · ".join(x for x in (f"order {m.order_number}" if m.order_number else "", m.note or "") if x)
+            yield Row(
+                (
+                    moment(m.created_at),
+                    MovementKind(m.kind).label,
+                    where,
+                    quantity(m.quantity, m.unit),
+                    m.username,
+                    details,
+                )
+            )
+        yield Row(("Quality",), "section")
+        for step in page.quality:
+            kind = "alert" if step.status == BatchStatus.BLOCKED else "normal"
+            yield Row(
+                (moment(step.occurred_at), BatchStatus(step.status).label, "", "", step.username, step.reason or ""),
+                kind,
+            )
+        for title, tree in (("Where it came from", page.backward), ("Where it went", page.forward)):
+            yield Row((title,), "section")
+            yield from _genealogy_rows(tree, 0)
+
+    columns = [
+        Column("When / what", 4.0),
+        Column("Kind", 1.1),
+        Column("Where", 1.6),
+        Column("Quantity", 1.6, "right"),
+        Column("Who", 1.2),
+        Column("Details", 3.0),
+    ]
+    return write(Report(data.header, columns, rows, wide=True, progress=progress), out)
+
+
+def _genealogy_rows(node: TraceNode, depth: int) -> Iterator[Row]:
+    kind = "subtotal" if depth == 0 else "normal"
+    yield Row((node.label, NODE_KINDS[node.kind], "", _node_quantity(node), "", node.detail), kind, indent=depth)
+    for child in node.children:
+        yield from _genealogy_rows(child, depth + 1)
 
 
 # ---------------------------------------------------------------- production plan
@@ -192,10 +285,10 @@ def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
     def rows() -> Iterator[Row]:
         for queue in data.queues:
             late = sum(1 for o in queue.orders if o.late)
-            rate = quantity(queue.rate_per_hour, queue.rate_unit)
+            rate = line_rate(queue.rate_per_hour, queue.rate_unit)
             yield Row(
                 (
-                    f"{queue.line_code} — {queue.line_name} · {rate}/h · {len(queue.orders)} queued"
+                    f"{queue.line_code} — {queue.line_name} · {rate} · {len(queue.orders)} queued"
                     + (f" · {late} LATE" if late else ""),
                 ),
                 "section",
@@ -242,8 +335,7 @@ def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
 def events(data: EventsReport, out: Out, progress: Progress = None) -> int:
     def rows() -> Iterator[Row]:
         for e in data.rows():
-            about = f"{e.entity_type} #{e.entity_id}" if e.entity_id is not None else e.entity_type
-            yield Row((moment(e.occurred_at), e.username, about, e.action.replace("_", " "), e.summary))
+            yield Row((moment(e.occurred_at), e.username, e.about(), e.action.replace("_", " "), e.summary))
 
     columns = [
         Column("When", 1.3),

@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.dto import ReportHeader
-from app.formatting import moment
+from app.formatting import WIDEST_FRACTION, WIDEST_UNIT, moment, quantity_parts
 from reports import fonts
 
 ROW_HEIGHT = 13.0  # a row of one line
@@ -116,19 +116,40 @@ def _lay_out(report: Report, row: Row) -> _Laid:
     return _Laid(row, tuple(cells), ROW_HEIGHT + (tallest - 1) * LINE_HEIGHT)
 
 
+KEEP_WITH_HEADING = 8  # rows a section heading keeps on its page: a short section (the totals) is never split
+
+
+def _blocks(report: Report) -> Iterator[list[_Laid]]:
+    """The rows laid out, in blocks a page break does not split: a section heading with the first rows below it."""
+    block: list[_Laid] = []
+    for row in report.rows():
+        laid = _lay_out(report, row)
+        if row.kind != "section" and block and block[0].row.kind == "section" and len(block) <= KEEP_WITH_HEADING:
+            block.append(laid)
+            continue
+        if block:
+            yield block
+        block = [laid]
+    if block:
+        yield block
+
+
 def _paginate(report: Report) -> Iterator[list[_Laid]]:
-    """Pages of laid-out rows; a section heading never ends a page."""
+    """Pages of laid-out rows; a section heading never ends a page, and a short section stays on one page."""
     room = _table_top(report) - ROW_HEIGHT - (MARGIN + FOOTER_HEIGHT)
     page: list[_Laid] = []
     used = 0.0
-    for row in report.rows():
-        laid = _lay_out(report, row)
-        needed = laid.height + (ROW_HEIGHT if row.kind == "section" else 0)  # a heading keeps a row below it
-        if page and used + needed > room:
+    for block in _blocks(report):
+        needed = sum(laid.height for laid in block)
+        if page and used + needed > room and needed <= room:
             yield page
             page, used = [], 0.0
-        page.append(laid)
-        used += laid.height
+        for laid in block:  # a block taller than a page is split where it must be
+            if page and used + laid.height > room:
+                yield page
+                page, used = [], 0.0
+            page.append(laid)
+            used += laid.height
     if page:
         yield page
 
@@ -228,6 +249,22 @@ def _text(canvas: Canvas, text: str, x: float, y: float, width: float, align: st
         canvas.drawString(x + 3 + indent, y, text)
 
 
+def _quantity(canvas: Canvas, parts: tuple[str, str, str], right: float, y: float, room: float, font: str) -> bool:
+    """A quantity with its decimal point where every other quantity in the column has it, whatever its unit
+    (room is kept for the longest fraction and unit). Written in one piece, so it is read back whole.
+    False if it does not fit."""
+    whole, fraction, unit = parts
+
+    def width(text: str) -> float:
+        return float(canvas.stringWidth(text, font, FONT_SIZE))
+
+    point_at = right - width(f"{WIDEST_FRACTION} {WIDEST_UNIT}")
+    if right - point_at + width(whole) > room:
+        return False
+    canvas.drawString(point_at - width(whole), y, f"{whole}{fraction} {unit}")
+    return True
+
+
 def _draw_row(canvas: Canvas, report: Report, laid: _Laid, y: float) -> float:
     row = laid.row
     bottom = y - laid.height
@@ -250,8 +287,12 @@ def _draw_row(canvas: Canvas, report: Report, laid: _Laid, y: float) -> float:
     canvas.setFont(font, FONT_SIZE)
     x = MARGIN
     for i, (column, width) in enumerate(zip(report.columns, report._widths, strict=True)):
-        for j, line in enumerate(laid.lines[i]):
-            _text(canvas, line, x, first_line - j * LINE_HEIGHT, width, column.align, row.indent * 9 if i == 0 else 0)
+        lines = laid.lines[i]
+        parts = quantity_parts(lines[0]) if column.align == "right" and len(lines) == 1 else None
+        if parts is None or not _quantity(canvas, parts, x + width - 3, first_line, width - 6, font):
+            for j, line in enumerate(lines):
+                indent = row.indent * 9 if i == 0 else 0
+                _text(canvas, line, x, first_line - j * LINE_HEIGHT, width, column.align, indent)
         x += width
     canvas.setFillColor(colors.black)
     canvas.setStrokeColor(GRID if row.kind != "total" else colors.black)

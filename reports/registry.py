@@ -91,6 +91,10 @@ def _inventory(ctx: Context, values: Values) -> reporting.InventoryReport:
     return reporting.inventory_report(ctx, values.get("warehouse"))
 
 
+def _batch(ctx: Context, values: Values) -> reporting.BatchPageReport:
+    return reporting.batch_page_report(ctx, values["batch"])
+
+
 def _plan(ctx: Context, values: Values) -> reporting.PlanReport:
     return reporting.plan_report(ctx, values.get("line"))
 
@@ -174,6 +178,24 @@ REPORTS: tuple[Report, ...] = (
         ),
         _trace,
         documents.trace,
+    ),
+    Report(
+        "batch",
+        _label("Batch page"),
+        "print.view",
+        (
+            Parameter(
+                "batch",
+                Kind.BATCH,
+                _label("Batch"),
+                required=True,
+                help="the batch number",
+                hint=_label("scan or type the batch number"),
+                value_name="NUMBER",
+            ),
+        ),
+        _batch,
+        documents.batch_page,
     ),
     Report(
         "events",

@@ -7,26 +7,29 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from app import queries as q
+from app import reporting
 from app import services as s
 from app.dto import BatchRow, TraceNode
 from domain.vocabulary import EXPIRY_WARNING_DAYS, BatchStatus
+from reports.registry import by_key
 from ui import forms
+from ui.batch_page import fill_genealogy, genealogy_tree
+from ui.icons import icon
 from ui.lookups import CodeFilter
 from ui.ops import message_for
-from ui.printing import LabelsDialog, PreviewDialog
+from ui.printing import LabelsDialog, PreviewDialog, write_report
 from ui.recall import RecallDialog
 from ui.screen import Host, Menu
 from ui.stock import StockActions
@@ -59,20 +62,20 @@ class BatchesScreen(TableScreen):
         model = BatchModel(
             host.ops,
             lambda f, s, d, o, n: q.batches(ctx.reader(), f, sort=s, descending=d, offset=o, limit=n),
-            q.BatchFilter(),
+            q.BatchFilter(in_stock_only=True),
         )
         super().__init__("batches", model, host.ops, host.username, parent)
         self.host, self.batch_model = host, model
         self.status = self.add_filter("Quality", term_box(BatchStatus, self.tr("any status")))
         anywhere, any_material = self.tr("any warehouse"), self.tr("any material")
-        self.warehouse = self.add_filter("In", CodeFilter(host.lookups, lambda found: found.warehouses, anywhere))
-        self.material = self.add_filter(
-            "Material", CodeFilter(host.lookups, lambda found: found.materials, any_material)
-        )
+        self.warehouse = self.add_filter("In", CodeFilter(host.lookups, "warehouses", anywhere))
+        self.material = self.add_filter("Material", CodeFilter(host.lookups, "materials", any_material))
         self.expiry = self.add_filter("", combo(expiry_windows(host.lookups.current.settings.expiry_warning_days)))
         self._follow_settings()
         host.lookups.changed.connect(self._follow_settings)
-        self.in_stock = self.add_filter("", QCheckBox("In stock only"))
+        # Used-up batches are history: they show when asked for, or when a scan or the journal opens one.
+        self.in_stock = self.add_filter("", QCheckBox(self.tr("In stock only")))
+        self.in_stock.setChecked(True)
         stock.selected_batch = self.current_batch
         make = host.action
         self.approve_action = make(
@@ -82,16 +85,19 @@ class BatchesScreen(TableScreen):
             self, "block", self.tr("&Block batch…"), "batch.quality", self.block_batch, "Ctrl+Shift+B"
         )
         self.trace_action = make(self, "trace", self.tr("T&race batch"), "read", self.trace, "Ctrl+Shift+T")
+        self.page_action = make(self, "open_batch", self.tr("&Open batch page"), "read", self.open_page, "Ctrl+O")
         self.recall_action = make(self, "recall", self.tr("Re&call: who got it…"), "read", self.recall, "Ctrl+Shift+R")
         self.labels_action = make(
             self, "print_labels", self.tr("Print &labels…"), "label.print", self.print_labels, "Ctrl+L"
         )
         self.toolbar.addActions(stock.actions)
         self.toolbar.addSeparator()
-        self.toolbar.addActions([self.approve_action, self.block_action, self.trace_action, self.recall_action])
+        self.toolbar.addActions(
+            [self.approve_action, self.block_action, self.page_action, self.trace_action, self.recall_action]
+        )
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.labels_action)
-        self.activated.connect(lambda row: self.trace(row.number))
+        self.activated.connect(lambda row: host.open_requested.emit("batch", row.number))
 
     def title(self) -> str:
         return self.tr("&Batches")
@@ -113,9 +119,8 @@ class BatchesScreen(TableScreen):
             )
 
     def menus(self) -> list[Menu]:
-        actions = [
-            self.approve_action, self.block_action, self.trace_action, self.recall_action, None, self.labels_action
-        ]  # fmt: skip
+        actions = [self.page_action, None, self.approve_action, self.block_action, self.trace_action]
+        actions += [self.recall_action, None, self.labels_action]
         return [(self.tr("&Quality"), actions)]
 
     def build_filter(self) -> q.BatchFilter:
@@ -135,6 +140,13 @@ class BatchesScreen(TableScreen):
             expires_to=expires_to,
             in_stock_only=self.in_stock.isChecked(),
         )
+
+    def update_actions(self) -> None:
+        """What needs a batch waits for one to be selected here, and says so."""
+        one = self.current_row() is not None
+        wait = self.tr("Select a batch on the Batches screen first.")
+        names = ("open_batch", "approve", "block", "trace", "print_labels")
+        self.host.enable(dict.fromkeys(names, one), dict.fromkeys(names, wait))
 
     def selected_key(self, entity: str) -> str | None:
         row = self.current_row() if entity == "batch" else None
@@ -221,6 +233,12 @@ class BatchesScreen(TableScreen):
         )
         return self.host.open_form(dialog, self.tr("Batch {0} blocked").format(batch.number))
 
+    def open_page(self) -> None:
+        """The selected batch's own page."""
+        batch = self._need_batch()
+        if batch is not None:
+            self.host.open_requested.emit("batch", batch.number)
+
     def trace(self, number: str | None = None) -> None:
         """The genealogy of `number`, or of the selected batch."""
         if number is None:
@@ -236,7 +254,7 @@ class BatchesScreen(TableScreen):
         )
 
     def _show_trace(self, number: str, backward: TraceNode, forward: TraceNode) -> None:
-        self.trace_dialog = TraceDialog(number, backward, forward, self)
+        self.trace_dialog = TraceDialog(self.host, number, backward, forward, self)
         self.trace_dialog.open()
 
     def recall(self) -> RecallDialog:
@@ -273,11 +291,13 @@ class BatchesScreen(TableScreen):
 
 
 class TraceDialog(QDialog):
-    """A batch's genealogy: backward to suppliers, forward to orders, output batches, deliveries and customers.
-    A delivery's has only the way back: `backward` is then the delivery, and `forward` None."""
+    """A batch's genealogy with quantities: backward to suppliers, forward to orders, output batches, deliveries
+    and customers. A delivery's has only the way back: `backward` is then the delivery, and `forward` None.
+    Double-clicking a batch opens its page; Print prints a batch's traceability report."""
 
     def __init__(
         self,
+        host: Host,
         number: str,
         backward: TraceNode,
         forward: TraceNode | None,
@@ -285,29 +305,36 @@ class TraceDialog(QDialog):
         title: str | None = None,
     ) -> None:
         super().__init__(parent)
+        self.host, self.number = host, number
         self.setWindowTitle(title or self.tr("Trace batch {0}").format(number))
-        self.resize(760, 560)
-        self.tree = QTreeWidget(self)
+        self.resize(900, 560)
+        self.tree = genealogy_tree(self, lambda key: host.open_requested.emit("batch", key))
         self.tree.setObjectName("traceTree")
-        self.tree.setHeaderLabels(["Genealogy", "Details"])
-        self.tree.setColumnWidth(0, 470)
-        back = QTreeWidgetItem(self.tree, [self.tr("Where it came from"), ""])
-        self._add(back, backward)
-        if forward is not None:
-            ahead = QTreeWidgetItem(self.tree, [self.tr("Where it went"), ""])
-            self._add(ahead, forward)
-        self.tree.expandAll()
+        fill_genealogy(self.tree, backward, forward)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        self.print_button = buttons.addButton(self.tr("&Print…"), QDialogButtonBox.ButtonRole.ActionRole)
+        assert self.print_button is not None
+        self.print_button.setIcon(icon("print"))
+        may_print = host.may(by_key("trace").permission) and forward is not None  # a batch's report
+        self.print_button.setVisible(may_print)  # the traceability report is an audit document
+        self.print_button.clicked.connect(self.print_trace)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree)
         layout.addWidget(buttons)
 
-    def _add(self, parent: QTreeWidgetItem, node: TraceNode) -> None:
-        item = QTreeWidgetItem(parent, [node.label, node.detail])
-        item.setData(0, Qt.ItemDataRole.UserRole, (node.kind, node.key))
-        for child in node.children:
-            self._add(item, child)
+    def print_trace(self) -> None:
+        """The traceability report of this batch, prepared on a worker and shown in a preview."""
+        ctx, number, report = self.host.ctx, self.number, by_key("trace")
+
+        def make() -> Path:
+            return write_report(report, reporting.trace_report(ctx, number), lambda _done: None)
+
+        def show(path: Path) -> None:
+            self.preview = PreviewDialog(path, self.tr("Traceability of batch {0}").format(number), self)
+            self.preview.open()
+
+        self.host.ops.run(make, show, lambda exc: self.host.say(message_for(exc)))
 
     def labels(self) -> list[str]:
         found: list[str] = []
@@ -316,6 +343,21 @@ class TraceDialog(QDialog):
             if item is None:
                 return
             found.append(item.text(0))
+            for i in range(item.childCount()):
+                walk(item.child(i))
+
+        for i in range(self.tree.topLevelItemCount()):
+            walk(self.tree.topLevelItem(i))
+        return found
+
+    def quantities(self) -> list[str]:
+        """The quantity column, in the tree's order (empty where a node has none)."""
+        found: list[str] = []
+
+        def walk(item: QTreeWidgetItem | None) -> None:
+            if item is None:
+                return
+            found.append(item.text(1))
             for i in range(item.childCount()):
                 walk(item.child(i))
 

@@ -22,9 +22,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -41,6 +42,7 @@ from PySide6.QtWidgets import (
 from app import queries as q
 from app import services as s
 from app.dto import LineQueue, LineStopRow, OrderRow, ScheduledOrder
+from app.formatting import rate as line_rate
 from domain.vocabulary import OrderStatus
 from ui.ops import message_for
 from ui.production import ProductionActions
@@ -48,6 +50,7 @@ from ui.screen import Host, Menu
 from ui.tables import ALERT_TEXT, day, qty
 from ui.widgets import settings
 from ui.words import of
+from ui.zoom import fit
 
 MIME = "application/x-mpsystem-order"
 Index = QModelIndex | QPersistentModelIndex
@@ -159,8 +162,8 @@ class _OrderListModel(QAbstractListModel):
                     _short(self.stopped.started_at), self.stopped.reason_name
                 )
             return tip
-        if role == Qt.ItemDataRole.SizeHintRole:
-            return QSize(240, 58)
+        if role == Qt.ItemDataRole.SizeHintRole:  # three lines of text at the client's size now
+            return QSize(240, QFontMetrics(QApplication.font()).lineSpacing() * 3 + 10)
         return None
 
     def _text(self, item: Any, order: OrderRow, running: bool) -> str:
@@ -221,6 +224,7 @@ class PlanningBoard(QWidget):
         self.host, self.ctx, self.ops = host, host.ctx, host.ops
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        fit(self.toolbar)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search the backlog…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -271,6 +275,7 @@ class PlanningBoard(QWidget):
         self.selected: OrderRow | None = None
         self.selected_line: str | None = None
         self.loaded_once = False
+        self.wanted: str | None = None  # an order to show once the board has read its queues
         self._connect_selection(self.backlog_view, None)
         self.production = ProductionActions(host, self)
         for entry in self.production.entries:
@@ -323,22 +328,34 @@ class PlanningBoard(QWidget):
         return self.selected.number if entity == "order" and self.selected is not None else None
 
     def show_record(self, entity: str, key: str) -> None:
-        """An order: selected in its line's queue, or found in the backlog. A line: its queue in view."""
+        """An order opened from the journal or a scan: selected in its line's queue, or found in the backlog.
+        A line: its queue in view."""
         if entity == "line" and key in self.queue_panels:
             self.lines_scroll.ensureWidgetVisible(self.queue_panels[key])
             self.queue_views[key].setFocus(Qt.FocusReason.OtherFocusReason)
             return
         if entity != "order":
             return
-        for code, model in self.queues.items():
+        self.wanted = key
+        if self.loaded_once:
+            self._show_wanted()
+
+    def _show_wanted(self) -> None:
+        key, self.wanted = self.wanted, None
+        if key is None:
+            return
+        for code, view in self.queue_views.items():
+            model = view.model()
+            assert isinstance(model, _OrderListModel)
             for row in range(model.rowCount()):
                 if model.order_at(row).number == key:
-                    view = self.queue_views[code]
+                    view.setFocus()
                     view.setCurrentIndex(model.index(row))
                     view.scrollTo(model.index(row))
                     self.lines_scroll.ensureWidgetVisible(self.queue_panels[code])
                     return
-        self.search.setText(key)
+        if self.search.text() != key:
+            self.search.setText(key)  # the backlog shows it, or shows that it is not waiting on the board
 
     def show_view(self, view: str, filters: dict[str, Any]) -> None:
         """The queues as they stand: every line's work, the stopped ones marked."""
@@ -375,7 +392,7 @@ class PlanningBoard(QWidget):
             self.line_units[queue.line_code] = queue.rate_unit
             late = sum(1 for o in queue.orders if o.late)
             late_text = f" · {late} late" if late else ""
-            rate = qty(queue.rate_per_hour, queue.rate_unit)
+            rate = line_rate(queue.rate_per_hour, queue.rate_unit)
             stopped = ""
             if queue.stopped is not None:
                 mark = QCoreApplication.translate("Board", "STOPPED since {0}: {1}").format(
@@ -383,7 +400,7 @@ class PlanningBoard(QWidget):
                 )
                 stopped = f'<br><span style="color:#b3261e; font-weight:600">⚠ {mark}</span>'
             self.queue_titles[queue.line_code].setText(
-                f"<b>{queue.line_code}</b> · {queue.line_name} · {rate}/h · {len(queue.orders)} queued{late_text}"
+                f"<b>{queue.line_code}</b> · {queue.line_name} · {rate} · {len(queue.orders)} queued{late_text}"
                 + stopped
             )
             panel = self.queue_panels[queue.line_code]
@@ -394,6 +411,7 @@ class PlanningBoard(QWidget):
         planned = sum(len(m.items) for m in self.queues.values())
         self.status.setText(f"{planned} orders on {len(queues)} lines, {total} in the backlog")
         self._reselect()
+        self._show_wanted()
 
     def _add_line(self, i: int, code: str) -> None:
         model = QueueModel(code, self)

@@ -61,6 +61,12 @@ class CustomersScreen(TableScreen):
     def build_filter(self) -> q.CustomerFilter:
         return q.CustomerFilter(text=self.search.text() or None, archived=self.archived.currentData())
 
+    def update_actions(self) -> None:
+        """What needs a customer waits for one to be selected, and says so."""
+        names = ("edit_customer", "archive_customer", "customer_orders")
+        wait = self.tr("Select a customer first.")
+        self.host.enable(dict.fromkeys(names, self.current_row() is not None), dict.fromkeys(names, wait))
+
     def selected_key(self, entity: str) -> str | None:
         row = self.current_row() if entity == "customer" else None
         return row.code if row is not None else None

@@ -247,7 +247,7 @@ class DeliveryActions(QObject):
         from ui.batches import TraceDialog
 
         title = self.tr("Trace delivery {0} back to its suppliers").format(root.key)
-        self.trace_dialog = TraceDialog(root.key, root, None, self.screen, title)
+        self.trace_dialog = TraceDialog(self.host, root.key, root, None, self.screen, title)
         self.trace_dialog.open()
 
     def open_delivery(self, number: str) -> None:

@@ -3,11 +3,14 @@ service applies, and shows the service's own message when it refuses."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, QTimer
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -32,17 +36,78 @@ from app.errors import KnownError, ValidationError
 from app.formatting import quantity as qty
 from app.lookups import batch_unit
 from app.order_book import material_needs, usable_stock
+from app.permissions import allowed
 from app.queries import entity_key
-from domain.vocabulary import CODE_LEN, NAME_LEN, PRIORITIES, QT_TRANSLATE_NOOP, WarehouseKind
+from app.scan import read_label
+from domain.vocabulary import CODE_LEN, NAME_LEN, PRIORITIES, QT_TRANSLATE_NOOP, Unit, WarehouseKind
 from ui.lookups import CodePicker, LiveLookups
 from ui.ops import Ops, message_for
 from ui.widgets import FormDialog, settings
+from ui.words import term_of
 
 
 def line(text: str = "", placeholder: str = "", parent: QWidget | None = None) -> QLineEdit:
     edit = QLineEdit(text, parent)
     edit.setPlaceholderText(placeholder)
     return edit
+
+
+class QuantityEdit(QLineEdit):
+    """A quantity with its unit written beside the number, inside the field: "1250.5 kg".
+
+    The unit is the one the thing moved is counted in (the material's, the batch's, the order's); until
+    it is known the field says so. A unit typed after the number is checked against it (app.validation).
+    """
+
+    def __init__(self, placeholder: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.unit_label = QLabel(self)
+        self.unit_label.setObjectName("unitSuffix")
+        self.unit_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.unit_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._unit: str | None = None
+        self.set_unit(None)
+
+    def unit(self) -> str | None:
+        return self._unit
+
+    def set_unit(self, unit: str | None) -> None:
+        """Show the unit beside the number; None: the unit is not known yet."""
+        self._unit = unit
+        self.unit_label.setText(term_of(Unit, unit) if unit in Unit.values() else (unit or "—"))
+        self.unit_label.setToolTip(
+            self.tr("Counted in {0}").format(unit) if unit else self.tr("The unit follows from what is chosen above")
+        )
+        self._place_unit()
+
+    def _place_unit(self) -> None:
+        gap = self.fontMetrics().horizontalAdvance(" ")
+        width = self.unit_label.fontMetrics().horizontalAdvance(self.unit_label.text()) + 2 * gap
+        self.setTextMargins(0, 0, width, 0)
+        self.unit_label.setContentsMargins(gap, 0, gap, 0)
+        self.unit_label.setGeometry(self.width() - width - 3, 0, width, self.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Keep the unit at the right end of the field."""
+        super().resizeEvent(event)
+        self._place_unit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A larger font (the workstation's zoom) makes room for the unit again."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._place_unit()
+
+
+def next_number(number: str) -> str:
+    """The number of the next pallet of a delivery, counting on the trailing digits: R2611-00685 → R2611-00686."""
+    found = re.search(r"(\d+)$", number.strip())
+    if found is None:
+        return ""
+    digits = found.group(1)
+    return number.strip()[: found.start()] + str(int(digits) + 1).zfill(len(digits))
 
 
 def date_edit(value: date | None = None, parent: QWidget | None = None) -> QDateEdit:
@@ -78,6 +143,11 @@ class OptionalDate(QWidget):
     def value(self) -> date | None:
         return to_date(self.edit) if self.enabled.isChecked() else None
 
+    def set_value(self, value: date | None) -> None:
+        self.enabled.setChecked(value is not None)
+        if value is not None:
+            self.edit.setDate(QDate(value.year, value.month, value.day))
+
 
 class _StockForm(FormDialog):
     """A form that moves stock: quantities are checked in the unit of what moves."""
@@ -93,28 +163,55 @@ class _StockForm(FormDialog):
         self._batch_timer.setInterval(200)
         self._batch_timer.timeout.connect(self._look_up_batch)
 
-    # ---------------------------------------------------------------- warehouses
+    # ---------------------------------------------------------------- pickers that remember
+
+    def remembered(self, form: str, field: str, table: str, *fallback: str) -> CodePicker:
+        """A picker that starts at this user's last choice in this form (else the first of `fallback`)."""
+        key = f"{self.ctx.user.username}/last/{form}/{field}"
+        if table == "warehouses" and field in ("warehouse", "from_warehouse"):
+            key = f"{self.ctx.user.username}/last_warehouse/{form}"  # the key users' settings already hold
+        codes = self.lookups.current.codes(table)
+        last = settings().value(key)
+        choices = [last] if isinstance(last, str) and last in codes else []
+        choices += [code for code in fallback if code in codes]
+        picker = CodePicker(self.lookups, table, choices[0] if choices else None, self)
+        self.succeeded.connect(lambda _result: settings().setValue(key, picker.code()))
+        return picker
 
     def warehouse_picker(self, form: str, *kinds: WarehouseKind) -> CodePicker:
         """A warehouse picker that starts at the user's last choice in this form, else the first of these kinds."""
-        key = f"{self.ctx.user.username}/last_warehouse/{form}"
-        codes = self.lookups.current
-        last = settings().value(key)
-        choices = [last] if isinstance(last, str) and last in codes.warehouses else []
-        choices += codes.warehouses_of(*(kind.value for kind in kinds))
-        picker = CodePicker(self.lookups, lambda found: found.warehouses, choices[0] if choices else None, self)
-        self.succeeded.connect(lambda _result: settings().setValue(key, picker.currentText().strip()))
-        return picker
+        return self.remembered(
+            form, "warehouse", "warehouses", *self.lookups.current.warehouses_of(*(kind.value for kind in kinds))
+        )
 
     # ---------------------------------------------------------------- units
 
     def material_unit(self, material: str) -> str | None:
         return self.lookups.current.units.get(material.strip())
 
+    def follow_material(self, picker: CodePicker, quantity: QuantityEdit) -> None:
+        """Write the chosen material's unit beside the quantity, now and whenever the choice changes."""
+
+        def chosen(*_args: Any) -> None:
+            quantity.set_unit(self.material_unit(picker.code()))
+
+        picker.currentTextChanged.connect(chosen)
+        self.lookups.changed.connect(chosen)
+        chosen()
+
     def follow_batch(self, edit: QLineEdit, unit: str | None = None) -> None:
         """Look up the unit of the batch typed in `edit` (`unit`: already known for the batch it holds)."""
         self._batch, self.batch_unit = edit, unit if edit.text().strip() else None
         edit.textChanged.connect(self._batch_typed)
+        edit.editingFinished.connect(self._batch_entered)
+
+    def _batch_entered(self) -> None:
+        """A batch label's QR code scanned into the field (MPS1|batch|material) becomes its batch number."""
+        if self._batch is None:
+            return
+        entity, number = read_label(self._batch.text())
+        if entity == "batch":
+            self._batch.setText(number)
 
     def _batch_typed(self, _text: str) -> None:
         self.batch_unit, self._unknown_batch = None, ""
@@ -170,41 +267,155 @@ class _StockForm(FormDialog):
         return self.quantity_problem(quantity, unit)
 
 
+@dataclass(frozen=True)
+class Pallet:
+    """A pallet just received: what the form for the next pallet of the same delivery starts from."""
+
+    number: str
+    material: str
+    supplier: str
+    warehouse: str
+    expiry: date | None
+    note: str
+    count: int  # pallets of this delivery received so far
+
+
 class ReceiveDialog(_StockForm):
-    def __init__(self, ctx: Context, ops: Ops, lookups: LiveLookups, parent: QWidget | None = None) -> None:
-        super().__init__("Receive a delivery", ctx, ops, lookups, parent)
-        self.number = self.add("batch_number", "Batch number", line(placeholder="as on the supplier's label"))
-        self.material = self.add("material", "Material", CodePicker(lookups, lambda found: found.materials))
-        self.supplier = self.add("supplier", "Supplier", CodePicker(lookups, lambda found: found.suppliers))
+    """A pallet of a delivery: the batch number from the supplier's label, what it is, how much, where it goes.
+
+    "Receive and print label" prints the new batch's label where this workstation prints labels; with
+    "Next pallet follows" ticked the form comes back for the next pallet, keeping supplier and material.
+    """
+
+    def __init__(
+        self, ctx: Context, ops: Ops, lookups: LiveLookups, parent: QWidget | None = None, after: Pallet | None = None
+    ) -> None:
+        title = QCoreApplication.translate("ReceiveDialog", "Receive a delivery")
+        if after is not None:
+            title = QCoreApplication.translate("ReceiveDialog", "Receive a delivery — pallet {0}").format(
+                after.count + 1
+            )
+        super().__init__(title, ctx, ops, lookups, parent)
+        self.after = after
+        self.sent: Pallet | None = None
+        self.number = self.add(
+            "batch_number", self.tr("Batch number"), line(placeholder=self.tr("scan or type the supplier's number"))
+        )
+        self.material = self.add("material", self.tr("Material"), self.remembered("receive", "material", "materials"))
+        self.supplier = self.add("supplier", self.tr("Supplier"), self.remembered("receive", "supplier", "suppliers"))
         warehouse = self.warehouse_picker("receive", WarehouseKind.RAW_MATERIALS)
-        self.warehouse = self.add("warehouse", "Into warehouse", warehouse)
-        self.quantity = self.add("quantity", "Quantity", line(placeholder="e.g. 1250.5"))
-        self.expiry = self.add("expiry_date", "Expiry", OptionalDate("expires on"))
-        self.note = self.add("note", "Note", line(placeholder="delivery note, pallet count…"))
+        self.warehouse = self.add("warehouse", self.tr("Into warehouse"), warehouse)
+        self.quantity = self.add("quantity", self.tr("Quantity"), QuantityEdit(self.tr("e.g. 1250.5")))
+        self.expiry = self.add("expiry_date", self.tr("Expiry"), OptionalDate(self.tr("expires on")))
+        self.expiry_hint = QLabel(self)
+        self.expiry_hint.setObjectName("fieldHint")
+        self.expiry_hint.setWordWrap(True)
+        self.form.addRow("", self.expiry_hint)
+        self.form.setRowVisible(self.expiry_hint, False)
+        self.note = self.add("note", self.tr("Note"), line(placeholder=self.tr("delivery note, pallet count…")))
+        self.next_pallet = QCheckBox(self.tr("&Next pallet of this delivery follows"), self)
+        self.form.addRow("", self.next_pallet)
+        self._proposing = False
+        self._expiry_chosen = False  # the clerk set the expiry: a material chosen later does not overwrite it
+        self.expiry.dateChanged.connect(self._expiry_touched)
+        self.expiry.toggled.connect(self._expiry_touched)
+        self.material.currentTextChanged.connect(lambda _text: self.propose_expiry())
+        self.follow_material(self.material, self.quantity)
+        self.ok.setText(self.tr("&Receive"))
+        self.print_button: QPushButton | None = None
+        if allowed(ctx.user.role, "label.print"):
+            self.print_button = self.add_submit(self.tr("Receive and print &label"))
+            if settings().value(self._print_key(), False) in (True, "true"):
+                self.print_button.setDefault(True)
+        if after is not None:
+            self._continue(after)
+        else:
+            self.propose_expiry()
         self.revalidate()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The next pallet's form opens on its batch number, the guess selected so that a scan replaces it."""
+        super().showEvent(event)
+        if self.after is not None:
+            self.number.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.number.selectAll()
+
+    def _print_key(self) -> str:
+        return f"{self.ctx.user.username}/receive/print_label"
+
+    def _continue(self, after: Pallet) -> None:
+        """The next pallet of the same delivery: same supplier, material, warehouse, expiry and note."""
+        self.supplier.set_code(after.supplier)
+        self.material.set_code(after.material)
+        self.warehouse.set_code(after.warehouse)
+        self.note.setText(after.note)
+        self._proposing = True
+        self.expiry.set_value(after.expiry)
+        self._proposing = False
+        self._expiry_chosen = True
+        self.next_pallet.setChecked(True)
+        self.number.setText(next_number(after.number))
+        self.number.selectAll()  # a scan replaces the guess
+        self._hint(self.tr("Pallet {0} received as batch {1}.").format(after.count, after.number))
+
+    def _expiry_touched(self, *_args: Any) -> None:
+        if not self._proposing:
+            self._expiry_chosen = True
+
+    def propose_expiry(self) -> None:
+        """The expiry the material's shelf life gives from today, unless the clerk set one."""
+        days = self.lookups.current.shelf_lives.get(self.material.code())
+        if self._expiry_chosen:
+            return
+        if not days:
+            self._hint("")
+            return
+        self._proposing = True
+        self.expiry.set_value(date.today() + timedelta(days=days))
+        self._proposing = False
+        self._hint(self.tr("Proposed from the material's shelf life of {0} days.").format(days))
+
+    def _hint(self, text: str) -> None:
+        self.expiry_hint.setText(text)
+        self.form.setRowVisible(self.expiry_hint, bool(text))
 
     def check(self) -> str | None:
         for name, text in (
             ("batch number", self.number.text()),
-            ("material", self.material.currentText()),
-            ("supplier", self.supplier.currentText()),
-            ("warehouse", self.warehouse.currentText()),
+            ("material", self.material.code()),
+            ("supplier", self.supplier.code()),
+            ("warehouse", self.warehouse.code()),
         ):
             if not text.strip():
                 return f"Enter the {name}."
-        return self.material_problem(self.material.currentText(), self.quantity.text())
+        return self.material_problem(self.material.code(), self.quantity.text())
 
     def action(self) -> Callable[[], Any]:
         args: dict[str, Any] = {
             "number": self.number.text(),
-            "material": self.material.currentText(),
-            "supplier": self.supplier.currentText(),
+            "material": self.material.code(),
+            "supplier": self.supplier.code(),
             "quantity": self.quantity.text(),
-            "warehouse": self.warehouse.currentText(),
+            "warehouse": self.warehouse.code(),
             "expiry_date": self.expiry.value(),
             "note": self.note.text(),
         }
+        count = self.after.count + 1 if self.after is not None else 1
+        self.sent = Pallet(
+            args["number"].strip(),
+            args["material"],
+            args["supplier"],
+            args["warehouse"],
+            args["expiry_date"],
+            args["note"],
+            count,
+        )
+        if self.print_button is not None:
+            settings().setValue(self._print_key(), self.submitted_with is self.print_button)
         return lambda: s.receive_batch(self.ctx.uow(), **args)
+
+    def wants_label(self) -> bool:
+        return self.print_button is not None and self.submitted_with is self.print_button
 
 
 class MoveDialog(_StockForm):
@@ -228,14 +439,14 @@ class MoveDialog(_StockForm):
         self.source = self.add(
             "from_warehouse" if kind == "transfer" else "warehouse",
             "From warehouse" if kind != "adjust" else "Warehouse",
-            CodePicker(lookups, lambda found: found.warehouses, warehouse),
+            CodePicker(lookups, "warehouses", warehouse),
         )
         if kind == "transfer":
-            self.target = self.add("to_warehouse", "To warehouse", CodePicker(lookups, lambda found: found.warehouses))
+            self.target = self.add("to_warehouse", "To warehouse", CodePicker(lookups, "warehouses"))
         self.quantity = self.add(
             "change" if kind == "adjust" else "quantity",
             "Change (+ found, − missing)" if kind == "adjust" else "Quantity",
-            line(placeholder="e.g. -2.5" if kind == "adjust" else "e.g. 100"),
+            QuantityEdit("e.g. -2.5" if kind == "adjust" else "e.g. 100"),
         )
         self.reason = self.add(
             "reason" if kind == "adjust" else "note",
@@ -247,22 +458,18 @@ class MoveDialog(_StockForm):
         self.revalidate()
 
     def unit_changed(self) -> None:
-        if self.kind != "adjust":
-            label = self.form.labelForField(self.quantity)
-            if isinstance(label, QLabel):
-                unit = self.batch_unit
-                label.setText(self.tr("Quantity ({0})").format(unit) if unit else self.tr("Quantity"))
+        self.quantity.set_unit(self.batch_unit)
 
     def check(self) -> str | None:
         missing = self.batch_problem("Enter the batch.")
         if missing:
             return missing
-        if not self.source.currentText().strip():
+        if not self.source.code():
             return "Choose the warehouse."
         if self.kind == "transfer":
-            if not self.target.currentText().strip():
+            if not self.target.code():
                 return "Choose where the stock goes."
-            if self.target.currentText().strip() == self.source.currentText().strip():
+            if self.target.code() == self.source.code():
                 return "The stock is already there; choose another destination."
         if self.kind == "adjust" and not self.reason.text().strip():
             return "Give the reason for the adjustment."
@@ -277,12 +484,12 @@ class MoveDialog(_StockForm):
     def action(self) -> Callable[[], Any]:
         batch, source, qty, note = (
             self.batch.text(),
-            self.source.currentText(),
+            self.source.code(),
             self.quantity.text(),
             self.reason.text(),
         )
         if self.kind == "transfer":
-            target = self.target.currentText()
+            target = self.target.code()
             return lambda: s.transfer_stock(
                 self.ctx.uow(), batch=batch, from_warehouse=source, to_warehouse=target, quantity=qty, note=note
             )
@@ -375,11 +582,13 @@ class OrderDialog(FormDialog):
         super().__init__(title, ops, parent)
         self.ctx, self.existing, self.lookups = ctx, existing, lookups
         e = existing
-        customers = CodePicker(lookups, lambda found: found.customers, e.customer_code if e else None)
+        customers = CodePicker(lookups, "customers", e.customer_code if e else None)
         self.customer = self.add("customer", self.tr("Customer"), customers)
-        products = CodePicker(lookups, lambda found: found.products, e.product_code if e else None)
+        products = CodePicker(lookups, "products", e.product_code if e else None)
         self.product = self.add("product", self.tr("Product"), products)
-        self.quantity = self.add("quantity", self.tr("Quantity"), line(f"{e.quantity.normalize():f}" if e else ""))
+        amount = QuantityEdit()
+        amount.setText(f"{e.quantity.normalize():f}" if e else "")
+        self.quantity = self.add("quantity", self.tr("Quantity"), amount)
         self.priority = self.add("priority", self.tr("Priority (1 = most urgent)"), QSpinBox(self))
         self.priority.setRange(min(PRIORITIES), max(PRIORITIES))
         self.priority.setValue(e.priority if e else PRIORITIES[len(PRIORITIES) // 2])  # the middle: normal
@@ -404,11 +613,9 @@ class OrderDialog(FormDialog):
 
     def product_changed(self, *_args: Any) -> None:
         """The unit follows the product, and the lines offered are those of its stage."""
-        code = self.product.currentText().strip()
+        code = self.product.code()
         unit = self.lookups.current.product_units.get(code)
-        label = self.form.labelForField(self.quantity)
-        if isinstance(label, QLabel):
-            label.setText(self.tr("Quantity ({0})").format(unit) if unit else self.tr("Quantity"))
+        self.quantity.set_unit(unit)
         chosen = self.line.currentData()
         self.line.blockSignals(True)
         self.line.clear()
@@ -419,9 +626,9 @@ class OrderDialog(FormDialog):
         self.line.blockSignals(False)
 
     def check(self) -> str | None:
-        if not self.customer.currentText().strip():
+        if not self.customer.code():
             return self.tr("Choose the customer.")
-        product = self.product.currentText().strip()
+        product = self.product.code()
         if not product:
             return self.tr("Choose the product.")
         unit = self.lookups.current.product_units.get(product)
@@ -437,8 +644,8 @@ class OrderDialog(FormDialog):
 
     def action(self) -> Callable[[], Any]:
         values: dict[str, Any] = {
-            "customer": self.customer.currentText(),
-            "product": self.product.currentText().strip(),
+            "customer": self.customer.code(),
+            "product": self.product.code(),
             "quantity": self.quantity.text(),
             "priority": self.priority.value(),
             "due_date": to_date(self.due),
@@ -493,7 +700,7 @@ class ConsumeDialog(_StockForm):
         )
         warehouse = self.warehouse_picker("consume", WarehouseKind.PRODUCTION)
         self.warehouse = self.add("warehouse", self.tr("From warehouse"), warehouse)
-        self.quantity = self.add("quantity", self.tr("Quantity"), line(placeholder=self.tr("in the batch's unit")))
+        self.quantity = self.add("quantity", self.tr("Quantity"), QuantityEdit())
         self.follow_batch(self.batch)
         self.revalidate()
         self.ops.run(
@@ -545,25 +752,24 @@ class ConsumeDialog(_StockForm):
         first = next((st for st in stock if st.warehouse_code in floors), stock[0])
         self.error.hide()
         self.batch.setText(first.batch_number)
-        self.warehouse.setCurrentText(first.warehouse_code)
+        self.warehouse.set_code(first.warehouse_code)
         take = min(need.remaining, first.quantity) if need.remaining else first.quantity
         self.quantity.setText(f"{take.normalize():f}")
 
     def unit_changed(self) -> None:
-        unit = self.batch_unit
-        self.quantity.setPlaceholderText(self.tr("in {0}").format(unit) if unit else self.tr("in the batch's unit"))
+        self.quantity.set_unit(self.batch_unit)
 
     def check(self) -> str | None:
         missing = self.batch_problem("Enter the input batch.")
         if missing:
             return missing
-        if not self.warehouse.currentText().strip():
+        if not self.warehouse.code():
             return "Choose the warehouse."
         assert self.batch_unit is not None
         return self.quantity_problem(self.quantity.text(), self.batch_unit)
 
     def action(self) -> Callable[[], Any]:
-        batch, wh, qty_ = self.batch.text(), self.warehouse.currentText(), self.quantity.text()
+        batch, wh, qty_ = self.batch.text(), self.warehouse.code(), self.quantity.text()
         return lambda: s.consume_batch(self.ctx.uow(), order=self.order, batch=batch, warehouse=wh, quantity=qty_)
 
 
@@ -571,9 +777,10 @@ class OutputDialog(_StockForm):
     def __init__(self, ctx: Context, ops: Ops, lookups: LiveLookups, order: str, parent: QWidget | None = None) -> None:
         super().__init__(f"Record output of {order}", ctx, ops, lookups, parent)
         self.order = order
-        produced = CodePicker(lookups, lambda found: found.materials)
+        produced = self.remembered("output", "material", "materials")
         self.material = self.add("material", "Produced material", produced)
-        self.quantity = self.add("quantity", "Quantity", line())
+        self.quantity = self.add("quantity", "Quantity", QuantityEdit())
+        self.follow_material(self.material, self.quantity)
         warehouse = self.warehouse_picker("output", WarehouseKind.FINISHED, WarehouseKind.PRODUCTION)
         self.warehouse = self.add("warehouse", "Into warehouse", warehouse)
         self.number = self.add("batch_number", "Batch number", line(placeholder=f"{order}-001 if left empty"))
@@ -581,17 +788,17 @@ class OutputDialog(_StockForm):
         self.revalidate()
 
     def check(self) -> str | None:
-        if not self.material.currentText().strip():
+        if not self.material.code():
             return "Choose the produced material."
-        if not self.warehouse.currentText().strip():
+        if not self.warehouse.code():
             return "Choose the warehouse."
-        return self.material_problem(self.material.currentText(), self.quantity.text())
+        return self.material_problem(self.material.code(), self.quantity.text())
 
     def action(self) -> Callable[[], Any]:
         values: dict[str, Any] = {
-            "material": self.material.currentText(),
+            "material": self.material.code(),
             "quantity": self.quantity.text(),
-            "warehouse": self.warehouse.currentText(),
+            "warehouse": self.warehouse.code(),
             "number": self.number.text(),
             "expiry_date": self.expiry.value(),
         }

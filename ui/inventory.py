@@ -42,9 +42,7 @@ class InventoryScreen(TableScreen):
         super().__init__("inventory", model, host.ops, host.username, parent)
         self.host, self.stock = host, stock
         everywhere = self.tr("all warehouses")
-        self.warehouse = self.add_filter(
-            "Warehouse", CodeFilter(host.lookups, lambda found: found.warehouses, everywhere)
-        )
+        self.warehouse = self.add_filter("Warehouse", CodeFilter(host.lookups, "warehouses", everywhere))
         self.kind = self.add_filter("Kind", term_box(MaterialKind, self.tr("all kinds")))
         self.below = self.add_filter("", QCheckBox("Below reorder level only"))
         self.toolbar.addActions(stock.actions)
@@ -95,8 +93,15 @@ class InventoryScreen(TableScreen):
         ctx = self.host.ctx
         self.ops.run(
             lambda: q.inventory_batches(ctx.reader(), material_id=row.material_id, warehouse_id=row.warehouse_id),
-            lambda rows: BatchesBehindDialog(row, rows, self).open(),
+            lambda rows: self._show_behind(row, rows),
         )
+
+    def _show_behind(self, row: InventoryRow, batches: tuple[BalanceRow, ...]) -> None:
+        self.behind = BatchesBehindDialog(row, batches, self)
+        self.behind.table.itemActivated.connect(
+            lambda item: self.host.open_requested.emit("batch", batches[item.row()].batch_number)
+        )
+        self.behind.open()
 
 
 class BatchesBehindDialog(QDialog):
@@ -105,8 +110,9 @@ class BatchesBehindDialog(QDialog):
         where = row.warehouse_code or self.tr("every warehouse")
         self.setWindowTitle(self.tr("{0} in {1}").format(row.material_name, where))
         self.resize(640, 380)
-        table = QTableWidget(len(batches), 5, self)
+        table = self.table = QTableWidget(len(batches), 5, self)
         table.setObjectName("batchesBehind")
+        table.setToolTip(self.tr("Double-click a batch (or press Enter) to open its page"))
         table.setHorizontalHeaderLabels(["Batch", self.tr("Warehouse"), "Quantity", "Quality", "Expiry"])
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

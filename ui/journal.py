@@ -105,15 +105,10 @@ class EventsScreen(TableScreen):
         )
 
     def open_event(self, event: EventRow) -> None:
-        """Double-clicking a journal entry opens what it is about, on the screen that shows it."""
+        """Double-clicking a journal entry (or Enter on it) opens what it is about: a batch's page, an order…"""
         if event.entity_id is None:
             return
-        ctx, entity, entity_id = self.host.ctx, event.entity_type, event.entity_id
-
-        def go(key: str | None) -> None:
-            if key is None:
-                self.host.say(self.tr("That record no longer exists."), 6000)
-            else:
-                self.host.open_requested.emit(entity, key)
-
-        self.ops.run(lambda: q.entity_key(ctx.reader(), entity, entity_id), go)
+        if event.subject is None:
+            self.host.say(self.tr("That record no longer exists."), 6000)
+            return
+        self.host.open_requested.emit(event.entity_type, event.subject)

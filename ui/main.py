@@ -6,7 +6,6 @@ import gc
 import logging
 import os
 import sys
-from importlib import resources
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -18,6 +17,7 @@ from app.lookups import lookups
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.ops import Ops, message_for
+from ui.zoom import zoom
 
 log = logging.getLogger(__name__)
 # Set by the start-up benchmark and the bundle's smoke test: quit as soon as the login dialog shows.
@@ -34,11 +34,8 @@ def settle_memory() -> None:
     gc.freeze()
 
 
-def style_sheet() -> str:
-    return resources.files("resources").joinpath("style.qss").read_text(encoding="utf-8")
-
-
-_QT_NOISE = ("propagateSizeHints",)  # the offscreen platform's remark on every window; nothing to act on
+# The offscreen platform's remarks on every window and on bringing one to the front; nothing to act on.
+_QT_NOISE = ("propagateSizeHints", "does not support raise")
 
 
 def route_qt_messages() -> None:
@@ -67,7 +64,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("MPSYSTEM")
     app.setOrganizationName("MPSYSTEM")
     app.setStyle("Fusion")
-    app.setStyleSheet(style_sheet())
+    zoom().restore()  # the style sheet, at the size this workstation is set to
     return app
 
 
@@ -100,7 +97,7 @@ class Client:
             self.app.quit()
 
     def _signed_in(self, database: Any, user: Any) -> None:
-        ctx = Context(database, user)
+        ctx = Context(database, user, self.login.connection if self.login is not None else "")
         self.context = ctx
         self.ops.run(
             lambda: lookups(ctx.reader()),

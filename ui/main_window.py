@@ -3,11 +3,12 @@ routed to the screens that show them. Each screen owns its actions and their han
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtCore import QKeyCombination, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -24,8 +25,10 @@ from app import queries as q
 from app.context import Context
 from app.dto import PlantSetup
 from app.lookups import Lookups
+from app.scan import Scanned, find_scanned, kinds_named, read_label
 from app.settings import PlantSettings, plant_settings
 from domain.vocabulary import Role
+from ui.batch_page import BatchPageWindow
 from ui.batches import BatchesScreen
 from ui.board import PlanningBoard
 from ui.customers import CustomersScreen
@@ -41,14 +44,15 @@ from ui.masterdata import MASTER_SCREENS, MasterScreen
 from ui.ops import Ops
 from ui.orders import OrdersScreen
 from ui.plant_settings import PlantSettingsDialog
-from ui.printing import ReportsMenu
+from ui.printing import LabelOutputDialog, ReportsMenu
 from ui.scanner import ScannerFilter
 from ui.screen import Filterable, Host, Screen
 from ui.stock import StockActions
 from ui.stops import LineStopsScreen, StopActions, StopReasonsDialog
 from ui.users import PasswordDialog, UsersDialog
-from ui.widgets import FormDialog, settings
+from ui.widgets import FormDialog, TableScreen, settings
 from ui.words import role_name
+from ui.zoom import LARGE, NORMAL, Size, current, zoom
 
 
 def _widget(screen: Screen) -> QWidget:
@@ -68,6 +72,22 @@ def _fill(menu: QMenu, entries: list[QAction | None]) -> None:
             menu.addSeparator()
         else:
             menu.addAction(entry)
+    # A menu of nothing the role may do is not offered either.
+    shown = [a for a in menu.actions() if not a.isSeparator() and (a.isVisible() or a.menu() is not None)]
+    menu.menuAction().setVisible(any(a.isVisible() for a in shown))
+
+
+def _keypad(key: Qt.Key) -> QKeySequence:
+    return QKeySequence(QKeyCombination(Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier, key))
+
+
+def _shortcuts(action: QAction, *keys: str | QKeySequence | QKeySequence.StandardKey) -> None:
+    """Several shortcuts for one action, each once: a sequence listed twice makes Qt ignore both."""
+    sequences: list[QKeySequence] = []
+    for key in keys:
+        found = QKeySequence.keyBindings(key) if isinstance(key, QKeySequence.StandardKey) else [QKeySequence(key)]
+        sequences += [s for s in found if not s.isEmpty() and s not in sequences]
+    action.setShortcuts(sequences)
 
 
 class MainWindow(QMainWindow):
@@ -77,7 +97,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: Context, ops: Ops, lookups: Lookups, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.ops = ctx, ops
-        self.setWindowTitle(f"MPSYSTEM — {ctx.database.describe()}")
+        self.setWindowTitle(f"MPSYSTEM — {ctx.connection_name}")
         self.resize(1360, 820)
         self._signing_out = False
         self.lookups = LiveLookups(ctx, ops, lookups, self)
@@ -134,10 +154,11 @@ class MainWindow(QMainWindow):
         self.live = LiveUpdates(ctx, self)
         self.live.changed.connect(self.apply_changes)
         self.live.connection.connect(self._connection_changed)
-        self.scanner = ScannerFilter(self, scope=self)
+        self.scanner = ScannerFilter(self, windows=self.scan_windows)
         self.scanner.scanned.connect(self.open_scanned)
         _application().installEventFilter(self.scanner)
 
+        self.pages: dict[str, BatchPageWindow] = {}  # the batch pages open, by number
         self.loaded: set[int] = set()
         self.stale: set[int] = set()  # loaded screens that changed while another one was in front
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -167,6 +188,7 @@ class MainWindow(QMainWindow):
             ),
             make(self, "find", self.tr("&Find"), "read", lambda: self.current().focus_search(), "Ctrl+F"),
             make(self, "password", self.tr("Change my &password…"), "read", self.change_my_password),
+            make(self, "workstation", self.tr("&Labels at this workstation…"), "label.print", self.label_settings),
             None,
             make(self, "sign_out", self.tr("Sign &out"), "read", self._sign_out),
             make(self, "quit", self.tr("&Quit"), "read", self.close, "Ctrl+Q"),
@@ -181,6 +203,7 @@ class MainWindow(QMainWindow):
             make(self, f"tab_{i}", screen.title(), "read", partial(self.tabs.setCurrentIndex, i), f"Ctrl+{i + 1}")
             for i, screen in enumerate(self.main_screens)
         ]
+        views += [None, *self._zoom_actions()]
         _fill(bar.addMenu(self.tr("&View")), views)
         administration = bar.addMenu(self.tr("&Administration"))
         _fill(administration, [make(self, "users", self.tr("&Users…"), "user.manage", self.open_users), None])
@@ -199,16 +222,72 @@ class MainWindow(QMainWindow):
         )
         _fill(bar.addMenu(self.tr("&Help")), [make(self, "about", self.tr("&About MPSYSTEM"), "read", self._about)])
         self.addActions(list(self.host.actions.values()))  # their shortcuts work wherever the focus is
+        self._share_keys()
+
+    def _share_keys(self) -> None:
+        """Two screens may give the same keys to their own actions (Ctrl+O opens a batch's page on Batches and
+        an order on Orders). Qt runs neither of two actions with one shortcut, so such keys belong to the
+        screen in front: `_tab_changed` hands them over."""
+        owners: dict[str, set[int]] = {}
+        for screen in self.screens:
+            for _title, entries in screen.menus():
+                for action in entries:
+                    if action is not None and not action.shortcut().isEmpty():
+                        owners.setdefault(action.shortcut().toString(), set()).add(id(screen))
+        self.shared_keys: list[tuple[Screen, QAction, QKeySequence]] = [
+            (screen, action, action.shortcut())
+            for screen in self.screens
+            for _title, entries in screen.menus()
+            for action in entries
+            if action is not None and len(owners.get(action.shortcut().toString(), ())) > 1
+        ]
+
+    def _zoom_actions(self) -> list[QAction | None]:
+        make = self.host.action
+        bigger = make(self, "zoom_in", self.tr("Zoom &in"), "read", lambda: self.resize_client(1), "Ctrl++")
+        # Ctrl with the plus key as it comes: shifted on the main keys, or "=" unshifted, or the keypad's.
+        _shortcuts(
+            bigger, "Ctrl++", "Ctrl+=", "Ctrl+Shift++", QKeySequence.StandardKey.ZoomIn, _keypad(Qt.Key.Key_Plus)
+        )
+        smaller = make(self, "zoom_out", self.tr("Zoom &out"), "read", lambda: self.resize_client(-1), "Ctrl+-")
+        _shortcuts(smaller, "Ctrl+-", QKeySequence.StandardKey.ZoomOut, _keypad(Qt.Key.Key_Minus))
+        normal = make(self, "zoom_normal", self.tr("&Normal size"), "read", lambda: self.size_client(NORMAL), "Ctrl+0")
+        self.large = make(self, "zoom_large", self.tr("&Large, for the shop floor"), "read", self._toggle_large)
+        self.large.setCheckable(True)
+        self.large.setChecked(current().percent == LARGE)
+        return [bigger, smaller, normal, self.large]
+
+    def resize_client(self, steps: int) -> None:
+        """Ctrl+plus and Ctrl+minus: the whole client one size larger or smaller, kept for this workstation."""
+        self._relayout(lambda: zoom().step(steps))
+
+    def size_client(self, percent: int) -> None:
+        self._relayout(lambda: zoom().set_percent(percent))
+
+    def _toggle_large(self) -> None:
+        self.size_client(LARGE if current().percent != LARGE else NORMAL)
+
+    def _relayout(self, change: Callable[[], Size]) -> None:
+        for screen in self.screens:
+            screen.save_layout()
+        size = change()
+        for screen in self.screens:
+            screen.restore_layout()
+        self.large.setChecked(size.percent == LARGE)
+        self.statusBar().showMessage(self.tr("Shown at {0} %").format(size.percent), 4000)
 
     def _build_status_bar(self) -> None:
         status, user = self.statusBar(), self.ctx.user
         self.who = QLabel(f"{user.display_name} ({user.username}) · {role_name(user.role)}", self)
         self.who.setObjectName("statusUser")
-        self.where = QLabel(self.ctx.database.describe(), self)
+        self.where = QLabel(self.ctx.connection_name, self)
         self.where.setObjectName("statusConnection")
+        self.where.setToolTip(self.ctx.database.describe())
         self.busy = QLabel("", self)
         self.online = QLabel("", self)
         self.online.setObjectName("statusOnline")
+        self.selection = QLabel("", self)
+        self.selection.setObjectName("statusSelection")
         self.alert_count = QToolButton(self)
         self.alert_count.setObjectName("statusAlerts")
         self.alert_count.setAutoRaise(True)
@@ -216,10 +295,17 @@ class MainWindow(QMainWindow):
         self.alert_count.clicked.connect(self.show_alerts)
         self.alert_count.hide()
         status.addPermanentWidget(self.alert_count)
-        for label in (self.busy, self.who, self.where, self.online):
+        for label in (self.selection, self.busy, self.who, self.where, self.online):
             status.addPermanentWidget(label)
+        for screen in self.screens:
+            if isinstance(screen, TableScreen):
+                screen.selection_changed.connect(partial(self._selection_changed, screen))
         self.ops.busy_changed.connect(lambda busy: self.busy.setText(self.tr("working…") if busy else ""))
         self.ops.error.connect(lambda text: status.showMessage(text, 10000))
+
+    def _selection_changed(self, screen: TableScreen) -> None:
+        if self.tabs.currentWidget() is screen:
+            self.selection.setText(screen.selection_summary())
 
     def _connection_changed(self, up: bool, why: str) -> None:
         if up:
@@ -252,6 +338,9 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         settings().setValue(f"{self.ctx.user.username}/tab", index)
         screen = self.screens[index]
+        for owner, action, keys in self.shared_keys:
+            action.setShortcut(keys if owner is screen else QKeySequence())
+        self.selection.setText(screen.selection_summary() if isinstance(screen, TableScreen) else "")
         screen.update_actions()
         if index not in self.loaded:
             self.loaded.add(index)
@@ -280,6 +369,12 @@ class MainWindow(QMainWindow):
         """
         self.lookups.follow(tables)
         self.feed.follow(tables)
+        for number, page in list(self.pages.items()):
+            if page.closed_by_user:
+                del self.pages[number]
+                page.deleteLater()
+            elif "*" in tables or tables & page.WATCHES:
+                page.refresh()
         for index in list(self.loaded):
             screen = self.screens[index]
             if "*" not in tables and not (tables & screen.WATCHES):
@@ -310,7 +405,11 @@ class MainWindow(QMainWindow):
                 return
 
     def open_record(self, entity: str, key: str) -> None:
-        """Bring a record (a journal entry's subject, a scanned batch) into view on the screen that shows it."""
+        """Bring a record (a journal entry's subject, a scanned label) into view: a batch on its own page, the others
+        on the screen that shows them."""
+        if entity == "batch":
+            self.open_batch(key)
+            return
         for screen in self.screens:
             if entity in screen.SHOWS:
                 self.show_screen(screen)
@@ -318,10 +417,42 @@ class MainWindow(QMainWindow):
                 return
         self.statusBar().showMessage(f"{entity} {key}", 6000)
 
+    def open_batch(self, number: str) -> BatchPageWindow:
+        """The batch's page: brought to the front if it is open, else opened beside the main window."""
+        page = self.pages.get(number)
+        if page is None or page.closed_by_user:
+            page = BatchPageWindow(self.host, self.stock, number, self)
+            self.pages[number] = page
+            frame = self.frameGeometry()
+            page.move(frame.center() - page.rect().center())  # over the window it was opened from
+        page.show()
+        page.raise_()
+        page.activateWindow()
+        return page
+
+    def scan_windows(self) -> list[QWidget]:
+        """Where a scan opens what it names: this window and the batch pages (a form keeps its scans)."""
+        return [self, *(page for page in self.pages.values() if page.isVisible())]
+
     def open_scanned(self, code: str) -> None:
-        """A scanned batch number opens that batch."""
-        self.open_record("batch", code.strip())
-        self.statusBar().showMessage(self.tr("Scanned {0}").format(code.strip()), 6000)
+        """A scanned label or number opens its record, from whichever screen or page is in front."""
+        ctx = self.ctx
+
+        def found(record: Scanned | None) -> None:
+            if record is None:
+                self.say_unknown(code)
+                return
+            self.open_record(record.entity, record.key)
+            self.statusBar().showMessage(self.tr("Scanned {0} {1}").format(record.entity, record.key), 8000)
+
+        self.statusBar().showMessage(self.tr("Looking up {0}…").format(code.strip()), 4000)
+        self.ops.run(lambda: find_scanned(ctx.reader(), code), found)
+
+    def say_unknown(self, code: str) -> None:
+        """A scan the plant does not know: said plainly, with a beep for someone looking at the pallet."""
+        QApplication.beep()
+        text = self.tr("The plant has no {0} “{1}”.").format(kinds_named(), read_label(code)[1])
+        self.statusBar().showMessage(text, 12000)
 
     # ---------------------------------------------------------------- window
 
@@ -375,6 +506,12 @@ class MainWindow(QMainWindow):
         elif choice == "settings":
             self.open_settings()
 
+    def label_settings(self) -> LabelOutputDialog:
+        """Where this workstation's labels go: a preview, its label printer or a folder."""
+        return self.host.open_form(
+            LabelOutputDialog(self.ops, self), self.tr("Label printing saved for this workstation")
+        )
+
     def open_stop_reasons(self) -> StopReasonsDialog:
         self.stop_reasons_dialog = StopReasonsDialog(self.host, self)
         self.stop_reasons_dialog.open()
@@ -387,7 +524,8 @@ class MainWindow(QMainWindow):
     def _about(self) -> None:
         import app
 
-        text = self.tr("MPSYSTEM Desktop {0}\nConnected to {1}").format(app.__version__, self.ctx.database.describe())
+        where = f"{self.ctx.connection_name} ({self.ctx.database.describe()})"
+        text = self.tr("MPSYSTEM Desktop {0}\nConnected to {1}").format(app.__version__, where)
         QMessageBox.about(self, self.tr("About MPSYSTEM"), text)
 
     def _sign_out(self) -> None:
@@ -399,6 +537,8 @@ class MainWindow(QMainWindow):
         """Remember the layouts for this user; closing the window (not signing out) ends the program."""
         for screen in self.screens:
             screen.save_layout()
+        for page in self.pages.values():
+            page.close()
         _application().removeEventFilter(self.scanner)
         self.live.stop()
         self.feed.stop()

@@ -15,7 +15,6 @@ from app import services as s
 from app.context import Context
 from app.dto import LineRow, MaterialRow, SupplierRow, WarehouseRow
 from app.errors import ValidationError
-from app.formatting import quantity
 from app.services import masterdata as md
 from domain.vocabulary import MAX_SHELF_LIFE_DAYS, LineStage, MaterialKind, Unit, WarehouseKind
 from ui.forms import line
@@ -32,7 +31,7 @@ def _t(text: str) -> str:
 
 def _plain(value: Decimal) -> str:
     """A quantity as typed into a field: "1250.5"; nothing for zero."""
-    return quantity(value, grouped=False) if value else ""
+    return f"{value.normalize():f}" if value else ""
 
 
 class _MasterForm(FormDialog):

@@ -11,12 +11,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, QSize, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, QSize, QSizeF, Signal
+from PySide6.QtGui import QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -38,10 +39,11 @@ from domain.vocabulary import LabelLayout, LabelPrinter
 from reports.labels import labels_pdf, labels_zpl
 from reports.registry import CONTEXT, PICKED, REPORTS, Kind, Parameter, Report, by_key, day_range
 from ui.forms import OptionalDate, line
-from ui.lookups import CodeFilter, CodePicker, Codes, LiveLookups
+from ui.lookups import CodeFilter, CodePicker, LiveLookups
 from ui.ops import Ops, message_for
 from ui.screen import Host, Menu, Screen
 from ui.widgets import FormDialog
+from ui.workstation import LabelDestination, LabelOutput, label_output, save_label_output
 
 
 class _Progress(QObject):
@@ -107,25 +109,32 @@ class PreviewDialog(QDialog):
 
     def print_to(self, printer: QPrinter) -> int:
         """Render every page at the printer's resolution; returns the pages sent."""
-        painter = QPainter()
-        if not painter.begin(printer):
+        sent = print_pdf(self.document, printer)
+        if sent == 0 and self.document.pageCount():
             QMessageBox.warning(self, "MPSYSTEM", "The printer could not be opened.")
-            return 0
-        sent = 0
-        try:
-            for page in range(self.document.pageCount()):
-                if page:
-                    printer.newPage()
-                area = printer.pageRect(QPrinter.Unit.DevicePixel)
-                points = self.document.pagePointSize(page)
-                scale = min(area.width() / points.width(), area.height() / points.height())
-                size = QSize(int(points.width() * scale), int(points.height() * scale))
-                image = self.document.render(page, size)
-                painter.drawImage(QRectF(QPointF(0, 0), size.toSizeF()), image)
-                sent += 1
-        finally:
-            painter.end()
         return sent
+
+
+def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
+    """Render every page of a PDF at the printer's resolution; returns the pages sent (0: no printer)."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        return 0
+    sent = 0
+    try:
+        for page in range(document.pageCount()):
+            if page:
+                printer.newPage()
+            area = printer.pageRect(QPrinter.Unit.DevicePixel)
+            points = document.pagePointSize(page)
+            scale = min(area.width() / points.width(), area.height() / points.height())
+            size = QSize(int(points.width() * scale), int(points.height() * scale))
+            image = document.render(page, size)
+            painter.drawImage(QRectF(QPointF(0, 0), size.toSizeF()), image)
+            sent += 1
+    finally:
+        painter.end()
+    return sent
 
 
 def run_with_progress(
@@ -213,16 +222,144 @@ class LabelsDialog(FormDialog):
         return make
 
 
+class LabelSender(QObject):
+    """Labels of batches just received or chosen, sent where this workstation prints labels (ui/workstation.py):
+    a preview, the label printer, or a file per label into a folder. What they are made as follows the plant's
+    label settings: PDF (a label a page, or A4 sheets) or ZPL for a thermal printer."""
+
+    sent = Signal(str)  # what became of the labels, for the status bar
+
+    def __init__(
+        self, ctx: Context, ops: Ops, parent: QWidget, plant: Callable[[], PlantSettings] = PlantSettings
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.ops, self.window, self.plant = ctx, ops, parent, plant
+        self.preview: PreviewDialog | None = None
+
+    def send(self, numbers: list[str], output: LabelOutput | None = None) -> None:
+        where = output or label_output()
+        ctx, defaults = self.ctx, self.plant()
+        zpl = defaults.label_printer == LabelPrinter.ZPL
+        sheet = defaults.label_layout == LabelLayout.SHEET
+
+        def make() -> Path:
+            labels = reporting.batch_labels(ctx, numbers)
+            path = _temp_pdf("labels")
+            if zpl:
+                path = path.with_suffix(".zpl")
+                path.write_text(labels_zpl(labels), encoding="utf-8")
+            else:
+                labels_pdf(labels, str(path), sheet=sheet)
+            return path
+
+        self.ops.run(
+            make,
+            lambda path: self._deliver(numbers, path, where),
+            lambda exc: self.sent.emit(self.tr("The label could not be prepared: {0}").format(message_for(exc))),
+        )
+
+    def _deliver(self, numbers: list[str], path: Path, output: LabelOutput) -> None:
+        named = ", ".join(numbers)
+        if output.destination is LabelDestination.FOLDER and output.folder:
+            name = f"{numbers[0]}{path.suffix}" if len(numbers) == 1 else path.name
+            target = Path(output.folder).expanduser() / name
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+            except OSError as exc:
+                self.sent.emit(self.tr("The label could not be saved to {0}: {1}.").format(target, exc.strerror))
+                return
+            self.sent.emit(self.tr("Label for {0} saved to {1}").format(named, target))
+        elif path.suffix == ".zpl":
+            # ZPL goes to a thermal printer as it is: through a folder its print server watches.
+            self.sent.emit(
+                self.tr(
+                    "The plant's labels are ZPL: choose a folder for this workstation's labels "
+                    "(File → Labels at this workstation…); label {0} was not printed."
+                ).format(named)
+            )
+        elif output.destination is LabelDestination.PRINTER and output.printer:
+            document = QPdfDocument(self)
+            document.load(str(path))
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            printer.setPrinterName(output.printer)
+            if path.suffix == ".pdf" and document.pageCount() and document.pagePointSize(0).width() < 400:
+                printer.setPageSize(QPageSize(QSizeF(100, 50), QPageSize.Unit.Millimeter))  # a label, not a sheet
+            printer.setFullPage(True)
+            pages = print_pdf(document, printer)
+            document.deleteLater()
+            if pages:
+                self.sent.emit(self.tr("Label for {0} sent to {1}").format(named, output.printer))
+            else:
+                self.sent.emit(self.tr("The label printer {0} could not be opened.").format(output.printer))
+        else:
+            self.preview = PreviewDialog(path, self.tr("Label for {0}").format(named), self.window)
+            self.preview.open()
+            self.sent.emit(self.tr("Label for {0} ready to print").format(named))
+
+
+class LabelOutputDialog(FormDialog):
+    """Where this workstation's labels go: a preview, its label printer, or a PDF per label into a folder."""
+
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(QCoreApplication.translate("LabelOutputDialog", "Labels at this workstation"), ops, parent)
+        now = label_output()
+        self.choices: dict[LabelDestination, QRadioButton] = {}
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        for destination in LabelDestination:
+            button = QRadioButton(QCoreApplication.translate("LabelDestination", destination.label), box)
+            button.setChecked(destination is now.destination)
+            button.toggled.connect(lambda _on: self.revalidate())
+            column.addWidget(button)
+            self.choices[destination] = button
+        self.add("destination", self.tr("Labels go"), box)
+        self.printer = self.add("printer", self.tr("Label printer"), QComboBox(self))
+        self.printer.addItems(QPrinterInfo.availablePrinterNames())
+        self.printer.setEditable(True)
+        self.printer.setCurrentText(now.printer)
+        folder_row = QWidget(self)
+        row = QHBoxLayout(folder_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.folder = line(now.folder, self.tr("a folder the print server watches, or a shared drive"))
+        browse = QPushButton(self.tr("Browse…"), folder_row)
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        self.add("folder", self.tr("Folder"), folder_row)
+        self.folder.textChanged.connect(lambda _t: self.revalidate())
+        self.ok.setText(self.tr("Save"))
+        self.revalidate()
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Folder for labels"), self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
+
+    def chosen(self) -> LabelOutput:
+        destination = next((d for d, b in self.choices.items() if b.isChecked()), LabelDestination.PREVIEW)
+        return LabelOutput(destination, self.printer.currentText().strip(), self.folder.text().strip())
+
+    def check(self) -> str | None:
+        output = self.chosen()
+        if output.destination is LabelDestination.PRINTER and not output.printer:
+            return self.tr("Choose the label printer.")
+        if output.destination is LabelDestination.FOLDER and not output.folder:
+            return self.tr("Choose the folder.")
+        return None
+
+    def action(self) -> Callable[[], Any]:
+        output = self.chosen()
+        return lambda: save_label_output(output)
+
+
 def words(text: str) -> str:
     """A report's title, label or hint from the registry, in the user's language."""
     return QCoreApplication.translate(CONTEXT, text)
 
 
-CODES: dict[Kind, Codes] = {
-    Kind.WAREHOUSE: lambda found: found.warehouses,
-    Kind.LINE: lambda found: found.lines,
-    Kind.CUSTOMER: lambda found: found.customers,
-}
+TABLES: dict[Kind, str] = {Kind.WAREHOUSE: "warehouses", Kind.LINE: "lines", Kind.CUSTOMER: "customers"}
 
 
 class ReportDialog(FormDialog):
@@ -251,9 +388,9 @@ class ReportDialog(FormDialog):
             self.add(f"{param.name}_from", self.tr("From"), OptionalDate(self.tr("from"), month))
             self.add(f"{param.name}_to", self.tr("To"), OptionalDate(self.tr("up to"), date.today()))
         elif param.kind in PICKED and param.required:
-            self.add(param.name, label, CodePicker(self.lookups, CODES[param.kind], preset or None))
+            self.add(param.name, label, CodePicker(self.lookups, TABLES[param.kind], preset or None))
         elif param.kind in PICKED:
-            self.add(param.name, label, CodeFilter(self.lookups, CODES[param.kind], hint))
+            self.add(param.name, label, CodeFilter(self.lookups, TABLES[param.kind], hint))
         else:
             self.add(param.name, label, line(preset, hint))
 
@@ -267,7 +404,7 @@ class ReportDialog(FormDialog):
         if isinstance(widget, CodeFilter):
             return widget.currentData()
         if isinstance(widget, CodePicker):
-            return widget.currentText().strip() or None
+            return widget.code() or None
         assert isinstance(widget, QLineEdit)
         return widget.text().strip() or None
 

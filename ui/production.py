@@ -17,7 +17,7 @@ from app.dto import OrderRow
 from domain.vocabulary import OrderStatus
 from ui import forms
 from ui.screen import Host, Menu
-from ui.words import of
+from ui.words import of, term
 
 if TYPE_CHECKING:
     from ui.board import PlanningBoard
@@ -48,18 +48,27 @@ class ProductionActions(QObject):
         """Enable what the selected order may do next (the vocabulary's rules), and what its line may."""
         order, line = self.board.selected, self.board.selected_line
         status = of(OrderStatus, order.status) if order is not None else None
-        self.host.enable(
-            {
-                "edit_order": status is not None and status.may_edit,
-                "start": status is not None and status.may_start and not self.board.line_is_running(line),
-                "consume": status is not None and status.is_running,
-                "output": status is not None and status.is_running,
-                "finish": status is not None and status.is_running,
-                "unplan": status is not None and status.may_unplan,
-                "cancel_order": status is not None and status.may_cancel,
-                "optimise": line is not None,
-            }
-        )
+        busy = self.board.line_is_running(line)
+        wants = {
+            "edit_order": status is not None and status.may_edit,
+            "start": status is not None and status.may_start and not busy,
+            "consume": status is not None and status.is_running,
+            "output": status is not None and status.is_running,
+            "finish": status is not None and status.is_running,
+            "unplan": status is not None and status.may_unplan,
+            "cancel_order": status is not None and status.may_cancel,
+            "optimise": line is not None,
+        }
+        if order is None or status is None:
+            waiting = dict.fromkeys(wants, self.tr("Select an order on the planning board first."))
+            waiting["optimise"] = self.tr("Select an order in a line's queue first.")
+        else:
+            now = self.tr("{0} is {1}.").format(order.number, term(status))
+            waiting = dict.fromkeys(wants, now)
+            if status.may_start and busy:
+                waiting["start"] = self.tr("{0} is running another order; finish it first.").format(line)
+            waiting["optimise"] = self.tr("Select an order in a line's queue first.")
+        self.host.enable(wants, waiting)
 
     # ---------------------------------------------------------------- handlers
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.context import Context
 from app.permissions import allowed, denial_message
+from ui.icons import ACTION_ICONS, icon
 from ui.lookups import LiveLookups
 from ui.ops import Ops, message_for
 from ui.widgets import FormDialog
@@ -111,11 +112,22 @@ class Host(QObject):
         self.message.emit(text, msecs)
 
     def action(
-        self, owner: QObject, name: str, text: str, permission: str, handler: Callable[[], Any], shortcut: str = ""
+        self,
+        owner: QObject,
+        name: str,
+        text: str,
+        permission: str,
+        handler: Callable[[], Any],
+        shortcut: str = "",
+        *,
+        register: bool = True,
     ) -> QAction:
-        """An action that runs `handler` if the signed-in role may; otherwise disabled, its tooltip naming who may."""
+        """An action that runs `handler` if the signed-in role may; otherwise hidden and disabled, its tooltip
+        naming who may. `register`: listed in `actions` (a page's own copy of a window's action is not)."""
         action = QAction(text, owner)
         action.setObjectName(name)
+        if name in ACTION_ICONS:
+            action.setIcon(icon(ACTION_ICONS[name]))
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         may = self.may(permission)
@@ -129,17 +141,28 @@ class Host(QObject):
         else:
             tip = denial_message(permission)
         action.setEnabled(may)
+        action.setVisible(may)  # what a role may never do is not offered at all
+        action.setProperty("tip", tip)
         action.setToolTip(tip)
         action.setStatusTip(tip)
-        self.actions[name] = action
+        if register:
+            self.actions[name] = action
         return action
 
-    def enable(self, wants: dict[str, bool]) -> None:
-        """Enable actions by what is selected; an action the role may not take stays disabled."""
+    def enable(self, wants: dict[str, bool], waiting: dict[str, str] | None = None) -> None:
+        """Enable actions by what is selected; an action the role may not take stays disabled.
+
+        `waiting`: for an action not enabled now, what it waits for ("Select a batch first."), shown as its
+        tooltip in place of what it does.
+        """
         for name, enabled in wants.items():
             action = self.actions[name]
             if action.property("allowed"):
                 action.setEnabled(enabled)
+                tip = str(action.property("tip"))
+                reason = (waiting or {}).get(name)
+                action.setToolTip(tip if enabled or not reason else reason)
+                action.setStatusTip(action.toolTip())
 
     def open_form(self, dialog: F, done_text: str) -> F:
         """Open a form; when its service call goes through, say so and show the database as it is now."""

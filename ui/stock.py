@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.dto import BatchRow
 from ui import forms
+from ui.printing import LabelSender
 from ui.screen import Host, Menu
 
 
@@ -31,14 +32,30 @@ class StockActions(QObject):
             self, "adjust", self.tr("&Adjust…"), "stock.adjust", lambda: self.move_stock("adjust"), "Ctrl+J"
         )
         self.actions = [self.receive_action, self.transfer_action, self.issue_action, self.adjust_action]
+        self.labels = LabelSender(host.ctx, host.ops, parent, lambda: host.lookups.current.settings)
+        self.labels.sent.connect(lambda text: host.say(text, 10000))
+        self.receive_dialog: forms.ReceiveDialog | None = None
 
     def menu(self) -> Menu:
         return self.tr("&Stock"), list(self.actions)
 
-    def receive(self) -> forms.ReceiveDialog:
+    def receive(self, after: forms.Pallet | None = None) -> forms.ReceiveDialog:
+        """The receipt form; after a pallet with "next pallet follows" ticked, the form for the next one."""
         host = self.host
-        dialog = forms.ReceiveDialog(host.ctx, host.ops, host.lookups, self.window)
-        return host.open_form(dialog, self.tr("Delivery received"))
+        dialog = forms.ReceiveDialog(host.ctx, host.ops, host.lookups, self.window, after)
+        self.receive_dialog = host.open_form(dialog, self.tr("Delivery received"))
+        dialog.succeeded.connect(lambda _batch_id: self._received(dialog))
+        return dialog
+
+    def _received(self, dialog: forms.ReceiveDialog) -> None:
+        pallet = dialog.sent
+        if pallet is None:
+            return
+        if dialog.wants_label():
+            self.labels.send([pallet.number])
+        self.host.say(self.tr("Pallet {0} received as batch {1}").format(pallet.count, pallet.number))
+        if dialog.next_pallet.isChecked():
+            self.receive(pallet)
 
     def move_stock(self, kind: str) -> forms.MoveDialog:
         host, batch = self.host, self.selected_batch()

@@ -6,8 +6,9 @@ from datetime import date, timedelta
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.dto import (
     BatchRow,
@@ -20,7 +21,7 @@ from app.dto import (
     SupplierRow,
     WarehouseRow,
 )
-from app.formatting import day, moment
+from app.formatting import WIDEST_FRACTION, WIDEST_UNIT, day, moment, quantity_parts
 from app.formatting import quantity as qty
 from domain.vocabulary import (
     EXPIRY_WARNING_DAYS,
@@ -42,6 +43,7 @@ TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 ALERT_TEXT = QColor("#b3261e")  # the style sheet's alert colour, for text that models colour themselves
 QUIET_TEXT = QColor("#80868b")
+LINK_TEXT = QColor("#1a5fb4")  # a subject that opens on double-click
 BATCH_COLOURS = {
     BatchStatus.PENDING: QColor("#a15c00"),
     BatchStatus.APPROVED: QColor("#1b7a2f"),
@@ -82,6 +84,57 @@ def _bold() -> QFont:
     font = QFont()
     font.setBold(True)
     return font
+
+
+class QuantityDelegate(QStyledItemDelegate):
+    """Quantities with their decimal points one under the other, whatever the unit: the unit starts at a fixed
+    place at the right of the cell, the fraction fills the room before it. Other text shows as usual."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        """Draw the cell's background as usual, then the quantity in three aligned parts."""
+        value = index.data(DISPLAY)
+        parts = quantity_parts(value) if isinstance(value, str) else None
+        if parts is None:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        whole, fraction, unit = parts
+        metrics = opt.fontMetrics
+        rect = opt.rect.adjusted(4, 0, -6, 0)
+        # Room for the longest fraction and unit after every decimal point: the points line up.
+        point_at = rect.right() - metrics.horizontalAdvance(f"{WIDEST_FRACTION} {WIDEST_UNIT}")
+        start = point_at - metrics.horizontalAdvance(whole)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        brush = index.data(FOREGROUND)
+        colour = opt.palette.highlightedText().color() if selected else opt.palette.text().color()
+        if isinstance(brush, QBrush) and not selected:
+            colour = brush.color()
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setPen(colour)
+        text_rect = QRect(start, rect.top(), rect.right() - start + 1, rect.height())
+        painter.drawText(
+            text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, f"{whole}{fraction} {unit}"
+        )
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        """Room for the widest unit and fraction, so that fitting the column never cuts a quantity."""
+        hint = super().sizeHint(option, index)
+        value = index.data(DISPLAY)
+        parts = quantity_parts(value) if isinstance(value, str) else None
+        if parts is None:
+            return hint
+        metrics = option.fontMetrics
+        width = metrics.horizontalAdvance(f"{parts[0]}{WIDEST_FRACTION} {WIDEST_UNIT}") + 12
+        return QSize(max(hint.width(), width), hint.height())
 
 
 class InventoryModel(PagedTableModel[InventoryRow]):
@@ -258,12 +311,17 @@ class EventModel(PagedTableModel[EventRow]):
             return {
                 c.WHEN: moment(row.occurred_at),
                 c.USER: row.username,
-                c.ENTITY: f"{row.entity_type} #{row.entity_id}" if row.entity_id is not None else row.entity_type,
+                c.ENTITY: row.about(),
                 c.ACTION: journal_words(row.action),
                 c.SUMMARY: row.summary,
             }[column]
         if role == TOOLTIP and column == c.SUMMARY:
             return row.summary
+        if column == c.ENTITY and row.subject:
+            if role == FOREGROUND:
+                return QBrush(LINK_TEXT)
+            if role == TOOLTIP:
+                return QCoreApplication.translate("EventModel", "Double-click to open {0}").format(row.about())
         return None
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QHideEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QHideEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -29,10 +32,14 @@ from PySide6.QtWidgets import (
 from app import config
 from app.errors import ConflictError, ValidationError
 from app.export import spreadsheet_cell
+from app.formatting import quantity
 from ui.ops import Ops, message_for
 from ui.paged import PagedTableModel
+from ui.tables import QuantityDelegate
+from ui.zoom import NORMAL, current, fit
 
 W = TypeVar("W", bound=QWidget)
+SUM_AT_MOST = 5000  # selected rows added up in the status bar; more are only counted
 
 
 def settings() -> QSettings:
@@ -64,6 +71,7 @@ class TableScreen(QWidget):
     """
 
     activated = Signal(object)  # a row double-clicked or Enter pressed on it
+    selection_changed = Signal()  # the status bar's count and sum of the selected rows follow
     WATCHES: ClassVar[frozenset[str]] = frozenset()  # the tables whose changes this screen shows
     SHOWS: ClassVar[frozenset[str]] = frozenset()  # the journal's subjects this screen opens
 
@@ -89,7 +97,6 @@ class TableScreen(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setStretchLastSection(False)
@@ -104,6 +111,16 @@ class TableScreen(QWidget):
         )
         self.table.setSortingEnabled(True)
         self.table.doubleClicked.connect(lambda index: self._activate(index.row()))
+        quantities = QuantityDelegate(self.table)
+        for column in model.RIGHT_ALIGNED:
+            self.table.setItemDelegateForColumn(int(column), quantities)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self.selection_changed.emit())
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self.update_actions())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_actions())
+        model.modelReset.connect(self.update_actions)
+        fit(self.table)
+        fit(self.toolbar)
+        model.modelReset.connect(self.selection_changed.emit)
 
         bar = QHBoxLayout()
         bar.addLayout(self.filters, 1)
@@ -128,6 +145,8 @@ class TableScreen(QWidget):
         model.replacing.connect(self._note_place)
         model.replaced.connect(self._take_place)
         self._place: tuple[Any, Any, int, int] | None = None
+        self._unfitted = True  # column widths still to be fitted to the first rows
+        self._fit_waiting = False  # fitting waits for rows to arrive
 
         copy = QAction("Copy", self)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
@@ -160,6 +179,8 @@ class TableScreen(QWidget):
         except ValidationError as exc:
             self._show_failure(str(exc))
             return
+        if flt == self.model.filter and not self.model.loading:
+            return  # the same rows: a scan put back what it typed, or a box chose what it showed
         self.count.setText("Loading…")
         self.model.set_filter(flt)
 
@@ -221,6 +242,34 @@ class TableScreen(QWidget):
     def selected_rows(self) -> list[Any]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [r for r in (self.model.row_at(i) for i in rows) if r is not None]
+
+    def selection_summary(self) -> str:
+        """'3 selected · 2,500.000 kg': how many rows are selected and, where they hold quantities, their sum per
+        unit (of the rows read so far: a selection of a million rows is counted, not added up)."""
+        selection = self.table.selectionModel().selection()
+        ranges = [selection.at(i) for i in range(selection.count())]
+        count = sum(r.bottom() - r.top() + 1 for r in ranges)
+        if count < 2:
+            return ""
+        text = self.tr("{0} selected").format(f"{count:,}")
+        if count > SUM_AT_MOST:
+            return text
+        sums: dict[str, Decimal] = {}
+        unread = 0
+        for r in ranges:
+            for index in range(r.top(), r.bottom() + 1):
+                row = self.model.row_at(index) if self.model.is_loaded(index) else None
+                if row is None:
+                    unread += 1
+                    continue
+                amount, unit = getattr(row, "quantity", None), getattr(row, "unit", None)
+                if isinstance(amount, Decimal) and isinstance(unit, str):
+                    sums[unit] = sums.get(unit, Decimal(0)) + amount
+        if sums:
+            text += " · " + " + ".join(quantity(total, unit) for unit, total in sorted(sums.items()))
+            if unread:
+                text += " " + self.tr("(of the rows read so far)")
+        return text
 
     def current_row(self) -> Any:
         index = self.table.currentIndex()
@@ -303,7 +352,9 @@ class TableScreen(QWidget):
     # ---------------------------------------------------------------- layout memory
 
     def _settings_key(self) -> str:
-        return f"{self.username}/{self.key}/header"
+        # Column widths are pixels: each size of the client (ui/zoom.py) keeps a layout of its own.
+        percent = current().percent
+        return f"{self.username}/{self.key}/header" + ("" if percent == NORMAL else f"@{percent}")
 
     def save_layout(self) -> None:
         settings().setValue(self._settings_key(), self.table.horizontalHeader().saveState())
@@ -314,25 +365,80 @@ class TableScreen(QWidget):
         if state is not None and self.table.horizontalHeader().restoreState(state):
             return
         self._unfitted = True
-        self.model.loaded.connect(self._fit_columns)
-        self.model.replaced.connect(self._fit_columns)
+        if self.model.total and not self.model.loading:
+            self._fit_columns()  # the client changed size: rows are here already
+            return
+        if not self._fit_waiting:
+            self._fit_waiting = True
+            self.model.loaded.connect(self._fit_columns)
+            self.model.replaced.connect(self._fit_columns)
 
     def _fit_columns(self) -> None:
-        """Widths fitted to the headings and the first rows there are; fitted again when the first rows
-        come to a list that started empty (a new plant's), then left to the user."""
+        """Widths from the first page: each column as wide as what it shows. When they do not all fit, the
+        widest long-text columns give way first, but never below their title or a dozen letters; a record's
+        number, its quantities and its name are never cut (the table scrolls sideways instead). Fitted again
+        when the first rows come to a list that started empty (a new plant's), then left to the user."""
         if not self._unfitted:
             return
-        header = self.table.horizontalHeader()
-        self.table.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.table.setColumnWidth(column, min(max(self.table.columnWidth(column) + 12, 70), 300))
-        if self.model.STRETCH is not None:
-            header.setSectionResizeMode(int(self.model.STRETCH), QHeaderView.ResizeMode.Stretch)
+        header, table = self.table.horizontalHeader(), self.table
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.resizeColumnsToContents()
+        count = self.model.columnCount()
+        name = int(self.model.STRETCH) if self.model.STRETCH is not None else -1
+        titles = header.fontMetrics()
+        em, pad = titles.horizontalAdvance("M"), titles.horizontalAdvance("  ")
+        # A long origin or note does not take the whole table; a sentence (the journal's) takes what is left.
+        wanted = [min(table.columnWidth(c) + pad, 40 * em if c == name else 30 * em) for c in range(count)]
+        keep = {0, name, *(int(c) for c in self.model.RIGHT_ALIGNED)}
+        floors = [
+            wanted[c]
+            if c in keep
+            else min(
+                wanted[c], max(12 * em, titles.horizontalAdvance(self.model.HEADERS[self.model.Columns(c)]) + 3 * pad)
+            )
+            for c in range(count)
+        ]
+        available = table.viewport().width()
+        bar = table.verticalScrollBar()
+        rows_high = self.model.rowCount() * table.verticalHeader().defaultSectionSize()
+        if not bar.isVisible() and rows_high > table.viewport().height():
+            available -= bar.sizeHint().width()  # the rows about to arrive will bring the scroll bar
+        widths = column_widths(wanted, floors, available)
+        for c in range(count):
+            table.setColumnWidth(c, widths[c])
+        if name >= 0 and sum(widths) <= available:
+            header.setSectionResizeMode(name, QHeaderView.ResizeMode.Stretch)
         if self.model.rowCount() == 0:
             return
         self._unfitted = False
-        self.model.loaded.disconnect(self._fit_columns)
-        self.model.replaced.disconnect(self._fit_columns)
+        if self._fit_waiting:
+            self._fit_waiting = False
+            self.model.loaded.disconnect(self._fit_columns)
+            self.model.replaced.disconnect(self._fit_columns)
+
+
+def column_widths(wanted: list[int], floors: list[int], available: int) -> list[int]:
+    """Widths that fit `available` if they can: the widest columns are narrowed first, to a common ceiling,
+    none below its floor. Columns whose floor is what they want are never narrowed."""
+    over = sum(wanted) - available
+    if over <= 0:
+        return list(wanted)
+    low, high = 0, max(wanted, default=0)
+    while low < high:  # the highest ceiling that frees enough room (or the floors, if none does)
+        ceiling = (low + high + 1) // 2
+        if sum(wanted) - sum(max(f, min(w, ceiling)) for w, f in zip(wanted, floors, strict=True)) >= over:
+            low = ceiling
+        else:
+            high = ceiling - 1
+    return [max(f, min(w, low)) for w, f in zip(wanted, floors, strict=True)]
+
+
+def _is_empty(widget: QWidget) -> bool:
+    if isinstance(widget, QLineEdit):
+        return not widget.text().strip()
+    if isinstance(widget, QComboBox) and widget.isEditable():
+        return not widget.currentText().strip()
+    return False
 
 
 class FormDialog(QDialog):
@@ -361,6 +467,8 @@ class FormDialog(QDialog):
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
+        self.submit_buttons: list[QPushButton] = [self.ok]  # each sends the form; `submitted_with` says which
+        self.submitted_with: QPushButton = self.ok
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 12)
         layout.setSpacing(10)
@@ -379,20 +487,67 @@ class FormDialog(QDialog):
                 signal.connect(lambda *_a: self.revalidate())
         return widget
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """The form opens on its first field, and Tab walks the fields in order before reaching the buttons."""
+        super().showEvent(event)
+        chain = [w for w in self.fields.values() if w.focusPolicy() != Qt.FocusPolicy.NoFocus or w.focusProxy()]
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+        focus = QApplication.focusWidget()
+        inside = focus is not None and any(w is focus or w.isAncestorOf(focus) for w in chain)
+        if chain and not inside:
+            first = next((w for w in chain if w.isEnabled()), None)
+            if first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def check(self) -> str | None:
         """A message while the input cannot be sent yet (checked as the user types), else None."""
         return None
 
+    def add_submit(self, text: str) -> QPushButton:
+        """Another way to send the form, beside OK (e.g. "Receive and print label")."""
+        button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
+        assert button is not None
+        button.clicked.connect(lambda: self.submit(button))
+        self.submit_buttons.append(button)
+        self.revalidate()
+        return button
+
     def revalidate(self) -> None:
         problem = self.check()
-        self.ok.setEnabled(problem is None and not self._busy)
-        self.ok.setToolTip(problem or "")
+        for button in self.submit_buttons:
+            button.setEnabled(problem is None and not self._busy)
+            button.setToolTip(problem or "")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter sends a complete form; in one still incomplete it moves on to the next field left empty, so a
+        scanner's Enter after a batch number leads to the quantity instead of trying to send."""
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if enter and plain and self.check() is not None:
+            self.focus_next_empty()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focus_next_empty(self) -> None:
+        """Focus the first field after the current one that holds nothing yet (else simply the next one)."""
+        fields = list(self.fields.values())
+        focus = QApplication.focusWidget()
+        inside = [i for i, w in enumerate(fields) if focus is not None and (w is focus or w.isAncestorOf(focus))]
+        here = inside[0] if inside else -1
+        for widget in fields[here + 1 :] + fields[: here + 1]:
+            if widget.isEnabled() and _is_empty(widget):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+        self.focusNextChild()
 
     def action(self) -> Callable[[], Any]:
         """The service call to run, built from the fields (on the GUI thread)."""
         raise NotImplementedError
 
-    def submit(self) -> None:
+    def submit(self, button: QPushButton | None = None) -> None:
+        self.submitted_with = button or self.ok
         problem = self.check()
         if problem:
             self.show_error(problem)

@@ -23,7 +23,8 @@ def ensure_active(record: Any, noun: str, field: str) -> None:
 
 
 def fmt_qty(value: Decimal, unit: str) -> str:
-    return formatting.quantity(value, unit, grouped=False)
+    """A quantity in a message or a journal sentence, written as every screen and paper writes it."""
+    return formatting.quantity(value, unit)
 
 
 def ensure_usable(batch: Batch, material: Material, verb: str, today: date) -> None:

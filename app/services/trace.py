@@ -1,4 +1,5 @@
-"""Genealogy: where a batch came from, where it went, and who received anything made from it.
+"""Genealogy: where a batch came from, where it went, who received anything made from it, and how much
+went each way.
 
 Each direction is read set-wise: one recursive query finds every batch reachable through the
 orders that consumed and produced them, and a handful of queries read those batches, the orders,
@@ -88,6 +89,8 @@ class _Graph:
     inputs_of: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))  # order -> batches
     outputs_of: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))  # order -> batches
     sent: dict[int, list[_Sent]] = field(default_factory=lambda: defaultdict(list))  # batch -> delivery lines
+    used: dict[tuple[int, int], Decimal] = field(default_factory=dict)  # (batch, order) -> consumed of it
+    made: dict[int, Decimal] = field(default_factory=dict)  # batch -> received or put out
     depth: dict[int, int] = field(default_factory=dict)  # batch -> fewest production steps from the start
 
 
@@ -158,23 +161,27 @@ def _read(uow: UnitOfWork, seed: Select[int, int], forward: bool) -> _Graph:
         )
         g.depth[r.id] = r.depth
     # The orders linking them: forward, those that consumed a reached batch; backward, those that made one.
+    used = func.sum(StockMovement.quantity)
     if forward:
         links = (
-            select(StockMovement.batch_id, StockMovement.production_order_id)
+            select(StockMovement.batch_id, StockMovement.production_order_id, used)
             .join(reached, reached.c.batch_id == StockMovement.batch_id)
             .where(StockMovement.kind == MovementKind.CONSUMPTION)
-            .distinct()
+            .group_by(StockMovement.batch_id, StockMovement.production_order_id)
         )
     else:
         links = (
-            select(StockMovement.batch_id, StockMovement.production_order_id)
+            select(StockMovement.batch_id, StockMovement.production_order_id, used)
             .join(Batch, Batch.production_order_id == StockMovement.production_order_id)
             .join(reached, reached.c.batch_id == Batch.id)
             .where(StockMovement.kind == MovementKind.CONSUMPTION)
-            .distinct()
+            .group_by(StockMovement.batch_id, StockMovement.production_order_id)
         )
     # consumption always names its order (the ledger's CHECK says so)
-    link_rows = sorted((b, o) for b, o in s.execute(links) if o is not None)
+    found = [(b, o, decimal_quantity(q)) for b, o, q in s.execute(links) if o is not None]
+    g.used = {(b, o): q for b, o, q in found}
+    link_rows = sorted((b, o) for b, o, _q in found)
+    g.made = _made(uow, reached)
     order_ids = {order_id for _batch_id, order_id in link_rows}
     order_ids |= {b.order_id for b in g.batches.values() if b.order_id is not None and not forward}
     for batch_id, order_id in link_rows:
@@ -188,6 +195,17 @@ def _read(uow: UnitOfWork, seed: Select[int, int], forward: bool) -> _Graph:
     if forward:
         g.sent = _sent(uow, reached)
     return g
+
+
+def _made(uow: UnitOfWork, reached: Any) -> dict[int, Decimal]:
+    """How much each reached batch came into being with: its receipt, or its order's output."""
+    rows = uow.session.execute(
+        select(StockMovement.batch_id, func.sum(StockMovement.quantity))
+        .join(reached, reached.c.batch_id == StockMovement.batch_id)
+        .where(StockMovement.kind.in_((MovementKind.RECEIPT, MovementKind.OUTPUT)))
+        .group_by(StockMovement.batch_id)
+    )
+    return {batch_id: decimal_quantity(amount) for batch_id, amount in rows}
 
 
 def _orders(uow: UnitOfWork, ids: set[int]) -> dict[int, _Order]:
@@ -262,7 +280,8 @@ def _sent(uow: UnitOfWork, reached: Any) -> dict[int, list[_Sent]]:
 # ---------------------------------------------------------------- the trees
 
 
-def _batch_node(b: _Batch, children: tuple[TraceNode, ...], detail: str = "") -> TraceNode:
+def _batch_node(b: _Batch, children: tuple[TraceNode, ...], quantity: Decimal | None, detail: str = "") -> TraceNode:
+    """A batch, with how much of it the node above used, made or holds (`quantity`)."""
     came = "received" if b.supplier else "produced"
     return TraceNode(
         "batch",
@@ -270,16 +289,21 @@ def _batch_node(b: _Batch, children: tuple[TraceNode, ...], detail: str = "") ->
         f"Batch {b.number} — {b.material}",
         detail or f"{BatchStatus(b.status).label}, {came} {day(b.at.astimezone().date())}",
         children,
+        quantity,
+        b.unit,
     )
 
 
-def _order_node(o: _Order, children: tuple[TraceNode, ...]) -> TraceNode:
+def _order_node(o: _Order, children: tuple[TraceNode, ...], quantity: Decimal | None, unit: str) -> TraceNode:
+    """An order, with how much of the batch above it it used (forward) or made (backward)."""
     return TraceNode(
         "order",
         o.number,
         f"Order {o.number} — {o.product}",
-        f"{OrderStatus(o.status).label}, {fmt_qty(o.quantity, o.unit)}",
+        f"{OrderStatus(o.status).label}, {fmt_qty(o.quantity, o.unit)} ordered",
         children,
+        quantity,
+        unit,
     )
 
 
@@ -291,48 +315,69 @@ def _delivery_node(d: _Sent) -> TraceNode:
         f"Delivery {d.number} — {d.customer_name}",
         f"{day(d.at.astimezone().date())}, {fmt_qty(d.quantity, d.unit)}",
         (customer,),
+        d.quantity,
+        d.unit,
     )
 
 
-def _forward_tree(g: _Graph, batch_id: int, seen: set[int]) -> TraceNode:
+def _forward_tree(g: _Graph, batch_id: int, seen: set[int], quantity: Decimal | None) -> TraceNode:
     b = g.batches[batch_id]
     if batch_id in seen:
-        return _batch_node(b, (), "(shown above)")
+        return _batch_node(b, (), quantity, "(shown above)")
     seen.add(batch_id)
     children = [_delivery_node(d) for d in g.sent.get(batch_id, [])]
     for order_id in sorted(g.consumed_by.get(batch_id, []), key=lambda i: g.orders[i].number):
         made = sorted(g.outputs_of.get(order_id, []), key=lambda i: g.batches[i].number)
-        children.append(_order_node(g.orders[order_id], tuple(_forward_tree(g, m, seen) for m in made)))
-    return _batch_node(b, tuple(children))
+        outputs = tuple(_forward_tree(g, m, seen, g.made.get(m)) for m in made)
+        children.append(_order_node(g.orders[order_id], outputs, g.used.get((batch_id, order_id)), b.unit))
+    return _batch_node(b, tuple(children), quantity)
 
 
-def _backward_tree(g: _Graph, batch_id: int, seen: set[int]) -> TraceNode:
+def _backward_tree(g: _Graph, batch_id: int, seen: set[int], quantity: Decimal | None) -> TraceNode:
     b = g.batches[batch_id]
     if batch_id in seen:
-        return _batch_node(b, (), "(shown above)")
+        return _batch_node(b, (), quantity, "(shown above)")
     seen.add(batch_id)
     if b.supplier is not None:
         code, name = b.supplier
-        return _batch_node(b, (TraceNode("supplier", code, f"Supplier {name}", code),))
+        return _batch_node(b, (TraceNode("supplier", code, f"Supplier {name}", code),), quantity)
     if b.order_id is None or b.order_id not in g.orders:
-        return _batch_node(b, ())
+        return _batch_node(b, (), quantity)
     inputs = sorted(g.inputs_of.get(b.order_id, []), key=lambda i: g.batches[i].number)
-    order = _order_node(g.orders[b.order_id], tuple(_backward_tree(g, i, seen) for i in inputs))
-    return _batch_node(b, (order,))
+    used = tuple(_backward_tree(g, i, seen, g.used.get((i, b.order_id))) for i in inputs)
+    order = _order_node(g.orders[b.order_id], used, g.made.get(batch_id), b.unit)
+    return _batch_node(b, (order,), quantity)
 
 
 def _batch_id(uow: UnitOfWork, number: str) -> int:
     return uow.batches.by_key(v.code(number, "batch", NUMBER_LEN)).id
 
 
+def trees(uow: UnitOfWork, batch: Batch) -> tuple[TraceNode, TraceNode]:
+    """Both trees of a batch, read in an open unit of work: each batch with how much of it went into, or came
+    out of, the order beside it; each order with how much of the batch above it it used or made."""
+    back, ahead = _read(uow, _seed(batch.id), forward=False), _read(uow, _seed(batch.id), forward=True)
+    backward = _backward_tree(back, batch.id, set(), back.made.get(batch.id))
+    forward = _forward_tree(ahead, batch.id, set(), ahead.made.get(batch.id))
+    return backward, forward
+
+
+def made(uow: UnitOfWork, batch: Batch) -> Decimal:
+    """How much the batch came into being with: received from its supplier, or put out by its order."""
+    amount = uow.session.scalar(
+        select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(
+            StockMovement.batch_id == batch.id,
+            StockMovement.kind.in_((MovementKind.RECEIPT, MovementKind.OUTPUT)),
+        )
+    )
+    return decimal_quantity(amount)
+
+
 def trace_batch(uow: UnitOfWork, *, number: str) -> tuple[TraceNode, TraceNode]:
     """The backward tree (inputs down to suppliers) and the forward tree (orders, outputs, deliveries)."""
     require(uow.actor, "read")
     with uow:
-        start = _batch_id(uow, number)
-        backward = _backward_tree(_read(uow, _seed(start), forward=False), start, set())
-        forward = _forward_tree(_read(uow, _seed(start), forward=True), start, set())
-        return backward, forward
+        return trees(uow, uow.batches.by_key(v.code(number, "batch", NUMBER_LEN)))
 
 
 def trace_delivery(uow: UnitOfWork, *, number: str) -> TraceNode:
@@ -349,7 +394,7 @@ def trace_delivery(uow: UnitOfWork, *, number: str) -> TraceNode:
         sent = sorted({b for b, in uow.session.execute(on_it.with_only_columns(DeliveryLine.batch_id))},
                       key=lambda b: graph.batches[b].number)  # fmt: skip
         seen: set[int] = set()  # shared: what two batches have in common is shown once
-        children = [_backward_tree(graph, batch_id, seen) for batch_id in sent]
+        children = [_backward_tree(graph, batch_id, seen, None) for batch_id in sent]
         return TraceNode(
             "delivery",
             delivery.number,

@@ -73,6 +73,21 @@ def _board_state(board: Any) -> dict[str, Any]:
     }
 
 
+def _form_state(dialog: Any) -> dict[str, Any]:
+    """A form's fields as shown: what each holds, and whether it may be sent."""
+    fields = {}
+    for name, widget in dialog.fields.items():
+        if hasattr(widget, "code"):
+            fields[name] = widget.code()
+        elif hasattr(widget, "text") and callable(widget.text):
+            fields[name] = widget.text()
+    return {
+        "fields": fields,
+        "ready": dialog.ok.isEnabled(),
+        "error": dialog.error.text() if dialog.error.isVisible() else "",
+    }
+
+
 def _dashboard_state(dashboard: Any) -> dict[str, Any]:
     """The dashboard's figures and where each listed alert is on the screen."""
     alerts = dashboard.alert_list
@@ -110,9 +125,12 @@ def _orders_state(screen: Any) -> dict[str, Any]:
 
 
 def snapshot(app: Any) -> dict[str, Any]:
+    from ui.batch_page import BatchPageWindow
     from ui.login import LoginDialog
     from ui.main_window import MainWindow
     from ui.orders import OrderStoryDialog
+    from ui.widgets import FormDialog
+    from ui.zoom import current
 
     state: dict[str, Any] = {"windows": [], "pid": os.getpid()}
     focus = app.focusWidget()
@@ -134,6 +152,10 @@ def snapshot(app: Any) -> dict[str, Any]:
                 "message": widget.message.text() if widget.message.isVisible() else "",
                 "busy": not widget.sign_in_button.isEnabled(),
             }
+        if isinstance(widget, FormDialog):
+            state["windows"][-1]["form"] = _form_state(widget)
+        if isinstance(widget, BatchPageWindow):
+            state.setdefault("pages", []).append(widget.state())
         if isinstance(widget, MainWindow):
             tabs = widget.tabs
             main: dict[str, Any] = {
@@ -148,13 +170,16 @@ def snapshot(app: Any) -> dict[str, Any]:
                     for name, action in widget.actions_by_name.items()
                 },
             }
-            if tabs.currentWidget() is widget.board:
+            screen = tabs.currentWidget()
+            search = getattr(screen, "search", None)
+            main["search"] = search.text() if search is not None else None
+            main["zoom"] = current().percent
+            main["connection"] = widget.where.text()
+            if screen is widget.board:
                 main["board"] = _board_state(widget.board)
             if tabs.currentWidget() is widget.dashboard:
                 main["dashboard"] = _dashboard_state(widget.dashboard)
             main["alert_count"] = widget.alert_count.text() if widget.alert_count.isVisible() else ""
-            search = getattr(tabs.currentWidget(), "search", None)
-            main["search"] = search.text() if search is not None else None
             if tabs.currentWidget() is widget.orders:
                 main["orders"] = _orders_state(widget.orders)
             state["main"] = main

@@ -133,7 +133,8 @@ def test_sign_in_to_the_postgresql_server(
         client.wait(lambda s: "login" in s, "the sign-in dialog")
         client.sign_in("jan.clerk", "server-pass")
         state = signed_in_as(client, "jan.clerk")
-        assert "server 127.0.0.1" in state["main"]["title"]  # type: ignore[index]
+        assert state["main"]["title"] == f"MPSYSTEM — {profile.name}"  # type: ignore[index]  # the connection's name
+        assert state["main"]["connection"] == profile.name  # type: ignore[index]
         client.screenshot("postgresql")
         client.keys_to_main("ctrl+q")
         assert client.wait_exit() == 0

@@ -19,6 +19,7 @@ from pathlib import Path
 
 SCREEN = (1600, 1000)
 KEY_DELAY_MS = 60  # a fresh Xvfb drops keys typed faster than a person would
+SCAN_DELAY_MS = 12  # a scanner's keystrokes: far faster than a person (the client counts up to 50 ms)
 
 
 def require_tools() -> None:
@@ -145,6 +146,11 @@ class XServer:
 
     def type(self, text: str) -> None:
         self.xdotool("type", "--delay", str(KEY_DELAY_MS), "--", text)
+
+    def scan(self, code: str) -> None:
+        """A barcode scanner acting as a keyboard: the code's keys a few milliseconds apart, then Enter."""
+        self.xdotool("type", "--delay", str(SCAN_DELAY_MS), "--", code)
+        self.xdotool("key", "Return")  # at once: a scanner's Enter follows its last character within milliseconds
 
     def key(self, *keys: str) -> None:
         for k in keys:

@@ -407,7 +407,9 @@ def test_services_say_why_before_the_database_must(yard: Context, people: dict[R
         s.issue_stock(clerk.uow(), batch="OLD-1", warehouse="MAG-1", quantity=1)
     with pytest.raises(ValidationError, match=r"^Order PO-DONE is done; consumption and output"):
         s.consume_batch(planner.uow(), order="PO-DONE", batch="OK-1", warehouse="MAG-1", quantity=1)
-    with pytest.raises(ValidationError, match=r"^Batch OK-1 has only 1000 kg in MAG-1; 1001 kg cannot be taken"):
+    with pytest.raises(
+        ValidationError, match=r"^Batch OK-1 has only 1,000.000 kg in MAG-1; 1,001.000 kg cannot be taken"
+    ):
         s.issue_stock(clerk.uow(), batch="OK-1", warehouse="MAG-1", quantity=1001)
 
 

@@ -68,7 +68,7 @@ def test_transfer_and_adjust_forms(qtbot: Any, ops: Ops, demo_contexts: dict[Rol
     dialog.quantity.setText("150")
     dialog.ok.click()
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
-    assert "has only 100 kg in MAG-1" in dialog.error.text()
+    assert "has only 100.000 kg in MAG-1" in dialog.error.text()
     dialog.quantity.setText("40")
     with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
         dialog.ok.click()
@@ -133,15 +133,15 @@ def test_customer_form_and_order_form(qtbot: Any, ops: Ops, demo_contexts: dict[
     order.product.setCurrentText("BAG-SW-300")  # bags: counted in whole pieces, made on bag-making lines
     order.quantity.setText("2500.5")
     assert not order.ok.isEnabled() and "whole numbers" in order.ok.toolTip()
-    assert order.form.labelForField(order.quantity).text() == "Quantity (pcs)"
+    assert order.quantity.unit_label.text() == "pcs"  # the unit stands beside the quantity
     assert [order.line.itemData(i) for i in range(order.line.count())] == [None, "BAG-MAKER-1", "BAG-MAKER-2"]
     order.product.setCurrentText("PE-50-1200")  # film: in kilograms, on the extruders
-    assert order.form.labelForField(order.quantity).text() == "Quantity (kg)"
+    assert order.quantity.unit_label.text() == "kg"
     assert [order.line.itemData(i) for i in range(order.line.count())] == [None, "EXTRUDER-1", "EXTRUDER-2"]
     order.line.setCurrentIndex(2)
     order.note.setText("print the customer's logo on the core")
     assert order.ok.isEnabled()
-    assert order.form.labelForField(order.quantity).text() == "Quantity (kg)"
+    assert order.quantity.unit_label.text() == "kg"
     order.layout().activate()  # the label's new width, as the next paint will show it
     save_screenshot(order, "form-order")
     with qtbot.waitSignal(order.succeeded, timeout=10_000):
@@ -171,7 +171,7 @@ def test_moves_and_consumption_are_checked_in_the_batchs_own_unit(
     issue.batch.setText("CORE-1")
     assert not issue.ok.isEnabled() and issue.ok.toolTip() == "Looking up batch CORE-1…"
     qtbot.waitUntil(lambda: issue.batch_unit == "pcs", timeout=10_000)
-    assert issue.form.labelForField(issue.quantity).text() == "Quantity (pcs)"
+    assert issue.quantity.unit_label.text() == "pcs"  # the batch's unit, beside the number
     issue.source.setCurrentText("MAG-3")
     issue.quantity.setText("2.5")
     assert not issue.ok.isEnabled() and "Quantities in pcs take whole numbers" in issue.ok.toolTip()
@@ -187,8 +187,127 @@ def test_moves_and_consumption_are_checked_in_the_batchs_own_unit(
     consume.quantity.setText("1.234")
     assert not consume.ok.isEnabled() and "Quantities in m take at most 2 decimal places" in consume.ok.toolTip()
     consume.quantity.setText("1.23")
-    assert consume.ok.isEnabled()
+    assert consume.ok.isEnabled() and consume.quantity.unit_label.text() == "m"
     save_screenshot(consume, "form-consume-in-metres")
+
+
+def _codes_with_names(box: Any) -> list[str]:
+    return [box.itemText(i) for i in range(box.count())]
+
+
+def test_receive_form_speaks_in_names_and_units(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
+    ctx = demo_contexts[Role.CLERK]
+    window = open_window(qtbot, ops, ctx)
+    dialog = window.stock.receive()
+    qtbot.addWidget(dialog)
+    name = window.lookups.current.name("materials", "GR-LDPE-FT5230")
+    assert name and f"GR-LDPE-FT5230 — {name}" in _codes_with_names(dialog.material)
+    assert all(" — " in text for text in _codes_with_names(dialog.supplier))
+    completer = dialog.material.completer()
+    completer.setCompletionPrefix("ldpe")  # any part of a code or a name, in any case
+    found = [completer.completionModel().index(i, 0).data() for i in range(completer.completionCount())]
+    assert found and all("ldpe" in text.lower() for text in found)
+    assert any(not text.lower().startswith("ldpe") for text in found)  # matched inside, not only at the start
+
+    assert dialog.quantity.unit_label.text() == "—"  # no material yet: no unit
+    dialog.material.setCurrentIndex(dialog.material.findData("GR-LDPE-FT5230"))
+    assert dialog.material.code() == "GR-LDPE-FT5230" and dialog.quantity.unit_label.text() == "kg"
+    dialog.number.setText("R-UNIT-1")
+    dialog.supplier.setCurrentText("basell")  # a code typed in any case is the supplier's code
+    assert dialog.supplier.code() == "BASELL"
+    dialog.quantity.setText("12 m")
+    assert not dialog.ok.isEnabled()
+    assert dialog.ok.toolTip() == "This is counted in kg, not in m: enter the quantity in kg."
+    dialog.quantity.setText("1 250,5 kg")
+    assert dialog.ok.isEnabled() and dialog.print_button is not None and dialog.print_button.isEnabled()
+    assert dialog.ok.text().replace("&", "") == "Receive"
+    assert dialog.print_button.text().replace("&", "") == "Receive and print label"
+    save_screenshot(dialog, "form-receive-names-and-units")
+    with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+        dialog.ok.click()
+    assert q.batches(ctx.reader(), q.BatchFilter(text="R-UNIT-1")).rows[0].quantity == Decimal("1250.5")
+
+    again = window.stock.receive()  # this user's last choices come back
+    qtbot.addWidget(again)
+    assert (again.material.code(), again.supplier.code()) == ("GR-LDPE-FT5230", "BASELL")
+    assert again.material.currentText() == f"GR-LDPE-FT5230 — {name}"
+
+
+def test_receipt_proposes_the_expiry_from_the_shelf_life(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    from dataclasses import replace
+    from datetime import date, timedelta
+
+    window = open_window(qtbot, ops, demo_contexts[Role.CLERK])
+    # The shelf life is master data (a material's `shelf_life_days`): here the lookups are given one.
+    window.lookups.current = replace(window.lookups.current, shelf_lives={"GR-LDPE-FT5230": 180})
+    dialog = window.stock.receive()
+    qtbot.addWidget(dialog)
+    dialog.material.setCurrentIndex(dialog.material.findData("GR-LDPE-FT5230"))
+    assert dialog.expiry.value() == date.today() + timedelta(days=180)
+    assert "shelf life of 180 days" in dialog.expiry_hint.text()
+    dialog.expiry.set_value(date.today() + timedelta(days=30))  # the supplier's label says otherwise
+    dialog.material.setCurrentIndex(dialog.material.findData("GR-HDPE-5502"))
+    dialog.material.setCurrentIndex(dialog.material.findData("GR-LDPE-FT5230"))
+    assert dialog.expiry.value() == date.today() + timedelta(days=30)  # what the clerk set stays
+
+
+def test_enter_in_an_incomplete_form_moves_to_the_next_empty_field(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    window = open_window(qtbot, ops, demo_contexts[Role.CLERK])
+    dialog = window.stock.receive()
+    qtbot.addWidget(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5_000)
+    dialog.material.setCurrentIndex(dialog.material.findData("GR-LDPE-FT5230"))
+    dialog.supplier.set_code("BASELL")
+    dialog.number.setFocus()
+    qtbot.keyClicks(dialog.number, "R-ENTER-1")
+    qtbot.keyClick(dialog.number, Qt.Key.Key_Return)  # as a scanner ends a number
+    assert dialog.isVisible() and QApplication.focusWidget() is dialog.quantity
+    qtbot.keyClicks(dialog.quantity, "40")
+    with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+        qtbot.keyClick(dialog.quantity, Qt.Key.Key_Return)  # complete now: Enter sends it
+
+
+def test_next_pallet_keeps_supplier_and_material_and_its_label_is_printed(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context], tmp_path: Any
+) -> None:
+    from pypdf import PdfReader
+
+    from ui.workstation import LabelDestination, LabelOutput, save_label_output
+
+    save_label_output(LabelOutput(LabelDestination.FOLDER, folder=str(tmp_path / "labels")))
+    ctx = demo_contexts[Role.CLERK]
+    window = open_window(qtbot, ops, ctx)
+    first = window.stock.receive()
+    qtbot.addWidget(first)
+    first.number.setText("DLV-7-001")
+    first.material.set_code("GR-HDPE-5502")
+    first.supplier.set_code("BASELL")
+    first.quantity.setText("1000")
+    first.next_pallet.setChecked(True)
+    assert first.print_button is not None
+    with qtbot.waitSignal(first.succeeded, timeout=10_000):
+        first.print_button.click()
+    label = tmp_path / "labels" / "DLV-7-001.pdf"
+    qtbot.waitUntil(label.exists, timeout=20_000)
+    assert "DLV-7-001" in PdfReader(str(label)).pages[0].extract_text()
+
+    second = window.stock.receive_dialog
+    assert second is not None and second is not first and second.isVisible()
+    qtbot.addWidget(second)
+    assert second.windowTitle() == "Receive a delivery — pallet 2"
+    assert (second.supplier.code(), second.material.code()) == ("BASELL", "GR-HDPE-5502")
+    assert second.number.text() == "DLV-7-002" and second.number.selectedText() == "DLV-7-002"
+    assert second.quantity.text() == "" and second.quantity.unit_label.text() == "kg"
+    assert second.print_button is not None and second.print_button.isDefault()  # Enter prints, as last time
+    save_screenshot(second, "form-receive-next-pallet")
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

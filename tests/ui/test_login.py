@@ -37,7 +37,8 @@ def test_login_dialog_signs_in_and_remembers_in_the_keyring(
     assert window is not None
     qtbot.addWidget(window)
     assert window.who.text() == "Piotr Wójcik (clerk) · clerk"
-    assert str(demo_path) in window.where.text()
+    assert window.where.text() == "Demo plant"  # the connection by the name it was chosen by
+    assert str(demo_path) in window.where.toolTip()
     # the password went to the keyring, never to the profiles file
     saved = (Path(pf.config.user_config_dir()) / "profiles.json").read_text()
     assert "mpsystem-demo" not in saved and json.loads(saved)["profiles"][-1]["remember"] is True

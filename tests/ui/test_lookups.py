@@ -20,7 +20,8 @@ from ui.ops import Ops
 
 
 def items(box: Any) -> list[str]:
-    return [box.itemText(i) for i in range(box.count())]
+    """The codes a picker or filter offers (each entry shows "code — name" and carries its code)."""
+    return [box.itemData(i) for i in range(box.count()) if box.itemData(i) is not None]
 
 
 def test_a_material_created_in_another_session_reaches_the_open_receive_form(
@@ -80,7 +81,7 @@ def test_forms_start_at_the_warehouse_of_their_kind_then_at_the_users_last_choic
     window = open_window(qtbot, ops, people[Role.PLANNER])
     receive = window.stock.receive()
     qtbot.addWidget(receive)
-    assert receive.warehouse.currentText() == "MAG-1"  # the first raw-materials store
+    assert receive.warehouse.code() == "MAG-1"  # the first raw-materials store
     receive.number.setText("INK-0001")
     receive.material.setCurrentText("INK-CYAN")
     receive.supplier.setCurrentText("BASELL")
@@ -90,7 +91,7 @@ def test_forms_start_at_the_warehouse_of_their_kind_then_at_the_users_last_choic
         receive.ok.click()
     again = window.stock.receive()
     qtbot.addWidget(again)
-    assert again.warehouse.currentText() == "MAG-1.1"  # this user's last choice
+    assert again.warehouse.code() == "MAG-1.1"  # this user's last choice
 
     s.create_order(plant.uow(), customer="C-001", product="PE-50", quantity=100, unit="kg", due_date=in_days(5))
     number = q.orders(plant.reader()).rows[0].number
@@ -98,5 +99,5 @@ def test_forms_start_at_the_warehouse_of_their_kind_then_at_the_users_last_choic
     output = forms.OutputDialog(window.ctx, ops, window.lookups, number, window)
     qtbot.addWidget(consume)
     qtbot.addWidget(output)
-    assert consume.warehouse.currentText() == "MAG-3"  # the production floor
-    assert output.warehouse.currentText() == "MAG-6"  # finished goods
+    assert consume.warehouse.code() == "MAG-3"  # the production floor
+    assert output.warehouse.code() == "MAG-6"  # finished goods

@@ -79,11 +79,12 @@ def test_events_double_click_opens_the_batch(qtbot: Any, ops: Ops, demo_contexts
     window = open_window(qtbot, ops, ctx)
     show_tab(qtbot, window, 3)
     event = q.events(ctx.reader(), q.EventFilter(entity_type="batch", action="received"), limit=1).rows[0]
-    window.events.open_event(event)
-    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.batches, timeout=10_000)
-    wait_loaded(qtbot, window)
     number = q.entity_key(ctx.reader(), "batch", event.entity_id or 0)
-    assert window.batches.model.rowCount() == 1 and window.batches.model.row_at(0).number == number
+    assert number is not None and event.subject == number
+    assert window.events.model.text(event, window.events.model.Columns.ENTITY) == f"batch {number}"
+    window.events.open_event(event)
+    qtbot.waitUntil(lambda: number in window.pages and window.pages[number].page is not None, timeout=10_000)
+    assert window.pages[number].isVisible()
 
 
 def test_column_layout_is_remembered_per_user(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:

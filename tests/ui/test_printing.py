@@ -146,3 +146,45 @@ def test_each_report_dialog_asks_for_its_registry_parameters(
     events.fields["date_from"].enabled.setChecked(False)
     assert events.values() == {"date": (None, events.fields["date_to"].value()), "user": "clerk", "entity": None,
                                "action": None, "text": None}  # fmt: skip
+
+
+def test_the_workstation_says_where_its_labels_go(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context], tmp_path: Path
+) -> None:
+    from ui.workstation import LabelDestination, label_output
+
+    window = open_window(qtbot, ops, demo_contexts[Role.CLERK])
+    dialog = window.label_settings()
+    qtbot.addWidget(dialog)
+    assert dialog.choices[LabelDestination.PREVIEW].isChecked()  # until someone says otherwise
+    dialog.choices[LabelDestination.FOLDER].setChecked(True)
+    assert not dialog.ok.isEnabled() and dialog.ok.toolTip() == "Choose the folder."
+    dialog.folder.setText(str(tmp_path / "hot"))
+    save_screenshot(dialog, "labels-at-this-workstation")
+    with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+        dialog.ok.click()
+    assert label_output().destination is LabelDestination.FOLDER and label_output().folder == str(tmp_path / "hot")
+    viewer = open_window(qtbot, ops, demo_contexts[Role.VIEWER])
+    assert not viewer.actions_by_name["workstation"].isVisible()  # a viewer prints no labels
+
+
+def test_labels_follow_the_plants_label_settings(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context], tmp_path: Path
+) -> None:
+    """The plant prints ZPL on thermal printers: a label sent from here is a .zpl file in the workstation's folder."""
+    from app import queries as q
+    from app.settings import PlantSettings
+    from ui.printing import LabelSender
+    from ui.workstation import LabelDestination, LabelOutput
+
+    ctx = demo_contexts[Role.CLERK]
+    window = open_window(qtbot, ops, ctx)
+    number = q.batches(ctx.reader(), limit=1).rows[0].number
+    sender = LabelSender(ctx, ops, window, lambda: PlantSettings(label_printer="zpl"))
+    said: list[str] = []
+    sender.sent.connect(said.append)
+    sender.send([number], LabelOutput(LabelDestination.FOLDER, folder=str(tmp_path)))
+    qtbot.waitUntil(lambda: bool(said), timeout=20_000)
+    label = tmp_path / f"{number}.zpl"
+    assert said == [f"Label for {number} saved to {label}"]
+    assert label.read_text(encoding="utf-8").startswith("^XA") and number in label.read_text(encoding="utf-8")

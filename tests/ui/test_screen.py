@@ -54,11 +54,12 @@ def test_every_screen_is_a_screen_and_its_menus_are_its_own(
     ]  # fmt: skip
     assert menus["&Materials"] == ["show_materials", "", "new_material", "edit_material", "archive_material"]
     assert menus["&Stock"] == ["receive", "transfer", "issue", "adjust"]
-    assert menus["&Quality"] == ["approve", "block", "trace", "recall", "", "print_labels"]
+    assert menus["&Quality"] == ["open_batch", "", "approve", "block", "trace", "recall", "", "print_labels"]
     assert menus["Or&ders"] == ["open_order", "", "deliver", "delivery_note", "", "products"]
     assert menus["&Production"][:2] == ["new_order", "edit_order"]
     assert menus["&Reports"] == [f"report_{r.key}" for r in REPORTS]
-    assert menus["&View"] == [f"tab_{i}" for i in range(len(SCREENS))]
+    zoom = ["zoom_in", "zoom_out", "zoom_normal", "zoom_large"]
+    assert menus["&View"] == [f"tab_{i}" for i in range(len(SCREENS))] + ["", *zoom]
     assert menus["Su&ppliers"][-1] == "supplier_batches"
     # Every screen's menu entries are its own actions, and every action is in some menu.
     owned = {a.objectName() for screen in window.screens for _t, entries in screen.menus() for a in entries if a}
@@ -94,3 +95,20 @@ def test_selection_never_enables_what_the_role_may_not(
     for name in ("finish", "consume", "output", "cancel_order", "optimise"):
         action = window.actions_by_name[name]
         assert not action.isEnabled() and action.toolTip().startswith("Only "), name
+
+
+def test_no_two_actions_share_keys_and_a_screens_own_keys_follow_it_to_the_front(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    """Qt runs neither of two actions with one shortcut: Ctrl+O is the Batches screen's (a batch's page) while
+    it is in front, and the Orders screen's (an order) while that one is."""
+    window = open_window(qtbot, ops, demo_contexts[Role.MANAGER])
+    actions = window.host.actions
+    for index in range(len(window.main_screens)):
+        window.tabs.setCurrentIndex(index)
+        keys = [a.shortcut().toString() for a in actions.values() if not a.shortcut().isEmpty()]
+        assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+    window.tabs.setCurrentIndex(window.screens.index(window.batches))
+    assert actions["open_batch"].shortcut().toString() == "Ctrl+O" and actions["open_order"].shortcut().isEmpty()
+    window.tabs.setCurrentIndex(window.screens.index(window.orders))
+    assert actions["open_order"].shortcut().toString() == "Ctrl+O" and actions["open_batch"].shortcut().isEmpty()

@@ -172,3 +172,79 @@ def test_a_common_text_shows_its_first_page_before_the_count(
     qtbot.waitUntil(lambda: model.is_loaded(last), timeout=10_000)
     row = model.row_at(last)
     assert row is not None and "signed in" in row.summary
+
+
+def test_batches_start_in_stock_only_and_names_are_never_cut_first(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    from tests.ui.conftest import open_window, save_screenshot, show_tab
+
+    window = open_window(qtbot, ops, demo_contexts[Role.CLERK])
+    show_tab(qtbot, window, 1)
+    screen = window.batches
+    assert screen.in_stock.isChecked() and screen.model.filter.in_stock_only
+    rows = [screen.model.row_at(i) for i in range(min(screen.model.rowCount(), 40))]
+    assert rows and all(row.quantity > 0 for row in rows)  # used-up batches (0 pcs) wait until asked for
+    for table_screen in (window.batches, window.inventory):
+        table, model = table_screen.table, table_screen.model
+        if table_screen is window.inventory:
+            show_tab(qtbot, window, 0)
+        name = int(model.STRETCH)
+        shown = min(model.rowCount(), table.height() // table.rowHeight(0))
+        widest = max(table.sizeHintForIndex(model.index(r, name)).width() for r in range(shown))
+        assert table.columnWidth(name) >= widest, type(model).__name__  # the whole name shows
+    save_screenshot(window, "batches-in-stock-widths")
+
+
+def test_quantities_line_up_and_the_status_bar_adds_up_the_selection(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    from decimal import Decimal
+
+    from PySide6.QtCore import QItemSelectionModel
+
+    from app.formatting import quantity
+    from tests.ui.conftest import open_window, save_screenshot, show_tab
+    from ui.tables import QuantityDelegate
+
+    window = open_window(qtbot, ops, demo_contexts[Role.VIEWER])
+    show_tab(qtbot, window, 1)
+    screen = window.batches
+    column = int(screen.model.Columns.QUANTITY)
+    assert isinstance(screen.table.itemDelegateForColumn(column), QuantityDelegate)
+    picked = [screen.model.row_at(i) for i in range(4)]
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for i in range(4):
+        screen.table.selectionModel().select(screen.model.index(i, 0), flags)
+    sums: dict[str, Decimal] = {}
+    for row in picked:
+        sums[row.unit] = sums.get(row.unit, Decimal(0)) + row.quantity
+    expected = " + ".join(quantity(total, unit) for unit, total in sorted(sums.items()))
+    assert window.selection.text() == f"4 selected · {expected}"
+    qtbot.wait(50)  # the status bar makes room for the new text
+    save_screenshot(window, "batches-selection-sum")
+    show_tab(qtbot, window, 3)
+    assert window.selection.text() == ""  # the journal's own selection: none
+
+
+def test_the_status_bar_names_the_connection_by_its_profile(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    from dataclasses import replace
+
+    from tests.ui.conftest import open_window
+
+    ctx = replace(demo_contexts[Role.VIEWER], connection="Demo plant")
+    window = open_window(qtbot, ops, ctx)
+    assert window.where.text() == "Demo plant" and window.windowTitle() == "MPSYSTEM — Demo plant"
+    assert window.where.toolTip().startswith("file ")  # where exactly, for whoever asks
+
+
+def test_the_widest_other_columns_give_way_first_and_never_below_their_floor() -> None:
+    from ui.widgets import column_widths
+
+    # number, name (kept whole: floor = want), a long supplier name, a short date
+    wanted, floors = [120, 260, 300, 100], [120, 260, 150, 100]
+    assert column_widths(wanted, floors, 900) == wanted  # room for all
+    assert column_widths(wanted, floors, 700) == [120, 260, 220, 100]  # the supplier gives way alone
+    assert column_widths(wanted, floors, 500) == [120, 260, 150, 100]  # down to its floor, then the table scrolls

@@ -97,6 +97,20 @@ def test_events_newest_first_with_filters(stocked: Context) -> None:
     assert tail == everything[-4:]
 
 
+def test_journal_entries_name_their_subjects_by_number(stocked: Context) -> None:
+    s.create_order(stocked.uow(), customer="C-001", product="PE-50", quantity=100, unit="kg", due_date=in_days(5))
+    everything = q.events(stocked.reader(), limit=1000).rows
+    blocked = next(e for e in everything if e.action == "blocked")
+    assert (blocked.subject, blocked.about()) == ("B-002", "batch B-002")
+    order = next(e for e in everything if e.entity_type == "order")
+    assert order.subject is not None and order.subject.startswith("PO-") and order.about() == f"order {order.subject}"
+    for e in everything:
+        if e.entity_id is not None and e.entity_type in q.SUBJECT_KEYS:
+            assert e.subject == q.entity_key(stocked.reader(), e.entity_type, e.entity_id), e
+    created = next(e for e in everything if e.entity_type == "warehouse")
+    assert created.subject is not None and created.summary.startswith(f"Created warehouse {created.subject} ")
+
+
 def test_line_queues_show_every_line(plant: Context) -> None:
     queues = q.line_queues(plant.reader())
     assert [lq.line_code for lq in queues] == ["EXTRUDER-1", "EXTRUDER-2", "PRINT-LINE-1"]

@@ -18,6 +18,11 @@ from app.services._common import fmt_qty
         (" 7 ", "m", Decimal("7.000")),
         (0.1, "kg", Decimal("0.100")),
         ("1E+2", "kg", Decimal("100.000")),
+        ("1,250.5 kg", "kg", Decimal("1250.500")),  # as the screens print it, unit and all
+        ("1.250,5", "kg", Decimal("1250.500")),
+        ("1 250,5kg", "kg", Decimal("1250.500")),
+        ("30 m²", "m2", Decimal("30.000")),
+        ("12 PCS", "pcs", Decimal("12.000")),
     ],
 )
 def test_quantities_accepted(value: object, unit: str, expected: Decimal) -> None:
@@ -35,6 +40,9 @@ def test_quantities_accepted(value: object, unit: str, expected: Decimal) -> Non
         ("-inf", "kg", "real number"),
         ("100000000.001", "kg", "too large"),
         ("0", "kg", "must not be zero"),
+        ("12 m", "kg", "This is counted in kg, not in m: enter the quantity in kg."),
+        ("5 kg", "pcs", "This is counted in pcs, not in kg"),
+        ("12 bags", "kg", "“12 bags” is not a number"),
         # the inputs: a decimal overflow, and a number that rounded to a zero nobody typed
         ("1e999999999", "kg", "too large"),
         ("-1e999999999", "kg", "greater than zero"),
@@ -67,8 +75,8 @@ def test_text_rules() -> None:
 
 
 def test_fmt_qty() -> None:
-    assert fmt_qty(Decimal("1200.000"), "kg") == "1200 kg"
-    assert fmt_qty(Decimal("0.250"), "kg") == "0.25 kg"
+    assert fmt_qty(Decimal("1200.000"), "kg") == "1,200.000 kg"
+    assert fmt_qty(Decimal("0.250"), "kg") == "0.250 kg"
 
 
 def test_absurd_signed_quantities_are_refused_without_arithmetic() -> None:

@@ -69,7 +69,7 @@ def test_clerks_issuing_from_one_batch_at_once_never_overdraw_it(
     refused = [r for r in results if isinstance(r, Exception)]
     assert all(isinstance(r, KnownError) for r in refused), [repr(r) for r in refused]
     assert len(refused) == 4  # 6 × 15 = 90 fit into 100; the seventh would overdraw
-    assert all("has only 10 kg in MAG-1" in str(r) for r in refused if "only" in str(r))
+    assert all("has only 10.000 kg in MAG-1" in str(r) for r in refused if "only" in str(r)), [str(r) for r in refused]
     with plant.database.engine.connect() as conn:
         balance = conn.execute(select(StockBalance.quantity)).scalar_one()
         issues = conn.execute(text("SELECT count(*) FROM events WHERE action = 'issued'")).scalar_one()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -73,6 +74,15 @@ def test_consumption_output_and_trace(plant: Context) -> None:
     (delivery,) = forward.children[0].children[0].children
     assert (delivery.kind, delivery.key) == ("delivery", sent)
     assert [(c.kind, c.key) for c in delivery.children] == [("customer", "C-001")]
+
+    # and how much went each way: 500 kg of R-1 into PO-1, 480.5 kg of film out of it
+    assert (back.quantity, back.unit) == (Decimal("480.500"), "kg")
+    assert (producer.quantity, raw.quantity, raw.unit) == (Decimal("480.500"), Decimal("500.000"), "kg")
+    assert (forward.quantity, used_in.quantity, made.quantity) == (
+        Decimal("800.000"),
+        Decimal("500.000"),
+        Decimal("480.500"),
+    )
 
 
 def test_schedule_estimates_and_flags_late_orders(plant: Context) -> None:

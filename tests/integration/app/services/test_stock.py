@@ -76,6 +76,15 @@ def test_receive_creates_pending_batch_with_receipt_and_one_event(plant: Context
     assert ledger_mismatches(plant.database) == []
 
 
+def test_a_quantity_typed_in_another_unit_is_refused_and_nothing_written(plant: Context) -> None:
+    before = snapshot(plant.database)
+    with pytest.raises(ValidationError, match="This is counted in kg, not in m: enter the quantity in kg."):
+        receive(plant, quantity="12 m")
+    assert snapshot(plant.database) == before
+    receive(plant, quantity="1,250.5 kg")  # the unit it is counted in may be typed
+    assert balance(plant, "B-001", "MAG-1") == Decimal("1250.5")
+
+
 def test_round_of_transfer_issue_adjust_keeps_ledger(plant: Context) -> None:
     receive(plant)
     s.approve_batch(plant.uow(), batch="B-001")
@@ -208,7 +217,7 @@ def test_transfer_refusals_change_nothing(plant: Context) -> None:
     before = snapshot(plant.database)
     with pytest.raises(ValidationError, match="already in MAG-1"):
         s.transfer_stock(plant.uow(), batch="B-001", from_warehouse="MAG-1", to_warehouse="MAG-1", quantity=1)
-    with pytest.raises(ValidationError, match="has only 100 kg in MAG-1"):
+    with pytest.raises(ValidationError, match="has only 100.000 kg in MAG-1"):
         s.transfer_stock(plant.uow(), batch="B-001", from_warehouse="MAG-1", to_warehouse="MAG-3", quantity="100.001")
     with pytest.raises(ValidationError, match="no stock in MAG-3"):
         s.transfer_stock(plant.uow(), batch="B-001", from_warehouse="MAG-3", to_warehouse="MAG-1", quantity=1)
@@ -216,7 +225,7 @@ def test_transfer_refusals_change_nothing(plant: Context) -> None:
         s.transfer_stock(plant.uow(), batch="B-404", from_warehouse="MAG-1", to_warehouse="MAG-3", quantity=1)
     with pytest.raises(ValidationError, match="reason is required"):
         s.adjust_stock(plant.uow(), batch="B-001", warehouse="MAG-1", change=-1, reason="  ")
-    with pytest.raises(ValidationError, match="has only 100 kg"):
+    with pytest.raises(ValidationError, match="has only 100.000 kg"):
         s.adjust_stock(plant.uow(), batch="B-001", warehouse="MAG-1", change=-101, reason="count")
     assert snapshot(plant.database) == before
     assert negative_balances(plant.database) == 0
