@@ -120,15 +120,16 @@ def test_over_receipt_beyond_the_tolerance_is_refused_in_plain_words_and_changes
     with pytest.raises(ValidationError) as refused:
         s.receive_purchase(clerk.uow(), order=number, line=1, number="R-2", quantity="451", warehouse="MAG-1")
     assert str(refused.value) == (
-        f"Line 1 of purchase order {number} is for 1,000 kg of LDPE granulate FT5230; 600 kg came already. "
-        "At most 450 kg more may be received against it (the plant allows 5 % over an order); 451 kg is too much."
+        f"Line 1 of purchase order {number} is for 1,000.000 kg of LDPE granulate FT5230; 600.000 kg came already. "
+        "At most 450.000 kg more may be received against it (the plant allows 5 % over an order); "
+        "451.000 kg is too much."
     )
     assert refused.value.field == "quantity"
     assert snapshot(buyer.database) == before
     # the tolerance is the plant's: at none, exactly what was ordered
     s.save_settings(people[Role.ADMIN].uow(), plant_name="Plant", expiry_warning_days=30, label_layout="single",
                     label_printer="pdf", receipt_tolerance_percent=0)  # fmt: skip
-    with pytest.raises(ValidationError, match="At most 400 kg more .* allows 0 % over"):
+    with pytest.raises(ValidationError, match="At most 400.000 kg more .* allows 0 % over"):
         s.receive_purchase(clerk.uow(), order=number, line=1, number="R-2", quantity="400.001", warehouse="MAG-1")
     s.receive_purchase(clerk.uow(), order=number, line=1, number="R-2", quantity="400", warehouse="MAG-1")
     assert status(buyer, number) == "received"
