@@ -332,12 +332,13 @@ def _buying(s: Session, suppliers: dict[int, tuple[int, Decimal, int]]) -> dict[
 def proposed_purchases(found: MaterialRequirements) -> list[tuple[str, str, Decimal, date]]:
     """(supplier, material, quantity, due day) for every material with a proposal and a supplier to buy from.
 
-    Due the day the shortage bites, or, for a top-up to the reorder level, after the supplier's lead time.
+    Due the day the shortage bites, but never sooner than the supplier's lead time allows (a need before then
+    stays short: it is covered late); a top-up to the reorder level is due after the lead time.
     """
     lines = []
     for r in found.materials:
         if r.proposed > 0 and r.supplier_code is not None:
-            lead = found.today + timedelta(days=r.lead_time_days or 0)
-            due = max(r.bites_on, found.today) if r.bites_on is not None else lead
+            soonest = found.today + timedelta(days=r.lead_time_days or 0)
+            due = max(r.bites_on, soonest) if r.bites_on is not None else soonest
             lines.append((r.supplier_code, r.material_code, r.proposed, due))
     return lines

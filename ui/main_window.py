@@ -45,6 +45,7 @@ from ui.ops import Ops
 from ui.orders import OrdersScreen
 from ui.plant_settings import PlantSettingsDialog
 from ui.printing import LabelOutputDialog, ReportsMenu
+from ui.purchasing import PurchasingScreen
 from ui.scanner import ScannerFilter
 from ui.screen import Filterable, Host, Screen
 from ui.stock import StockActions
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.line_stops = LineStopsScreen(self.host, self.stops, self)
         self.feed = DashboardFeed(ctx, ops, self)
         self.dashboard = DashboardScreen(self.host, self.feed, self.stops, self)
+        self.buying = PurchasingScreen(self.host, self)
         self.main_screens: list[Screen] = [
             self.inventory,
             self.batches,
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
             self.orders,
             self.dashboard,
             self.line_stops,
+            self.buying,
         ]
         # The master data's screens are tabs too, shown when opened from Administration (or the first run).
         self.setup_screens: list[MasterScreen] = [kind(self.host, self) for kind in MASTER_SCREENS]

@@ -20,7 +20,7 @@ from data.migrate import upgrade
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
 # the main window's tabs, in order
-SCREENS = ("inventory", "batches", "queue", "events", "customers", "orders", "dashboard", "line-stops")
+SCREENS = ("inventory", "batches", "queue", "events", "customers", "orders", "dashboard", "line-stops", "buying")
 SETUP_SCREENS = ("warehouses", "materials", "suppliers", "lines")  # the tabs Administration opens
 
 

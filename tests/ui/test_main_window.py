@@ -42,6 +42,8 @@ def test_each_role_sees_exactly_its_actions(
         elif screen is window.dashboard:
             assert window.dashboard.lines_table.rowCount() == len(window.board.queues) or window.board.queues == {}
             assert window.dashboard.loaded_once
+        elif screen is window.buying:
+            assert window.buying.requirements.rowCount() > 0 and window.buying.loaded_once
         else:
             assert screen.model.rowCount() > 0, name
         save_screenshot(window, f"{role.label}-{index + 1}-{name}")

@@ -45,7 +45,7 @@ def test_every_screen_is_a_screen_and_its_menus_are_its_own(
     menus = menu_entries(window)
     submenus = ("&Warehouses", "&Materials", "Su&ppliers", "Production &lines")
     assert [title for title in menus if title not in submenus] == [
-        "&File", "&Stock", "&Quality", "&Production", "&Customers", "Or&ders", "&Lines", "&Reports", "&View",
+        "&File", "&Stock", "&Quality", "&Production", "&Customers", "Or&ders", "&Lines", "Bu&ying", "&Reports", "&View",
         "&Administration", "&Help",
     ]  # fmt: skip
     assert menus["&Administration"] == [
@@ -61,6 +61,10 @@ def test_every_screen_is_a_screen_and_its_menus_are_its_own(
     zoom = ["zoom_in", "zoom_out", "zoom_normal", "zoom_large"]
     assert menus["&View"] == [f"tab_{i}" for i in range(len(SCREENS))] + ["", *zoom]
     assert menus["Su&ppliers"][-1] == "supplier_batches"
+    assert menus["Bu&ying"] == [
+        "purchase_from_proposals", "", "new_purchase_order", "edit_purchase_order", "send_purchase_order",
+        "cancel_purchase_order",
+    ]  # fmt: skip
     # Every screen's menu entries are its own actions, and every action is in some menu.
     owned = {a.objectName() for screen in window.screens for _t, entries in screen.menus() for a in entries if a}
     in_menus = {name for entries in menus.values() for name in entries if name and name not in menus}

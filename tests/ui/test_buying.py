@@ -1,0 +1,119 @@
+"""The Buying screen (ui/purchasing.py): the demo plant's shortages first, a shortage turned into a purchase
+order, sent, received by a clerk elsewhere and released, and the shortage gone without pressing F5."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from app import purchase_book as pb
+from app import services as s
+from app.context import Context
+from app.permissions import Role
+from tests.ui.conftest import SCREENS, open_window, save_screenshot, show_tab
+from ui.ops import Ops
+from ui.purchasing import PurchaseOrderDialog
+
+BUYING_TAB = SCREENS.index("buying")
+
+
+def cover(window: Any, code: str) -> str | None:
+    found = window.buying.found
+    row = next((r for r in found.materials if r.material_code == code), None) if found else None
+    return row.cover if row is not None else None
+
+
+def test_a_shortage_becomes_a_purchase_order_and_disappears_when_received(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    planner, clerk, manager = demo_contexts[Role.PLANNER], demo_contexts[Role.CLERK], demo_contexts[Role.MANAGER]
+    window = open_window(qtbot, ops, planner)
+    show_tab(qtbot, window, BUYING_TAB)
+    buying = window.buying
+    table = buying.requirements
+    assert table.rowCount() == len(buying.found.materials) > 0
+    shortages = buying.found.shortages
+    assert shortages, "the demo plant is short of something"
+    assert [table.item(r, 0).text() for r in range(len(shortages))] == [r.material_code for r in shortages]
+    assert table.item(0, 2).text() == "short" and table.item(0, 3).text() and table.item(0, 11).text()
+    table.selectRow(0)
+    assert "it would delay" in buying.detail.text()
+    save_screenshot(window, "buying-requirements")
+
+    # The first shortage gets a supplier's price elsewhere: the screen follows, and proposes buying it.
+    first = shortages[0]
+    s.set_supplier_material(
+        manager.uow(), supplier="BASELL", material=first.material_code, price_per_unit="1.25", minimum_order=1000,
+        lead_time_days=5,
+    )  # fmt: skip
+    qtbot.waitUntil(lambda: not buying.computing and _row(buying, first.material_code).proposed > 0, timeout=15_000)
+    proposed = _row(buying, first.material_code).proposed
+    assert window.actions_by_name["purchase_from_proposals"].isEnabled()
+    window.actions_by_name["purchase_from_proposals"].trigger()
+    qtbot.waitUntil(lambda: buying.purchase_table.rowCount() > 0 and not ops.busy, timeout=15_000)
+    number = buying.orders[0].number
+    assert buying.orders[0].status == "draft" and buying.orders[0].supplier_code == "BASELL"
+    assert buying.purchase_table.item(0, 2).text() == "draft"
+    qtbot.waitUntil(lambda: _row(buying, first.material_code).proposed == 0, timeout=15_000)  # drafted already
+
+    buying.purchase_table.selectRow(0)
+    assert window.actions_by_name["send_purchase_order"].isEnabled()
+    window.actions_by_name["send_purchase_order"].trigger()
+    qtbot.waitUntil(lambda: not ops.busy and buying.orders and buying.orders[0].status == "sent", timeout=15_000)
+    qtbot.waitUntil(lambda: _row(buying, first.material_code).ordered == proposed, timeout=15_000)
+    buying.purchase_table.selectRow(0)
+    assert not window.actions_by_name["edit_purchase_order"].isEnabled()
+    save_screenshot(window, "buying-purchase-order-sent")
+
+    # A clerk receives it all, a manager releases it: the shortage is gone, live.
+    line = pb.open_lines(clerk.reader(), material=first.material_code)[0]
+    assert (line.order, line.quantity) == (number, proposed)
+    s.receive_purchase(clerk.uow(), order=number, line=line.line_no, number="PO-IN-1", quantity=proposed,
+                       warehouse="MAG-1")  # fmt: skip
+    s.approve_batch(manager.uow(), batch="PO-IN-1")
+    qtbot.waitUntil(lambda: cover(window, first.material_code) not in (None, "short"), timeout=15_000)
+    qtbot.waitUntil(lambda: buying.orders and buying.orders[0].status == "received", timeout=15_000)
+    save_screenshot(window, "buying-shortage-received")
+
+
+def _row(buying: Any, code: str) -> Any:
+    return next(r for r in buying.found.materials if r.material_code == code)
+
+
+def test_a_purchase_order_by_hand_is_refused_in_plain_words_and_the_form_stays_filled(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    window = open_window(qtbot, ops, demo_contexts[Role.PLANNER])
+    show_tab(qtbot, window, BUYING_TAB)
+    window.actions_by_name["new_purchase_order"].trigger()
+    dialog = window.findChild(PurchaseOrderDialog)
+    qtbot.addWidget(dialog)
+    assert not dialog.ok.isEnabled()
+    dialog.supplier.setCurrentText("BASELL")
+    material, amount, price, _due = dialog.cells[0]
+    material.setCurrentText("GR-LDPE-FT5230")
+    amount.setText("2500")
+    price.setText("-1")
+    assert dialog.ok.isEnabled()
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    assert "price must be zero or more" in dialog.error.text()
+    assert dialog.isVisible() and amount.text() == "2500"
+    save_screenshot(dialog, "buying-purchase-order-form-refused")
+    price.setText("1.31")
+    with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+        dialog.ok.click()
+    qtbot.waitUntil(lambda: not ops.busy and window.buying.orders and window.buying.orders[0].status == "draft")
+    order = pb.purchase_order(demo_contexts[Role.PLANNER].reader(), window.buying.orders[0].number)
+    assert [(x.material_code, x.quantity, x.price) for x in order.lines] == [
+        ("GR-LDPE-FT5230", Decimal("2500.000"), Decimal("1.3100"))
+    ]
+
+
+def test_others_read_the_buying_screen_only(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
+    window = open_window(qtbot, ops, demo_contexts[Role.CLERK])
+    show_tab(qtbot, window, BUYING_TAB)
+    assert window.buying.requirements.rowCount() > 0
+    for name in ("purchase_from_proposals", "new_purchase_order", "send_purchase_order", "cancel_purchase_order"):
+        action = window.actions_by_name[name]
+        assert not action.isEnabled() and action.toolTip().startswith("Only "), name
