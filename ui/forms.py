@@ -37,6 +37,7 @@ from app.formatting import quantity as qty
 from app.lookups import batch_unit
 from app.order_book import material_needs, usable_stock
 from app.permissions import allowed
+from app.purchase_book import OpenLine, open_lines
 from app.queries import entity_key
 from app.scan import read_label
 from domain.vocabulary import CODE_LEN, NAME_LEN, PRIORITIES, QT_TRANSLATE_NOOP, Unit, WarehouseKind
@@ -278,6 +279,7 @@ class Pallet:
     expiry: date | None
     note: str
     count: int  # pallets of this delivery received so far
+    purchase_line: tuple[str, int] | None = None  # (purchase order, line) it was received against
 
 
 class ReceiveDialog(_StockForm):
@@ -303,6 +305,14 @@ class ReceiveDialog(_StockForm):
         )
         self.material = self.add("material", self.tr("Material"), self.remembered("receive", "material", "materials"))
         self.supplier = self.add("supplier", self.tr("Supplier"), self.remembered("receive", "supplier", "suppliers"))
+        self.purchase_line = self.add("line", self.tr("Against purchase order"), QComboBox(self))
+        self.purchase_line.setObjectName("purchaseLine")
+        self.open_lines: tuple[OpenLine, ...] = ()
+        self._after_line: tuple[str, int] | None = None  # the previous pallet's line: the next one goes against it too
+        self.material.currentTextChanged.connect(lambda _text: self._show_open_lines())
+        self.supplier.currentTextChanged.connect(lambda _text: self._show_open_lines())
+        self.purchase_line.activated.connect(self._line_chosen)
+        ops.run(lambda: open_lines(ctx.reader()), self._lines_arrived)
         warehouse = self.warehouse_picker("receive", WarehouseKind.RAW_MATERIALS)
         self.warehouse = self.add("warehouse", self.tr("Into warehouse"), warehouse)
         self.quantity = self.add("quantity", self.tr("Quantity"), QuantityEdit(self.tr("e.g. 1250.5")))
@@ -321,6 +331,7 @@ class ReceiveDialog(_StockForm):
         self.expiry.toggled.connect(self._expiry_touched)
         self.material.currentTextChanged.connect(lambda _text: self.propose_expiry())
         self.follow_material(self.material, self.quantity)
+        self._show_open_lines()
         self.ok.setText(self.tr("&Receive"))
         self.print_button: QPushButton | None = None
         if allowed(ctx.user.role, "label.print"):
@@ -343,12 +354,64 @@ class ReceiveDialog(_StockForm):
     def _print_key(self) -> str:
         return f"{self.ctx.user.username}/receive/print_label"
 
+    # ---------------------------------------------------------------- against a purchase order
+
+    def _lines_arrived(self, found: tuple[OpenLine, ...]) -> None:
+        self.open_lines = found
+        self._show_open_lines()
+        if self._after_line is not None and self.purchase_line.currentData() is None:
+            order, line_no = self._after_line
+            label = next((x.label for x in found if (x.order, x.line_no) == (order, line_no)), None)
+            self.purchase_line.setCurrentIndex(max(self.purchase_line.findData(label), 0) if label else 0)
+            self.revalidate()
+
+    def _show_open_lines(self) -> None:
+        """The open purchase order lines of the material and supplier entered (all of them while both are empty)."""
+        chosen = self.purchase_line.currentData()
+        material, supplier = self.material.code(), self.supplier.code()
+        fitting = [
+            line
+            for line in self.open_lines
+            if (not material or line.material_code == material) and (not supplier or line.supplier_code == supplier)
+        ]
+        self.purchase_line.blockSignals(True)
+        self.purchase_line.clear()
+        none = self.tr("none: a delivery nobody ordered") if fitting else self.tr("none open for this material")
+        self.purchase_line.addItem(none, None)
+        for line in fitting:
+            came = self.tr(", {0} came").format(qty(line.received, line.unit)) if line.received else ""
+            self.purchase_line.addItem(
+                self.tr("{0} — {1}{2}, due {3}").format(
+                    line.label, qty(line.quantity, line.unit), came, line.due_date.isoformat()
+                ),
+                line.label,
+            )
+        index = self.purchase_line.findData(chosen) if chosen is not None else -1
+        self.purchase_line.setCurrentIndex(max(index, 0))
+        self.purchase_line.blockSignals(False)
+        self.revalidate()
+
+    def _line_chosen(self, _index: int) -> None:
+        """A line picked: its material and supplier fill in."""
+        line = self.chosen_line()
+        if line is not None:
+            if self.supplier.code() != line.supplier_code:
+                self.supplier.set_code(line.supplier_code)
+            if self.material.code() != line.material_code:
+                self.material.set_code(line.material_code)
+        self.revalidate()
+
+    def chosen_line(self) -> OpenLine | None:
+        key = self.purchase_line.currentData()
+        return next((x for x in self.open_lines if x.label == key), None) if key else None
+
     def _continue(self, after: Pallet) -> None:
         """The next pallet of the same delivery: same supplier, material, warehouse, expiry and note."""
         self.supplier.set_code(after.supplier)
         self.material.set_code(after.material)
         self.warehouse.set_code(after.warehouse)
         self.note.setText(after.note)
+        self._after_line = after.purchase_line
         self._proposing = True
         self.expiry.set_value(after.expiry)
         self._proposing = False
@@ -388,7 +451,15 @@ class ReceiveDialog(_StockForm):
         ):
             if not text.strip():
                 return f"Enter the {name}."
-        return self.material_problem(self.material.code(), self.quantity.text())
+        problem = self.material_problem(self.material.code(), self.quantity.text())
+        line = self.chosen_line()
+        if problem is None and line is not None:
+            wanted = v.quantity(self.quantity.text(), line.unit)
+            if wanted > line.receivable:
+                return self.tr(
+                    "Line {0} of {1} takes at most {2} more (its quantity and the plant's tolerance); {3} is too much."
+                ).format(line.line_no, line.order, qty(line.receivable, line.unit), qty(wanted, line.unit))
+        return problem
 
     def action(self) -> Callable[[], Any]:
         args: dict[str, Any] = {
@@ -401,6 +472,8 @@ class ReceiveDialog(_StockForm):
             "note": self.note.text(),
         }
         count = self.after.count + 1 if self.after is not None else 1
+        chosen = self.chosen_line()
+        against = (chosen.order, chosen.line_no) if chosen is not None else None
         self.sent = Pallet(
             args["number"].strip(),
             args["material"],
@@ -409,9 +482,14 @@ class ReceiveDialog(_StockForm):
             args["expiry_date"],
             args["note"],
             count,
+            against,
         )
         if self.print_button is not None:
             settings().setValue(self._print_key(), self.submitted_with is self.print_button)
+        if against is not None:
+            order, line_no = against
+            del args["material"], args["supplier"]  # the line's own
+            return lambda: s.receive_purchase(self.ctx.uow(), order=order, line=line_no, **args)
         return lambda: s.receive_batch(self.ctx.uow(), **args)
 
     def wants_label(self) -> bool:

@@ -465,7 +465,7 @@ class PurchaseOrderDialog(FormDialog):
         self.supplier = self.add(
             "supplier",
             self.tr("Supplier"),
-            CodePicker(lookups, lambda found: found.suppliers, existing.supplier_code if existing else None, self),
+            CodePicker(lookups, "suppliers", existing.supplier_code if existing else None, self),
         )
         if existing is not None:
             self.supplier.setEnabled(False)  # a draft stays with its supplier; cancel it to buy elsewhere
@@ -494,7 +494,7 @@ class PurchaseOrderDialog(FormDialog):
         self.revalidate()
 
     def _line_row(self, r: int, line: pb.PurchaseLine | None) -> None:
-        material = CodePicker(self.lookups, lambda found: found.materials, line.material_code if line else None, self)
+        material = CodePicker(self.lookups, "materials", line.material_code if line else None, self)
         amount = QLineEdit(f"{line.quantity.normalize():f}" if line else "", self)
         amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         price = QLineEdit(f"{line.price.normalize():f}" if line else "", self)
@@ -521,14 +521,14 @@ class PurchaseOrderDialog(FormDialog):
     def filled(self) -> list[tuple[str, str, str, date]]:
         found = []
         for material, amount, price, due in self.cells:
-            code = material.currentText().strip()
+            code = material.code()
             if code or amount.text().strip():
                 d = due.date()
                 found.append((code, amount.text().strip(), price.text().strip(), date(d.year(), d.month(), d.day())))
         return found
 
     def check(self) -> str | None:
-        if not self.supplier.currentText().strip():
+        if not self.supplier.code():
             return self.tr("Pick the supplier.")
         lines = self.filled()
         if not lines:
@@ -539,7 +539,7 @@ class PurchaseOrderDialog(FormDialog):
         return None
 
     def action(self) -> Callable[[], Any]:
-        ctx, supplier, note = self.ctx, self.supplier.currentText().strip(), self.note.text()
+        ctx, supplier, note = self.ctx, self.supplier.code(), self.note.text()
         lines = self.filled()
         items = [s.PurchaseItem(m, q, p, d) for m, q, p, d in lines]
         if self.existing is None:

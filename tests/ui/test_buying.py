@@ -3,6 +3,7 @@ order, sent, received by a clerk elsewhere and released, and the shortage gone w
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -89,9 +90,9 @@ def test_a_purchase_order_by_hand_is_refused_in_plain_words_and_the_form_stays_f
     dialog = window.findChild(PurchaseOrderDialog)
     qtbot.addWidget(dialog)
     assert not dialog.ok.isEnabled()
-    dialog.supplier.setCurrentText("BASELL")
+    dialog.supplier.set_code("BASELL")
     material, amount, price, _due = dialog.cells[0]
-    material.setCurrentText("GR-LDPE-FT5230")
+    material.set_code("GR-LDPE-FT5230")
     amount.setText("2500")
     price.setText("-1")
     assert dialog.ok.isEnabled()
@@ -117,3 +118,51 @@ def test_others_read_the_buying_screen_only(qtbot: Any, ops: Ops, demo_contexts:
     for name in ("purchase_from_proposals", "new_purchase_order", "send_purchase_order", "cancel_purchase_order"):
         action = window.actions_by_name[name]
         assert not action.isEnabled() and action.toolTip().startswith("Only "), name
+
+
+def test_a_clerk_receives_against_a_purchase_order_line_and_an_over_receipt_is_refused(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    planner, clerk = demo_contexts[Role.PLANNER], demo_contexts[Role.CLERK]
+    number = s.create_purchase_order(
+        planner.uow(),
+        supplier="BASELL",
+        lines=[
+            s.PurchaseItem("GR-LDPE-FT5230", "1000", "1.30", date.today()),
+            s.PurchaseItem("GR-HDPE-5502", "500", "1.40", date.today()),
+        ],
+    )
+    s.send_purchase_order(planner.uow(), number=number)
+    window = open_window(qtbot, ops, clerk)
+    dialog = window.stock.receive()
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: len(dialog.open_lines) == 2, timeout=10_000)
+    dialog.number.setText("PO-PALLET-1")
+    dialog.material.set_code("GR-LDPE-FT5230")
+    # only the line of this material is offered
+    assert dialog.purchase_line.count() == 2 and dialog.purchase_line.itemData(1) == f"{number} / 1"
+    dialog.purchase_line.setCurrentIndex(1)
+    dialog.purchase_line.activated.emit(1)
+    assert dialog.supplier.code() == "BASELL"
+    dialog.quantity.setText("1051")  # 5 % over 1,000 kg is the most
+    assert not dialog.ok.isEnabled()
+    assert dialog.ok.toolTip() == (
+        f"Line 1 of {number} takes at most 1,050.000 kg more (its quantity and the plant's tolerance); "
+        "1,051.000 kg is too much."
+    )
+    save_screenshot(dialog, "form-receive-against-purchase-order-refused")
+    # another clerk receives 600 kg meanwhile: the service refuses what the form still allowed, the form stays
+    s.receive_purchase(clerk.uow(), order=number, line=1, number="ELSEWHERE-1", quantity=600, warehouse="MAG-1")
+    dialog.quantity.setText("1000")
+    assert dialog.ok.isEnabled()
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    assert "At most 450.000 kg more may be received against it" in dialog.error.text()
+    save_screenshot(dialog, "form-receive-against-purchase-order-refused-by-the-service")
+    assert dialog.isVisible() and dialog.quantity.text() == "1000" and dialog.number.text() == "PO-PALLET-1"
+    dialog.quantity.setText("400")
+    with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+        dialog.ok.click()
+    order = pb.purchase_order(clerk.reader(), number)
+    assert [x.received for x in order.lines] == [Decimal("1000.000"), Decimal("0.000")]
+    assert order.status == "partly_received"
