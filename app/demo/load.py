@@ -23,6 +23,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
@@ -60,6 +61,7 @@ PLANNED_AFTER = timedelta(hours=2)
 CANCELLED_AFTER = timedelta(days=1)
 ARCHIVED_AFTER = timedelta(days=30)
 RECIPE_AFTER = timedelta(hours=3)
+SENT_AFTER = timedelta(hours=4)
 
 
 @dataclass
@@ -131,6 +133,7 @@ def load_demo(
     _orders(plant, history)
     moves = _stock_history(database, history) + _new_materials(plant, history.now)
     stops = _line_stops(database, plant, history)
+    moves += _buying(plant, history.now)
     summary = Summary(
         warehouses=len(t.WAREHOUSES),
         lines=len(t.LINES),
@@ -538,6 +541,55 @@ def _new_materials(plant: _Plant, now: datetime) -> int:
         )
         services.approve_batch(plant.uow("manager", when + timedelta(hours=3)), batch=number)
     return len(t.FIRST_DELIVERIES)
+
+
+# ---------------------------------------------------------------- 4b. buying
+
+
+def _buying(plant: _Plant, now: datetime) -> int:
+    """Suppliers' prices, and the purchase orders the buyers have open; returns the receipts' movements."""
+    priced = now - timedelta(days=t.PRICES_SET_DAYS_AGO)
+    for m in (*t.MATERIALS, *t.NEW_MATERIALS):
+        if m.code not in t.PRICES:
+            continue
+        price, minimum, lead = t.PRICES[m.code]
+        for n, supplier in enumerate(m.suppliers):
+            asked = Decimal(price) * (100 + n * t.SECOND_SUPPLIER_MARKUP) / 100
+            services.set_supplier_material(
+                plant.uow("planner", priced), supplier=supplier, material=m.code,
+                price_per_unit=asked.quantize(Decimal("0.0001")), minimum_order=minimum, lead_time_days=lead + 2 * n,
+            )  # fmt: skip
+    receipts = 0
+    shelf_life = {m.code: m.shelf_life_days for m in (*t.MATERIALS, *t.NEW_MATERIALS)}
+    for spec in t.OPEN_PURCHASES:
+        drawn = now - timedelta(days=spec.drawn_up_days_ago)
+        items = [
+            services.PurchaseItem(material, quantity, _price(material, spec.supplier), now.date() + timedelta(days=due))
+            for material, quantity, due in spec.lines
+        ]
+        number = services.create_purchase_order(plant.uow("planner", drawn), supplier=spec.supplier, lines=items)
+        if not spec.sent:
+            continue
+        services.send_purchase_order(plant.uow("planner", drawn + SENT_AFTER), number=number)
+        for line_no, ((material, _quantity, _due), came) in enumerate(
+            zip(spec.lines[: len(spec.received)], spec.received, strict=True), start=1
+        ):
+            when = now - timedelta(days=1)
+            batch = f"R{when:%y%m}-{t.PURCHASE_RECEIPT_NUMBERS + receipts:05d}"
+            services.receive_purchase(
+                plant.uow("clerk", when), order=number, line=line_no, number=batch, quantity=came,
+                warehouse=t.DEFAULT_STORE, expiry_date=when.date() + timedelta(days=shelf_life[material]),
+                received_at=when,
+            )  # fmt: skip
+            services.approve_batch(plant.uow("manager", when + timedelta(hours=3)), batch=batch)
+            receipts += 1
+    return receipts
+
+
+def _price(material: str, supplier: str) -> Decimal:
+    spec = next(m for m in (*t.MATERIALS, *t.NEW_MATERIALS) if m.code == material)
+    n = spec.suppliers.index(supplier)
+    return (Decimal(t.PRICES[material][0]) * (100 + n * t.SECOND_SUPPLIER_MARKUP) / 100).quantize(Decimal("0.0001"))
 
 
 # ---------------------------------------------------------------- 5. line stops

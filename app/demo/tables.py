@@ -1083,3 +1083,61 @@ NEW_MATERIALS = (
 NEW_MATERIALS_ADDED_DAYS_AGO = 20
 FIRST_DELIVERIES = (("MB-ANTISTAT", "CLARIANT", 75, 6),)  # material, supplier, quantity, days ago
 FIRST_DELIVERY_NUMBERS = 9001  # numbered on from here, past the simulated purchases
+
+# What suppliers sell the plant at: per material its price a unit from its first supplier, the least it
+# takes an order for and how many days it delivers in; a second supplier asks SECOND_SUPPLIER_MARKUP
+# percent more (so proposals go to the first), with the same minimum and two more days.
+PRICES: dict[str, tuple[str, int, int]] = {
+    "GR-LDPE-FT5230": ("1.3450", 5000, 10),
+    "GR-LLDPE-C4": ("1.4120", 5000, 12),
+    "GR-MLLDPE-1018": ("1.6800", 2500, 14),
+    "GR-HDPE-5502": ("1.3900", 2500, 10),
+    "GR-PP-RCP": ("1.5200", 2500, 10),
+    "GR-REGRIND": ("0.6200", 1000, 5),
+    "MB-WHITE-70": ("2.9500", 500, 14),
+    "MB-BLACK-40": ("2.6000", 250, 14),
+    "MB-SLIP-5": ("3.8000", 250, 14),
+    "MB-AB-20": ("3.4000", 250, 14),
+    "MB-UV-STAB": ("6.2000", 100, 21),
+    "INK-CYAN-SB": ("7.9000", 100, 7),
+    "INK-MAGENTA-SB": ("8.1000", 100, 7),
+    "INK-YELLOW-SB": ("7.6000", 100, 7),
+    "INK-BLACK-SB": ("6.9000", 100, 7),
+    "INK-WHITE-SB": ("5.8000", 200, 7),
+    "INK-PMS485": ("12.5000", 25, 10),
+    "VARNISH-UV-GLOSS": ("9.4000", 50, 10),
+    "ADH-PU-A": ("6.6000", 200, 14),
+    "ADH-PU-B": ("7.2000", 200, 14),
+    "SOLV-ETAC": ("1.1500", 1000, 5),
+    "SOLV-ETOH": ("0.9800", 1000, 5),
+    "FILM-BOPP-20": ("0.0360", 50000, 14),
+    "FILM-PET-12": ("0.0410", 50000, 14),
+    "CORE-76": ("0.8500", 1000, 7),
+    "PACK-STRETCH": ("2.1000", 100, 5),
+    "MB-ANTISTAT": ("5.4000", 100, 21),
+    "CORE-152": ("1.9000", 500, 10),
+}
+SECOND_SUPPLIER_MARKUP = 4
+PRICES_SET_DAYS_AGO = 30
+
+
+class PurchaseSpec(NamedTuple):
+    """A purchase order the buyers have open: to whom, which lines (material, quantity, due in days), drawn up
+    how many days ago, whether it was sent, and what came of each line so far."""
+
+    supplier: str
+    lines: tuple[tuple[str, int, int], ...]
+    drawn_up_days_ago: int
+    sent: bool = True
+    received: tuple[int, ...] = ()  # per line, in the order of `lines`
+
+
+# Real cover for some shortages, not all: film on its way, granulate partly in, ink that comes late, and a
+# granulate order still a draft.
+OPEN_PURCHASES = (
+    PurchaseSpec("TAGHLEEF", (("FILM-BOPP-20", 300000, 3), ("FILM-PET-12", 150000, 6)), 9),
+    PurchaseSpec("DOW", (("GR-LLDPE-C4", 40000, 2),), 12, received=(10000,)),
+    PurchaseSpec("SIEGWERK", (("INK-WHITE-SB", 1500, 10), ("INK-CYAN-SB", 400, 10)), 4),
+    PurchaseSpec("BASELL", (("GR-LDPE-FT5230", 25000, 12),), 1, sent=False),
+)
+PURCHASE_RECEIPT_NUMBERS = 9501  # numbered on from here, past the first deliveries

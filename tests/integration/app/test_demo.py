@@ -97,7 +97,7 @@ def test_the_demo_plant_is_the_same_every_time(tmp_path: object, sqlite_template
         contents.append(_content(database))
         database.dispose()
     assert contents[0] == contents[1]
-    assert len(contents[0]["batches"]) == 990 and len(contents[0]["orders"]) == 200
+    assert len(contents[0]["batches"]) == 991 and len(contents[0]["orders"]) == 200
 
 
 def test_the_demo_people_work_through_the_services(admin: Context) -> None:

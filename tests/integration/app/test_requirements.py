@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import purchase_book as pb
 from app import queries as q
 from app import services as s
 from app.context import Context
@@ -175,6 +176,10 @@ def test_the_demo_plants_requirements_agree_with_a_running_balance(admin: Contex
     days = [r.bites_on for r in shortages]
     assert days == sorted(days), "by the day they bite"  # type: ignore[type-var]
     assert all(r.delays for r in shortages)
+    # The demo's buyers have prices from their suppliers and purchase orders open: real cover, and proposals.
+    assert {o.status for o in pb.purchase_orders(admin.reader())} == {"draft", "sent", "partly_received"}
+    assert any(r.ordered > 0 for r in shortages) and all(r.supplier_code for r in shortages)
+    assert all(r.proposed > 0 for r in shortages)
 
 
 def _scene(plant: Context, people: dict[Role, Context]) -> Context:
