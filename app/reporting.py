@@ -40,6 +40,8 @@ from app.dto import (
 from app.errors import NotFound, ValidationError
 from app.formatting import moment
 from app.permissions import require
+from app.purchase_book import PurchaseOrderView, purchase_order
+from app.requirements import MaterialRequirements, material_requirements
 from app.rows import dto_from_row, labelled
 from app.services.trace import recall, trace_batch
 from data.models import (
@@ -386,3 +388,39 @@ def recall_report(ctx: Context, number: str) -> RecallReport:
         ctx, f"Recall — who got anything made from batch {found.batch_number}", [("Batch", found.batch_number)]
     )
     return RecallReport(header, found)
+
+
+# ---------------------------------------------------------------- buying
+
+
+@dataclass(frozen=True)
+class RequirementsReport:
+    header: ReportHeader
+    requirements: MaterialRequirements
+
+
+def requirements_report(ctx: Context) -> RequirementsReport:
+    """What the open orders need of each material and when, the shortages first, with the proposed purchases."""
+    require(ctx.user, "print.view")
+    found = material_requirements(ctx.reader())
+    header = make_header(
+        ctx,
+        "Material requirements",
+        [("Open orders", str(found.open_orders)), ("Short", f"{len(found.shortages)} materials")],
+    )
+    return RequirementsReport(header, found)
+
+
+@dataclass(frozen=True)
+class PurchaseOrderDocument:
+    header: ReportHeader
+    order: PurchaseOrderView
+
+
+def purchase_order_document(ctx: Context, number: str) -> PurchaseOrderDocument:
+    """What the printed purchase order shows: the supplier, the plant as buyer, every line with its price."""
+    require(ctx.user, "print.view")
+    number = v.code(number, "purchase_order", NUMBER_LEN)
+    order = purchase_order(ctx.reader(), number)
+    header = make_header(ctx, f"Purchase order {order.number}", [("Purchase order", order.number)])
+    return PurchaseOrderDocument(header, order)

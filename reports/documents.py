@@ -19,9 +19,10 @@ from app.reporting import (
     InventoryReport,
     PlanReport,
     RecallReport,
+    RequirementsReport,
     TraceReport,
 )
-from domain.vocabulary import BatchStatus, MovementKind, OrderStatus, batch_usable
+from domain.vocabulary import BatchStatus, Cover, MovementKind, OrderStatus, batch_usable
 from reports.layout import Column, Report, Row, write
 
 Out = str | BinaryIO
@@ -490,3 +491,58 @@ def recall(data: RecallReport, out: Out, progress: Progress = None) -> int:
         Column("Date", 1.1),
     ]
     return write(Report(data.header, columns, rows, wide=True, progress=progress), out)
+
+
+# ---------------------------------------------------------------- material requirements
+
+
+def _delays(orders: tuple[str, ...], most: int = 6) -> str:
+    shown = ", ".join(orders[:most])
+    return f"{shown} and {len(orders) - most} more" if len(orders) > most else shown
+
+
+def requirements(data: RequirementsReport, out: Out, progress: Progress = None) -> int:
+    """Each material the open orders need, the shortages first: when it bites, how much, what to buy from whom."""
+    found = data.requirements
+
+    def rows() -> Iterator[Row]:
+        for cover, group in groupby(found.materials, key=lambda r: r.cover):
+            kind = Cover(cover)
+            members = list(group)
+            yield Row((f"{kind.label.capitalize()} — {_count(len(members), 'material')}",), "section")
+            for r in members:
+                unit = r.unit
+                yield Row(
+                    (
+                        f"{r.material_code} {r.material_name}",
+                        day(r.bites_on),
+                        quantity(r.short, unit) if r.short else "",
+                        quantity(r.needed, unit),
+                        quantity(r.stock, unit),
+                        quantity(r.pending, unit) if r.pending else "",
+                        quantity(r.ordered, unit) if r.ordered else "",
+                        quantity(r.proposed, unit) if r.proposed else "",
+                        r.supplier_code or ("—" if r.short else ""),
+                        _delays(r.delays),
+                    ),
+                    "alert" if kind is Cover.SHORT else "normal",
+                )
+        if found.without_recipe:
+            yield Row((f"Open orders whose product has no recipe: {_delays(found.without_recipe, 20)}",), "remark")
+
+    columns = [
+        Column("Material", 3.0),
+        Column("Short from", 1.0),
+        Column("Short", 1.4, "right"),
+        Column("Needed", 1.4, "right"),
+        Column("Usable stock", 1.4, "right"),
+        Column("Waiting for release", 1.3, "right"),
+        Column("On order", 1.3, "right"),
+        Column("Propose to buy", 1.4, "right"),
+        Column("From", 0.9),
+        Column("Orders it would delay", 2.6),
+    ]
+    return write(
+        Report(data.header, columns, rows, wide=True, progress=progress, empty_message="No open order needs anything."),
+        out,
+    )

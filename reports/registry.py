@@ -18,7 +18,7 @@ from app import queries as q
 from app import reporting
 from app.context import Context
 from domain.vocabulary import QT_TRANSLATE_NOOP
-from reports import dashboard, delivery_note, documents
+from reports import dashboard, delivery_note, documents, purchase_order
 
 CONTEXT = "Report"  # the translation context of everything marked here
 
@@ -30,6 +30,7 @@ class Kind(StrEnum):
     LINE = "line"  # a production line code
     BATCH = "batch"  # a batch number, typed or scanned
     DELIVERY = "delivery"  # a delivery number, typed or scanned
+    PURCHASE_ORDER = "purchase_order"  # a purchase order number, typed or scanned
     CUSTOMER = "customer"  # a customer code
     DATE_RANGE = "date range"  # two optional days, from and up to
     TEXT = "text"  # free text
@@ -130,6 +131,14 @@ def _delivery(ctx: Context, values: Values) -> reporting.DeliveryNote:
 
 def _recall(ctx: Context, values: Values) -> reporting.RecallReport:
     return reporting.recall_report(ctx, values["batch"])
+
+
+def _requirements(ctx: Context, values: Values) -> reporting.RequirementsReport:
+    return reporting.requirements_report(ctx)
+
+
+def _purchase_order(ctx: Context, values: Values) -> reporting.PurchaseOrderDocument:
+    return reporting.purchase_order_document(ctx, values["purchase_order"])
 
 
 def _label(text: str) -> str:
@@ -283,6 +292,26 @@ REPORTS: tuple[Report, ...] = (
         ),
         _recall,
         documents.recall,
+    ),
+    Report("mrp", _label("Material requirements"), "print.view", (), _requirements, documents.requirements),
+    Report(
+        "purchase-order",
+        _label("Purchase order"),
+        "print.view",
+        (
+            Parameter(
+                "purchase_order",
+                Kind.PURCHASE_ORDER,
+                _label("Purchase order"),
+                required=True,
+                help="the purchase order number",
+                hint=_label("scan or type the purchase order number"),
+                value_name="NUMBER",
+                positional=True,
+            ),
+        ),
+        _purchase_order,
+        purchase_order.write,
     ),
 )
 

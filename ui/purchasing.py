@@ -37,9 +37,11 @@ from app.export import spreadsheet_cell
 from app.formatting import day, quantity, short_moment
 from app.requirements import MaterialRequirements, Requirement, material_requirements, proposed_purchases
 from domain.vocabulary import Cover, PurchaseOrderStatus
+from reports.registry import by_key
 from ui import panels
 from ui.lookups import CodePicker, LiveLookups
 from ui.ops import Ops, message_for
+from ui.printing import PreviewDialog, run_with_progress, words, write_report
 from ui.screen import Host, Menu
 from ui.tables import ALERT, WARN
 from ui.widgets import FormDialog
@@ -142,8 +144,10 @@ class PurchasingScreen(QWidget):
                                 self.send_order)  # fmt: skip
         self.cancel_action = make(self, "cancel_purchase_order", self.tr("&Cancel purchase order…"), "purchase.edit",
                                   self.cancel_order)  # fmt: skip
+        self.print_action = make(self, "print_purchase_order", self.tr("&Print purchase order…"), "print.view",
+                                 self.print_order)  # fmt: skip
         self.entries: list[Any] = [self.propose_action, None, self.new_action, self.edit_action, self.send_action,
-                                   self.cancel_action]  # fmt: skip
+                                   self.cancel_action, self.print_action]  # fmt: skip
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.toolbar.addActions([a for a in self.entries if a is not None])
@@ -316,6 +320,7 @@ class PurchasingScreen(QWidget):
                 "edit_purchase_order": status is not None and status.may_edit,
                 "send_purchase_order": status is not None and status.may_send,
                 "cancel_purchase_order": status is not None and status.may_cancel,
+                "print_purchase_order": order is not None,
             }
         )
 
@@ -421,6 +426,26 @@ class PurchasingScreen(QWidget):
             self.tr("Purchase order {0} sent").format(order.number),
             self,
         )
+
+    def print_order(self) -> None:
+        """Prepare the purchase order's PDF on a worker and preview it, ready to print or save."""
+        order = self._need_order()
+        if order is None:
+            return
+        report, ctx, number = by_key("purchase-order"), self.host.ctx, order.number
+        self.progress = run_with_progress(
+            self,
+            self.host.ops,
+            words(report.title),
+            None,
+            lambda progress: write_report(report, report.gather(ctx, {"purchase_order": number}), progress),
+            lambda path: self._preview(number, path),
+        )
+
+    def _preview(self, number: str, path: Path) -> None:
+        self.last_printed = path
+        self.preview = PreviewDialog(path, self.tr("Purchase order {0}").format(number), self)
+        self.preview.open()
 
     def cancel_order(self) -> None:
         order = self._need_order()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,9 @@ def stocked(plant: Context) -> Context:
     s.plan_order(plant.uow(), number="REG-O", line="EXTRUDER-1")
     s.start_order(plant.uow(), number="REG-O")
     s.deliver(plant.uow(), order="REG-O", lines=[s.DeliveryItem("REG-F", "MAG-6", "20")], number="D-REG-1")
+    s.create_purchase_order(
+        plant.uow(), supplier="BASELL", lines=[s.PurchaseItem("LDPE", "5000", "1.32", in_days(10))], note="Reg"
+    )
     return plant
 
 
@@ -41,7 +45,12 @@ def as_role(ctx: Context, role: Role) -> Context:
     return Context(ctx.database, CurrentUser(None, role.label, role.label.title(), role))
 
 
-GOOD_VALUES: dict[str, Any] = {"batch": "REG-1", "customer": "C-001", "delivery": "D-REG-1"}
+GOOD_VALUES: dict[str, Any] = {
+    "batch": "REG-1",
+    "customer": "C-001",
+    "delivery": "D-REG-1",
+    "purchase_order": f"PUR-{date.today().year}-00001",
+}
 
 
 def test_keys_are_unique_and_every_permission_is_known() -> None:

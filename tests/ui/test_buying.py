@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pypdf import PdfReader
+
 from app import purchase_book as pb
 from app import services as s
 from app.context import Context
@@ -71,6 +73,11 @@ def test_a_shortage_becomes_a_purchase_order_and_disappears_when_received(
     assert not window.actions_by_name["edit_purchase_order"].isEnabled()
     buying.requirements.selectRow([r.material_code for r in buying.found.materials].index(code))
     save_screenshot(window, "buying-purchase-order-sent")
+    buying.purchase_table.selectRow([o.number for o in buying.orders].index(number))
+    window.actions_by_name["print_purchase_order"].trigger()
+    qtbot.waitUntil(lambda: getattr(buying, "preview", None) is not None, timeout=20_000)
+    printed = PdfReader(str(buying.last_printed)).pages[0].extract_text()
+    assert number in printed and _order(buying, number).supplier_name in printed and code in printed
 
     # A clerk receives it all, a manager releases it: the shortage is gone, live.
     line = next(x for x in pb.open_lines(clerk.reader(), material=code) if x.order == number)

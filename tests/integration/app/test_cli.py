@@ -205,6 +205,7 @@ def test_label_and_report_commands(database_url: str, tmp_path: Path, capsys: py
         number = conn.execute(text("SELECT number FROM batches ORDER BY number LIMIT 1")).scalar_one()
         delivery = conn.execute(text("SELECT number FROM deliveries ORDER BY number LIMIT 1")).scalar_one()
         granulate = conn.execute(text("SELECT number FROM batches WHERE number LIKE 'R%-00315'")).scalar_one()
+        purchase = conn.execute(text("SELECT number FROM purchase_orders WHERE status = 'sent' LIMIT 1")).scalar_one()
     database.dispose()
     out = tmp_path / "labels.pdf"
     assert cli.main(["label", number, "--url", database_url, "--out", str(out), "--sheet"]) == 0
@@ -220,11 +221,12 @@ def test_label_and_report_commands(database_url: str, tmp_path: Path, capsys: py
         ("customer", ["--customer", "C-001"]),
         ("dashboard", []),
         ("recall", ["--batch", granulate]),
+        ("mrp", []),
     ):
         pdf = tmp_path / f"{kind}.pdf"
         assert cli.main(["report", kind, "--url", database_url, "--out", str(pdf), *extra]) == 0, kind
         assert pdf.read_bytes().startswith(b"%PDF")
-    for kind, subject in (("delivery", delivery),):  # `mpsystem report delivery NUMBER --out F.pdf`
+    for kind, subject in (("delivery", delivery), ("purchase-order", purchase)):  # `report KIND NUMBER --out F.pdf`
         pdf = tmp_path / f"{kind}.pdf"
         assert cli.main(["report", kind, subject, "--url", database_url, "--out", str(pdf)]) == 0, kind
         assert pdf.read_bytes().startswith(b"%PDF")
@@ -242,6 +244,8 @@ def test_label_and_report_commands(database_url: str, tmp_path: Path, capsys: py
     )
     assert cli.main(["report", "delivery", "D-1999-00001", "--url", database_url, "--out", str(out)]) == 1
     assert capsys.readouterr().err.strip() == "mpsystem: error: There is no delivery “D-1999-00001”."
+    assert cli.main(["report", "purchase-order", "PUR-1999-00001", "--url", database_url, "--out", str(out)]) == 1
+    assert capsys.readouterr().err.strip() == "mpsystem: error: There is no purchase order “PUR-1999-00001”."
 
 
 def test_bad_input_from_the_issue_is_one_line_and_changes_nothing(tmp_path: Path) -> None:
