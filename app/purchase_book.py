@@ -1,4 +1,5 @@
-"""Purchase orders read for the buyer's screen, the printed purchase order and the clerk's receipt form."""
+"""Purchase orders read for the buyer's screen, the printed purchase order and the clerk's receipt form;
+a supplier's record: what the plant buys from it, what is open, and how it has delivered."""
 
 from __future__ import annotations
 
@@ -7,16 +8,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, select, type_coerce
 
 from app import settings as plant
 from app.errors import NotFound
 from app.permissions import require
 from app.rows import dto_from_row, labelled
 from app.services.purchasing import receivable
-from data.models import Material, PurchaseOrder, PurchaseOrderLine, Supplier, User
+from data.models import Batch, Material, PurchaseOrder, PurchaseOrderLine, Supplier, SupplierMaterial, User
+from data.types import UTCDateTime
 from data.uow import UnitOfWork
-from domain.vocabulary import PurchaseOrderStatus
+from domain.vocabulary import BatchStatus, PurchaseOrderStatus
 
 RECEIVING = (PurchaseOrderStatus.SENT.value, PurchaseOrderStatus.PARTLY_RECEIVED.value)
 OPEN = (PurchaseOrderStatus.DRAFT.value, *RECEIVING)
@@ -247,3 +249,109 @@ def open_lines(uow: UnitOfWork, *, material: str | None = None) -> tuple[OpenLin
                     )
                 )
         return tuple(found)
+
+
+@dataclass(frozen=True)
+class SupplierPrice:
+    material_code: str
+    material_name: str
+    unit: str
+    price: Decimal
+    minimum_order: Decimal
+    lead_time_days: int
+    last_paid: Decimal | None  # on the latest sent purchase order line of it from this supplier
+
+
+@dataclass(frozen=True)
+class SupplierRecord:
+    """What the plant buys from a supplier and how the supplier has done.
+
+    A line is late when goods came against it after its due day, or its due day has passed with less
+    than its quantity in (a cancelled order's lines count for nothing).
+    """
+
+    code: str
+    name: str
+    currency: str
+    prices: tuple[SupplierPrice, ...]
+    open_orders: tuple[PurchaseOrderRow, ...]
+    batches: int
+    blocked: int
+    lines_due: int  # lines of sent orders due by today, or received against
+    lines_late: int
+
+    @property
+    def blocked_share(self) -> Decimal:
+        return (Decimal(100) * self.blocked / self.batches).quantize(Decimal("0.1")) if self.batches else Decimal(0)
+
+
+def supplier_record(uow: UnitOfWork, supplier: str) -> SupplierRecord:
+    require(uow.actor, "read")
+    open_orders = purchase_orders(uow, open_only=True, supplier=supplier.strip())
+    with uow:
+        sup = uow.suppliers.by_key(supplier.strip())
+        currency = plant.read(uow).currency
+        paid: dict[int, Decimal] = {}
+        for material_id, price in uow.session.execute(
+            select(PurchaseOrderLine.material_id, PurchaseOrderLine.price)
+            .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+            .where(PurchaseOrder.supplier_id == sup.id, PurchaseOrder.sent_at.is_not(None))
+            .order_by(PurchaseOrder.sent_at, PurchaseOrderLine.id)
+        ):
+            paid[material_id] = price  # the latest wins
+        prices = tuple(
+            SupplierPrice(code, name, unit, price, minimum, lead, paid.get(material_id))
+            for material_id, code, name, unit, price, minimum, lead in uow.session.execute(
+                select(
+                    Material.id,
+                    Material.code,
+                    Material.name,
+                    Material.unit,
+                    SupplierMaterial.price,
+                    SupplierMaterial.minimum_order,
+                    SupplierMaterial.lead_time_days,
+                )
+                .join(Material, Material.id == SupplierMaterial.material_id)
+                .where(SupplierMaterial.supplier_id == sup.id)
+                .order_by(Material.code)
+            )
+        )
+        statuses = dict(
+            uow.session.execute(
+                select(Batch.status, func.count()).where(Batch.supplier_id == sup.id).group_by(Batch.status)
+            ).all()
+        )
+        today = uow.today()
+        last_came = type_coerce(
+            select(func.max(Batch.received_at))
+            .where(Batch.purchase_order_line_id == PurchaseOrderLine.id)
+            .correlate(PurchaseOrderLine)
+            .scalar_subquery(),
+            UTCDateTime,
+        )
+        due = late = 0
+        for quantity, received, due_date, came in uow.session.execute(
+            select(PurchaseOrderLine.quantity, PurchaseOrderLine.received, PurchaseOrderLine.due_date, last_came)
+            .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+            .where(
+                PurchaseOrder.supplier_id == sup.id,
+                PurchaseOrder.status.in_((*RECEIVING, PurchaseOrderStatus.RECEIVED.value)),
+            )
+        ):
+            arrived = came.astimezone().date() if came is not None else None
+            if received <= 0 and due_date >= today:
+                continue  # not due yet, nothing came: nothing to judge
+            due += 1
+            if (arrived is not None and arrived > due_date) or (received < quantity and due_date < today):
+                late += 1
+        return SupplierRecord(
+            code=sup.code,
+            name=sup.name,
+            currency=currency,
+            prices=prices,
+            open_orders=open_orders,
+            batches=sum(statuses.values()),
+            blocked=statuses.get(BatchStatus.BLOCKED.value, 0),
+            lines_due=due,
+            lines_late=late,
+        )

@@ -7,7 +7,7 @@ screen: paged, sorted and filtered in SQL, refreshed in place when someone chang
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -28,7 +28,8 @@ from app import queries as q
 from app import services as s
 from app.dto import Page, SuppliedBatch, SupplierRow
 from app.permissions import denial_message
-from domain.vocabulary import BatchStatus, LineStage, MaterialKind, Term, WarehouseKind
+from app.purchase_book import SupplierRecord, supplier_record
+from domain.vocabulary import BatchStatus, LineStage, MaterialKind, PurchaseOrderStatus, Term, WarehouseKind
 from ui import masterforms
 from ui.paged import PagedTableModel
 from ui.screen import Host, Menu
@@ -247,7 +248,7 @@ class SuppliersScreen(MasterScreen):
     def __init__(self, host: Host, parent: QWidget | None = None) -> None:
         super().__init__(host, parent)
         self.batches_action = host.action(
-            self, "supplier_batches", self.tr("&Batches supplied…"), "read", self.supplied_batches
+            self, "supplier_batches", self.tr("Supplier's &record…"), "read", self.supplied_batches
         )
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.batches_action)
@@ -282,12 +283,12 @@ class SuppliersScreen(MasterScreen):
             return
         ctx = self.host.ctx
         self.ops.run(
-            lambda: q.supplied_batches(ctx.reader(), row.code),
-            lambda batches: self._show_batches(row, batches),
+            lambda: (q.supplied_batches(ctx.reader(), row.code), supplier_record(ctx.reader(), row.code)),
+            lambda found: self._show_batches(row, *found),
         )
 
-    def _show_batches(self, supplier: SupplierRow, batches: tuple[SuppliedBatch, ...]) -> None:
-        self.batches_dialog = SuppliedBatchesDialog(supplier, batches, self)
+    def _show_batches(self, supplier: SupplierRow, batches: tuple[SuppliedBatch, ...], record: SupplierRecord) -> None:
+        self.batches_dialog = SuppliedBatchesDialog(supplier, batches, self, record)
         self.batches_dialog.open()
 
 
@@ -322,14 +323,26 @@ class LinesScreen(MasterScreen):
 
 
 class SuppliedBatchesDialog(QDialog):
-    """The batches a supplier delivered: when, how much came, how much is left, their quality."""
+    """A supplier's record: its quality and punctuality, what it sells the plant at, the purchase orders open
+    with it, and the batches it delivered (when, how much came, how much is left, their quality)."""
 
     def __init__(
-        self, supplier: SupplierRow, batches: tuple[SuppliedBatch, ...], parent: QWidget | None = None
+        self,
+        supplier: SupplierRow,
+        batches: tuple[SuppliedBatch, ...],
+        parent: QWidget | None = None,
+        record: SupplierRecord | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Batches supplied by {0}").format(supplier.name))
-        self.resize(900, 460)
+        self.setWindowTitle(self.tr("{0}: prices, purchase orders and deliveries").format(supplier.name))
+        self.resize(980, 680)
+        layout = QVBoxLayout(self)
+        count = self.tr("{0} · {1} batches, newest first").format(supplier.code, len(batches))
+        if supplier.address:
+            count += " · " + supplier.address
+        layout.addWidget(QLabel(count, self))
+        if record is not None:
+            self._record(layout, record)
         headers = [
             self.tr("Batch"),
             self.tr("Material"),
@@ -339,13 +352,8 @@ class SuppliedBatchesDialog(QDialog):
             self.tr("Quality"),
             self.tr("Expiry"),
         ]
-        self.table = QTableWidget(len(batches), len(headers), self)
-        self.table.setObjectName("suppliedBatches")
-        self.table.setHorizontalHeaderLabels(headers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for r, b in enumerate(batches):
-            values = (
+        rows = [
+            (
                 b.number,
                 f"{b.material_code} — {b.material_name}",
                 moment(b.received_at),
@@ -354,22 +362,75 @@ class SuppliedBatchesDialog(QDialog):
                 term_of(BatchStatus, b.status),
                 day(b.expiry_date),
             )
-            for c, text in enumerate(values):
-                item = QTableWidgetItem(text)
-                if c in (3, 4):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(r, c, item)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            for b in batches
+        ]
+        self.table = _small_table(headers, rows, {3, 4}, 1, self)
+        self.table.setObjectName("suppliedBatches")
+        layout.addWidget(QLabel(self.tr("Batches delivered"), self))
+        layout.addWidget(self.table, 2)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        count = self.tr("{0} · {1} batches, newest first").format(supplier.code, len(batches))
-        if supplier.address:
-            count += " · " + supplier.address
-        layout.addWidget(QLabel(count, self))
-        layout.addWidget(self.table)
         layout.addWidget(buttons)
+
+    def _record(self, layout: QVBoxLayout, record: SupplierRecord) -> None:
+        self.quality = QLabel(
+            self.tr(
+                "Quality: {0} of {1} batches blocked ({2} %). Late: {3} of the {4} purchase order lines due so far."
+            ).format(record.blocked, record.batches, record.blocked_share, record.lines_late, record.lines_due),
+            self,
+        )
+        self.quality.setObjectName("supplierQuality")
+        layout.addWidget(self.quality)
+        prices = [
+            (
+                f"{p.material_code} — {p.material_name}",
+                f"{p.price:,.4f} {record.currency}",
+                qty(p.minimum_order, p.unit),
+                self.tr("{0} days").format(p.lead_time_days),
+                f"{p.last_paid:,.4f} {record.currency}" if p.last_paid is not None else "",
+            )
+            for p in record.prices
+        ]
+        headers = [self.tr("Material"), self.tr("Price a unit"), self.tr("Minimum order"), self.tr("Lead time"),
+                   self.tr("Last paid")]  # fmt: skip
+        self.prices = _small_table(headers, prices, {1, 2, 3, 4}, 0, self)
+        self.prices.setObjectName("supplierPrices")
+        layout.addWidget(QLabel(self.tr("Materials and prices"), self))
+        layout.addWidget(self.prices, 1)
+        orders = [
+            (
+                o.number,
+                term_of(PurchaseOrderStatus, o.status),
+                str(o.lines),
+                f"{o.total:,.2f} {o.currency}",
+                day(o.first_due),
+            )
+            for o in record.open_orders
+        ]
+        headers = [self.tr("Purchase order"), self.tr("Status"), self.tr("Lines"), self.tr("Total"),
+                   self.tr("First due")]  # fmt: skip
+        self.orders = _small_table(headers, orders, {2, 3}, 0, self)
+        self.orders.setObjectName("supplierOpenOrders")
+        layout.addWidget(QLabel(self.tr("Open purchase orders"), self))
+        layout.addWidget(self.orders, 1)
+
+
+def _small_table(
+    headers: list[str], rows: Sequence[tuple[str, ...]], right: set[int], stretch: int, parent: QWidget
+) -> QTableWidget:
+    table = QTableWidget(len(rows), len(headers), parent)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    for r, values in enumerate(rows):
+        for c, text in enumerate(values):
+            item = QTableWidgetItem(text)
+            if c in right:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
 
 
 MASTER_SCREENS: tuple[type[MasterScreen], ...] = (WarehousesScreen, MaterialsScreen, SuppliersScreen, LinesScreen)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from app import purchase_book as pb
 from app import queries as q
 from app import services as s
 from app.context import Context
@@ -136,6 +137,10 @@ def test_a_suppliers_batches(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Con
     qtbot.waitUntil(lambda: window.findChild(SuppliedBatchesDialog) is not None, timeout=10_000)
     dialog = window.findChild(SuppliedBatchesDialog)
     assert dialog.table.rowCount() == supplier.batch_count > 0
+    record = pb.supplier_record(demo_contexts[Role.VIEWER].reader(), supplier.code)
+    assert dialog.prices.rowCount() == len(record.prices) > 0
+    assert dialog.orders.rowCount() == len(record.open_orders)
+    assert f"{record.blocked} of {record.batches} batches blocked" in dialog.quality.text()
     save_screenshot(dialog, "viewer-setup-supplier-batches")
 
 
