@@ -43,6 +43,10 @@ class UserRow:
 class InventoryRow:
     """A material's row (`warehouse_id` None: its totals over the warehouses shown), or one warehouse's stock of it.
 
+    Stock is valued at the last purchase price, not a moving average: film plants buy granulate and ink at
+    prices that move with the market, and what the stock would cost to buy again is what a buyer and an
+    accountant ask for; the plant also keeps no valuation history that an average would need.
+
     `usable` is approved, unexpired stock; `on_hold` the rest (pending, blocked or expired).
     `material_total` is the material's stock in every warehouse, which the reorder level is about.
     """
@@ -61,6 +65,14 @@ class InventoryRow:
     reorder_level: Decimal
     material_total: Decimal
     below_reorder: bool
+    last_price: Decimal | None = (
+        None  # a unit's price on the latest purchase order sent for it, else its cheapest offer
+    )
+
+    @property
+    def value(self) -> Decimal | None:
+        """What the stock shown is worth at the last purchase price (None: the plant never priced it)."""
+        return (self.quantity * self.last_price).quantize(Decimal("0.01")) if self.last_price is not None else None
 
     @property
     def is_material(self) -> bool:

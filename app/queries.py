@@ -67,14 +67,17 @@ from data.models import (
     Product,
     ProductionLine,
     ProductionOrder,
+    PurchaseOrder,
+    PurchaseOrderLine,
     StockBalance,
     StockMovement,
     StopReason,
     Supplier,
+    SupplierMaterial,
     User,
     Warehouse,
 )
-from data.types import Quantity, UTCDateTime
+from data.types import Price, Quantity, UTCDateTime
 from data.uow import UnitOfWork
 from domain.schedule import Downtime, Job, estimate
 from domain.vocabulary import OPEN_ORDER_STATUSES, QUANTITY_SCALE, BatchStatus, MovementKind, OrderStatus
@@ -239,6 +242,22 @@ def inventory(
             .subquery("everywhere")
         )
         zero = type_coerce(literal(0), Quantity)
+        last_paid = (
+            select(PurchaseOrderLine.price)
+            .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+            .where(PurchaseOrderLine.material_id == Material.id, PurchaseOrder.sent_at.is_not(None))
+            .order_by(PurchaseOrder.sent_at.desc(), PurchaseOrderLine.id.desc())
+            .limit(1)
+            .correlate(Material)
+            .scalar_subquery()
+        )
+        cheapest = (
+            select(func.min(SupplierMaterial.price))
+            .where(SupplierMaterial.material_id == Material.id)
+            .correlate(Material)
+            .scalar_subquery()
+        )
+        last_price = type_coerce(func.coalesce(last_paid, cheapest), Price)
         group_qty = type_coerce(func.coalesce(per_material.c.quantity, zero), Quantity)
         group_usable = type_coerce(func.coalesce(per_material.c.usable, zero), Quantity)
         group_batches = func.coalesce(per_material.c.batches, 0)
@@ -267,6 +286,7 @@ def inventory(
                 group_usable.label("g_usable"),
                 type_coerce(group_qty - group_usable, Quantity).label("g_on_hold"),
                 group_batches.label("g_batches"),
+                last_price.label("last_price"),
             ]
 
         no_warehouse = type_coerce(null(), Integer), type_coerce(null(), String)

@@ -144,6 +144,7 @@ class InventoryReport:
     lines: tuple[StockLine, ...]  # every batch's balance in each warehouse
     materials: tuple[InventoryRow, ...]  # every material's totals, those at zero included
     below_reorder: tuple[InventoryRow, ...]  # materials whose stock in all warehouses is below their level
+    currency: str = ""  # of the stock's value at the last purchase prices
 
 
 def _material_rows(ctx: Context, flt: q.InventoryFilter) -> tuple[InventoryRow, ...]:
@@ -191,7 +192,9 @@ def inventory_report(ctx: Context, warehouse: str | None = None) -> InventoryRep
     materials = _material_rows(ctx, q.InventoryFilter(warehouse=warehouse))
     # The reorder alert is about a material's stock in every warehouse, whichever one is printed.
     below = _material_rows(ctx, q.InventoryFilter(below_reorder_only=True))
-    return InventoryReport(make_header(ctx, "Inventory", filters), lines, materials, below)
+    with ctx.reader() as uow:
+        currency = settings.read(uow).currency
+    return InventoryReport(make_header(ctx, "Inventory", filters), lines, materials, below, currency)
 
 
 # ---------------------------------------------------------------- traceability

@@ -58,6 +58,8 @@ def _material_summary(data: InventoryReport) -> Iterator[Row]:
         note = _held_apart(m.usable, m.on_hold, m.unit)
         if m.below_reorder:
             note += f" · below the reorder level of {quantity(m.reorder_level, m.unit)}"
+        if m.value:
+            note += f" · worth {m.value:,.2f} {data.currency}"
         yield Row(
             (m.material_code, m.material_name, "", quantity(m.quantity, m.unit), "", note),
             "alert" if m.below_reorder else "normal",
@@ -110,6 +112,21 @@ def _inventory_totals(data: InventoryReport, grand: dict[str, Decimal]) -> Itera
     yield Row(("Usable", "approved and unexpired", "", _totals(usable), "", ""), "subtotal")
     yield Row(("On hold", "pending, blocked or expired", "", _totals(held), "", ""), "subtotal")
     yield Row(("Materials", f"{len(data.materials)} in all, {at_zero} with no stock", "", "", "", ""), "subtotal")
+    valued = [m for m in data.materials if m.value is not None]
+    if valued:
+        worth = sum((m.value or Decimal(0) for m in valued), Decimal("0.00"))
+        unpriced = len(data.materials) - len(valued)
+        yield Row(
+            (
+                "Value",
+                "at the last purchase prices",
+                "",
+                f"{worth:,.2f} {data.currency}",
+                "",
+                f"{unpriced} materials never priced" if unpriced else "",
+            ),
+            "subtotal",
+        )
 
 
 def _by_warehouse(data: InventoryReport, today: date, grand: dict[str, Decimal]) -> Iterator[Row]:

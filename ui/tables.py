@@ -150,6 +150,7 @@ class InventoryModel(PagedTableModel[InventoryRow]):
         QUANTITY = 6
         BATCHES = 7
         REORDER = 8
+        VALUE = 9
 
     HEADERS = {
         Columns.MATERIAL: QT_TRANSLATE_NOOP("InventoryModel", "Material"),
@@ -161,6 +162,7 @@ class InventoryModel(PagedTableModel[InventoryRow]):
         Columns.QUANTITY: QT_TRANSLATE_NOOP("InventoryModel", "Total"),
         Columns.BATCHES: QT_TRANSLATE_NOOP("InventoryModel", "Batches"),
         Columns.REORDER: QT_TRANSLATE_NOOP("InventoryModel", "Reorder level"),
+        Columns.VALUE: QT_TRANSLATE_NOOP("InventoryModel", "Value at last price"),
     }
     SORT_KEYS = {
         Columns.MATERIAL: "material_code",
@@ -172,7 +174,9 @@ class InventoryModel(PagedTableModel[InventoryRow]):
     }
     DEFAULT_SORT = ("material_code", False)
     FONT_ROLE = FONT
-    RIGHT_ALIGNED = frozenset({Columns.USABLE, Columns.ON_HOLD, Columns.QUANTITY, Columns.BATCHES, Columns.REORDER})
+    RIGHT_ALIGNED = frozenset(
+        {Columns.USABLE, Columns.ON_HOLD, Columns.QUANTITY, Columns.BATCHES, Columns.REORDER, Columns.VALUE}
+    )
     STRETCH = Columns.NAME
 
     def row_key(self, row: InventoryRow) -> Any:
@@ -212,6 +216,9 @@ class InventoryModel(PagedTableModel[InventoryRow]):
             return qty(row.reorder_level, row.unit) if row.is_material and row.reorder_level else ""
         if column == c.BATCHES:
             return str(row.batch_count)
+        if column == c.VALUE:
+            value = row.value
+            return f"{value:,.2f}" if value is not None else ""
         amount = {c.USABLE: row.usable, c.ON_HOLD: row.on_hold, c.QUANTITY: row.quantity}[column]
         return qty(amount, row.unit)
 
