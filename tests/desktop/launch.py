@@ -124,6 +124,19 @@ def _orders_state(screen: Any) -> dict[str, Any]:
     return {"loaded": not model.loading, "total": model.total, "search": screen.search.text(), "rows": rows}
 
 
+def _buying_state(screen: Any) -> dict[str, Any]:
+    """The Buying screen: its requirements, shortages first, and its purchase orders."""
+    found = screen.found
+    return {
+        "loaded": screen.loaded_once and not screen.computing,
+        "shortages": [r.material_code for r in found.shortages] if found else [],
+        "proposed": {r.material_code: str(r.proposed) for r in found.materials if r.proposed} if found else {},
+        "short": {r.material_code: str(r.short) for r in found.shortages} if found else {},
+        "orders": [(o.number, o.supplier_code, o.status) for o in screen.orders],
+        "rows": screen.requirements.rowCount(),
+    }
+
+
 def snapshot(app: Any) -> dict[str, Any]:
     from ui.batch_page import BatchPageWindow
     from ui.login import LoginDialog
@@ -182,6 +195,8 @@ def snapshot(app: Any) -> dict[str, Any]:
             main["alert_count"] = widget.alert_count.text() if widget.alert_count.isVisible() else ""
             if tabs.currentWidget() is widget.orders:
                 main["orders"] = _orders_state(widget.orders)
+            if tabs.currentWidget() is widget.buying:
+                main["buying"] = _buying_state(widget.buying)
             state["main"] = main
     return state
 
