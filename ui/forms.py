@@ -375,7 +375,7 @@ class ReceiveDialog(_StockForm):
             self.revalidate()
 
     def _show_open_lines(self) -> None:
-        """The open purchase order lines of the material and supplier entered (all of them while both are empty)."""
+        """The open purchase order lines of the material and supplier entered."""
         chosen = self.purchase_line.currentData()
         material, supplier = self.material.code(), self.supplier.code()
         fitting = [
@@ -398,6 +398,9 @@ class ReceiveDialog(_StockForm):
         index = self.purchase_line.findData(chosen) if chosen is not None else -1
         self.purchase_line.setCurrentIndex(max(index, 0))
         self.purchase_line.blockSignals(False)
+        # Offered once the material or supplier is known and something of it is on order: a form that stays short
+        # for what was never ordered, and fits a small screen at the large size.
+        self.form.setRowVisible(self.purchase_line, bool(fitting) and bool(material or supplier))
         self.revalidate()
 
     def _line_chosen(self, _index: int) -> None:
