@@ -144,10 +144,12 @@ class PurchasingScreen(QWidget):
                                 self.send_order)  # fmt: skip
         self.cancel_action = make(self, "cancel_purchase_order", self.tr("&Cancel purchase order…"), "purchase.edit",
                                   self.cancel_order)  # fmt: skip
+        self.close_action = make(self, "close_purchase_order", self.tr("C&lose as received…"), "purchase.edit",
+                                 self.close_order)  # fmt: skip
         self.print_action = make(self, "print_purchase_order", self.tr("&Print purchase order…"), "print.view",
                                  self.print_order)  # fmt: skip
         self.entries: list[Any] = [self.propose_action, None, self.new_action, self.edit_action, self.send_action,
-                                   self.cancel_action, self.print_action]  # fmt: skip
+                                   self.cancel_action, self.close_action, self.print_action]  # fmt: skip
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.toolbar.addActions([a for a in self.entries if a is not None])
@@ -320,6 +322,7 @@ class PurchasingScreen(QWidget):
                 "edit_purchase_order": status is not None and status.may_edit,
                 "send_purchase_order": status is not None and status.may_send,
                 "cancel_purchase_order": status is not None and status.may_cancel,
+                "close_purchase_order": status is not None and status.may_close,
                 "print_purchase_order": order is not None,
             }
         )
@@ -446,6 +449,27 @@ class PurchasingScreen(QWidget):
         self.last_printed = path
         self.preview = PreviewDialog(path, self.tr("Purchase order {0}").format(number), self)
         self.preview.open()
+
+    def close_order(self) -> None:
+        """A partly received order is done: the rest will not come, and is no longer counted as coming."""
+        order = self._need_order()
+        if order is None:
+            return
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("Close purchase order as received"),
+            self.tr("Why will the rest of {0} not come?").format(order.number),
+        )
+        if not ok:
+            return
+        ctx = self.host.ctx
+        self.host.run(
+            lambda: s.close_purchase_order(
+                ctx.uow(), number=order.number, reason=reason, expected_version=order.version
+            ),
+            self.tr("Purchase order {0} closed as received").format(order.number),
+            self,
+        )
 
     def cancel_order(self) -> None:
         order = self._need_order()

@@ -7,7 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
+from PySide6.QtWidgets import QInputDialog
 
 from app import purchase_book as pb
 from app import services as s
@@ -137,7 +139,7 @@ def test_others_read_the_buying_screen_only(qtbot: Any, ops: Ops, demo_contexts:
 
 
 def test_a_clerk_receives_against_a_purchase_order_line_and_an_over_receipt_is_refused(
-    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     planner, clerk = demo_contexts[Role.PLANNER], demo_contexts[Role.CLERK]
     number = s.create_purchase_order(
@@ -182,3 +184,15 @@ def test_a_clerk_receives_against_a_purchase_order_line_and_an_over_receipt_is_r
     order = pb.purchase_order(clerk.reader(), number)
     assert [x.received for x in order.lines] == [Decimal("1000.000"), Decimal("0.000")]
     assert order.status == "partly_received"
+
+    # The rest will not come: a planner closes it as received, and it no longer counts as coming.
+    planner_ws = open_window(qtbot, ops, planner)
+    show_tab(qtbot, planner_ws, BUYING_TAB)
+    buying = planner_ws.buying
+    buying.purchase_table.selectRow([o.number for o in buying.orders].index(number))
+    assert planner_ws.actions_by_name["close_purchase_order"].isEnabled()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("Supplier out of stock", True))
+    planner_ws.actions_by_name["close_purchase_order"].trigger()
+    qtbot.waitUntil(lambda: not ops.busy and _order(buying, number).status == "received", timeout=15_000)
+    assert pb.purchase_order(planner.reader(), number).status_reason == "Supplier out of stock"
+    assert not any(x.order == number for x in pb.open_lines(planner.reader()))

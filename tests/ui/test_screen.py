@@ -63,7 +63,7 @@ def test_every_screen_is_a_screen_and_its_menus_are_its_own(
     assert menus["Su&ppliers"][-1] == "supplier_batches"
     assert menus["Bu&ying"] == [
         "purchase_from_proposals", "", "new_purchase_order", "edit_purchase_order", "send_purchase_order",
-        "cancel_purchase_order", "print_purchase_order",
+        "cancel_purchase_order", "close_purchase_order", "print_purchase_order",
     ]  # fmt: skip
     # Every screen's menu entries are its own actions, and every action is in some menu.
     owned = {a.objectName() for screen in window.screens for _t, entries in screen.menus() for a in entries if a}
