@@ -609,6 +609,7 @@ def read_journal(ctx: Context, now: datetime, limits: Limits) -> Journal:
             select(
                 *labelled(
                     EventRow,
+                    computed=("subject",),
                     id=Event.id,
                     occurred_at=Event.occurred_at,
                     username=func.coalesce(User.username, q.SYSTEM_USERNAME),
@@ -624,7 +625,8 @@ def read_journal(ctx: Context, now: datetime, limits: Limits) -> Journal:
             .order_by(Event.occurred_at.desc(), Event.id.desc())
             .limit(JOURNAL_ROWS)
         )
-        return Journal(tuple(dto_from_row(EventRow, r) for r in uow.session.execute(stmt)))
+        rows = tuple(dto_from_row(EventRow, r, subject=None) for r in uow.session.execute(stmt))
+        return Journal(q.with_subjects(uow, rows))
 
 
 # ---------------------------------------------------------------- sections, the whole, its alerts
