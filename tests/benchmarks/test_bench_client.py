@@ -107,7 +107,23 @@ def test_events_table_over_a_million_events(qtbot: Any, million_sqlite: Database
     ops.wait()
 
 
+def _start_up_times(env: dict[str, str], runs: int = 5) -> tuple[list[float], list[float]]:
+    """Seconds from starting `mpsystem` to its sign-in dialog's first paint, and to the process's end."""
+    shown, ended = [], []
+    for _ in range(runs):
+        started = time.time()
+        done = subprocess.run([sys.executable, "-m", "app.cli"], env=env, capture_output=True, text=True, timeout=60)
+        ended.append(time.time() - started)
+        assert done.returncode == 0, done.stderr
+        line = next(line for line in done.stdout.splitlines() if line.startswith("login dialog shown at "))
+        shown.append(float(line.rsplit(" ", 1)[1]) - started)
+    return sorted(shown), sorted(ended)
+
+
 def test_start_to_login_dialog(tmp_path: Any) -> None:
+    """From `mpsystem` to the sign-in dialog on the screen, offscreen and on an X server (xcb) when there is one."""
+    from tests.desktop.xdisplay import XServer
+
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
@@ -116,11 +132,21 @@ def test_start_to_login_dialog(tmp_path: Any) -> None:
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
     }
-    samples = []
-    for _ in range(5):
-        started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "app.cli"], env=env, capture_output=True, text=True, timeout=60)
-        samples.append(time.perf_counter() - started)
-        assert done.returncode == 0, done.stderr
-    samples.sort()
-    report("mpsystem to the login dialog (offscreen, median of 5)", samples[2] * 1000, "ms", "< 1500 ms")
+    _start_up_times(env, runs=1)  # the first run reads the files from disk; the user's second start will not
+    shown, ended = _start_up_times(env)
+    report("mpsystem to the login dialog's first paint (offscreen, median of 5)", shown[2] * 1000, "ms", "< 500 ms")
+    report("  and to the end of the process, as measured before (median of 5)", ended[2] * 1000, "ms")
+    try:
+        x = XServer.start()
+    except RuntimeError as exc:
+        print(f"\nBENCH mpsystem to the login dialog on xcb: not measured ({exc})")
+        return
+    try:
+        xcb = {**x.client_env(tmp_path / "home"), "MPSYSTEM_EXIT_AFTER_LOGIN_SHOWN": "1"}
+        _start_up_times(xcb, runs=1)
+        shown, _ended = _start_up_times(xcb)
+        report(
+            "mpsystem to the login dialog's first paint (xcb on Xvfb, median of 5)", shown[2] * 1000, "ms", "< 500 ms"
+        )
+    finally:
+        x.stop()
