@@ -48,9 +48,9 @@ seen = {}
 load = ui.main.load_main_window_modules
 def loaded():
     return [name for name in HEAVY if name in sys.modules]
-def when_shown():
+def when_shown(then=None):
     seen["shown"] = loaded()
-    load()
+    load(then)
     def done():
         if "ui.main_window" in sys.modules:
             seen["after"] = loaded()
