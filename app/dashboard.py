@@ -609,7 +609,6 @@ def read_journal(ctx: Context, now: datetime, limits: Limits) -> Journal:
             select(
                 *labelled(
                     EventRow,
-                    computed=("subject",),
                     id=Event.id,
                     occurred_at=Event.occurred_at,
                     username=func.coalesce(User.username, q.SYSTEM_USERNAME),
@@ -618,6 +617,7 @@ def read_journal(ctx: Context, now: datetime, limits: Limits) -> Journal:
                     action=Event.action,
                     summary=Event.summary,
                     details=Event.details,
+                    computed=("subject",),
                 )
             )
             .select_from(Event)
@@ -626,7 +626,7 @@ def read_journal(ctx: Context, now: datetime, limits: Limits) -> Journal:
             .limit(JOURNAL_ROWS)
         )
         rows = tuple(dto_from_row(EventRow, r, subject=None) for r in uow.session.execute(stmt))
-        return Journal(q.with_subjects(uow, rows))
+        return Journal(q.named_subjects(uow, rows))
 
 
 # ---------------------------------------------------------------- sections, the whole, its alerts

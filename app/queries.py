@@ -859,11 +859,11 @@ def events(
             total=total,
             from_far_end=counted,
         )
-        page = replace(page, rows=with_subjects(uow, page.rows))
+        page = replace(page, rows=named_subjects(uow, page.rows))
         return page if counted else replace(page, counted=False)
 
 
-def with_subjects(uow: UnitOfWork, rows: tuple[EventRow, ...]) -> tuple[EventRow, ...]:
+def named_subjects(uow: UnitOfWork, rows: tuple[EventRow, ...]) -> tuple[EventRow, ...]:
     """Each entry with its subject's number or code: one short read per kind of subject on the page.
 
     Read after the page rather than joined into it, so that sorting and counting a million entries

@@ -116,19 +116,40 @@ def _lay_out(report: Report, row: Row) -> _Laid:
     return _Laid(row, tuple(cells), ROW_HEIGHT + (tallest - 1) * LINE_HEIGHT)
 
 
+KEEP_WITH_HEADING = 8  # rows a section heading keeps on its page: a short section (the totals) is never split
+
+
+def _blocks(report: Report) -> Iterator[list[_Laid]]:
+    """The rows laid out, in blocks a page break does not split: a section heading with the first rows below it."""
+    block: list[_Laid] = []
+    for row in report.rows():
+        laid = _lay_out(report, row)
+        if row.kind != "section" and block and block[0].row.kind == "section" and len(block) <= KEEP_WITH_HEADING:
+            block.append(laid)
+            continue
+        if block:
+            yield block
+        block = [laid]
+    if block:
+        yield block
+
+
 def _paginate(report: Report) -> Iterator[list[_Laid]]:
-    """Pages of laid-out rows; a section heading never ends a page."""
+    """Pages of laid-out rows; a section heading never ends a page, and a short section stays on one page."""
     room = _table_top(report) - ROW_HEIGHT - (MARGIN + FOOTER_HEIGHT)
     page: list[_Laid] = []
     used = 0.0
-    for row in report.rows():
-        laid = _lay_out(report, row)
-        needed = laid.height + (ROW_HEIGHT if row.kind == "section" else 0)  # a heading keeps a row below it
-        if page and used + needed > room:
+    for block in _blocks(report):
+        needed = sum(laid.height for laid in block)
+        if page and used + needed > room and needed <= room:
             yield page
             page, used = [], 0.0
-        page.append(laid)
-        used += laid.height
+        for laid in block:  # a block taller than a page is split where it must be
+            if page and used + laid.height > room:
+                yield page
+                page, used = [], 0.0
+            page.append(laid)
+            used += laid.height
     if page:
         yield page
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,6 +52,16 @@ class Tile(QPushButton):
         for label in (self.title, self.figure, self.detail):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             box.addWidget(label)
+
+    def sizeHint(self) -> QSize:
+        """As tall as its three lines at the client's size now (a push button's own hint knows no layout)."""
+        layout = self.layout()
+        wanted = layout.sizeHint() if layout is not None else QSize(112, 88)
+        return wanted.expandedTo(QSize(112, 88))
+
+    def minimumSizeHint(self) -> QSize:
+        """Never shorter than its lines."""
+        return self.sizeHint()
 
     def show_figure(self, figure: str, detail: str, alarming: bool) -> None:
         if (self.figure.text(), self.detail.text(), self.property("alarming")) == (figure, detail, alarming):

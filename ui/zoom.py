@@ -64,6 +64,7 @@ def style_sheet(size: Size) -> str:
         f"\n/* {size.percent} %: what people press is at least {t} px high */\n"
         f"QPushButton, QToolButton, QComboBox, QLineEdit, QAbstractSpinBox, QDateEdit {{ min-height: {t - 4}px; }}\n"
         f"QPushButton {{ padding: 3px 14px; }}\n"
+        f"QPushButton#tile {{ padding: 0; }}\n"  # a dashboard tile lays out its own lines
         f"QCheckBox, QRadioButton {{ min-height: {t}px; spacing: 10px; }}\n"
         f"QCheckBox::indicator, QRadioButton::indicator {{ width: {tick}px; height: {tick}px; }}\n"
         f"QTabBar::tab {{ min-height: {t - 14}px; }}\n"

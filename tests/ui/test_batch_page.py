@@ -18,13 +18,14 @@ from ui.printing import PreviewDialog
 
 
 def produced_batch(ctx: Context) -> str:
-    """A demo batch made by an order from other batches: its genealogy runs back to suppliers."""
+    """A demo batch in stock made by an order from other batches: its genealogy runs back to suppliers."""
     with ctx.database.engine.connect() as conn:
         return str(
             conn.execute(
                 text(
                     "SELECT b.number FROM batches b WHERE EXISTS (SELECT 1 FROM stock_movements m "
                     "WHERE m.production_order_id = b.production_order_id AND m.kind = 'consumption') "
+                    "AND EXISTS (SELECT 1 FROM stock_balances sb WHERE sb.batch_id = b.id AND sb.quantity > 0) "
                     "ORDER BY b.number LIMIT 1"
                 )
             ).scalar_one()

@@ -133,15 +133,15 @@ def test_customer_form_and_order_form(qtbot: Any, ops: Ops, demo_contexts: dict[
     order.product.setCurrentText("BAG-SW-300")  # bags: counted in whole pieces, made on bag-making lines
     order.quantity.setText("2500.5")
     assert not order.ok.isEnabled() and "whole numbers" in order.ok.toolTip()
-    assert order.form.labelForField(order.quantity).text() == "Quantity (pcs)"
+    assert order.quantity.unit_label.text() == "pcs"  # the unit stands beside the quantity
     assert [order.line.itemData(i) for i in range(order.line.count())] == [None, "BAG-MAKER-1", "BAG-MAKER-2"]
     order.product.setCurrentText("PE-50-1200")  # film: in kilograms, on the extruders
-    assert order.form.labelForField(order.quantity).text() == "Quantity (kg)"
+    assert order.quantity.unit_label.text() == "kg"
     assert [order.line.itemData(i) for i in range(order.line.count())] == [None, "EXTRUDER-1", "EXTRUDER-2"]
     order.line.setCurrentIndex(2)
     order.note.setText("print the customer's logo on the core")
     assert order.ok.isEnabled()
-    assert order.form.labelForField(order.quantity).text() == "Quantity (kg)"
+    assert order.quantity.unit_label.text() == "kg"
     order.layout().activate()  # the label's new width, as the next paint will show it
     save_screenshot(order, "form-order")
     with qtbot.waitSignal(order.succeeded, timeout=10_000):

@@ -67,7 +67,7 @@ def test_edit_order_from_the_board_then_a_manager_cancels_it(
     assert not planner.actions_by_name["cancel_order"].isEnabled()  # cancelling is a manager's decision
     edit = planner.board.production.edit_order()
     qtbot.addWidget(edit)
-    assert edit.product.currentText() == order.product_code and edit.note.text() == (order.note or "")
+    assert edit.product.code() == order.product_code and edit.note.text() == (order.note or "")
     edit.quantity.setText("-5")
     assert not edit.ok.isEnabled()
     edit.quantity.setText("1234")

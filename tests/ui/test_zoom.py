@@ -111,7 +111,7 @@ def test_what_a_role_may_never_do_is_not_offered(qtbot: Any, ops: Ops, demo_cont
     assert menus["&File"] and menus["&Quality"] and menus["&Reports"]  # a viewer traces and prints
     assert not window.actions_by_name["receive"].isVisible() and not window.actions_by_name["approve"].isVisible()
     toolbar = [a.objectName() for a in window.batches.toolbar.actions() if a.isVisible() and a.objectName()]
-    assert toolbar == ["open_batch", "trace"]
+    assert toolbar == ["open_batch", "trace", "recall"]
 
 
 def test_what_waits_for_a_selection_says_what_to_select(

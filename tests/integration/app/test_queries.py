@@ -98,9 +98,7 @@ def test_events_newest_first_with_filters(stocked: Context) -> None:
 
 
 def test_journal_entries_name_their_subjects_by_number(stocked: Context) -> None:
-    s.create_order(
-        stocked.uow(), customer="C-001", product_spec="PE 50 µm", quantity=100, unit="kg", due_date=in_days(5)
-    )
+    s.create_order(stocked.uow(), customer="C-001", product="PE-50", quantity=100, unit="kg", due_date=in_days(5))
     everything = q.events(stocked.reader(), limit=1000).rows
     blocked = next(e for e in everything if e.action == "blocked")
     assert (blocked.subject, blocked.about()) == ("B-002", "batch B-002")

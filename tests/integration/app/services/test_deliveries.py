@@ -90,7 +90,7 @@ def test_refused_deliveries_change_nothing(plant: Context, people: dict[Role, Co
     clerk = people[Role.CLERK]
     refusals: list[tuple[str, list[s.DeliveryItem], str]] = [
         ("PO-1", [], "at least one batch"),
-        ("PO-1", [s.DeliveryItem(first, "MAG-6", "501")], f"{first} has only 500 kg in MAG-6"),
+        ("PO-1", [s.DeliveryItem(first, "MAG-6", "501")], f"{first} has only 500.000 kg in MAG-6"),
         ("PO-1", [s.DeliveryItem(first, "MAG-1", "1")], f"{first} has no stock in MAG-1"),
         ("PO-1", [s.DeliveryItem(second, "MAG-6", "1")], "blocked .*Gels in the film.*only approved batches"),
         ("PO-1", [s.DeliveryItem("F-9", "MAG-6", "1")], "F-9 is pending"),
@@ -100,7 +100,7 @@ def test_refused_deliveries_change_nothing(plant: Context, people: dict[Role, Co
         ("PO-NEW", [s.DeliveryItem(first, "MAG-6", "1")], "PO-NEW is new; only what a running or finished"),
         ("PO-404", [s.DeliveryItem(first, "MAG-6", "1")], "no production order “PO-404”"),
         # the second line fails after the first was written: the whole delivery rolls back
-        ("PO-1", [s.DeliveryItem(first, "MAG-6", "100"), s.DeliveryItem(first, "MAG-6", "401")], "only 400 kg"),
+        ("PO-1", [s.DeliveryItem(first, "MAG-6", "100"), s.DeliveryItem(first, "MAG-6", "401")], "only 400.000 kg"),
     ]
     for number, lines, message in refusals:
         with pytest.raises((ValidationError, NotFound), match=message):
