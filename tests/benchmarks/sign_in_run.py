@@ -1,12 +1,15 @@
 """One sign-in, timed, in a process of its own: run by tests/benchmarks/test_bench_sign_in.py.
 
-    python -m tests.benchmarks.sign_in_run DATABASE USERNAME PASSWORD [unprepared]
+    python -m tests.benchmarks.sign_in_run DATABASE USERNAME PASSWORD [unprepared|screens]
 
 Starts the client as `mpsystem` does, types the user's name and password into the sign-in dialog once it
 has painted, presses Sign in, and prints one JSON line of times in milliseconds: from pressing Sign in
 to the password checked and the dialog accepted (`accepted`), to the main window built (`built`), and to
 the first rows of the first screen on the screen (`painted`); and `painted_after_accept`, the figure the
-issue asks for. Then it quits.
+figure wanted. Then it quits.
+
+`screens` then opens each of the other main screens in turn, and adds for each `screen TITLE`: from its
+tab chosen to its first rows on the screen.
 
 `unprepared` signs in as the client did before it prepared sign-in while the dialog waited: with the
 modules loaded but nothing else done ahead (no hash made, no migration scripts read, nothing frozen
@@ -37,29 +40,48 @@ def _loaded(screen: Any) -> bool:
 
 
 class FirstRows(QObject):
-    """Notes the moment the first screen paints with its rows loaded."""
+    """Notes the moment the screen in front paints with its rows loaded; with `every_screen`, then opens
+    each of the other screens in turn and notes when it paints with its rows (`screen N`, from its click)."""
 
-    def __init__(self, client: main.Client, marks: dict[str, float]) -> None:
+    def __init__(self, client: main.Client, marks: dict[str, float], every_screen: bool) -> None:
         super().__init__()
         self.client, self.marks = client, marks
+        self.mark, self.opened_at = "painted", 0.0
+        self.others: list[int] | None = None if every_screen else []
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Every paint of any widget: is it the first screen's, with its rows?"""
+        """Every paint of any widget: is it the screen in front's, with its rows?"""
         window = self.client.window
-        if event.type() == QEvent.Type.Paint and window is not None and "painted" not in self.marks:
+        if event.type() == QEvent.Type.Paint and window is not None and self.mark:
             screen = window.current()
             ours = isinstance(watched, QWidget) and isinstance(screen, QWidget) and screen.isAncestorOf(watched)
             if ours and _loaded(screen):
-                self.marks["painted"] = time.perf_counter()
-                QTimer.singleShot(0, self.client.app.quit)
+                self.marks[self.mark] = time.perf_counter()
+                self.mark = ""
+                QTimer.singleShot(0, self.next_screen)
         return False
+
+    def next_screen(self) -> None:
+        window = self.client.window
+        assert window is not None
+        if self.others is None:
+            first = window.tabs.currentIndex()
+            self.others = [i for i in range(len(window.main_screens)) if i != first]
+        if not self.others:
+            self.client.app.quit()
+            return
+        index = self.others.pop(0)
+        self.mark = f"screen {window.main_screens[index].title().replace('&', '')}"
+        self.opened_at = time.perf_counter()
+        self.marks[self.mark + " clicked"] = self.opened_at
+        window.tabs.setCurrentIndex(index)
 
 
 def run(path: str, username: str, password: str, mode: str = "") -> dict[str, float]:
     marks: dict[str, float] = {}
     app = main.make_application()
     client = main.Client(app, pf.Profile(name="Benchmark plant", kind="sqlite", path=path))
-    watcher = FirstRows(client, marks)
+    watcher = FirstRows(client, marks, every_screen=mode == "screens")
     app.installEventFilter(watcher)
     opened = main.Client._open_main
 
@@ -106,7 +128,11 @@ def run(path: str, username: str, password: str, mode: str = "") -> dict[str, fl
         client.window.live.stop()
     client.ops.wait()
     start = marks["pressed"]
-    times = {name: (moment - start) * 1000 for name, moment in marks.items() if name != "pressed"}
+    times = {
+        name: (moment - (marks[name + " clicked"] if name.startswith("screen ") else start)) * 1000
+        for name, moment in marks.items()
+        if name != "pressed" and not name.endswith(" clicked")
+    }
     if "painted" in times and "accepted" in times:
         times["painted_after_accept"] = times["painted"] - times["accepted"]
     return times
