@@ -61,6 +61,7 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         self._pending: set[int] = set()
         self._generation = 0
         self.loading = False
+        self._columns = {int(c): c for c in self.Columns}  # data() asks for a column thousands of times
 
     # ---------------------------------------------------------------- Qt overrides
 
@@ -87,7 +88,7 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         if role in UNANSWERED or not index.isValid() or index.row() >= self.total:
             return None
         row = self.row_at(index.row())
-        column = self.Columns(index.column())
+        column = self._columns[index.column()]
         if row is None:
             return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in self.RIGHT_ALIGNED:
