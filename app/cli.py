@@ -14,25 +14,27 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError
+from typing import TYPE_CHECKING, Any
 
 import app
-from app import queries, services
-from app.context import Context
 from app.errors import ConnectionFailed, KnownError, ValidationError
 from app.permissions import Role, parse_role
-from app.security import SYSTEM, CurrentUser, check_password_rules, hash_password
-from data.db import Database, open_database
-from data.models import User
+
+if TYPE_CHECKING:
+    from app.context import Context
+    from app.security import CurrentUser
+    from data.db import Database
+
+# The database layer (SQLAlchemy, the models, the queries) is imported by the commands that use it,
+# not here: plain `mpsystem` shows the sign-in dialog without it and loads it while the user types.
 
 log = logging.getLogger("mpsystem")
 DEMO_EVENTS = 100_000
 
 
 def _read_password(args: argparse.Namespace, prompt: str = "Password") -> str:
+    from app.security import check_password_rules
+
     if getattr(args, "password_stdin", False):
         line = sys.stdin.readline()
         password = line.rstrip("\r\n")
@@ -55,7 +57,7 @@ def _open(args: argparse.Namespace) -> Database:
     """
     from app.config import database_url
     from app.errors import AuthenticationFailed
-    from data.db import normalise_url
+    from data.db import normalise_url, open_database
 
     url = database_url(getattr(args, "url", None))
     try:
@@ -70,6 +72,11 @@ def _open(args: argparse.Namespace) -> Database:
 
 def _actor(database: Database) -> CurrentUser:
     """On a local file the command line acts as the system; on a server, as the login it connected with."""
+    from sqlalchemy import func, select
+
+    from app.security import SYSTEM, CurrentUser
+    from data.models import User
+
     if database.is_sqlite:
         return SYSTEM
     with database.engine.connect() as conn:
@@ -83,6 +90,7 @@ def _actor(database: Database) -> CurrentUser:
 
 
 def _context(args: argparse.Namespace) -> Context:
+    from app.context import Context
     from data.migrate import check_schema
 
     database = _open(args)
@@ -125,6 +133,9 @@ def _list_users_without_login(database: Database) -> None:
 
 
 def cmd_db_init(args: argparse.Namespace) -> int:
+    from app import services
+    from app.context import Context
+    from app.security import SYSTEM
     from app.services.users import clean_username
     from data.migrate import initialise, may_initialise
 
@@ -144,6 +155,7 @@ def cmd_db_init(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+    from app.security import hash_password
     from data.migrate import current_revision, upgrade
 
     if args.events < 0:
@@ -174,6 +186,8 @@ def demo_database() -> tuple[Database, bool]:
     """The local demo plant: created (and filled) the first time, reused afterwards."""
     from app.config import default_demo_database
     from app.demo import load_demo
+    from app.security import hash_password
+    from data.db import open_database
     from data.migrate import current_revision, upgrade
 
     path = default_demo_database()
@@ -187,8 +201,10 @@ def demo_database() -> tuple[Database, bool]:
 
 
 def cmd_open_demo(args: argparse.Namespace) -> int:
-    from app import profiles
+    from app import profiles, queries
+    from app.context import Context
     from app.demo import DEMO_PASSWORD, DEMO_USERS
+    from app.security import SYSTEM
     from data.migrate import check_schema
 
     database, fresh = demo_database()
@@ -218,6 +234,8 @@ def cmd_self_test(_args: argparse.Namespace) -> int:
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
+    from app import services
+
     ctx = _context(args)
     password = _read_password(args, f"Password for {args.name}")
     services.create_user(ctx.uow(), username=args.name, role=args.role, full_name=args.full_name, password=password)
@@ -226,6 +244,8 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
+    from app import queries
+
     ctx = _context(args)
     rows = queries.users(ctx.reader())
     width = max([len(r.username) for r in rows] + [8])
@@ -237,6 +257,8 @@ def cmd_users_list(args: argparse.Namespace) -> int:
 
 
 def cmd_users_disable(args: argparse.Namespace) -> int:
+    from app import services
+
     ctx = _context(args)
     services.set_user_active(ctx.uow(), username=args.name, active=False)
     print(f"Disabled user {args.name.lower()}.")
@@ -244,6 +266,8 @@ def cmd_users_disable(args: argparse.Namespace) -> int:
 
 
 def cmd_users_enable(args: argparse.Namespace) -> int:
+    from app import services
+
     ctx = _context(args)
     services.set_user_active(ctx.uow(), username=args.name, active=True)
     print(f"Enabled user {args.name.lower()}.")
@@ -251,6 +275,8 @@ def cmd_users_enable(args: argparse.Namespace) -> int:
 
 
 def cmd_users_passwd(args: argparse.Namespace) -> int:
+    from app import services
+
     ctx = _context(args)
     password = _read_password(args, f"New password for {args.name}")
     if services.change_password(ctx.uow(), username=args.name, new_password=password):
@@ -261,6 +287,8 @@ def cmd_users_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_users_role(args: argparse.Namespace) -> int:
+    from app import services
+
     ctx = _context(args)
     services.change_role(ctx.uow(), username=args.name, role=args.role)
     print(f"{args.name.lower()} is now a {parse_role(args.role).label}.")
@@ -520,6 +548,20 @@ def _advice(exc: KnownError) -> str:
     return ""
 
 
+def _is_database_error(exc: Exception) -> bool:
+    """A driver's error SQLAlchemy passed on; without SQLAlchemy loaded there can be none."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(exc, errors.DBAPIError)
+
+
+def _database_failure(exc: Any) -> int:
+    """Whatever the unit of work did not translate, a server gone away mid-command, in one line."""
+    reason = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
+    print(f"mpsystem: error: {ConnectionFailed('The database refused the command: ' + reason)}", file=sys.stderr)
+    log.debug("database error", exc_info=exc)
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -534,15 +576,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnownError as exc:
         print(f"mpsystem: error: {exc}{_advice(exc)}", file=sys.stderr)
         return 1
-    except DBAPIError as exc:
-        # Whatever the unit of work did not translate: a server gone away mid-command.
-        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
-        print(
-            f"mpsystem: error: {ConnectionFailed('The database refused the command: ' + reason)}",
-            file=sys.stderr,
-        )
-        log.debug("database error", exc_info=exc)
-        return 1
     except BrokenPipeError:
         # `mpsystem users list | head`: the reader left; that is not an error. Caught before the
         # catch-all below, which would log it as a bug and end with a traceback.
@@ -551,7 +584,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mpsystem: interrupted", file=sys.stderr)
         return 130
-    except Exception:
+    except Exception as exc:
+        if _is_database_error(exc):
+            return _database_failure(exc)
         log.exception("unexpected failure")  # the traceback goes to the log file for the bug report
         raise
 

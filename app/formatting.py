@@ -20,13 +20,14 @@ def quantity(value: Decimal, unit: str | None = None) -> str:
 
 
 _QUANTITY_RE = re.compile(r"^(?P<whole>-?[\d,]+)(?P<fraction>\.\d+)? (?P<unit>\S+)$")
+_UNITS = frozenset(Unit.values())  # asked for every quantity a table paints
 
 
 def quantity_parts(text: str) -> tuple[str, str, str] | None:
     """'1,250.500 kg' as ('1,250', '.500', 'kg'), so that columns can line up the decimal points of different
     units; None for text that is not a quantity with its unit."""
     found = _QUANTITY_RE.match(text)
-    if found is None or found["unit"] not in Unit.values():
+    if found is None or found["unit"] not in _UNITS:
         return None
     return found["whole"], found["fraction"] or "", found["unit"]
 

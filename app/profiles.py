@@ -16,9 +16,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import keyring
-import keyring.errors
-
 from app import config
 from app import validation as v
 from app.errors import ValidationError
@@ -236,6 +233,9 @@ def _key(profile: Profile, username: str) -> str:
 def remembered_password(profile: Profile, username: str) -> str | None:
     if not username:
         return None
+    import keyring  # only when a password was remembered: the sign-in dialog shows sooner without it
+    import keyring.errors
+
     try:
         return keyring.get_password(KEYRING_SERVICE, _key(profile, username))
     except keyring.errors.KeyringError as exc:
@@ -245,6 +245,9 @@ def remembered_password(profile: Profile, username: str) -> str | None:
 
 def remember_password(profile: Profile, username: str, password: str | None) -> bool:
     """Store (or, with None, forget) a password in the keyring; False if there is no keyring."""
+    import keyring
+    import keyring.errors
+
     try:
         if password is None:
             with contextlib.suppress(keyring.errors.PasswordDeleteError):

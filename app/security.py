@@ -68,6 +68,14 @@ def _dummy_hash() -> bytes:
     return _dummy_hashes[rounds]
 
 
+def prepare_sign_in() -> None:
+    """Do ahead what the first sign-in of a process waits for, while the dialog waits for the user:
+    the schema check's migration scripts (Alembic) and the hash an unknown name is checked against."""
+    import data.migrate  # noqa: F401 - imported for its import time
+
+    _dummy_hash()
+
+
 def _verify(password: str, hashed: str | None) -> bool:
     """Check a password, taking as long whether or not there is a hash, and whatever its length."""
     given = password.encode("utf-8")

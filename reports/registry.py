@@ -12,13 +12,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app import queries as q
-from app import reporting
-from app.context import Context
 from domain.vocabulary import QT_TRANSLATE_NOOP
-from reports import dashboard, delivery_note, documents, purchase_order
+
+if TYPE_CHECKING:
+    from app import reporting
+    from app.context import Context
 
 CONTEXT = "Report"  # the translation context of everything marked here
 
@@ -88,23 +88,57 @@ class Report:
         return next((p for p in self.parameters if p.required and not values.get(p.name)), None)
 
 
+def _writer(name: str) -> Callable[..., int]:
+    """The writer `reports.<module>.<function>`, imported when a report is first written.
+
+    The command line builds its parser from this list and the client its menus: neither needs
+    reportlab and the queries until someone prints.
+    """
+    module, _, function = name.partition(".")
+
+    def write(*args: Any, **kwargs: Any) -> int:
+        from reports import dashboard, delivery_note, documents, purchase_order
+
+        modules = {
+            "dashboard": dashboard,
+            "delivery_note": delivery_note,
+            "documents": documents,
+            "purchase_order": purchase_order,
+        }
+        return int(getattr(modules[module], function)(*args, **kwargs))
+
+    write.__name__ = write.__qualname__ = function
+    return write
+
+
 def _inventory(ctx: Context, values: Values) -> reporting.InventoryReport:
+    from app import reporting
+
     return reporting.inventory_report(ctx, values.get("warehouse"))
 
 
 def _batch(ctx: Context, values: Values) -> reporting.BatchPageReport:
+    from app import reporting
+
     return reporting.batch_page_report(ctx, values["batch"])
 
 
 def _plan(ctx: Context, values: Values) -> reporting.PlanReport:
+    from app import reporting
+
     return reporting.plan_report(ctx, values.get("line"))
 
 
 def _trace(ctx: Context, values: Values) -> reporting.TraceReport:
+    from app import reporting
+
     return reporting.trace_report(ctx, values["batch"])
 
 
 def _events(ctx: Context, values: Values) -> reporting.EventsReport:
+    from app import queries as q
+    from app import reporting
+
     start, end = values.get("date") or (None, None)
     flt = q.EventFilter(
         date_from=start,
@@ -118,26 +152,38 @@ def _events(ctx: Context, values: Values) -> reporting.EventsReport:
 
 
 def _customer(ctx: Context, values: Values) -> reporting.CustomerReport:
+    from app import reporting
+
     return reporting.customer_report(ctx, values["customer"])
 
 
 def _dashboard(ctx: Context, values: Values) -> reporting.DashboardReport:
+    from app import reporting
+
     return reporting.dashboard_report(ctx)
 
 
 def _delivery(ctx: Context, values: Values) -> reporting.DeliveryNote:
+    from app import reporting
+
     return reporting.delivery_note(ctx, values["delivery"])
 
 
 def _recall(ctx: Context, values: Values) -> reporting.RecallReport:
+    from app import reporting
+
     return reporting.recall_report(ctx, values["batch"])
 
 
 def _requirements(ctx: Context, values: Values) -> reporting.RequirementsReport:
+    from app import reporting
+
     return reporting.requirements_report(ctx)
 
 
 def _purchase_order(ctx: Context, values: Values) -> reporting.PurchaseOrderDocument:
+    from app import reporting
+
     return reporting.purchase_order_document(ctx, values["purchase_order"])
 
 
@@ -160,7 +206,7 @@ REPORTS: tuple[Report, ...] = (
             ),
         ),
         _inventory,
-        documents.inventory,
+        _writer("documents.inventory"),
     ),
     Report(
         "plan",
@@ -168,7 +214,7 @@ REPORTS: tuple[Report, ...] = (
         "print.view",
         (Parameter("line", Kind.LINE, _label("Line"), help="only this line", hint=_label("all lines")),),
         _plan,
-        documents.plan,
+        _writer("documents.plan"),
     ),
     Report(
         "trace",
@@ -186,7 +232,7 @@ REPORTS: tuple[Report, ...] = (
             ),
         ),
         _trace,
-        documents.trace,
+        _writer("documents.trace"),
     ),
     Report(
         "batch",
@@ -204,7 +250,7 @@ REPORTS: tuple[Report, ...] = (
             ),
         ),
         _batch,
-        documents.batch_page,
+        _writer("documents.batch_page"),
     ),
     Report(
         "events",
@@ -236,7 +282,7 @@ REPORTS: tuple[Report, ...] = (
             ),
         ),
         _events,
-        documents.events,
+        _writer("documents.events"),
     ),
     Report(
         "customer",
@@ -253,9 +299,9 @@ REPORTS: tuple[Report, ...] = (
             ),
         ),
         _customer,
-        documents.customer,
+        _writer("documents.customer"),
     ),
-    Report("dashboard", _label("Dashboard"), "report.all", (), _dashboard, dashboard.dashboard),
+    Report("dashboard", _label("Dashboard"), "report.all", (), _dashboard, _writer("dashboard.dashboard")),
     Report(
         "delivery",
         _label("Delivery note"),
@@ -273,7 +319,7 @@ REPORTS: tuple[Report, ...] = (
             ),
         ),
         _delivery,
-        delivery_note.write,
+        _writer("delivery_note.write"),
     ),
     Report(
         "recall",
@@ -291,9 +337,9 @@ REPORTS: tuple[Report, ...] = (
             ),
         ),
         _recall,
-        documents.recall,
+        _writer("documents.recall"),
     ),
-    Report("mrp", _label("Material requirements"), "print.view", (), _requirements, documents.requirements),
+    Report("mrp", _label("Material requirements"), "print.view", (), _requirements, _writer("documents.requirements")),
     Report(
         "purchase-order",
         _label("Purchase order"),
@@ -311,7 +357,7 @@ REPORTS: tuple[Report, ...] = (
             ),
         ),
         _purchase_order,
-        purchase_order.write,
+        _writer("purchase_order.write"),
     ),
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QWidget
 
 from app import queries as q
@@ -60,9 +60,11 @@ class EventsScreen(TableScreen):
         return check, edit
 
     def reload(self) -> None:
-        if not self._choices_loaded:  # once: reading them from a million entries takes a moment
+        if not self._choices_loaded:
+            # Once, and after the first rows: reading them from a million entries takes as long as the
+            # first page, which would share the machine with it.
             self._choices_loaded = True
-            self.load_choices()
+            self.model.loaded.connect(self.load_choices, Qt.ConnectionType.SingleShotConnection)
         super().reload()
 
     def load_choices(self) -> None:

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from app import profiles as pf
 from app.errors import KnownError, SchemaMismatch, ValidationError
-from app.security import sign_in
 from ui.ops import Ops, message_for
 
 
@@ -296,6 +295,8 @@ class LoginDialog(QDialog):
         self._busy(True)
         self.message.hide()
         self.upgrade_button.hide()
+        from app.security import sign_in  # loaded by now while the dialog waited for the user; if not, here
+
         self.ops.run(
             lambda: sign_in(profile.url(), username, password),
             lambda result: self._succeeded(profile, username, password, result),

@@ -3,25 +3,50 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import logging
 import os
 import sys
-from typing import Any
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app import profiles as pf
-from app.context import Context
-from app.lookups import lookups
 from ui.login import LoginDialog
-from ui.main_window import MainWindow
 from ui.ops import Ops, message_for
 from ui.zoom import zoom
+
+if TYPE_CHECKING:
+    from app.context import Context
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 # Set by the start-up benchmark and the bundle's smoke test: quit as soon as the login dialog shows.
 EXIT_AFTER_LOGIN_SHOWN = "MPSYSTEM_EXIT_AFTER_LOGIN_SHOWN"
+
+# What the main window needs and the sign-in dialog does not (SQLAlchemy and the models, the queries,
+# reportlab, the screens), in the order they build on each other. The dialog shows without them; they
+# load after its first paint, one per turn of the event loop, so a key typed meanwhile waits for one
+# of them at most and signing in finds them loaded.
+MAIN_WINDOW_MODULES = (
+    "keyring",
+    "sqlalchemy",
+    "sqlalchemy.orm",
+    "data.models",
+    "app.security",
+    "app.queries",
+    "app.lookups",
+    "app.reporting",
+    "reports.labels",
+    "ui.widgets",
+    "ui.forms",
+    "ui.batch_page",
+    "ui.dashboard",
+    "ui.main_window",
+)
 
 
 def settle_memory() -> None:
@@ -68,6 +93,43 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+class _AfterFirstPaint(QObject):
+    """Calls back once, on the turn of the event loop after the widget first painted."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Wait for the first paint; the callback runs once it is on the screen."""
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.callback)
+        return False
+
+
+def after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
+    _AfterFirstPaint(widget, callback)
+
+
+def load_main_window_modules(then: Callable[[], None] | None = None) -> None:
+    """Load what the main window needs, one module per turn of the event loop; then call `then`."""
+    pending: Iterator[str] = (name for name in MAIN_WINDOW_MODULES if name not in sys.modules)
+
+    def next_one() -> None:
+        name = next(pending, None)
+        if name is not None:
+            importlib.import_module(name)
+            QTimer.singleShot(0, next_one)
+        else:
+            settle_memory()  # what they built is never garbage: later collections skip it
+            if then is not None:
+                then()
+
+    next_one()
+
+
 class Client:
     """Holds the one ops runner and whichever window is open, and decides when the program ends.
 
@@ -90,13 +152,29 @@ class Client:
         self.login.signed_in.connect(self._signed_in)
         self.login.rejected.connect(self._login_closed)
         self.login.show()
+        after_first_paint(self.login, self._login_shown)
         return self.login
+
+    def _login_shown(self) -> None:
+        if os.environ.get(EXIT_AFTER_LOGIN_SHOWN):
+            print(f"login dialog shown at {time.time():.6f}", flush=True)  # the start-up benchmark reads it
+            self.app.quit()
+            return
+        load_main_window_modules(then=self._prepare_sign_in)
+
+    def _prepare_sign_in(self) -> None:
+        from app.security import prepare_sign_in
+
+        self.ops.run(prepare_sign_in)  # on a worker: bcrypt lets the GUI thread run meanwhile
 
     def _login_closed(self) -> None:
         if self.window is None:
             self.app.quit()
 
     def _signed_in(self, database: Any, user: Any) -> None:
+        from app.context import Context
+        from app.lookups import lookups
+
         ctx = Context(database, user, self.login.connection if self.login is not None else "")
         self.context = ctx
         self.ops.run(
@@ -111,6 +189,8 @@ class Client:
             self.login.show_message(message_for(exc))
 
     def _open_main(self, ctx: Context, lookups: Any) -> None:
+        from ui.main_window import MainWindow
+
         self.window = MainWindow(ctx, self.ops, lookups)
         self.window.signed_out.connect(self._signed_out)
         self.window.closed.connect(self.app.quit)
@@ -133,8 +213,6 @@ def run(preferred: pf.Profile | None = None, hint: str = "") -> int:
     app = make_application()
     client = Client(app, preferred, hint)
     client.show_login()
-    if os.environ.get(EXIT_AFTER_LOGIN_SHOWN):
-        QTimer.singleShot(0, app.quit)
     code = app.exec()
     if client.window is not None:
         client.window.live.stop()

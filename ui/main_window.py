@@ -171,7 +171,17 @@ class MainWindow(QMainWindow):
         self._tab_changed(self.tabs.currentIndex())
         self.first_run: FirstRunDialog | None = None
         self.ops.run(lambda: q.plant_setup(ctx.reader()), self._check_setup)
-        self.feed.start()
+        if self.current() is self.dashboard:
+            self.feed.start()
+        else:
+            # The status bar's alerts come from the dashboard's figures: read them once the first screen
+            # has its rows, so that reading and drawing them does not hold those rows up.
+            self.ops.busy_changed.connect(self._start_feed_when_idle)
+
+    def _start_feed_when_idle(self, busy: bool) -> None:
+        if not busy:
+            self.ops.busy_changed.disconnect(self._start_feed_when_idle)
+            self.feed.start()
 
     def _first_tab(self) -> int:
         """A manager starts on the dashboard; everyone else where they left off."""

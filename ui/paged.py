@@ -24,6 +24,11 @@ Index = QModelIndex | QPersistentModelIndex
 Fetch = Callable[[Any, str | None, bool, int, int], Page[Any]]
 
 
+# Roles no list answers (no icons, check boxes or sizes of its own), though Qt asks each cell for them
+# whenever it paints or measures one: answered before the row is looked up.
+UNANSWERED = frozenset({Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.SizeHintRole})
+
+
 class PagedTableModel(QAbstractTableModel, Generic[T]):
     """Subclasses set `Columns`, `HEADERS`, `SORT_KEYS` and implement `cell()`."""
 
@@ -56,6 +61,7 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         self._pending: set[int] = set()
         self._generation = 0
         self.loading = False
+        self._columns = {int(c): c for c in self.Columns}  # data() asks for a column thousands of times
 
     # ---------------------------------------------------------------- Qt overrides
 
@@ -79,10 +85,10 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cells of loaded pages; a missing page is requested and shows as empty until it arrives."""
-        if not index.isValid() or index.row() >= self.total:
+        if role in UNANSWERED or not index.isValid() or index.row() >= self.total:
             return None
         row = self.row_at(index.row())
-        column = self.Columns(index.column())
+        column = self._columns[index.column()]
         if row is None:
             return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in self.RIGHT_ALIGNED:

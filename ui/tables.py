@@ -314,14 +314,14 @@ class EventModel(PagedTableModel[EventRow]):
 
     def cell(self, row: EventRow, column: Any, role: int) -> Any:
         c = self.Columns
-        if role == DISPLAY:
-            return {
-                c.WHEN: moment(row.occurred_at),
-                c.USER: row.username,
-                c.ENTITY: row.about(),
-                c.ACTION: journal_words(row.action),
-                c.SUMMARY: row.summary,
-            }[column]
+        if role == DISPLAY:  # only the column asked for: the journal's table shows thousands of cells
+            if column == c.WHEN:
+                return moment(row.occurred_at)
+            if column == c.ENTITY:
+                return row.about()
+            if column == c.ACTION:
+                return journal_words(row.action)
+            return row.username if column == c.USER else row.summary
         if role == TOOLTIP and column == c.SUMMARY:
             return row.summary
         if column == c.ENTITY and row.subject:

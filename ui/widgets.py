@@ -382,6 +382,9 @@ class TableScreen(QWidget):
             return
         header, table = self.table.horizontalHeader(), self.table
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Qt looks at 1,000 rows by default: on a long list the four pages after the first would be
+        # asked for (and shown as "…") just to be measured, 40,000 calls for nothing. The first page only.
+        header.setResizeContentsPrecision(self.model.PAGE_SIZE)
         table.resizeColumnsToContents()
         count = self.model.columnCount()
         name = int(self.model.STRETCH) if self.model.STRETCH is not None else -1

@@ -19,10 +19,10 @@ T = TypeVar("T", bound=Term)
 
 def of(kind: type[T], value: str) -> T:
     """The member of `kind` stored as `value` (ValueError for a value the vocabulary does not know)."""
-    for member in kind:
-        if member.value == value:
-            return member
-    raise ValueError(f"{value!r} is not a {kind.__name__}")
+    try:
+        return kind(value)  # the enum's own lookup by value: one per cell a table paints
+    except ValueError:
+        raise ValueError(f"{value!r} is not a {kind.__name__}") from None
 
 
 def term(member: Term) -> str:

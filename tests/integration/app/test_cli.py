@@ -36,6 +36,63 @@ def test_plain_mpsystem_opens_the_login_dialog(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+# Run as `mpsystem` runs: records which heavy modules are loaded when the sign-in dialog has first
+# painted, lets the client load the main window's modules while the dialog waits, then quits.
+WATCH_START_UP = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+import ui.main
+HEAVY = ("sqlalchemy", "reportlab", "data.models", "app.queries", "app.security", "ui.main_window", "keyring")
+seen = {}
+load = ui.main.load_main_window_modules
+def loaded():
+    return [name for name in HEAVY if name in sys.modules]
+def when_shown(then=None):
+    seen["shown"] = loaded()
+    load(then)
+    def done():
+        if "ui.main_window" in sys.modules:
+            seen["after"] = loaded()
+            QApplication.instance().quit()
+        else:
+            QTimer.singleShot(20, done)
+    done()
+ui.main.load_main_window_modules = when_shown
+from app.cli import main
+code = main([])
+print(json.dumps(seen))
+sys.exit(code)
+"""
+
+
+def test_the_login_dialog_shows_before_the_database_layer_and_reportlab_load(tmp_path: Path) -> None:
+    """Start-up waits for neither SQLAlchemy nor reportlab nor the main window; they load once it shows."""
+    import json
+
+    env = {
+        **os.environ,
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    env.pop("MPSYSTEM_EXIT_AFTER_LOGIN_SHOWN", None)
+    done = subprocess.run([sys.executable, "-c", WATCH_START_UP], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["shown"] == []
+    assert seen["after"] == [
+        "sqlalchemy",
+        "reportlab",
+        "data.models",
+        "app.queries",
+        "app.security",
+        "ui.main_window",
+        "keyring",
+    ]
+
+
 def test_version_and_usage_errors() -> None:
     done = run(["--version"])
     assert done.returncode == 0 and done.stdout.startswith("mpsystem ")

@@ -100,6 +100,15 @@ def test_polish_and_cyrillic_print(demo: Context, tmp_path: Path) -> None:
     assert "PENDING — DO NOT USE" in page
 
 
+def test_reportlab_runs_on_its_c_accelerators() -> None:
+    """Every coordinate of a label goes through reportlab's number formatting and every page through its
+    stream encoding: rl-accel does both in C, with the same output, in a fraction of the time."""
+    from reportlab.lib import rl_accel
+
+    assert rl_accel.fp_str.__module__ == "_rl_accel"
+    assert rl_accel.asciiBase85Encode.__module__ == "_rl_accel"
+
+
 def test_a4_sheet_and_zpl(demo: Context, tmp_path: Path) -> None:
     numbers = numbers_with(demo, "1 = 1", 23)
     labels = reporting.batch_labels(demo, numbers)
