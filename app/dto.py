@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from app.permissions import Role
+from domain.schedule import DayLoad
 
 T = TypeVar("T")
 
@@ -329,6 +330,14 @@ class ScheduledOrder:
     late: bool
     hours_left: float = 0.0  # work still to do at the nominal rate, stops not counted
     delayed_by: timedelta = timedelta(0)  # how much the line's stops push its end
+    overrun: timedelta = timedelta(0)  # a running order past its estimated end: by how much
+    late_cause: str | None = None  # why it is late (domain.schedule.LateCause); None when it is not
+    hours: float = 0.0  # its whole work at the nominal rate
+
+    @property
+    def planned_end(self) -> datetime:
+        """Where the estimate said it would end: before `estimated_end` by its overrun."""
+        return self.estimated_end - self.overrun
 
 
 @dataclass(frozen=True)
@@ -363,6 +372,8 @@ class LineQueue:
     rate_unit: str
     orders: tuple[ScheduledOrder, ...]
     stopped: LineStopRow | None = None  # the stop the line stands in now, if it does
+    stops: tuple[LineStopRow, ...] = ()  # the stops that touch its estimate: open, recent and planned ahead
+    loads: tuple[DayLoad, ...] = ()  # the work due per day against the hours the line can run, from today
 
     @property
     def hours_queued(self) -> float:

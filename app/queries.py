@@ -76,7 +76,7 @@ from data.models import (
 )
 from data.types import Quantity, UTCDateTime
 from data.uow import UnitOfWork
-from domain.schedule import Downtime, Job, estimate
+from domain.schedule import DayLoad, Downtime, Job, day_loads, estimate, hours_of, late_cause
 from domain.vocabulary import OPEN_ORDER_STATUSES, QUANTITY_SCALE, BatchStatus, MovementKind, OrderStatus
 
 T = TypeVar("T")
@@ -670,6 +670,7 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
                 for r in queued
             ]
             runs = estimate(moment, ln.rate_per_hour, jobs, [Downtime(st.started_at, st.ended_at) for st in line_stops])
+            hours = [hours_of(r.quantity, ln.rate_per_hour) for r in queued]
             scheduled = tuple(
                 ScheduledOrder(
                     _order_row(r, position, extra=tuple(scheduling)),
@@ -678,14 +679,45 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
                     run.late,
                     run.hours_left,
                     run.delayed_by,
+                    run.overrun,
+                    late_cause(position - 1, runs, job.due_by, moment, hours[position - 1]),
+                    hours[position - 1],
                 )
-                for position, (r, run) in enumerate(zip(queued, runs, strict=True), start=1)
+                for position, (r, run, job) in enumerate(zip(queued, runs, jobs, strict=True), start=1)
             )
             current = next((st for st in line_stops if _stands(st, moment)), None)
+            loads = _loads(moment, tz, scheduled, line_stops)
             result.append(
-                LineQueue(ln.id, ln.code, ln.name, ln.stage, ln.rate_per_hour, ln.rate_unit, scheduled, current)
+                LineQueue(
+                    ln.id,
+                    ln.code,
+                    ln.name,
+                    ln.stage,
+                    ln.rate_per_hour,
+                    ln.rate_unit,
+                    scheduled,
+                    current,
+                    tuple(line_stops),
+                    loads,
+                )  # fmt: skip
             )
         return tuple(result)
+
+
+LOAD_DAYS = (7, 62)  # a line's load is shown for at least a week from today, and at most two months
+
+
+def _loads(
+    moment: datetime, tz: Any, scheduled: tuple[ScheduledOrder, ...], stops: list[LineStopRow]
+) -> tuple[DayLoad, ...]:
+    """The line's work due per day against its free hours, from today to its last due day or estimated end."""
+    today = moment.astimezone(tz).date()
+    last = max(
+        [today, *(o.order.due_date for o in scheduled), *(o.estimated_end.astimezone(tz).date() for o in scheduled)]
+    )
+    days = min(max((last - today).days + 1, LOAD_DAYS[0]), LOAD_DAYS[1])
+    due = [(o.order.due_date, o.hours_left) for o in scheduled]
+    return day_loads(moment, tz, today, days, due, [Downtime(st.started_at, st.ended_at) for st in stops])
 
 
 def _stands(stop: LineStopRow, moment: datetime) -> bool:

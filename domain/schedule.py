@@ -17,7 +17,12 @@ estimates of a stopped line move later minute by minute while it stands. An orde
 its estimated end falls after `due_by`.
 
 Each `Estimate` also says how many hours of work are left at the nominal rate (stops not counted:
-the line's queued work) and how much the stops push the order's end (`delayed_by`).
+the line's queued work), how much the stops push the order's end (`delayed_by`), and for a running
+order that has run longer than its work takes, by how much (`overrun`): its end is then `now`, and
+everything behind it starts from `now` too, so the overrun moves the whole queue.
+
+    late_cause(position, estimates, due_by, now, hours_of_work) -> LateCause | None   why an order is late
+    day_loads(now, tz, first_day, days, due_hours, stops) -> tuple[DayLoad, ...]        load against capacity
 
 Nothing here reads a database or a clock: the caller passes `now`. The production queue, the
 dashboard and the printed plan all take their times from here.
@@ -28,8 +33,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from enum import StrEnum
 
 ZERO = timedelta(0)
 
@@ -58,6 +64,7 @@ class Estimate:
     late: bool
     hours_left: float  # the work still to do at the nominal rate, stops not counted
     delayed_by: timedelta  # stop time between its start and its end
+    overrun: timedelta = ZERO  # a running order past its estimated end: by how much (its end is then `now`)
 
 
 def merged(stops: Iterable[Downtime], now: datetime) -> list[tuple[datetime, datetime]]:
@@ -138,10 +145,12 @@ def estimate(
             done = max(ZERO, (now - start) - stopped_between(spans, start, now)) if now > start else ZERO
             left = max(ZERO, work - done)
             end = line.after_work(max(now, start), left) if left > ZERO else max(now, start)
+            overrun = max(ZERO, done - work)
         else:
             start = line.running_from(cursor)
             left = work
             end = line.after_work(start, work)
+            overrun = ZERO
         cursor = max(cursor, end)
         result.append(
             Estimate(
@@ -150,6 +159,77 @@ def estimate(
                 late=end > job.due_by,
                 hours_left=left / timedelta(hours=1),
                 delayed_by=stopped_between(spans, start, end),
+                overrun=overrun,
             )
         )
+    return tuple(result)
+
+
+class LateCause(StrEnum):
+    """Why an order's estimated end falls after its due day, the first cause that holds."""
+
+    DUE_PASSED = "due_passed"  # its due day is already over
+    TOO_LONG = "too_long"  # its own work, begun now, does not fit before its due day ends
+    OVERRUN = "overrun"  # the running order ahead of it is past its estimated end
+    STOPS = "stops"  # it would be on time but for the line's stops
+    QUEUE = "queue"  # the work queued ahead of it on the line
+
+
+def late_cause(
+    position: int, estimates: Sequence[Estimate], due_by: datetime, now: datetime, hours_of_work: float
+) -> LateCause | None:
+    """Why the order at `position` (0-based) of a line's estimates is late; None when it is not."""
+    run = estimates[position]
+    if not run.late:
+        return None
+    if due_by <= now:
+        return LateCause.DUE_PASSED
+    if now + timedelta(hours=hours_of_work) > due_by:
+        return LateCause.TOO_LONG
+    if any(e.overrun > ZERO for e in estimates[:position]):
+        return LateCause.OVERRUN
+    if run.delayed_by > ZERO and run.end - run.delayed_by <= due_by:
+        return LateCause.STOPS
+    return LateCause.QUEUE
+
+
+@dataclass(frozen=True)
+class DayLoad:
+    """A line's day: the hours of work due on it against the hours the line can run that day."""
+
+    day: date
+    planned_hours: float  # work (at the nominal rate) of the queued orders due this day; overdue ones count today
+    available_hours: float  # the day's hours from now on, less the line's stops
+
+    @property
+    def overloaded(self) -> bool:
+        return self.planned_hours > self.available_hours + 1e-9
+
+
+def day_loads(
+    now: datetime,
+    tz: tzinfo,
+    first_day: date,
+    days: int,
+    due_hours: Iterable[tuple[date, float]],
+    stops: Iterable[Downtime] = (),
+) -> tuple[DayLoad, ...]:
+    """Each of `days` days from `first_day`: the hours due on it against the hours the line can run.
+
+    The line can run every hour of a day that is not past and not stopped (an open stop counts up to
+    `now`, as in `estimate`). Work due before `first_day` is still to do, so it counts on `first_day`.
+    """
+    spans = merged(stops, now)
+    planned: dict[date, float] = {}
+    for due, hours in due_hours:
+        key = max(due, first_day)
+        planned[key] = planned.get(key, 0.0) + hours
+    result = []
+    for i in range(days):
+        day = first_day + timedelta(days=i)
+        start = datetime.combine(day, time.min, tzinfo=tz)
+        end = start + timedelta(days=1)
+        start = max(start, min(now, end))
+        free = (end - start) - stopped_between(spans, start, end)
+        result.append(DayLoad(day, planned.get(day, 0.0), free / timedelta(hours=1)))
     return tuple(result)

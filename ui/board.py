@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
@@ -20,12 +20,14 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFontMetrics
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QButtonGroup,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -34,18 +36,22 @@ from PySide6.QtWidgets import (
     QListView,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app import queries as q
-from app import services as s
 from app.dto import LineQueue, LineStopRow, OrderRow, ScheduledOrder
+from app.formatting import hours as hours_text
 from app.formatting import rate as line_rate
 from domain.vocabulary import OrderStatus
+from ui.board_moves import Place, UndoMoves, place_in_turn, restore
 from ui.ops import message_for
 from ui.production import ProductionActions
+from ui.schedule import ZOOMS, ScheduleView
 from ui.screen import Host, Menu
 from ui.tables import ALERT_TEXT, day, qty
 from ui.widgets import settings
@@ -67,6 +73,7 @@ class _OrderListModel(QAbstractListModel):
     """Orders in a list that takes drops; a drop asks for a move and changes nothing itself."""
 
     drop_requested = Signal(str, int, object, int)  # number, version, line code (None: backlog), position
+    drops_requested = Signal(object, object, int)  # several orders picked together: numbers, line code, position
 
     def __init__(self, line_code: str | None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -115,7 +122,12 @@ class _OrderListModel(QAbstractListModel):
         rows = sorted({i.row() for i in indexes if i.isValid()})
         if rows:
             order = self.order_at(rows[0])
-            payload = {"number": order.number, "version": order.version, "line": order.line_code}
+            payload = {
+                "number": order.number,
+                "version": order.version,
+                "line": order.line_code,
+                "numbers": [self.order_at(r).number for r in rows],  # several cards picked with Ctrl or Shift
+            }
             data.setData(MIME, QByteArray(json.dumps(payload).encode()))
         return data
 
@@ -135,7 +147,11 @@ class _OrderListModel(QAbstractListModel):
         position = row if current is not None and current < row else row + 1
         if current is not None and position == current + 1:
             return False  # dropped where it already is
-        self.drop_requested.emit(payload["number"], int(payload["version"]), self.line_code, position)
+        numbers = list(payload.get("numbers") or [payload["number"]])
+        if len(numbers) > 1:
+            self.drops_requested.emit(numbers, self.line_code, position)
+        else:
+            self.drop_requested.emit(payload["number"], int(payload["version"]), self.line_code, position)
         return True
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -231,7 +247,9 @@ class PlanningBoard(QWidget):
         self.search.textChanged.connect(lambda _t: self.reload())
         self.backlog = BacklogModel(None, self)
         self.backlog.drop_requested.connect(self.request_move)
+        self.backlog.drops_requested.connect(self.move_orders)
         self.backlog_view = _list_view(self.backlog, self)
+        self.backlog_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.backlog_title = QLabel("Backlog", self)
         self.backlog_title.setObjectName("panelTitle")
         left = QWidget(self)
@@ -246,6 +264,7 @@ class PlanningBoard(QWidget):
         self.queue_titles: dict[str, QLabel] = {}
         self.queue_panels: dict[str, QFrame] = {}
         self.line_units: dict[str, str] = {}  # each line's rate unit: an order must be measured in it
+        self.line_stages: dict[str, str] = {}  # each line's stage: an order's product must be made on it
         self.grid = QGridLayout()
         self.grid.setSpacing(10)
         self.grid.setColumnStretch(0, 1)
@@ -259,9 +278,24 @@ class PlanningBoard(QWidget):
         scroll.setWidget(lines_box)
         self.lines_scroll = scroll
 
+        self.undo_stack = QUndoStack(self)
+        self.known: dict[str, OrderRow] = {}  # every order on the board as last read, by number
+        self.schedule = ScheduleView(self.line_takes, self._dragged_orders, self)
+        self.schedule.move_requested.connect(self.move_orders)
+        self.schedule.selection_changed.connect(self._picked_on_schedule)
+        self.notes: dict[str, QLabel] = {}  # each queue panel's refusal, said at the line
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(scroll)
+        self.stack.addWidget(self.schedule)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(self._view_bar())
+        right_layout.addWidget(self.stack, 1)
+
         splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
-        splitter.addWidget(scroll)
+        splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([330, 1000])
         self.status = QLabel(self)
@@ -287,6 +321,62 @@ class PlanningBoard(QWidget):
         self.order_selected.connect(lambda _order: self.update_actions())
         self.restore_layout()
         self.update_actions()
+        self.clock = QTimer(self)
+        self.clock.setInterval(60_000)
+        self.clock.timeout.connect(lambda: self.schedule.move_now(datetime.now(UTC)))
+        self.clock.start()
+
+    def _view_bar(self) -> QHBoxLayout:
+        """Queue or schedule, the schedule's zoom, and undo/redo of the board's moves."""
+        bar = QHBoxLayout()
+        self.view_buttons = QButtonGroup(self)
+        self.view_buttons.setExclusive(True)
+        for i, (name, text) in enumerate([("queue", self.tr("&Queues")), ("schedule", self.tr("Sc&hedule"))]):
+            button = QToolButton(self)
+            button.setObjectName(f"board_{name}_view")
+            button.setText(text)
+            button.setCheckable(True)
+            self.view_buttons.addButton(button, i)
+            bar.addWidget(button)
+        self.view_buttons.idClicked.connect(self.show_board_view)
+        bar.addSpacing(16)
+        self.zoom_buttons = QButtonGroup(self)
+        self.zoom_buttons.setExclusive(True)
+        for i, (label, _hours) in enumerate(ZOOMS):
+            button = QToolButton(self)
+            button.setObjectName(f"schedule_zoom_{_hours}h")
+            button.setText(QCoreApplication.translate("Schedule", label))
+            button.setCheckable(True)
+            button.setChecked(i == self.schedule.zoom)
+            self.zoom_buttons.addButton(button, i)
+            bar.addWidget(button)
+        self.zoom_buttons.idClicked.connect(self.schedule.set_zoom)
+        bar.addStretch(1)
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo move"))
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo move"))
+        self.redo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            bar.addWidget(button)
+        wanted = settings().value(f"{self.host.username}/board/view", "schedule")
+        self.show_board_view(0 if wanted == "queue" else 1)
+        return bar
+
+    def show_board_view(self, index: int) -> None:
+        """The queues as lists (0) or the lines along a time axis (1); the board remembers which."""
+        self.stack.setCurrentIndex(index)
+        self.view_buttons.button(index).setChecked(True)
+        for button in self.zoom_buttons.buttons() if hasattr(self, "zoom_buttons") else []:
+            button.setVisible(index == 1)
+        settings().setValue(f"{self.host.username}/board/view", "queue" if index == 0 else "schedule")
+
+    @property
+    def on_schedule(self) -> bool:
+        return self.stack.currentWidget() is self.schedule
 
     # ---------------------------------------------------------------- the Screen protocol
 
@@ -331,6 +421,7 @@ class PlanningBoard(QWidget):
         """An order opened from the journal or a scan: selected in its line's queue, or found in the backlog.
         A line: its queue in view."""
         if entity == "line" and key in self.queue_panels:
+            self.schedule.show_line(key)
             self.lines_scroll.ensureWidgetVisible(self.queue_panels[key])
             self.queue_views[key].setFocus(Qt.FocusReason.OtherFocusReason)
             return
@@ -343,6 +434,8 @@ class PlanningBoard(QWidget):
     def _show_wanted(self) -> None:
         key, self.wanted = self.wanted, None
         if key is None:
+            return
+        if self.on_schedule and self.schedule.show_order(key):
             return
         for code, view in self.queue_views.items():
             model = view.model()
@@ -381,6 +474,9 @@ class PlanningBoard(QWidget):
 
     def _show(self, queues: tuple[LineQueue, ...], backlog: list[OrderRow], total: int) -> None:
         self.backlog.set_items(backlog)
+        self.known = {o.number: o for o in backlog}
+        self.known.update((o.order.number, o.order) for queue in queues for o in queue.orders)
+        self.line_stages = {queue.line_code: queue.stage for queue in queues}
         shown = f"{len(backlog)} of {total}" if total > len(backlog) else str(total)
         self.backlog_title.setText(f"Backlog — {shown} new orders")
         for i, queue in enumerate(queues):
@@ -399,8 +495,9 @@ class PlanningBoard(QWidget):
                     _short(queue.stopped.started_at), queue.stopped.reason_name
                 )
                 stopped = f'<br><span style="color:#b3261e; font-weight:600">⚠ {mark}</span>'
+            work = hours_text(queue.hours_queued)
             self.queue_titles[queue.line_code].setText(
-                f"<b>{queue.line_code}</b> · {queue.line_name} · {rate} · {len(queue.orders)} queued{late_text}"
+                f"<b>{queue.line_code}</b> · {queue.line_name} · {rate} · {len(queue.orders)} queued, {work}{late_text}"
                 + stopped
             )
             panel = self.queue_panels[queue.line_code]
@@ -408,6 +505,7 @@ class PlanningBoard(QWidget):
                 panel.setProperty("stopped", queue.stopped is not None)
                 panel.style().unpolish(panel)
                 panel.style().polish(panel)
+        self.schedule.set_queues(queues, datetime.now(UTC))
         planned = sum(len(m.items) for m in self.queues.values())
         self.status.setText(f"{planned} orders on {len(queues)} lines, {total} in the backlog")
         self._reselect()
@@ -416,9 +514,16 @@ class PlanningBoard(QWidget):
     def _add_line(self, i: int, code: str) -> None:
         model = QueueModel(code, self)
         model.drop_requested.connect(self.request_move)
+        model.drops_requested.connect(self.move_orders)
         title = QLabel(code, self)
         title.setObjectName("panelTitle")
         title.setWordWrap(True)
+        note = QLabel(self)
+        note.setObjectName("lineRefusal")
+        note.setWordWrap(True)
+        note.setStyleSheet("color:#b3261e; background:#fdecea; border:1px solid #b3261e; padding:3px")
+        note.hide()
+        self.notes[code] = note
         view = _list_view(model, self)
         view.setMinimumHeight(190)
         panel = QFrame(self)
@@ -428,6 +533,7 @@ class PlanningBoard(QWidget):
         box = QVBoxLayout(panel)
         box.setContentsMargins(6, 6, 6, 6)
         box.addWidget(title)
+        box.addWidget(note)
         box.addWidget(view, 1)
         self.grid.addWidget(panel, i // 2, i % 2)
         self.queues[code], self.queue_views[code], self.queue_titles[code] = model, view, title
@@ -446,12 +552,16 @@ class PlanningBoard(QWidget):
 
         view.selectionModel().currentChanged.connect(changed)
 
-    def _select(self, order: OrderRow, line_code: str | None, source: QListView) -> None:
+    def _select(self, order: OrderRow, line_code: str | None, source: QListView | None) -> None:
         self.selected, self.selected_line = order, line_code
         for view in [self.backlog_view, *self.queue_views.values()]:
             if view is not source:
                 view.selectionModel().clearSelection()
         self.order_selected.emit(order)
+
+    def _picked_on_schedule(self, order: OrderRow | None, line_code: str | None) -> None:
+        if order is not None:
+            self._select(order, line_code, None)
 
     def line_is_running(self, code: str | None) -> bool:
         model = self.queues.get(code or "")
@@ -462,6 +572,11 @@ class PlanningBoard(QWidget):
     def _reselect(self) -> None:
         number = self.selected.number if self.selected else None
         self.selected = None
+        if self.on_schedule and number is not None and number in self.schedule.bars:
+            bar = self.schedule.bars[number]
+            self.selected, self.selected_line = bar.order, bar.line_code
+            self.order_selected.emit(self.selected)
+            return
         for code, view in [(None, self.backlog_view), *self.queue_views.items()]:
             model = view.model()
             assert isinstance(model, _OrderListModel)
@@ -473,27 +588,79 @@ class PlanningBoard(QWidget):
 
     # ---------------------------------------------------------------- planning
 
+    def line_takes(self, order: OrderRow, line_code: str) -> bool:
+        """May the line run the order: its product's stage, measured in the line's unit (the service decides)."""
+        stage = self.host.lookups.current.product_stages.get(order.product_code)
+        return self.line_stages.get(line_code) == stage and self.line_units.get(line_code) == order.unit
+
+    def _dragged_orders(self, payload: dict[str, Any]) -> list[OrderRow]:
+        numbers = payload.get("numbers") or [payload.get("number")]
+        return [self.known[n] for n in numbers if n in self.known]
+
     def request_move(self, number: str, version: int, line_code: str | None, position: int) -> None:
-        """One drop, one service call; a clash with another planner reloads the board."""
+        """One order dropped: one queue move (with the version the planner saw)."""
+        self.move_orders([number], line_code, position, {number: version})
+
+    def move_orders(
+        self, numbers: list[str], line_code: str | None, position: int, versions: dict[str, int] | None = None
+    ) -> None:
+        """One drop, its queue moves in one worker call; Ctrl+Z takes them back. A clash reloads the board."""
         ctx = self.ctx
+        seen = versions or {n: self.known[n].version for n in numbers if n in self.known}
+        before = [Place(n, self.known[n].line_code, self.known[n].position) for n in numbers if n in self.known]
+        first = numbers[0]
+        what = first if len(numbers) == 1 else self.tr("{0} orders").format(len(numbers))
+        done_text = f"{what} back in the backlog" if line_code is None else f"{what} planned on {line_code}"
+        self.status.setText(f"Planning {what}…")
 
-        def call() -> Any:
-            if line_code is None:
-                return s.unplan_order(ctx.uow(), number=number, expected_version=version)
-            return s.plan_order(ctx.uow(), number=number, line=line_code, position=position, expected_version=version)
+        def done(outcome: tuple[list[Place], Exception | None]) -> None:
+            placed, refusal = outcome
+            if placed:
+                moved = {p.number for p in placed}
+                text = self.tr("Move {0}").format(", ".join(p.number for p in placed))
+                self.undo_stack.push(UndoMoves(self, [b for b in before if b.number in moved], placed, text))
+            if refusal is None:
+                where = f" at position {placed[0].position}" if placed and placed[0].position else ""
+                self.message.emit(done_text + where)
+                self.reload()
+            else:
+                self._refused(line_code, message_for(refusal))
 
-        done_text = f"{number} is back in the backlog" if line_code is None else f"{number} planned on {line_code}"
-        self.status.setText(f"Planning {number}…")
+        self.ops.run(lambda: place_in_turn(ctx, numbers, line_code, position, seen), done, self._failed(line_code))
 
-        def done(result: Any) -> None:
-            where = f" at position {result}" if isinstance(result, int) else ""
-            self.message.emit(done_text + where)
-            self.reload()
+    def replay(self, places: list[Place], text: str) -> None:
+        """An undo or redo: each order back to its place, as queue moves."""
+        ctx = self.ctx
+        seen = {p.number: self.known[p.number].version for p in places if p.number in self.known}
+        self.status.setText(self.tr("Undoing: {0}…").format(text))
 
-        def failed(exc: Exception) -> None:
-            text = message_for(exc)
-            self.message.emit(text)
-            # after the reload, which rewrites the board's status line with its counts
-            self.reload(done=lambda: self.status.setText(text))
+        def done(outcome: tuple[list[Place], Exception | None]) -> None:
+            placed, refusal = outcome
+            if refusal is None:
+                self.message.emit(self.tr("{0}: {1} back in place").format(text, len(placed)))
+                self.reload()
+            else:
+                self._refused(places[0].line, message_for(refusal))
 
-        self.ops.run(call, done, failed)
+        self.ops.run(lambda: restore(ctx, places, seen), done, self._failed(None))
+
+    def _failed(self, line_code: str | None) -> Callable[[Exception], None]:
+        return lambda exc: self._refused(line_code, message_for(exc))
+
+    @staticmethod
+    def _clear_note(note: QLabel, text: str) -> None:
+        if note.text() == "⚠ " + text:  # a newer refusal keeps its own time
+            note.hide()
+
+    def _refused(self, line_code: str | None, text: str) -> None:
+        """Say why at the line itself and in the status bar; the board reads the plan again."""
+        self.message.emit(text)
+        if line_code is not None:
+            self.schedule.show_refusal(line_code, text)
+            note = self.notes.get(line_code)
+            if note is not None:
+                note.setText("⚠ " + text)
+                note.show()
+                QTimer.singleShot(10_000, self, lambda: self._clear_note(note, text))
+        # after the reload, which rewrites the board's status line with its counts
+        self.reload(done=lambda: self.status.setText(text))
