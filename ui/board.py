@@ -352,9 +352,9 @@ class PlanningBoard(QWidget):
             bar.addWidget(button)
         self.zoom_buttons.idClicked.connect(self.schedule.set_zoom)
         bar.addStretch(1)
-        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo move"))
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
-        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo move"))
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
         self.redo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
         for action in (self.undo_action, self.redo_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -617,7 +617,7 @@ class PlanningBoard(QWidget):
             placed, refusal = outcome
             if placed:
                 moved = {p.number for p in placed}
-                text = self.tr("Move {0}").format(", ".join(p.number for p in placed))
+                text = self.tr("move of {0}").format(", ".join(p.number for p in placed))
                 self.undo_stack.push(UndoMoves(self, [b for b in before if b.number in moved], placed, text))
             if refusal is None:
                 where = f" at position {placed[0].position}" if placed and placed[0].position else ""
