@@ -232,6 +232,13 @@ class HeaderItem(QGraphicsRectItem):
         self.setBrush(QColor("#f8f9fa"))
         self.setZValue(10)
 
+    def summary(self) -> str:
+        """How many orders wait, their hours of work at the nominal rate, and how many are late."""
+        q = self.queue
+        late = sum(1 for o in q.orders if o.late)
+        text = tr("{0} queued · {1}").format(len(q.orders), hours_text(q.hours_queued))
+        return text + (" · " + tr("{0} late").format(late) if late else "")
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         """The line's code, its queued hours, its late orders and its stop."""
         super().paint(painter, option, widget)
@@ -244,11 +251,8 @@ class HeaderItem(QGraphicsRectItem):
         painter.setPen(QColor("#202124"))
         painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, q.line_code)
         painter.setFont(QFont(painter.font().family(), painter.font().pointSize()))
-        late = sum(1 for o in q.orders if o.late)
-        second = tr("{0} queued · {1}").format(len(q.orders), hours_text(q.hours_queued))
-        if late:
-            second += " · " + tr("{0} late").format(late)
-        painter.setPen(LATE_EDGE if late else QColor("#3c4043"))
+        second = self.summary()
+        painter.setPen(LATE_EDGE if any(o.late for o in q.orders) else QColor("#3c4043"))
         y = metrics.lineSpacing()
         painter.drawText(rect.adjusted(0, y, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
                          metrics.elidedText(second, Qt.TextElideMode.ElideRight, rect.width()))  # fmt: skip

@@ -9,11 +9,12 @@ from PySide6.QtTest import QTest
 from sqlalchemy import text
 
 from app.context import Context
+from app.formatting import hours as hours_text
 from app.permissions import Role
 from tests.helpers import queue_numbers
 from tests.ui.conftest import save_screenshot, show_tab, wait_loaded
 from ui.ops import Ops
-from ui.schedule import HEADER_W, ZOOMS
+from ui.schedule import HEADER_W, ZOOMS, LoadItem
 
 
 def open_schedule(qtbot: Any, ops: Ops, ctx: Context) -> Any:
@@ -214,3 +215,19 @@ def test_several_bars_picked_with_ctrl_move_together(qtbot: Any, ops: Ops, demo_
         board.undo_stack.undo()
     qtbot.waitUntil(lambda: not ops.busy, timeout=10_000)
     assert queue_numbers(ctx.database, code) == before
+
+
+def test_each_line_shows_its_load_per_day_and_its_queued_hours(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    window = open_schedule(qtbot, ops, demo_contexts[Role.PLANNER])
+    board, schedule = window.board, window.board.schedule
+    loads = [i for i in schedule.scene().items() if isinstance(i, LoadItem)]
+    assert len(loads) == sum(len(q.loads) for q in schedule.queues)
+    expected = sorted((d.planned_hours, d.available_hours, d.overloaded) for q in schedule.queues for d in q.loads)
+    assert sorted((i.planned, i.available, i.overloaded) for i in loads) == expected
+    assert any(i.overloaded for i in loads), "the demo plant has an overloaded day"
+    assert all(("overloaded" in i.toolTip()) == i.overloaded for i in loads)
+    for queue in schedule.queues:  # the header and the queue view's title say the hours queued
+        assert hours_text(queue.hours_queued) in schedule.headers[queue.line_code].summary()
+        assert hours_text(queue.hours_queued) in board.queue_titles[queue.line_code].text()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import insert, text
@@ -16,6 +16,7 @@ from app.permissions import Role
 from data.db import Database
 from data.models import LineStop
 from data.uow import UnitOfWork
+from tests.conftest import in_days
 from tests.helpers import order, plan
 
 
@@ -175,3 +176,41 @@ def test_the_queue_estimate_moves_by_the_stops(plant: Context) -> None:
     ]
     assert line.stopped is not None and line.stopped.reason_code == "BREAKDOWN"
     assert line.hours_queued == 3.0  # the work waiting is the same; only when it happens moved
+
+
+def test_a_line_weighs_the_work_due_each_day_against_the_hours_it_can_run(plant: Context) -> None:
+    """EXTRUDER-1 runs 500 kg/h: A (30 h) is due tomorrow, B (2 h) in three days; tomorrow has a 6 h stop."""
+    order(plant, "A", quantity=15000, due=1)
+    order(plant, "B", quantity=1000, due=3)
+    plan(plant, "A")
+    plan(plant, "B")
+    tz = datetime.now().astimezone().tzinfo
+    now = datetime.combine(in_days(0), time(8), tzinfo=tz)
+    tomorrow = datetime.combine(in_days(1), time(0), tzinfo=tz)
+    s.record_stop(at(plant, now), line="EXTRUDER-1", reason="MAINTENANCE", started_at=tomorrow + timedelta(hours=6),
+                  ended_at=tomorrow + timedelta(hours=12))  # fmt: skip
+    (line,) = q.line_queues(plant.reader(), now=now, line="EXTRUDER-1")
+    loads = {d.day: d for d in line.loads}
+    assert len(line.loads) >= 7 and line.loads[0].day == in_days(0)
+    assert (loads[in_days(0)].planned_hours, loads[in_days(0)].available_hours) == (0.0, 16.0)
+    assert (loads[in_days(1)].planned_hours, loads[in_days(1)].available_hours) == (30.0, 18.0)
+    assert loads[in_days(1)].overloaded and not loads[in_days(3)].overloaded
+    assert loads[in_days(3)].planned_hours == 2.0
+    first, second = line.orders
+    # the day is overloaded, yet A fits in the 34 h from now to tomorrow's end less the stop: it ends at 20:00
+    assert first.estimated_end == tomorrow + timedelta(hours=20) and not first.late and first.late_cause is None
+    assert (first.hours, second.hours) == (30.0, 2.0)
+
+
+def test_a_running_order_past_its_estimate_is_flagged_and_the_queue_moves_behind_it(plant: Context) -> None:
+    """A (2 h) started 5 h ago: 3 h over, shown as such; B behind it starts now."""
+    order(plant, "A", quantity=1000)
+    order(plant, "B", quantity=1000)
+    plan(plant, "A")
+    plan(plant, "B")
+    s.start_order(at(plant, hours(-5)), number="A")
+    (line,) = q.line_queues(plant.reader(), now=NOW, line="EXTRUDER-1")
+    running, waiting = line.orders
+    assert running.overrun == timedelta(hours=3) and running.estimated_end == NOW
+    assert running.planned_end == hours(-3)
+    assert (waiting.estimated_start, waiting.overrun) == (NOW, timedelta(0))
