@@ -240,6 +240,23 @@ PRIORITY_LABELS = {
     4: QT_TRANSLATE_NOOP("Priority", "low"),
     5: QT_TRANSLATE_NOOP("Priority", "when possible"),
 }
+DUE_SOON_DAYS = 3  # an open order due within this many days is flagged as due soon
+
+
+class Urgency(Term):
+    """How pressing an open order's due date is: past it, or close to it."""
+
+    OVERDUE = "overdue", QT_TRANSLATE_NOOP("Urgency", "overdue")
+    DUE_SOON = "due_soon", QT_TRANSLATE_NOOP("Urgency", "due soon")
+
+    @classmethod
+    def of_due(cls, due: date, today: date) -> Urgency | None:
+        """Overdue once its due day is over, due soon within DUE_SOON_DAYS of it, else None."""
+        if due < today:
+            return cls.OVERDUE
+        if due <= today + timedelta(days=DUE_SOON_DAYS):
+            return cls.DUE_SOON
+        return None
 
 
 # ---------------------------------------------------------------- people

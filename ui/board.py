@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QButtonGroup,
+    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -48,6 +49,7 @@ from app.dto import LineQueue, LineStopRow, OrderRow, ScheduledOrder
 from app.formatting import hours as hours_text
 from app.formatting import rate as line_rate
 from domain.vocabulary import OrderStatus
+from ui.board_cards import CAPTION_ROLE, GROUPINGS, ORDER_ROLE, CardDelegate, arranged, priority_words
 from ui.board_moves import Place, UndoMoves, place_in_turn, restore
 from ui.ops import message_for
 from ui.production import ProductionActions
@@ -171,7 +173,7 @@ class _OrderListModel(QAbstractListModel):
             note = f" ({order.note})" if order.note else ""
             tip = (
                 f"{order.number}: {order.product_code} {order.product_name}{note}, due {day(order.due_date)}, "
-                f"priority {order.priority}"
+                f"priority: {priority_words(order.priority)}"
             )
             if running and self.stopped is not None:
                 tip += "\n" + QCoreApplication.translate("Board", "The line stopped at {0}: {1}").format(
@@ -185,7 +187,7 @@ class _OrderListModel(QAbstractListModel):
     def _text(self, item: Any, order: OrderRow, running: bool) -> str:
         first = f"{order.number}  ·  {order.customer_name}\n{order.product_name}  ·  {qty(order.quantity, order.unit)}"
         if not isinstance(item, ScheduledOrder):
-            return f"{first}\ndue {day(order.due_date)}  ·  priority {order.priority}"
+            return f"{first}\ndue {day(order.due_date)}  ·  priority: {priority_words(order.priority)}"
         timing = f"{_short(item.estimated_start)} → {_short(item.estimated_end)}"
         flag = "  LATE" if item.late else ""
         now = "  RUNNING" if running else ""
@@ -206,7 +208,24 @@ class QueueModel(_OrderListModel):
 
 
 class BacklogModel(_OrderListModel):
-    """New orders waiting for a line; dropping a planned order here unplans it."""
+    """New orders waiting for a line, as cards in groups; dropping a planned order here unplans it."""
+
+    def __init__(self, line_code: str | None, parent: Any = None) -> None:
+        super().__init__(line_code, parent)
+        self.captions: dict[int, str] = {}  # the row that starts a group: the group's caption
+
+    def set_cards(self, cards: list[tuple[OrderRow, str | None]]) -> None:
+        self.captions = {row: caption for row, (_order, caption) in enumerate(cards) if caption}
+        self.set_items([order for order, _caption in cards])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """The card's order and its group's caption for the card delegate; the rest as every list."""
+        if index.isValid() and index.row() < len(self.items):
+            if role == ORDER_ROLE:
+                return self.order_at(index.row())
+            if role == CAPTION_ROLE:
+                return self.captions.get(index.row())
+        return super().data(index, role)
 
 
 def _list_view(model: _OrderListModel, parent: QWidget) -> QListView:
@@ -250,6 +269,14 @@ class PlanningBoard(QWidget):
         self.backlog.drops_requested.connect(self.move_orders)
         self.backlog_view = _list_view(self.backlog, self)
         self.backlog_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.backlog_view.setItemDelegate(CardDelegate(date.today, self.backlog_view))
+        self.backlog_view.setAlternatingRowColors(False)
+        self.grouping = QComboBox(self)
+        self.grouping.setObjectName("backlog_grouping")
+        for key, label in GROUPINGS:
+            self.grouping.addItem(QCoreApplication.translate("Backlog", label), key)
+        self.grouping.currentIndexChanged.connect(lambda _i: self._arrange_backlog())
+        self.backlog_rows: list[OrderRow] = []
         self.backlog_title = QLabel("Backlog", self)
         self.backlog_title.setObjectName("panelTitle")
         left = QWidget(self)
@@ -257,6 +284,10 @@ class PlanningBoard(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.backlog_title)
         left_layout.addWidget(self.search)
+        grouped = QHBoxLayout()
+        grouped.addWidget(QLabel(self.tr("Grouped by"), self))
+        grouped.addWidget(self.grouping, 1)
+        left_layout.addLayout(grouped)
         left_layout.addWidget(self.backlog_view, 1)
 
         self.queues: dict[str, QueueModel] = {}
@@ -472,8 +503,15 @@ class PlanningBoard(QWidget):
 
         self.ops.run(read, show, lambda exc: self.status.setText(message_for(exc)))
 
+    def _arrange_backlog(self) -> None:
+        """The backlog's cards sorted by the grouping chosen, due date first within a group."""
+        stages = self.host.lookups.current.product_stages
+        grouping = self.grouping.currentData() or "due"
+        self.backlog.set_cards(arranged(self.backlog_rows, grouping, stages, date.today()))
+
     def _show(self, queues: tuple[LineQueue, ...], backlog: list[OrderRow], total: int) -> None:
-        self.backlog.set_items(backlog)
+        self.backlog_rows = backlog
+        self._arrange_backlog()
         self.known = {o.number: o for o in backlog}
         self.known.update((o.order.number, o.order) for queue in queues for o in queue.orders)
         self.line_stages = {queue.line_code: queue.stage for queue in queues}
