@@ -671,6 +671,8 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
             ]
             runs = estimate(moment, ln.rate_per_hour, jobs, [Downtime(st.started_at, st.ended_at) for st in line_stops])
             hours = [hours_of(r.quantity, ln.rate_per_hour) for r in queued]
+            # only a running order overruns, and it is at the head of its line: every order behind it waits for it
+            overrun_at_head = bool(runs) and bool(runs[0].overrun)
             scheduled = tuple(
                 ScheduledOrder(
                     _order_row(r, position, extra=tuple(scheduling)),
@@ -680,7 +682,7 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
                     run.hours_left,
                     run.delayed_by,
                     run.overrun,
-                    late_cause(position - 1, runs, job.due_by, moment, hours[position - 1]),
+                    late_cause(run, job.due_by, moment, hours[position - 1], overrun_at_head and position > 1),
                     hours[position - 1],
                 )
                 for position, (r, run, job) in enumerate(zip(queued, runs, jobs, strict=True), start=1)

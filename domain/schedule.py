@@ -21,7 +21,7 @@ the line's queued work), how much the stops push the order's end (`delayed_by`),
 order that has run longer than its work takes, by how much (`overrun`): its end is then `now`, and
 everything behind it starts from `now` too, so the overrun moves the whole queue.
 
-    late_cause(position, estimates, due_by, now, hours_of_work) -> LateCause | None   why an order is late
+    late_cause(estimate, due_by, now, hours_of_work, overrun_ahead) -> LateCause | None   why an order is late
     day_loads(now, tz, first_day, days, due_hours, stops) -> tuple[DayLoad, ...]        load against capacity
 
 Nothing here reads a database or a clock: the caller passes `now`. The production queue, the
@@ -101,6 +101,10 @@ class _Line:
         self.spans = spans
         self.ends = [end for _start, end in spans]
 
+    def stopped(self, start: datetime, end: datetime) -> timedelta:
+        """`stopped_between` for this line's spans, skipping those over before `start`."""
+        return stopped_between(self.spans[bisect_right(self.ends, start) :], start, end)
+
     def running_from(self, moment: datetime) -> datetime:
         """The first moment at or after `moment` the line is not stopped."""
         i = bisect_right(self.ends, moment)
@@ -142,7 +146,7 @@ def estimate(
         work = timedelta(hours=hours_of(job.quantity, rate_per_hour))
         if job.running_since is not None:
             start = job.running_since
-            done = max(ZERO, (now - start) - stopped_between(spans, start, now)) if now > start else ZERO
+            done = max(ZERO, (now - start) - line.stopped(start, now)) if now > start else ZERO
             left = max(ZERO, work - done)
             end = line.after_work(max(now, start), left) if left > ZERO else max(now, start)
             overrun = max(ZERO, done - work)
@@ -158,7 +162,7 @@ def estimate(
                 end=end,
                 late=end > job.due_by,
                 hours_left=left / timedelta(hours=1),
-                delayed_by=stopped_between(spans, start, end),
+                delayed_by=line.stopped(start, end),
                 overrun=overrun,
             )
         )
@@ -176,17 +180,17 @@ class LateCause(StrEnum):
 
 
 def late_cause(
-    position: int, estimates: Sequence[Estimate], due_by: datetime, now: datetime, hours_of_work: float
+    run: Estimate, due_by: datetime, now: datetime, hours_of_work: float, overrun_ahead: bool = False
 ) -> LateCause | None:
-    """Why the order at `position` (0-based) of a line's estimates is late; None when it is not."""
-    run = estimates[position]
+    """Why an order with this estimate is late (None when it is not); `overrun_ahead`: an order ahead of it
+    in the queue is running past its estimate."""
     if not run.late:
         return None
     if due_by <= now:
         return LateCause.DUE_PASSED
     if now + timedelta(hours=hours_of_work) > due_by:
         return LateCause.TOO_LONG
-    if any(e.overrun > ZERO for e in estimates[:position]):
+    if overrun_ahead:
         return LateCause.OVERRUN
     if run.delayed_by > ZERO and run.end - run.delayed_by <= due_by:
         return LateCause.STOPS

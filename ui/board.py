@@ -296,6 +296,7 @@ class PlanningBoard(QWidget):
         self.queue_panels: dict[str, QFrame] = {}
         self.line_units: dict[str, str] = {}  # each line's rate unit: an order must be measured in it
         self.line_stages: dict[str, str] = {}  # each line's stage: an order's product must be made on it
+        self.line_queues: tuple[LineQueue, ...] = ()  # every line's queue as last read
         self.grid = QGridLayout()
         self.grid.setSpacing(10)
         self.grid.setColumnStretch(0, 1)
@@ -486,17 +487,22 @@ class PlanningBoard(QWidget):
 
     # ---------------------------------------------------------------- loading
 
-    def reload(self, done: Callable[[], None] | None = None) -> None:
+    def reload(self, done: Callable[[], None] | None = None, lines: set[str] | None = None) -> None:
+        """Read the backlog and the queues again: every line's, or after a move only the `lines` it touched."""
         text = self.search.text().strip() or None
         ctx = self.ctx
+        only = lines if lines and self.loaded_once and lines <= set(self.queues) else None
 
         def read() -> tuple[tuple[LineQueue, ...], tuple[OrderRow, ...], int]:
             page = q.backlog(ctx.reader(), text, limit=1000)
+            if only is not None:
+                queues = tuple(q.line_queues(ctx.reader(), line=code)[0] for code in sorted(only))
+                return queues, page.rows, page.total
             return q.line_queues(ctx.reader()), page.rows, page.total
 
         def show(result: tuple[tuple[LineQueue, ...], tuple[OrderRow, ...], int]) -> None:
             queues, backlog, total = result
-            self._show(queues, list(backlog), total)
+            self._show(queues, list(backlog), total, only)
             self.loaded_once = True
             if done is not None:
                 done()
@@ -509,7 +515,12 @@ class PlanningBoard(QWidget):
         grouping = self.grouping.currentData() or "due"
         self.backlog.set_cards(arranged(self.backlog_rows, grouping, stages, date.today()))
 
-    def _show(self, queues: tuple[LineQueue, ...], backlog: list[OrderRow], total: int) -> None:
+    def _show(
+        self, read: tuple[LineQueue, ...], backlog: list[OrderRow], total: int, changed: set[str] | None = None
+    ) -> None:
+        fresh = {queue.line_code: queue for queue in read}
+        queues = read if changed is None else tuple(fresh.get(lq.line_code, lq) for lq in self.line_queues)
+        self.line_queues = queues
         self.backlog_rows = backlog
         self._arrange_backlog()
         self.known = {o.number: o for o in backlog}
@@ -518,6 +529,8 @@ class PlanningBoard(QWidget):
         shown = f"{len(backlog)} of {total}" if total > len(backlog) else str(total)
         self.backlog_title.setText(f"Backlog — {shown} new orders")
         for i, queue in enumerate(queues):
+            if changed is not None and queue.line_code not in changed:
+                continue
             if queue.line_code not in self.queues:
                 self._add_line(i, queue.line_code)
             model = self.queues[queue.line_code]
@@ -543,7 +556,10 @@ class PlanningBoard(QWidget):
                 panel.setProperty("stopped", queue.stopped is not None)
                 panel.style().unpolish(panel)
                 panel.style().polish(panel)
-        self.schedule.set_queues(queues, datetime.now(UTC))
+        if changed is None:
+            self.schedule.update_queues(queues, datetime.now(UTC))
+        else:
+            self.schedule.replace_rows(read, datetime.now(UTC))
         planned = sum(len(m.items) for m in self.queues.values())
         self.status.setText(f"{planned} orders on {len(queues)} lines, {total} in the backlog")
         self._reselect()
@@ -660,7 +676,7 @@ class PlanningBoard(QWidget):
             if refusal is None:
                 where = f" at position {placed[0].position}" if placed and placed[0].position else ""
                 self.message.emit(done_text + where)
-                self.reload()
+                self.reload(lines={c for c in (line_code, *(b.line for b in before)) if c is not None})
             else:
                 self._refused(line_code, message_for(refusal))
 
@@ -670,13 +686,15 @@ class PlanningBoard(QWidget):
         """An undo or redo: each order back to its place, as queue moves."""
         ctx = self.ctx
         seen = {p.number: self.known[p.number].version for p in places if p.number in self.known}
+        now_on = [self.known[p.number].line_code for p in places if p.number in self.known]
+        touched = {c for c in (*(p.line for p in places), *now_on) if c is not None}
         self.status.setText(self.tr("Undoing: {0}…").format(text))
 
         def done(outcome: tuple[list[Place], Exception | None]) -> None:
             placed, refusal = outcome
             if refusal is None:
                 self.message.emit(self.tr("{0}: {1} back in place").format(text, len(placed)))
-                self.reload()
+                self.reload(lines=touched)
             else:
                 self._refused(places[0].line, message_for(refusal))
 

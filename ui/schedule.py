@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -30,6 +30,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QFont,
     QFontMetricsF,
+    QHelpEvent,
     QMouseEvent,
     QPainter,
     QPen,
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsView,
     QStyleOptionGraphicsItem,
+    QToolTip,
     QWidget,
 )
 
@@ -49,7 +51,6 @@ from app.dto import LineQueue, OrderRow, ScheduledOrder
 from app.formatting import hours as hours_text
 from app.formatting import span
 from domain.vocabulary import QT_TRANSLATE_NOOP, OrderStatus
-from ui.words import of
 
 MIME = "application/x-mpsystem-order"
 ZOOMS: tuple[tuple[str, int], ...] = (
@@ -76,8 +77,21 @@ NOW_PEN = QColor("#d93025")
 LOAD_OK, LOAD_OVER, LOAD_FREE = QColor("#a8d5b5"), QColor("#e8786f"), QColor("#f3f3f3")
 
 
+_STATUS_RULES = {s.value: (s.is_running, s.may_move) for s in OrderStatus}  # running?, movable? per status
+
+
+REDRAW_AFTER = timedelta(minutes=1)
+
+
 def tr(text: str) -> str:
     return QCoreApplication.translate("Schedule", text)
+
+
+def _signature(queue: LineQueue) -> tuple[object, ...]:
+    """What a line's drawing depends on besides the clock: its orders (and their versions) and its stops."""
+    orders = tuple((o.order.number, o.order.version) for o in queue.orders)
+    stops = tuple((st.id, st.version) for st in queue.stops)
+    return orders, stops, queue.rate_per_hour
 
 
 @dataclass
@@ -115,13 +129,11 @@ class BarItem(QGraphicsItem):
         super().__init__()
         self.item, self.order, self.line_code = item, item.order, line_code
         self.rect, self.overrun_from = rect, overrun_from
-        self.running = of(OrderStatus, item.order.status).is_running
-        self.movable = of(OrderStatus, item.order.status).may_move
+        self.running, self.movable = _STATUS_RULES[item.order.status]
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
-        self.setToolTip(self._tip())
-        self.setZValue(2)
 
-    def _tip(self) -> str:
+    def tip(self) -> str:
+        """What the bar's tooltip says, written when asked: ten thousand bars are built at once."""
         o, it = self.order, self.item
         lines = [
             f"{o.number} · {o.customer_name}",
@@ -269,6 +281,7 @@ class AxisItem(QGraphicsRectItem):
     def __init__(self, axis: Axis, step_hours: int) -> None:
         super().__init__(QRectF(0, 0, axis.width, AXIS_H))
         self.axis, self.step = axis, step_hours
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)  # paint the exposed part only
         self.setPen(Qt.PenStyle.NoPen)
         self.setBrush(QColor("#eef1f5"))
         self.setZValue(11)
@@ -337,6 +350,8 @@ class ScheduleView(QGraphicsView):
         self.dims: dict[str, QGraphicsRectItem] = {}
         self.lit: dict[str, QGraphicsRectItem] = {}
         self.notes: dict[str, QGraphicsRectItem] = {}
+        self.row_items: dict[str, list[QGraphicsItem]] = {}  # everything drawn for a line, to draw it again
+        self.drawn_at: dict[str, datetime] = {}  # when each line's estimates were drawn
         self.note_texts: dict[str, str] = {}
         self.axis_item: AxisItem | None = None
         self.now_line: QGraphicsRectItem | None = None
@@ -391,6 +406,7 @@ class ScheduleView(QGraphicsView):
         scene.blockSignals(True)
         scene.clear()
         self.bars, self.row_bars, self.headers, self.dims, self.lit, self.notes = {}, {}, {}, {}, {}, {}
+        self.row_items = {}
         self.axis_item, self.now_line = None, None  # gone with the scene's items
         self.codes = [q.line_code for q in self.queues]
         origin, end = self._horizon()
@@ -419,11 +435,21 @@ class ScheduleView(QGraphicsView):
     def _add_row(self, i: int, queue: LineQueue, selected: set[str]) -> None:
         scene, axis = self.scene(), self.axis
         top, code = axis.row_top(i), queue.line_code
+        made: list[QGraphicsItem] = []
+
+        def put(item: QGraphicsItem, z: float) -> Any:
+            item.setZValue(z)
+            scene.addItem(item)
+            made.append(item)
+            return item
+
         row = QRectF(0, top, axis.width, axis.row_h)
-        band = scene.addRect(row, QPen(QColor("#dadce0"), 0.5), QColor("#ffffff") if i % 2 else QColor("#fafbfc"))
-        band.setZValue(0)
-        lit = scene.addRect(row, QPen(Qt.PenStyle.NoPen), ACCEPT_FILL)
-        lit.setZValue(0.5)
+        band = put(QGraphicsRectItem(row), 0)
+        band.setPen(QPen(QColor("#dadce0"), 0.5))
+        band.setBrush(QColor("#ffffff") if i % 2 else QColor("#fafbfc"))
+        lit = put(QGraphicsRectItem(row), 0.5)
+        lit.setPen(QPen(Qt.PenStyle.NoPen))
+        lit.setBrush(ACCEPT_FILL)
         lit.setVisible(False)
         bar_top, bar_h = top + 3, axis.row_h - LOAD_H - 7
         for stop in queue.stops:
@@ -431,15 +457,15 @@ class ScheduleView(QGraphicsView):
             if stop_end <= axis.origin:
                 continue
             r = QRectF(axis.x(stop.started_at), bar_top, max(2.0, axis.x(stop_end) - axis.x(stop.started_at)), bar_h)
-            item = scene.addRect(r, QPen(Qt.PenStyle.NoPen), QBrush(STOP_FILL, Qt.BrushStyle.Dense5Pattern))
-            item.setZValue(1)
+            item = put(QGraphicsRectItem(r), 1)
+            item.setPen(QPen(Qt.PenStyle.NoPen))
+            item.setBrush(QBrush(STOP_FILL, Qt.BrushStyle.Dense5Pattern))
             item.setToolTip(tr("Stopped: {0}").format(stop.reason_name))
         bars: list[BarItem] = []
         for scheduled in queue.orders:
             x0, x1 = axis.x(scheduled.estimated_start), axis.x(scheduled.estimated_end)
             tail = axis.x(scheduled.planned_end) if scheduled.overrun else None
-            bar = BarItem(scheduled, code, QRectF(x0, bar_top, max(3.0, x1 - x0), bar_h), tail)
-            scene.addItem(bar)
+            bar = put(BarItem(scheduled, code, QRectF(x0, bar_top, max(3.0, x1 - x0), bar_h), tail), 2)
             if scheduled.order.number in selected:
                 bar.setSelected(True)
             bars.append(bar)
@@ -448,16 +474,53 @@ class ScheduleView(QGraphicsView):
         for load in queue.loads:
             day_start = datetime.combine(load.day, datetime.min.time()).astimezone()
             x0, x1 = axis.x(day_start), axis.x(day_start + timedelta(days=1))
-            scene.addItem(LoadItem(QRectF(x0, top + axis.row_h - LOAD_H - 2, x1 - x0, LOAD_H), load.planned_hours,
-                                   load.available_hours))  # fmt: skip
-        dim = scene.addRect(row, QPen(Qt.PenStyle.NoPen), DIM_FILL)
-        dim.setZValue(5)
+            strip = QRectF(x0, top + axis.row_h - LOAD_H - 2, x1 - x0, LOAD_H)
+            put(LoadItem(strip, load.planned_hours, load.available_hours), 1)
+        dim = put(QGraphicsRectItem(row), 5)
+        dim.setPen(QPen(Qt.PenStyle.NoPen))
+        dim.setBrush(DIM_FILL)
         dim.setVisible(False)
-        header = HeaderItem(queue, QRectF(0, top, HEADER_W, axis.row_h))
-        scene.addItem(header)
+        header = put(HeaderItem(queue, QRectF(0, top, HEADER_W, axis.row_h)), 10)
         self.headers[code], self.dims[code], self.lit[code] = header, dim, lit
+        self.row_items[code] = made
+        self.drawn_at[code] = self.now
         if code in self.note_texts:
             self._note(code, self.note_texts[code])
+
+    def update_queues(self, queues: Sequence[LineQueue], now: datetime) -> None:
+        """The queues read again: draw again the lines whose orders or stops changed, or that were drawn over a
+        minute ago (their estimates follow the clock); the rest stay as they are."""
+        if [q.line_code for q in queues] != self.codes:
+            self.set_queues(queues, now)
+            return
+        old = {q.line_code: q for q in self.queues}
+        stale = [
+            q
+            for q in queues
+            if _signature(q) != _signature(old[q.line_code]) or now - self.drawn_at.get(q.line_code, now) > REDRAW_AFTER
+        ]
+        self.queues = tuple(queues)
+        self.replace_rows(stale, now)
+
+    def replace_rows(self, changed: Sequence[LineQueue], now: datetime) -> None:
+        """Draw again only the lines a move touched; the whole scene when their work leaves the horizon."""
+        queues = {q.line_code: q for q in changed}
+        fresh = tuple(queues.get(q.line_code, q) for q in self.queues)
+        self.move_now(now)
+        origin, end = self.axis.origin, self.axis.end
+        self.queues = fresh
+        if self._horizon() != (origin, end) or set(queues) - set(self.codes):
+            self.set_queues(fresh, now)
+            return
+        selected = {b.order.number for b in self.selected_bars()}
+        scene = self.scene()
+        for code, queue in queues.items():
+            for bar in self.row_bars.get(code, []):
+                self.bars.pop(bar.order.number, None)
+            for item in self.row_items.pop(code, []):
+                scene.removeItem(item)
+            self._add_row(self.codes.index(code), queue, selected)
+        self._pin()
 
     # ---------------------------------------------------------------- pinned parts
 
@@ -490,6 +553,15 @@ class ScheduleView(QGraphicsView):
         self.now = now
         if self.now_line is not None:
             self.now_line.setX(self.axis.x(now) - self.axis.x(self.built_now))
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """A bar's tooltip, written when it is asked for."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            bar = self.bar_at(QPointF(event.pos()))
+            if bar is not None:
+                QToolTip.showText(event.globalPos(), bar.tip(), self.viewport())
+                return True
+        return super().viewportEvent(event)
 
     # ---------------------------------------------------------------- what is where
 

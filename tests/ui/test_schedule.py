@@ -77,7 +77,7 @@ def test_every_line_on_one_screen_along_a_time_axis(qtbot: Any, ops: Ops, demo_c
     assert schedule.now_line is not None
     overrunning = [b for b in schedule.bars.values() if b.item.overrun]
     assert overrunning and all(b.running and b.overrun_from is not None for b in overrunning)
-    assert all("past its estimate" in b.toolTip() for b in overrunning)
+    assert all("past its estimate" in b.tip() for b in overrunning)
     for b in overrunning:  # the order behind it starts from now
         row = schedule.row_bars[b.line_code]
         if len(row) > 1:

@@ -134,16 +134,17 @@ def test_a_late_order_says_why() -> None:
     # Behind an overrunning order, due in 1.5 h: 1 h of its own work would fit, the overrun ahead does not let it.
     jobs = [Job(500, LATER, running_since=at(-5)), Job(500, at(0.5)), Job(500, at(1.5)), Job(5000, at(3))]
     runs = estimate(NOW, 500, jobs)
-    assert late_cause(0, runs, LATER, NOW, 1.0) is None
-    assert late_cause(1, runs, at(0.5), NOW, 1.0) is LateCause.TOO_LONG  # 1 h of work, due in half an hour
-    assert late_cause(2, runs, at(1.5), NOW, 1.0) is LateCause.OVERRUN
-    assert late_cause(3, runs, at(3), NOW, 10.0) is LateCause.TOO_LONG
+    assert late_cause(runs[0], LATER, NOW, 1.0) is None
+    assert late_cause(runs[1], at(0.5), NOW, 1.0, True) is LateCause.TOO_LONG  # 1 h of work, due in half an hour
+    assert late_cause(runs[2], at(1.5), NOW, 1.0, True) is LateCause.OVERRUN
+    assert late_cause(runs[2], at(1.5), NOW, 1.0, False) is LateCause.QUEUE
+    assert late_cause(runs[3], at(3), NOW, 10.0, True) is LateCause.TOO_LONG
     queued = estimate(NOW, 500, [Job(1500, LATER), Job(500, at(2))])
-    assert late_cause(1, queued, at(2), NOW, 1.0) is LateCause.QUEUE
+    assert late_cause(queued[1], at(2), NOW, 1.0) is LateCause.QUEUE
     stopped = estimate(NOW, 500, [Job(500, at(1.5))], [Downtime(at(0.5), at(2))])
-    assert late_cause(0, stopped, at(1.5), NOW, 1.0) is LateCause.STOPS
+    assert late_cause(stopped[0], at(1.5), NOW, 1.0) is LateCause.STOPS
     overdue = estimate(NOW, 500, [Job(500, at(-1))])
-    assert late_cause(0, overdue, at(-1), NOW, 1.0) is LateCause.DUE_PASSED
+    assert late_cause(overdue[0], at(-1), NOW, 1.0) is LateCause.DUE_PASSED
 
 
 def test_day_loads_weigh_the_work_due_against_the_hours_the_line_can_run() -> None:
