@@ -9,6 +9,8 @@ from decimal import Decimal
 from itertools import groupby
 from typing import BinaryIO
 
+from reportlab.pdfgen.canvas import Canvas
+
 from app.dto import StockLine, TraceNode
 from app.formatting import day, moment, quantity
 from app.formatting import rate as line_rate
@@ -22,7 +24,8 @@ from app.reporting import (
     TraceReport,
 )
 from domain.vocabulary import BatchStatus, MovementKind, OrderStatus, batch_usable
-from reports.layout import Column, Report, Row, write
+from reports.layout import MARGIN, Column, Report, Row, write
+from reports.schedule import draw_schedule
 
 Out = str | BinaryIO
 Progress = Callable[[int], None] | None
@@ -323,10 +326,24 @@ def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
         Column("Est. end", 1.4),
         Column("", 0.7),
     ]
-    return write(
-        Report(data.header, columns, rows, wide=True, progress=progress, empty_message="There is no production line."),
-        out,
+
+    def schedule_page(canvas: Canvas, header: Callable[[int], float]) -> None:
+        top = header(1)
+        width = canvas._pagesize[0]
+        draw_schedule(canvas, data.queues, data.header.printed_at, (MARGIN, MARGIN + 12, width - MARGIN, top))
+        canvas.showPage()
+
+    report = Report(
+        data.header,
+        columns,
+        rows,
+        wide=True,
+        progress=progress,
+        empty_message="There is no production line.",
+        lead=schedule_page,
+        lead_pages=1,
     )
+    return write(report, out)
 
 
 # ---------------------------------------------------------------- events
