@@ -329,7 +329,9 @@ def _alerts(canvas: Canvas, board: Dashboard, y: float) -> float:
     if found.total > len(listed):
         canvas.setFont(fonts.REGULAR, 7.5)
         canvas.setFillColor(QUIET)
-        canvas.drawString(MARGIN + 3, y - 10, f"… and {found.total - len(listed)} more, on the dashboard's alert list")
+        canvas.drawString(
+            MARGIN + 3, y - 10, f"… and {found.total - len(listed)} more (see the alert list on the Dashboard)"
+        )
         canvas.setFillColor(colors.black)
         y -= 12
     return y

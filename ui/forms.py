@@ -69,6 +69,7 @@ class QuantityEdit(QLineEdit):
         self.unit_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self._unit: str | None = None
         self.set_unit(None)
+        self.textChanged.connect(self._show_unit)
 
     def unit(self) -> str | None:
         return self._unit
@@ -82,12 +83,20 @@ class QuantityEdit(QLineEdit):
         )
         self._place_unit()
 
+    def _show_unit(self, text: str = "") -> None:
+        """A unit typed after the number stands for itself: the one beside it would say it twice."""
+        words = (text or self.text()).split()
+        typed = len(words) > 1 and words[-1] == self._unit
+        self.unit_label.setVisible(not typed)
+        self.setTextMargins(0, 0, 0 if typed else self.unit_label.width(), 0)
+
     def _place_unit(self) -> None:
         gap = self.fontMetrics().horizontalAdvance(" ")
         width = self.unit_label.fontMetrics().horizontalAdvance(self.unit_label.text()) + 2 * gap
         self.setTextMargins(0, 0, width, 0)
         self.unit_label.setContentsMargins(gap, 0, gap, 0)
         self.unit_label.setGeometry(self.width() - width - 3, 0, width, self.height())
+        self._show_unit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Keep the unit at the right end of the field."""
@@ -703,9 +712,13 @@ class ConsumeDialog(_StockForm):
         self.quantity = self.add("quantity", self.tr("Quantity"), QuantityEdit())
         self.follow_batch(self.batch)
         self.revalidate()
-        self.ops.run(
-            lambda: material_needs(ctx.reader(), order), self.show_needs, lambda exc: self.show_error(message_for(exc))
-        )
+        self.ops.run(lambda: material_needs(ctx.reader(), order), self.show_needs, self._needs_unknown)
+
+    def _needs_unknown(self, exc: Exception) -> None:
+        """The recipe could not be read: the form says why, and no longer that it is reading."""
+        self.proposal_note.hide()
+        self.proposal.hide()
+        self.show_error(message_for(exc))
 
     def show_needs(self, needs: tuple[MaterialNeed, ...]) -> None:
         self.needs = needs
@@ -782,7 +795,7 @@ class OutputDialog(_StockForm):
         self.quantity = self.add("quantity", "Quantity", QuantityEdit())
         self.follow_material(self.material, self.quantity)
         warehouse = self.warehouse_picker("output", WarehouseKind.FINISHED, WarehouseKind.PRODUCTION)
-        self.warehouse = self.add("warehouse", "Into warehouse", warehouse)
+        self.warehouse = self.add("warehouse", self.tr("Into warehouse"), warehouse)
         self.number = self.add("batch_number", "Batch number", line(placeholder=f"{order}-001 if left empty"))
         self.expiry = self.add("expiry_date", "Expiry", OptionalDate("expires on"))
         self.revalidate()

@@ -165,6 +165,9 @@ class ProfileDialog(QDialog):
         self.accept()
 
 
+WHERE_WIDTH = 380  # px of the line under the connection: the dialog keeps its width
+
+
 class LoginDialog(QDialog):
     """Pick a connection, sign in; on success `signed_in` carries the database and the user."""
 
@@ -202,7 +205,8 @@ class LoginDialog(QDialog):
         self.password = QLineEdit(self)
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.remember = QCheckBox("Remember me (the password is kept in the system keyring)", self)
+        self.remember = QCheckBox(self.tr("Remember my password"), self)
+        self.remember.setToolTip(self.tr("The password is kept in this computer's system keyring"))
         self.message = QLabel(self)
         self.message.setObjectName("loginMessage")
         self.message.setWordWrap(True)
@@ -256,7 +260,10 @@ class LoginDialog(QDialog):
 
     def _profile_changed(self, *_args: Any) -> None:
         p = self.current_profile()
-        self.where.setText(("Server " if p.is_server else "File ") + p.describe())
+        where = ("Server " if p.is_server else "File ") + p.describe()
+        # A long file path would widen the dialog or be cut at its edge: shorten it in the middle
+        self.where.setText(self.where.fontMetrics().elidedText(where, Qt.TextElideMode.ElideMiddle, WHERE_WIDTH))
+        self.where.setToolTip(where)
         self.username.setText(p.last_user)
         remembered = pf.remembered_password(p, p.last_user) if p.remember else None
         self.password.setText(remembered or "")

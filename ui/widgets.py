@@ -490,6 +490,10 @@ class FormDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         """The form opens on its first field, and Tab walks the fields in order before reaching the buttons."""
         super().showEvent(event)
+        # Its own minimum width keeps Qt from widening the form to fit its rows: widen it here, so that
+        # no label is cut because a picker holds a long name.
+        if self.width() < self.minimumSizeHint().width():
+            self.resize(self.minimumSizeHint().width(), self.height())
         chain = [w for w in self.fields.values() if w.focusPolicy() != Qt.FocusPolicy.NoFocus or w.focusProxy()]
         for before, after in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(before, after)

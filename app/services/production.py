@@ -109,7 +109,9 @@ def record_output(
             produced = uow.session.scalar(select(func.count()).where(Batch.production_order_id == o.id)) or 0
             given = f"{o.number}-{produced + 1:03d}"
         if uow.batches.find(given) is not None:
-            raise ValidationError(f"Batch {given} already exists; every batch number is used once.", "batch_number")
+            raise ValidationError(
+                f"Batch {given} already exists; each batch number can be used only once.", "batch_number"
+            )
         b = uow.batches.add(
             Batch(
                 number=given,

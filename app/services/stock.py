@@ -53,7 +53,9 @@ def receive_batch(
         wh = uow.warehouses.by_key(warehouse_code)
         ensure_active(wh, "warehouse", "warehouse")
         if uow.batches.find(number) is not None:
-            raise ValidationError(f"Batch {number} already exists; every batch number is used once.", "batch_number")
+            raise ValidationError(
+                f"Batch {number} already exists; each batch number can be used only once.", "batch_number"
+            )
         batch = uow.batches.add(
             Batch(
                 number=number,

@@ -79,8 +79,8 @@ def _clash(uow: UnitOfWork, line: ProductionLine, start: datetime, end: datetime
         if other.ended_at is None:
             if end is None:
                 raise ValidationError(
-                    f"{line.code} is already stopped since {moment(other.started_at)} ({reason}); "
-                    "say it runs again before recording a new stop.",
+                    f"{line.code} has been stopped since {moment(other.started_at)} ({reason}); "
+                    "record that it runs again before recording a new stop.",
                     "line",
                 )
             if start >= max(now, other.started_at):

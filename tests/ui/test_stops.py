@@ -62,7 +62,7 @@ def test_a_clerk_records_a_stop_and_says_when_the_line_runs_again(
     again.reason.setCurrentIndex(again.reason.findData("CLEANING"))
     again.ok.click()
     qtbot.waitUntil(lambda: again.error.isVisible(), timeout=10_000)
-    assert "PRINT-LINE-1 is already stopped since" in again.error.text()
+    assert "PRINT-LINE-1 has been stopped since" in again.error.text()
     assert again.isVisible() and again.reason.currentData() == "CLEANING"
     save_screenshot(again, "form-line-stopped-refused")
     again.reject()

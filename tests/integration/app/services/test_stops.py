@@ -61,7 +61,7 @@ def test_a_clerk_records_a_stop_and_ends_it_journaled(plant: Context, people: di
 def test_a_second_open_stop_on_a_line_is_refused_and_changes_nothing(plant: Context) -> None:
     s.record_stop(at(plant, NOW), line="EXTRUDER-1", reason="CLEANING", started_at=hours(-2))
     before = stops_and_journal(plant.database)
-    with pytest.raises(ValidationError, match="EXTRUDER-1 is already stopped since"):
+    with pytest.raises(ValidationError, match="EXTRUDER-1 has been stopped since"):
         s.record_stop(at(plant, NOW), line="EXTRUDER-1", reason="BREAKDOWN")
     assert stops_and_journal(plant.database) == before
     # another line may stop at the same time
