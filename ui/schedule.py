@@ -15,6 +15,7 @@ can take the order are lit and the others dimmed; a refused drop is explained on
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -120,17 +121,29 @@ class Axis:
         return self.x(self.end) + 20
 
 
-class BarItem(QGraphicsItem):
-    """A queued order: its estimated run, and a running order's overrun as a hatched tail."""
+class Bar:
+    """A queued order on its line's lane: its estimated run, and a running order's overrun as a hatched tail.
 
+    Not an item of its own: ten thousand items take long to build, so each line's lane paints its bars.
+    """
+
+    __slots__ = ("item", "order", "line_code", "rect", "overrun_from", "running", "movable", "view")
     visible_left = 0.0  # the scene's x at the right edge of the pinned headers (one view shows the bars)
 
-    def __init__(self, item: ScheduledOrder, line_code: str, rect: QRectF, overrun_from: float | None) -> None:
-        super().__init__()
-        self.item, self.order, self.line_code = item, item.order, line_code
+    def __init__(
+        self, view: ScheduleView, item: ScheduledOrder, line_code: str, rect: QRectF, overrun_from: float | None
+    ) -> None:
+        self.view, self.item, self.order, self.line_code = view, item, item.order, line_code
         self.rect, self.overrun_from = rect, overrun_from
         self.running, self.movable = _STATUS_RULES[item.order.status]
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+
+    def isSelected(self) -> bool:  # noqa: N802 - the name a graphics item has for it
+        """Is the bar picked (a click, or Ctrl+click for several)?"""
+        return self.view.picked.get(self.order.number) is self
+
+    def setSelected(self, on: bool) -> None:  # noqa: N802 - the name a graphics item has for it
+        """Pick the bar, or let it go."""
+        self.view.pick(self, on)
 
     def tip(self) -> str:
         """What the bar's tooltip says, written when asked: ten thousand bars are built at once."""
@@ -150,11 +163,7 @@ class BarItem(QGraphicsItem):
             lines.append(late_reason(it))
         return "\n".join(lines)
 
-    def boundingRect(self) -> QRectF:
-        """The bar's rectangle, with room for the selection's edge."""
-        return self.rect.adjusted(-2, -2, 2, 2)
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+    def paint(self, painter: QPainter) -> None:
         """The bar, its overrun tail, and as much of its number and product as fits."""
         fill, edge = (RUNNING_FILL, RUNNING_EDGE) if self.running else (PLANNED_FILL, PLANNED_EDGE)
         if self.item.late:
@@ -174,11 +183,11 @@ class BarItem(QGraphicsItem):
         metrics = QFontMetricsF(painter.font())
         # the text starts where the bar comes into view: a long bar scrolled half away still says what it is
         text_rect = self.rect.adjusted(4, 2, -3, -2)
-        text_rect.setLeft(max(text_rect.left(), BarItem.visible_left + 4))
+        text_rect.setLeft(max(text_rect.left(), Bar.visible_left + 4))
         if tail is not None and tail.width() > 40:
             over = tr("+{0} over").format(span(self.item.overrun))
             box = tail.adjusted(2, 2, -4, -2)
-            box.setLeft(max(box.left(), BarItem.visible_left + 4))
+            box.setLeft(max(box.left(), Bar.visible_left + 4))
             painter.setPen(OVERRUN)
             bold = QFont(painter.font())
             bold.setBold(True)
@@ -198,6 +207,68 @@ class BarItem(QGraphicsItem):
             painter.setPen(QColor("#5f6368"))
             painter.drawText(text_rect.adjusted(0, metrics.lineSpacing(), 0, 0), Qt.AlignmentFlag.AlignLeft,
                              metrics.elidedText(second, Qt.TextElideMode.ElideRight, text_rect.width()))  # fmt: skip
+
+
+class LaneItem(QGraphicsItem):
+    """A line's bars, painted as the view exposes them: only those in sight are drawn."""
+
+    def __init__(self, rect: QRectF, bars: list[Bar]) -> None:
+        super().__init__()
+        self.rect, self.bars = rect, bars
+        self.ends = [b.rect.right() for b in bars]  # bars follow one another: their ends ascend
+        self.faded: set[str] = set()  # bars being dragged away: drawn faint where they were
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+
+    def boundingRect(self) -> QRectF:
+        """The row, with room for a picked bar's edge."""
+        return self.rect.adjusted(0, -2, 0, 2)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        """The bars in the exposed part of the row."""
+        exposed = option.exposedRect
+        for bar in self.bars[bisect_left(self.ends, exposed.left() - 2) :]:
+            if bar.rect.left() > exposed.right() + 2:
+                break
+            if bar.order.number in self.faded:
+                painter.setOpacity(0.3)
+                bar.paint(painter)
+                painter.setOpacity(1.0)
+            else:
+                bar.paint(painter)
+
+    def at(self, x: float) -> Bar | None:
+        i = bisect_left(self.ends, x)
+        if i < len(self.bars) and self.bars[i].rect.left() <= x:
+            return self.bars[i]
+        return None
+
+    def refresh(self, bar: Bar) -> None:
+        self.update(bar.rect.adjusted(-3, -3, 3, 3))
+
+
+class GhostItem(QGraphicsItem):
+    """The bars being dragged, following the mouse."""
+
+    def __init__(self, bars: list[Bar]) -> None:
+        super().__init__()
+        self.bars = bars
+        bounds = QRectF(bars[0].rect)
+        for bar in bars[1:]:
+            bounds = bounds.united(bar.rect)
+        self.bounds = bounds.adjusted(-3, -3, 3, 3)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setZValue(8)
+
+    def boundingRect(self) -> QRectF:
+        """Every dragged bar, where it was picked up (the item's position moves it)."""
+        return self.bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        """The dragged bars."""
+        exposed = option.exposedRect
+        for bar in self.bars:
+            if bar.rect.intersects(exposed):
+                bar.paint(painter)
 
 
 class LoadItem(QGraphicsRectItem):
@@ -344,8 +415,11 @@ class ScheduleView(QGraphicsView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self.queues: tuple[LineQueue, ...] = ()
         self.codes: list[str] = []
-        self.bars: dict[str, BarItem] = {}
-        self.row_bars: dict[str, list[BarItem]] = {}
+        self.bars: dict[str, Bar] = {}
+        self.row_bars: dict[str, list[Bar]] = {}
+        self.lanes: dict[str, LaneItem] = {}
+        self.picked: dict[str, Bar] = {}  # the bars picked, by order number
+        self.ghost: GhostItem | None = None
         self.headers: dict[str, HeaderItem] = {}
         self.dims: dict[str, QGraphicsRectItem] = {}
         self.lit: dict[str, QGraphicsRectItem] = {}
@@ -359,10 +433,9 @@ class ScheduleView(QGraphicsView):
         self.now = self.built_now = datetime.now(UTC)
         self.axis = Axis(self.now, self.now + timedelta(days=7), 10.0, MIN_ROW)
         self._press: QPointF | None = None
-        self._dragged: list[BarItem] = []
+        self._dragged: list[Bar] = []
         self.dragging = False
         self._placed_once = False
-        self.scene().selectionChanged.connect(self._selection_changed)
 
     # ---------------------------------------------------------------- building
 
@@ -407,7 +480,9 @@ class ScheduleView(QGraphicsView):
         scene.clear()
         self.bars, self.row_bars, self.headers, self.dims, self.lit, self.notes = {}, {}, {}, {}, {}, {}
         self.row_items = {}
-        self.axis_item, self.now_line = None, None  # gone with the scene's items
+        self.axis_item, self.now_line, self.ghost = None, None, None  # gone with the scene's items
+        self.lanes = {}
+        self.picked = {}
         self.codes = [q.line_code for q in self.queues]
         origin, end = self._horizon()
         width = max(200.0, self.viewport().width() - HEADER_W)
@@ -461,16 +536,17 @@ class ScheduleView(QGraphicsView):
             item.setPen(QPen(Qt.PenStyle.NoPen))
             item.setBrush(QBrush(STOP_FILL, Qt.BrushStyle.Dense5Pattern))
             item.setToolTip(tr("Stopped: {0}").format(stop.reason_name))
-        bars: list[BarItem] = []
+        bars: list[Bar] = []
         for scheduled in queue.orders:
             x0, x1 = axis.x(scheduled.estimated_start), axis.x(scheduled.estimated_end)
             tail = axis.x(scheduled.planned_end) if scheduled.overrun else None
-            bar = put(BarItem(scheduled, code, QRectF(x0, bar_top, max(3.0, x1 - x0), bar_h), tail), 2)
+            bar = Bar(self, scheduled, code, QRectF(x0, bar_top, max(3.0, x1 - x0), bar_h), tail)
             if scheduled.order.number in selected:
-                bar.setSelected(True)
+                self.picked[scheduled.order.number] = bar
             bars.append(bar)
             self.bars[scheduled.order.number] = bar
         self.row_bars[code] = bars
+        self.lanes[code] = put(LaneItem(QRectF(0, bar_top, axis.width, bar_h), bars), 2)
         for load in queue.loads:
             day_start = datetime.combine(load.day, datetime.min.time()).astimezone()
             x0, x1 = axis.x(day_start), axis.x(day_start + timedelta(days=1))
@@ -517,6 +593,7 @@ class ScheduleView(QGraphicsView):
         for code, queue in queues.items():
             for bar in self.row_bars.get(code, []):
                 self.bars.pop(bar.order.number, None)
+                self.picked.pop(bar.order.number, None)
             for item in self.row_items.pop(code, []):
                 scene.removeItem(item)
             self._add_row(self.codes.index(code), queue, selected)
@@ -532,7 +609,7 @@ class ScheduleView(QGraphicsView):
 
     def _pin(self) -> None:
         corner = self.mapToScene(0, 0)
-        BarItem.visible_left = corner.x() + HEADER_W
+        Bar.visible_left = corner.x() + HEADER_W
         for header in self.headers.values():
             header.setPos(corner.x(), 0)
         for note in self.notes.values():
@@ -565,16 +642,37 @@ class ScheduleView(QGraphicsView):
 
     # ---------------------------------------------------------------- what is where
 
-    def selected_bars(self) -> list[BarItem]:
-        return [i for i in self.scene().selectedItems() if isinstance(i, BarItem)]
+    def selected_bars(self) -> list[Bar]:
+        return list(self.picked.values())
 
-    def bar_at(self, pos: QPointF) -> BarItem | None:
-        for item in self.items(pos.toPoint()):
-            if isinstance(item, BarItem):
-                return item
-            if isinstance(item, HeaderItem | AxisItem):
-                return None
-        return None
+    def pick(self, bar: Bar, on: bool) -> None:
+        """Pick a bar or let it go; the board hears of the last one picked."""
+        if on:
+            self.picked[bar.order.number] = bar
+        else:
+            self.picked.pop(bar.order.number, None)
+        lane = self.lanes.get(bar.line_code)
+        if lane is not None:
+            lane.refresh(bar)
+        self._selection_changed()
+
+    def clear_picks(self) -> None:
+        for bar in list(self.picked.values()):
+            lane = self.lanes.get(bar.line_code)
+            if lane is not None:
+                lane.refresh(bar)
+        self.picked = {}
+
+    def bar_at(self, pos: QPointF) -> Bar | None:
+        """The bar under a point of the viewport (none under the pinned headers and axis)."""
+        if pos.x() < HEADER_W or pos.y() < AXIS_H:
+            return None
+        here = self.mapToScene(pos.toPoint())
+        code = self.line_at(here.y())
+        lane = self.lanes.get(code or "")
+        if lane is None or not lane.rect.contains(here):
+            return None
+        return lane.at(here.x())
 
     def line_at(self, scene_y: float) -> str | None:
         row = self.axis.row_at(scene_y)
@@ -595,7 +693,7 @@ class ScheduleView(QGraphicsView):
         bar = self.bars.get(number)
         if bar is None:
             return False
-        self.scene().clearSelection()
+        self.clear_picks()
         bar.setSelected(True)
         self.scroll_to(bar.item.estimated_start - timedelta(hours=ZOOMS[self.zoom][1] / 8))
         return True
@@ -655,12 +753,14 @@ class ScheduleView(QGraphicsView):
         """Pick a bar (Ctrl adds to the picked ones); a drag starts once the mouse moves."""
         bar = self.bar_at(event.position()) if event.button() == Qt.MouseButton.LeftButton else None
         if bar is None:
+            if event.button() == Qt.MouseButton.LeftButton and not event.modifiers():
+                self.clear_picks()  # a click beside the bars lets them go
             super().mousePressEvent(event)
             return
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             bar.setSelected(not bar.isSelected())
         elif not bar.isSelected():
-            self.scene().clearSelection()
+            self.clear_picks()
             bar.setSelected(True)
         self._press = self.mapToScene(event.position().toPoint())
         self._dragged = [b for b in self.selected_bars() if b.movable] if bar.isSelected() else []
@@ -678,10 +778,13 @@ class ScheduleView(QGraphicsView):
                 return
             self.dragging = True
             self.highlight([b.order for b in self._dragged])
+            self.ghost = GhostItem(self._dragged)
+            self.scene().addItem(self.ghost)
             for bar in self._dragged:
-                bar.setZValue(8)
-        for bar in self._dragged:
-            bar.setPos(delta)
+                self.lanes[bar.line_code].faded.add(bar.order.number)
+                self.lanes[bar.line_code].refresh(bar)
+        if self.ghost is not None:
+            self.ghost.setPos(delta)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         """A drop asks for the move; the bars go back until the queues are read again."""
@@ -692,8 +795,11 @@ class ScheduleView(QGraphicsView):
         here = self.mapToScene(event.position().toPoint())
         dragged = sorted(self._dragged, key=lambda b: (b.line_code, b.order.position or 0))
         for bar in dragged:
-            bar.setPos(0, 0)
-            bar.setZValue(2)
+            self.lanes[bar.line_code].faded.discard(bar.order.number)
+            self.lanes[bar.line_code].refresh(bar)
+        if self.ghost is not None:
+            self.scene().removeItem(self.ghost)
+            self.ghost = None
         self.highlight(None)
         self.dragging, self._press, self._dragged = False, None, []
         code = self.line_at(here.y())
