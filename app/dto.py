@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from app.formatting import quantity as format_quantity
 from app.permissions import Role
 from domain.schedule import DayLoad
 
@@ -333,6 +334,16 @@ class ScheduledOrder:
     overrun: timedelta = timedelta(0)  # a running order past its estimated end: by how much
     late_cause: str | None = None  # why it is late (domain.schedule.LateCause); None when it is not
     hours: float = 0.0  # its whole work at the nominal rate
+    short_of: tuple[str, Decimal, str] | None = None  # a material it needs more of than the stock left for it:
+    # the material's name, how much is missing, its unit
+
+    @property
+    def shortage(self) -> str | None:
+        """What it is short of, in words: "LDPE granulate FT5230: 224.000 kg short"."""
+        if self.short_of is None:
+            return None
+        name, missing, unit = self.short_of
+        return f"{name}: {format_quantity(missing, unit)} short"
 
     @property
     def planned_end(self) -> datetime:

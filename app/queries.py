@@ -67,6 +67,7 @@ from data.models import (
     Product,
     ProductionLine,
     ProductionOrder,
+    RecipeLine,
     StockBalance,
     StockMovement,
     StopReason,
@@ -76,7 +77,7 @@ from data.models import (
 )
 from data.types import Quantity, UTCDateTime
 from data.uow import UnitOfWork
-from domain.schedule import DayLoad, Downtime, Job, day_loads, estimate, hours_of, late_cause
+from domain.schedule import DayLoad, Downtime, Estimate, Job, day_loads, estimate, hours_of, late_cause, shortages
 from domain.vocabulary import OPEN_ORDER_STATUSES, QUANTITY_SCALE, BatchStatus, MovementKind, OrderStatus
 
 T = TypeVar("T")
@@ -641,7 +642,11 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
         lines = uow.session.scalars(lines_stmt).all()
         if line and not lines:
             raise ValidationError(f"There is no production line “{line}”.", "line")
-        scheduling = {"line_id": ProductionOrder.line_id, "started_at": ProductionOrder.started_at}
+        scheduling = {
+            "line_id": ProductionOrder.line_id,
+            "started_at": ProductionOrder.started_at,
+            "product_id": ProductionOrder.product_id,
+        }
         rows = uow.session.execute(
             select(*_order_columns(extra=scheduling))
             .select_from(ProductionOrder)
@@ -657,7 +662,7 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
         since = min((r.started_at for r in rows if r.started_at is not None), default=moment)
         stops = _stops_from(uow, min(since, moment), [ln.id for ln in lines] if line else None)
         tz = _local_tz()
-        result = []
+        planned = []  # each line with its queue, stops, jobs and their estimates
         for ln in lines:
             queued = by_line.get(ln.id, [])
             line_stops = stops.get(ln.id, [])
@@ -665,11 +670,17 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
                 Job(
                     r.quantity,
                     datetime.combine(r.due_date, time.max, tzinfo=tz),
-                    r.started_at if OrderStatus(r.status).is_running else None,
+                    r.started_at if r.status in RUNNING_STATUSES else None,
                 )
                 for r in queued
             ]
             runs = estimate(moment, ln.rate_per_hour, jobs, [Downtime(st.started_at, st.ended_at) for st in line_stops])
+            planned.append((ln, queued, line_stops, jobs, runs))
+        short = _short_of_material(
+            uow, [(r, run) for _ln, queued, _s, _j, runs in planned for r, run in zip(queued, runs, strict=True)]
+        )
+        result = []
+        for ln, queued, line_stops, jobs, runs in planned:
             hours = [hours_of(r.quantity, ln.rate_per_hour) for r in queued]
             # only a running order overruns, and it is at the head of its line: every order behind it waits for it
             overrun_at_head = bool(runs) and bool(runs[0].overrun)
@@ -682,8 +693,11 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
                     run.hours_left,
                     run.delayed_by,
                     run.overrun,
-                    late_cause(run, job.due_by, moment, hours[position - 1], overrun_at_head and position > 1),
+                    late_cause(
+                        run, job.due_by, moment, hours[position - 1], overrun_at_head and position > 1, r.id in short
+                    ),
                     hours[position - 1],
+                    short.get(r.id),
                 )
                 for position, (r, run, job) in enumerate(zip(queued, runs, jobs, strict=True), start=1)
             )
@@ -706,6 +720,78 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
         return tuple(result)
 
 
+def _short_of_material(uow: UnitOfWork, queued: list[tuple[Row[Any], Estimate]]) -> dict[int, tuple[str, Decimal, str]]:
+    """The queued orders yet to start that their recipe's own step finds short of a material, by order id,
+    with the material's name, how much is missing and its unit: the usable stock (approved, unexpired)
+    goes to the orders in the order they are estimated to start."""
+    waiting = sorted(((run.start, r) for r, run in queued if r.status not in RUNNING_STATUSES), key=lambda w: w[0])
+    products = {r.product_id for _start, r in waiting}
+    if not products:
+        return {}
+    recipes: dict[int, list[Any]] = {}
+    for line in uow.session.execute(
+        select(
+            RecipeLine.product_id.label("product_id"),
+            RecipeLine.material_id.label("material_id"),
+            RecipeLine.quantity.label("per_unit"),
+            RecipeLine.scrap_percent.label("scrap"),
+        )
+        .join(
+            Product,
+            and_(
+                Product.id == RecipeLine.product_id,
+                Product.recipe_revision == RecipeLine.revision,
+                Product.stage
+                == RecipeLine.stage,  # the order runs its product's own step; earlier steps are other orders
+            ),
+        )
+        .where(RecipeLine.product_id.in_(products))
+    ):
+        recipes.setdefault(line.product_id, []).append(line)
+    materials = {line.material_id for lines in recipes.values() for line in lines}
+    if not materials:
+        return {}
+    today = uow.today()
+    usable = {
+        row.material_id: row.usable
+        for row in uow.session.execute(
+            select(
+                Batch.material_id.label("material_id"),
+                type_coerce(func.sum(StockBalance.quantity), Quantity).label("usable"),
+            )
+            .join(Batch, Batch.id == StockBalance.batch_id)
+            .where(
+                Batch.material_id.in_(materials),
+                Batch.status == BatchStatus.APPROVED.value,
+                or_(Batch.expiry_date.is_(None), Batch.expiry_date >= today),
+                StockBalance.quantity > 0,
+            )
+            .group_by(Batch.material_id)
+        )
+    }
+    per_unit = {  # each product's materials, and how much of each a unit takes with its scrap
+        product: [(line.material_id, line.per_unit * (1 + line.scrap / 100)) for line in lines]
+        for product, lines in recipes.items()
+    }
+    needs = [
+        (r.id, material, r.quantity * factor)
+        for _start, r in waiting
+        for material, factor in per_unit.get(r.product_id, ())
+    ]
+    short = shortages(needs, usable)
+    if not short:
+        return {}
+    missing_ids = {material for material, _missing in short.values()}
+    known = {
+        row.id: (row.name, row.unit)
+        for row in uow.session.execute(
+            select(Material.id, Material.name, Material.unit).where(Material.id.in_(missing_ids))
+        )
+    }
+    return {order: (known[material][0], missing, known[material][1]) for order, (material, missing) in short.items()}
+
+
+RUNNING_STATUSES = frozenset(s.value for s in OrderStatus if s.is_running)  # looked up for thousands of orders
 LOAD_DAYS = (7, 62)  # a line's load is shown for at least a week from today, and at most two months
 
 

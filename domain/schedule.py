@@ -21,7 +21,8 @@ the line's queued work), how much the stops push the order's end (`delayed_by`),
 order that has run longer than its work takes, by how much (`overrun`): its end is then `now`, and
 everything behind it starts from `now` too, so the overrun moves the whole queue.
 
-    late_cause(estimate, due_by, now, hours_of_work, overrun_ahead) -> LateCause | None   why an order is late
+    late_cause(estimate, due_by, now, hours_of_work, overrun_ahead, short) -> LateCause | None   why it is late
+    shortages(needs, usable) -> dict[key, (material, missing)]      who runs short of material, first come first served
     day_loads(now, tz, first_day, days, due_hours, stops) -> tuple[DayLoad, ...]        load against capacity
 
 Nothing here reads a database or a clock: the caller passes `now`. The production queue, the
@@ -31,11 +32,12 @@ dashboard and the printed plan all take their times from here.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from enum import StrEnum
+from typing import TypeVar
 
 ZERO = timedelta(0)
 
@@ -173,6 +175,7 @@ class LateCause(StrEnum):
     """Why an order's estimated end falls after its due day, the first cause that holds."""
 
     DUE_PASSED = "due_passed"  # its due day is already over
+    MATERIAL = "material"  # its recipe needs more of a material than the usable stock left for it
     TOO_LONG = "too_long"  # its own work, begun now, does not fit before its due day ends
     OVERRUN = "overrun"  # the running order ahead of it is past its estimated end
     STOPS = "stops"  # it would be on time but for the line's stops
@@ -180,14 +183,21 @@ class LateCause(StrEnum):
 
 
 def late_cause(
-    run: Estimate, due_by: datetime, now: datetime, hours_of_work: float, overrun_ahead: bool = False
+    run: Estimate,
+    due_by: datetime,
+    now: datetime,
+    hours_of_work: float,
+    overrun_ahead: bool = False,
+    short_of_material: bool = False,
 ) -> LateCause | None:
     """Why an order with this estimate is late (None when it is not); `overrun_ahead`: an order ahead of it
-    in the queue is running past its estimate."""
+    in the queue is running past its estimate; `short_of_material`: it cannot start for want of material."""
     if not run.late:
         return None
     if due_by <= now:
         return LateCause.DUE_PASSED
+    if short_of_material:
+        return LateCause.MATERIAL
     if now + timedelta(hours=hours_of_work) > due_by:
         return LateCause.TOO_LONG
     if overrun_ahead:
@@ -237,3 +247,23 @@ def day_loads(
         free = (end - start) - stopped_between(spans, start, end)
         result.append(DayLoad(day, planned.get(day, 0.0), free / timedelta(hours=1)))
     return tuple(result)
+
+
+Mat = TypeVar("Mat")
+Key = TypeVar("Key")
+
+
+def shortages(
+    needs: Iterable[tuple[Key, Mat, Decimal]], usable: Mapping[Mat, Decimal]
+) -> dict[Key, tuple[Mat, Decimal]]:
+    """Which orders run short of material: `needs` are (order, material, quantity) in the order the orders
+    will start; each takes from the usable stock what is left of it. An order short of several materials
+    is named with the first it runs out of, and by how much it is short of it."""
+    left = dict(usable)
+    short: dict[Key, tuple[Mat, Decimal]] = {}
+    for order, material, quantity in needs:
+        have = left.get(material, Decimal(0))
+        if quantity > have and order not in short:
+            short[order] = (material, quantity - max(have, Decimal(0)))
+        left[material] = have - quantity
+    return short

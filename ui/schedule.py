@@ -161,6 +161,8 @@ class Bar:
             lines.append(tr("Running {0} past its estimate").format(span(it.overrun)))
         if it.late_cause:
             lines.append(late_reason(it))
+        if it.shortage and it.late_cause != "material":
+            lines.append(tr("Short of material: {0}").format(it.shortage))
         return "\n".join(lines)
 
     def paint(self, painter: QPainter) -> None:
@@ -386,6 +388,7 @@ def late_reason(item: ScheduledOrder) -> str:
         "overrun": tr("Late: the running order ahead of it is past its estimate"),
         "stops": tr("Late: the line's stops push it past its due date ({0})").format(span(item.delayed_by)),
         "queue": tr("Late: the line's queue ahead of it"),
+        "material": tr("Late: short of material ({0})").format(item.shortage or ""),
     }
     return reasons.get(item.late_cause or "", tr("Late"))
 

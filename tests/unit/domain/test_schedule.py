@@ -8,7 +8,17 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.schedule import Downtime, Job, LateCause, day_loads, estimate, late_cause, merged, stopped_between
+from domain.schedule import (
+    Downtime,
+    Job,
+    LateCause,
+    day_loads,
+    estimate,
+    late_cause,
+    merged,
+    shortages,
+    stopped_between,
+)
 
 NOW = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=30)  # a due date nothing here misses
@@ -159,3 +169,17 @@ def test_day_loads_weigh_the_work_due_against_the_hours_the_line_can_run() -> No
         (tomorrow + timedelta(days=1), 0.0, 24.0),
     ]
     assert [d.overloaded for d in loads] == [False, True, False]
+
+
+def test_orders_take_the_usable_stock_in_the_order_they_start_and_the_later_ones_run_short() -> None:
+    needs = [
+        ("A", "LDPE", Decimal(600)),
+        ("A", "INK", Decimal(5)),
+        ("B", "LDPE", Decimal(600)),
+        ("C", "INK", Decimal(1)),
+    ]
+    short = shortages(needs, {"LDPE": Decimal(1000), "INK": Decimal(10)})
+    assert short == {"B": ("LDPE", Decimal(200))}
+    assert shortages([("A", "CORE", Decimal(3))], {}) == {"A": ("CORE", Decimal(3))}
+    late = estimate(NOW, 500, [Job(500, at(0.5))])
+    assert late_cause(late[0], at(0.5), NOW, 1.0, short_of_material=True) is LateCause.MATERIAL

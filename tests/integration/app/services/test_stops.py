@@ -214,3 +214,23 @@ def test_a_running_order_past_its_estimate_is_flagged_and_the_queue_moves_behind
     assert running.overrun == timedelta(hours=3) and running.estimated_end == NOW
     assert running.planned_end == hours(-3)
     assert (waiting.estimated_start, waiting.overrun) == (NOW, timedelta(0))
+
+
+def test_an_order_short_of_its_material_says_so_and_a_late_one_names_it_as_why(
+    plant: Context, people: dict[Role, Context]
+) -> None:
+    """PE-50 takes 1.02 kg of LDPE a kg (2 % scrap); 1,000 kg of LDPE are in stock: A (600 kg) gets its
+    share, B (600 kg) behind it is 224 kg short, and C, due today with 30 h of work, is late for want of it."""
+    s.set_recipe(plant.uow(), product="PE-50", lines=[s.RecipeItem(1, "extrusion", "LDPE", "1", "2")])
+    s.receive_batch(plant.uow(), number="R-1", material="LDPE", supplier="BASELL", quantity=1000, warehouse="MAG-1")
+    s.approve_batch(people[Role.MANAGER].uow(), batch="R-1")
+    order(plant, "A", quantity=600)
+    order(plant, "B", quantity=600)
+    order(plant, "C", quantity=15000, due=0)
+    for number in ("A", "B", "C"):
+        plan(plant, number)
+    (line,) = q.line_queues(plant.reader(), now=NOW, line="EXTRUDER-1")
+    a, b, c = line.orders
+    assert a.short_of is None
+    assert b.shortage == "LDPE granulate FT5230: 224.000 kg short" and not b.late and b.late_cause is None
+    assert c.short_of is not None and c.late and c.late_cause == "material"
