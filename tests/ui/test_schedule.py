@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 from sqlalchemy import text
 
@@ -231,3 +232,29 @@ def test_each_line_shows_its_load_per_day_and_its_queued_hours(
     for queue in schedule.queues:  # the header and the queue view's title say the hours queued
         assert hours_text(queue.hours_queued) in schedule.headers[queue.line_code].summary()
         assert hours_text(queue.hours_queued) in board.queue_titles[queue.line_code].text()
+
+
+def test_two_backlog_cards_dropped_on_a_row_are_planned_one_behind_the_other(
+    qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]
+) -> None:
+    ctx = demo_contexts[Role.PLANNER]
+    window = open_schedule(qtbot, ops, ctx)
+    board, schedule = window.board, window.board.schedule
+    code = next(c for c in schedule.codes if len(schedule.row_bars[c]) >= 2)
+    cards = [i for i in range(board.backlog.rowCount()) if board.line_takes(board.backlog.order_at(i), code)][:2]
+    assert len(cards) == 2
+    numbers = [board.backlog.order_at(i).number for i in cards]
+    data = board.backlog.mimeData([board.backlog.index(i) for i in cards])
+    second = schedule.row_bars[code][1]
+    schedule.show_order(second.order.number)
+    at = QPointF(schedule.mapFromScene(QPointF(second.rect.left() + 1, second.rect.center().y())))
+    drop = QDropEvent(at, Qt.DropAction.MoveAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(board.message, timeout=10_000):
+        schedule.dropEvent(drop)
+    qtbot.waitUntil(lambda: not ops.busy, timeout=10_000)
+    queue = queue_numbers(ctx.database, code)
+    assert queue[1:3] == numbers  # right behind the line's first order, in the backlog's order
+    with qtbot.waitSignal(board.message, timeout=10_000):
+        board.undo_stack.undo()
+    qtbot.waitUntil(lambda: not ops.busy, timeout=10_000)
+    assert not set(numbers) & set(queue_numbers(ctx.database, code))
