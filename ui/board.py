@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -243,6 +243,55 @@ def _list_view(model: _OrderListModel, parent: QWidget) -> QListView:
     return view
 
 
+class BoardView(Protocol):
+    """The board's part of a screen, as each of its views (the queues as lists, the schedule) does it:
+    bring an order or a line into view, and say at a line why it refused a drop."""
+
+    def show_order(self, number: str) -> bool: ...
+
+    def show_line(self, code: str) -> None: ...
+
+    def show_refusal(self, code: str, text: str) -> None: ...
+
+
+class QueueLists:
+    """The queues view: one list per line in a grid of panels that scrolls (the board builds the panels)."""
+
+    def __init__(self, board: PlanningBoard) -> None:
+        self.board = board
+
+    def show_order(self, number: str) -> bool:
+        b = self.board
+        for code, view in b.queue_views.items():
+            model = view.model()
+            assert isinstance(model, _OrderListModel)
+            for row in range(model.rowCount()):
+                if model.order_at(row).number == number:
+                    view.setFocus()
+                    view.setCurrentIndex(model.index(row))
+                    view.scrollTo(model.index(row))
+                    b.lines_scroll.ensureWidgetVisible(b.queue_panels[code])
+                    return True
+        return False
+
+    def show_line(self, code: str) -> None:
+        b = self.board
+        b.lines_scroll.ensureWidgetVisible(b.queue_panels[code])
+        b.queue_views[code].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_refusal(self, code: str, text: str) -> None:
+        note = self.board.notes.get(code)
+        if note is not None:
+            note.setText("⚠ " + text)
+            note.show()
+            QTimer.singleShot(10_000, note, lambda: self._clear(note, text))
+
+    @staticmethod
+    def _clear(note: QLabel, text: str) -> None:
+        if note.text() == "⚠ " + text:  # a newer refusal keeps its own time
+            note.hide()
+
+
 class PlanningBoard(QWidget):
     """The production queue screen."""
 
@@ -316,6 +365,7 @@ class PlanningBoard(QWidget):
         self.schedule.move_requested.connect(self.move_orders)
         self.schedule.selection_changed.connect(self._picked_on_schedule)
         self.notes: dict[str, QLabel] = {}  # each queue panel's refusal, said at the line
+        self.views: tuple[BoardView, BoardView] = (QueueLists(self), self.schedule)  # in the stack's order
         self.stack = QStackedWidget(self)
         self.stack.addWidget(scroll)
         self.stack.addWidget(self.schedule)
@@ -410,6 +460,10 @@ class PlanningBoard(QWidget):
     def on_schedule(self) -> bool:
         return self.stack.currentWidget() is self.schedule
 
+    @property
+    def current_view(self) -> BoardView:
+        return self.views[1] if self.on_schedule else self.views[0]
+
     # ---------------------------------------------------------------- the Screen protocol
 
     def title(self) -> str:
@@ -453,9 +507,7 @@ class PlanningBoard(QWidget):
         """An order opened from the journal or a scan: selected in its line's queue, or found in the backlog.
         A line: its queue in view."""
         if entity == "line" and key in self.queue_panels:
-            self.schedule.show_line(key)
-            self.lines_scroll.ensureWidgetVisible(self.queue_panels[key])
-            self.queue_views[key].setFocus(Qt.FocusReason.OtherFocusReason)
+            self.current_view.show_line(key)
             return
         if entity != "order":
             return
@@ -467,18 +519,8 @@ class PlanningBoard(QWidget):
         key, self.wanted = self.wanted, None
         if key is None:
             return
-        if self.on_schedule and self.schedule.show_order(key):
+        if self.current_view.show_order(key):
             return
-        for code, view in self.queue_views.items():
-            model = view.model()
-            assert isinstance(model, _OrderListModel)
-            for row in range(model.rowCount()):
-                if model.order_at(row).number == key:
-                    view.setFocus()
-                    view.setCurrentIndex(model.index(row))
-                    view.scrollTo(model.index(row))
-                    self.lines_scroll.ensureWidgetVisible(self.queue_panels[code])
-                    return
         if self.search.text() != key:
             self.search.setText(key)  # the backlog shows it, or shows that it is not waiting on the board
 
@@ -703,20 +745,11 @@ class PlanningBoard(QWidget):
     def _failed(self, line_code: str | None) -> Callable[[Exception], None]:
         return lambda exc: self._refused(line_code, message_for(exc))
 
-    @staticmethod
-    def _clear_note(note: QLabel, text: str) -> None:
-        if note.text() == "⚠ " + text:  # a newer refusal keeps its own time
-            note.hide()
-
     def _refused(self, line_code: str | None, text: str) -> None:
         """Say why at the line itself and in the status bar; the board reads the plan again."""
         self.message.emit(text)
         if line_code is not None:
-            self.schedule.show_refusal(line_code, text)
-            note = self.notes.get(line_code)
-            if note is not None:
-                note.setText("⚠ " + text)
-                note.show()
-                QTimer.singleShot(10_000, self, lambda: self._clear_note(note, text))
+            for view in self.views:  # both say it: the planner may switch views to read it
+                view.show_refusal(line_code, text)
         # after the reload, which rewrites the board's status line with its counts
         self.reload(done=lambda: self.status.setText(text))
