@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from app.formatting import quantity as format_quantity
+from app.formatting import short_moment
 from app.permissions import Role
 from domain.schedule import DayLoad
 
@@ -321,6 +322,25 @@ class Recall:
 
 
 @dataclass(frozen=True)
+class Shortage:
+    """A material a queued order's recipe needs more of than the usable stock left for it, and, when a queued
+    order of an earlier stage makes it, that order, its line and when it is estimated to end."""
+
+    material: str  # its name
+    missing: Decimal
+    unit: str
+    made_by: str | None = None
+    made_on: str | None = None
+    ready_at: datetime | None = None
+
+    def words(self) -> str:
+        text = f"{self.material}: {format_quantity(self.missing, self.unit)} short"
+        if self.made_by is not None and self.ready_at is not None:
+            text += f", made by {self.made_by} on {self.made_on}, estimated to end {short_moment(self.ready_at)}"
+        return text
+
+
+@dataclass(frozen=True)
 class ScheduledOrder:
     """A queued order with its estimated run, from the line's nominal rate and around its stops
     (domain/schedule.py)."""
@@ -334,16 +354,12 @@ class ScheduledOrder:
     overrun: timedelta = timedelta(0)  # a running order past its estimated end: by how much
     late_cause: str | None = None  # why it is late (domain.schedule.LateCause); None when it is not
     hours: float = 0.0  # its whole work at the nominal rate
-    short_of: tuple[str, Decimal, str] | None = None  # a material it needs more of than the stock left for it:
-    # the material's name, how much is missing, its unit
+    short_of: Shortage | None = None  # a material it needs more of than the usable stock left for it
 
     @property
     def shortage(self) -> str | None:
         """What it is short of, in words: "LDPE granulate FT5230: 224.000 kg short"."""
-        if self.short_of is None:
-            return None
-        name, missing, unit = self.short_of
-        return f"{name}: {format_quantity(missing, unit)} short"
+        return None if self.short_of is None else self.short_of.words()
 
     @property
     def planned_end(self) -> datetime:

@@ -49,6 +49,7 @@ from app.dto import (
     Page,
     PlantSetup,
     ScheduledOrder,
+    Shortage,
     StopReasonRow,
     SuppliedBatch,
     SupplierRow,
@@ -694,7 +695,13 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
                     run.delayed_by,
                     run.overrun,
                     late_cause(
-                        run, job.due_by, moment, hours[position - 1], overrun_at_head and position > 1, r.id in short
+                        run,
+                        job.due_by,
+                        moment,
+                        hours[position - 1],
+                        overrun_at_head and position > 1,
+                        r.id in short,
+                        r.id in short and short[r.id].made_by is not None,
                     ),
                     hours[position - 1],
                     short.get(r.id),
@@ -720,10 +727,10 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
         return tuple(result)
 
 
-def _short_of_material(uow: UnitOfWork, queued: list[tuple[Row[Any], Estimate]]) -> dict[int, tuple[str, Decimal, str]]:
-    """The queued orders yet to start that their recipe's own step finds short of a material, by order id,
-    with the material's name, how much is missing and its unit: the usable stock (approved, unexpired)
-    goes to the orders in the order they are estimated to start."""
+def _short_of_material(uow: UnitOfWork, queued: list[tuple[Row[Any], Estimate]]) -> dict[int, Shortage]:
+    """The queued orders yet to start that their recipe's own step finds short of a material, by order id:
+    the usable stock (approved, unexpired) goes to the orders in the order they are estimated to start.
+    When a queued order of an earlier stage makes the material, the shortage names it."""
     waiting = sorted(((run.start, r) for r, run in queued if r.status not in RUNNING_STATUSES), key=lambda w: w[0])
     products = {r.product_id for _start, r in waiting}
     if not products:
@@ -788,7 +795,24 @@ def _short_of_material(uow: UnitOfWork, queued: list[tuple[Row[Any], Estimate]])
             select(Material.id, Material.name, Material.unit).where(Material.id.in_(missing_ids))
         )
     }
-    return {order: (known[material][0], missing, known[material][1]) for order, (material, missing) in short.items()}
+    makes = {  # the products whose batches are a missing material: an earlier stage makes it
+        row.id: row.output_material_id
+        for row in uow.session.execute(
+            select(Product.id, Product.output_material_id).where(Product.output_material_id.in_(missing_ids))
+        )
+    }
+    made_by: dict[int, tuple[datetime, str, str]] = {}  # material: the queued order making it that ends first
+    for r, run in queued:
+        material = makes.get(r.product_id)
+        if material is not None and (material not in made_by or run.end < made_by[material][0]):
+            made_by[material] = (run.end, r.number, r.line_code)
+    result = {}
+    for order, (material, missing) in short.items():
+        maker = made_by.get(material)
+        result[order] = Shortage(
+            known[material][0], missing, known[material][1], *((maker[1], maker[2], maker[0]) if maker else ())
+        )
+    return result
 
 
 RUNNING_STATUSES = frozenset(s.value for s in OrderStatus if s.is_running)  # looked up for thousands of orders

@@ -175,6 +175,7 @@ class LateCause(StrEnum):
     """Why an order's estimated end falls after its due day, the first cause that holds."""
 
     DUE_PASSED = "due_passed"  # its due day is already over
+    EARLIER_STAGE = "earlier_stage"  # it waits for the material an order of an earlier stage is still to make
     MATERIAL = "material"  # its recipe needs more of a material than the usable stock left for it
     TOO_LONG = "too_long"  # its own work, begun now, does not fit before its due day ends
     OVERRUN = "overrun"  # the running order ahead of it is past its estimated end
@@ -189,15 +190,17 @@ def late_cause(
     hours_of_work: float,
     overrun_ahead: bool = False,
     short_of_material: bool = False,
+    made_at_earlier_stage: bool = False,
 ) -> LateCause | None:
     """Why an order with this estimate is late (None when it is not); `overrun_ahead`: an order ahead of it
-    in the queue is running past its estimate; `short_of_material`: it cannot start for want of material."""
+    in the queue is running past its estimate; `short_of_material`: it cannot start for want of material,
+    which a queued order of an earlier stage makes when `made_at_earlier_stage`."""
     if not run.late:
         return None
     if due_by <= now:
         return LateCause.DUE_PASSED
     if short_of_material:
-        return LateCause.MATERIAL
+        return LateCause.EARLIER_STAGE if made_at_earlier_stage else LateCause.MATERIAL
     if now + timedelta(hours=hours_of_work) > due_by:
         return LateCause.TOO_LONG
     if overrun_ahead:

@@ -161,7 +161,7 @@ class Bar:
             lines.append(tr("Running {0} past its estimate").format(span(it.overrun)))
         if it.late_cause:
             lines.append(late_reason(it))
-        if it.shortage and it.late_cause != "material":
+        if it.shortage and it.late_cause not in ("material", "earlier_stage"):
             lines.append(tr("Short of material: {0}").format(it.shortage))
         return "\n".join(lines)
 
@@ -389,6 +389,7 @@ def late_reason(item: ScheduledOrder) -> str:
         "stops": tr("Late: the line's stops push it past its due date ({0})").format(span(item.delayed_by)),
         "queue": tr("Late: the line's queue ahead of it"),
         "material": tr("Late: short of material ({0})").format(item.shortage or ""),
+        "earlier_stage": tr("Late: it waits for an earlier stage ({0})").format(item.shortage or ""),
     }
     return reasons.get(item.late_cause or "", tr("Late"))
 

@@ -183,3 +183,5 @@ def test_orders_take_the_usable_stock_in_the_order_they_start_and_the_later_ones
     assert shortages([("A", "CORE", Decimal(3))], {}) == {"A": ("CORE", Decimal(3))}
     late = estimate(NOW, 500, [Job(500, at(0.5))])
     assert late_cause(late[0], at(0.5), NOW, 1.0, short_of_material=True) is LateCause.MATERIAL
+    waiting = late_cause(late[0], at(0.5), NOW, 1.0, short_of_material=True, made_at_earlier_stage=True)
+    assert waiting is LateCause.EARLIER_STAGE

@@ -234,3 +234,20 @@ def test_an_order_short_of_its_material_says_so_and_a_late_one_names_it_as_why(
     assert a.short_of is None
     assert b.shortage == "LDPE granulate FT5230: 224.000 kg short" and not b.late and b.late_cause is None
     assert c.short_of is not None and c.late and c.late_cause == "material"
+
+
+def test_an_order_waiting_for_an_earlier_stage_says_which_order_makes_its_material(plant: Context) -> None:
+    """PRINTED prints FILM-PE-50 (0.05 kg a metre), of which there is none; PE-50 on EXTRUDER-1 makes it."""
+    s.set_recipe(plant.uow(), product="PRINTED", lines=[s.RecipeItem(1, "printing", "FILM-PE-50", "0.05")])
+    order(plant, "FILM-1", quantity=2000)
+    order(plant, "PRINT-1", quantity=200000, unit="m", due=0)  # 22 h at 9,000 m/h: it cannot end today
+    plan(plant, "FILM-1")
+    plan(plant, "PRINT-1", line="PRINT-LINE-1")
+    queues = {ln.line_code: ln for ln in q.line_queues(plant.reader(), now=NOW)}
+    (film,) = queues["EXTRUDER-1"].orders
+    (printing,) = queues["PRINT-LINE-1"].orders
+    assert film.short_of is None
+    assert printing.short_of is not None and printing.short_of.made_by == "FILM-1"
+    assert printing.short_of.made_on == "EXTRUDER-1" and printing.short_of.ready_at == film.estimated_end
+    assert printing.late and printing.late_cause == "earlier_stage"
+    assert printing.shortage is not None and "made by FILM-1 on EXTRUDER-1" in printing.shortage
