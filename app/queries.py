@@ -663,6 +663,17 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
         since = min((r.started_at for r in rows if r.started_at is not None), default=moment)
         stops = _stops_from(uow, min(since, moment), [ln.id for ln in lines] if line else None)
         tz = _local_tz()
+        # The labels are checked once (the first row, the usual way); thousands of rows are then read by
+        # their labels without building a mapping for each.
+        labels = rows[0]._fields if rows else ()
+        if rows:
+            _order_row(rows[0], 1, extra=tuple(scheduling))
+        order_fields = frozenset(field_names(OrderRow)) - {"position"}
+
+        def order_of(r: Row[Any], position: int) -> OrderRow:
+            values = {label: value for label, value in zip(labels, r, strict=True) if label in order_fields}
+            return OrderRow(**values, position=position)
+
         planned = []  # each line with its queue, stops, jobs and their estimates
         for ln in lines:
             queued = by_line.get(ln.id, [])
@@ -687,7 +698,7 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
             overrun_at_head = bool(runs) and bool(runs[0].overrun)
             scheduled = tuple(
                 ScheduledOrder(
-                    _order_row(r, position, extra=tuple(scheduling)),
+                    order_of(r, position),
                     run.start,
                     run.end,
                     run.late,
