@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 from app.dto import LineQueue, OrderRow, ScheduledOrder
 from app.formatting import hours as hours_text
 from app.formatting import span
+from domain.schedule import LateCause
 from domain.vocabulary import QT_TRANSLATE_NOOP, OrderStatus
 
 MIME = "application/x-mpsystem-order"
@@ -161,7 +162,7 @@ class Bar:
             lines.append(tr("Running {0} past its estimate").format(span(it.overrun)))
         if it.late_cause:
             lines.append(late_reason(it))
-        if it.shortage and it.late_cause not in ("material", "earlier_stage"):
+        if it.shortage and it.late_cause not in (LateCause.MATERIAL, LateCause.EARLIER_STAGE):
             lines.append(tr("Short of material: {0}").format(it.shortage))
         return "\n".join(lines)
 
@@ -383,15 +384,15 @@ class AxisItem(QGraphicsRectItem):
 def late_reason(item: ScheduledOrder) -> str:
     """Why the order is late, in words."""
     reasons = {
-        "due_passed": tr("Late: its due date has passed"),
-        "too_long": tr("Late: its own work does not fit before its due date"),
-        "overrun": tr("Late: the running order ahead of it is past its estimate"),
-        "stops": tr("Late: the line's stops push it past its due date ({0})").format(span(item.delayed_by)),
-        "queue": tr("Late: the line's queue ahead of it"),
-        "material": tr("Late: short of material ({0})").format(item.shortage or ""),
-        "earlier_stage": tr("Late: it waits for an earlier stage ({0})").format(item.shortage or ""),
+        LateCause.DUE_PASSED: tr("Late: its due date has passed"),
+        LateCause.TOO_LONG: tr("Late: its own work does not fit before its due date"),
+        LateCause.OVERRUN: tr("Late: the running order ahead of it is past its estimate"),
+        LateCause.STOPS: tr("Late: the line's stops push it past its due date ({0})").format(span(item.delayed_by)),
+        LateCause.QUEUE: tr("Late: the line's queue ahead of it"),
+        LateCause.MATERIAL: tr("Late: short of material ({0})").format(item.shortage or ""),
+        LateCause.EARLIER_STAGE: tr("Late: it waits for an earlier stage ({0})").format(item.shortage or ""),
     }
-    return reasons.get(item.late_cause or "", tr("Late"))
+    return reasons.get(LateCause(item.late_cause), tr("Late")) if item.late_cause else tr("Late")
 
 
 class ScheduleView(QGraphicsView):

@@ -15,7 +15,7 @@ from app.permissions import Role
 from tests.helpers import queue_numbers
 from tests.ui.conftest import save_screenshot, show_tab, wait_loaded
 from ui.ops import Ops
-from ui.schedule import HEADER_W, ZOOMS, LoadItem
+from ui.schedule import HEADER_W, ZOOMS, LoadItem, late_reason
 
 
 def open_schedule(qtbot: Any, ops: Ops, ctx: Context) -> Any:
@@ -79,6 +79,8 @@ def test_every_line_on_one_screen_along_a_time_axis(qtbot: Any, ops: Ops, demo_c
     overrunning = [b for b in schedule.bars.values() if b.item.overrun]
     assert overrunning and all(b.running and b.overrun_from is not None for b in overrunning)
     assert all("past its estimate" in b.tip() for b in overrunning)
+    late = [b for b in schedule.bars.values() if b.item.late]
+    assert late and all(late_reason(b.item) in b.tip() and late_reason(b.item) != "Late" for b in late)
     for b in overrunning:  # the order behind it starts from now
         row = schedule.row_bars[b.line_code]
         if len(row) > 1:
