@@ -405,8 +405,14 @@ class PlanningBoard(QWidget):
         self.update_actions()
         self.clock = QTimer(self)
         self.clock.setInterval(60_000)
-        self.clock.timeout.connect(lambda: self.schedule.move_now(datetime.now(UTC)))
+        self.clock.timeout.connect(self._minute_passed)
         self.clock.start()
+
+    def _minute_passed(self) -> None:
+        """Estimates move with the clock (a running order's overrun grows): the board in front reads them again."""
+        self.schedule.move_now(datetime.now(UTC))
+        if self.host.is_current(self) and self.loaded_once and not self.schedule.dragging and not self.ops.busy:
+            self.reload()
 
     def _view_bar(self) -> QHBoxLayout:
         """Queue or schedule, the schedule's zoom, and undo/redo of the board's moves."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -260,3 +261,14 @@ def test_two_backlog_cards_dropped_on_a_row_are_planned_one_behind_the_other(
         board.undo_stack.undo()
     qtbot.waitUntil(lambda: not ops.busy, timeout=10_000)
     assert not set(numbers) & set(queue_numbers(ctx.database, code))
+
+
+def test_the_schedule_in_front_follows_the_clock(qtbot: Any, ops: Ops, demo_contexts: dict[Role, Context]) -> None:
+    window = open_schedule(qtbot, ops, demo_contexts[Role.PLANNER])
+    board, schedule = window.board, window.board.schedule
+    long_ago = schedule.now - timedelta(minutes=5)
+    schedule.drawn_at = dict.fromkeys(schedule.codes, long_ago)  # as if drawn five minutes ago
+    overrun = {n: b.item.overrun for n, b in schedule.bars.items() if b.item.overrun}
+    board._minute_passed()
+    qtbot.waitUntil(lambda: not ops.busy and all(t > long_ago for t in schedule.drawn_at.values()), timeout=10_000)
+    assert all(schedule.bars[n].item.overrun >= before for n, before in overrun.items())  # overruns only grow
