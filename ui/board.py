@@ -439,6 +439,7 @@ class PlanningBoard(QWidget):
             self.zoom_buttons.addButton(button, i)
             bar.addWidget(button)
         self.zoom_buttons.idClicked.connect(self.schedule.set_zoom)
+        self.schedule.zoomed.connect(lambda i: self.zoom_buttons.button(i).setChecked(True))
         bar.addStretch(1)
         self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
@@ -730,18 +731,19 @@ class PlanningBoard(QWidget):
 
         self.ops.run(lambda: place_in_turn(ctx, numbers, line_code, position, seen), done, self._failed(line_code))
 
-    def replay(self, places: list[Place], text: str) -> None:
+    def replay(self, places: list[Place], text: str, undone: bool) -> None:
         """An undo or redo: each order back to its place, as queue moves."""
         ctx = self.ctx
         seen = {p.number: self.known[p.number].version for p in places if p.number in self.known}
         now_on = [self.known[p.number].line_code for p in places if p.number in self.known]
         touched = {c for c in (*(p.line for p in places), *now_on) if c is not None}
-        self.status.setText(self.tr("Undoing: {0}…").format(text))
+        self.status.setText((self.tr("Undoing {0}…") if undone else self.tr("Doing {0} again…")).format(text))
 
         def done(outcome: tuple[list[Place], Exception | None]) -> None:
             placed, refusal = outcome
             if refusal is None:
-                self.message.emit(self.tr("{0}: {1} back in place").format(text, len(placed)))
+                said = self.tr("Undone: {0}") if undone else self.tr("Done again: {0}")
+                self.message.emit(said.format(text))
                 self.reload(lines=touched)
             else:
                 self._refused(places[0].line, message_for(refusal))

@@ -88,11 +88,11 @@ class UndoMoves(QUndoCommand):
 
     def undo(self) -> None:
         """Every order back where it was before the drop."""
-        self.board.replay(self.before, self.text())
+        self.board.replay(self.before, self.text(), undone=True)
 
     def redo(self) -> None:
         """The drop again (not when first pushed: it has just been made)."""
         if self.fresh:
             self.fresh = False
             return
-        self.board.replay(self.after, self.text())
+        self.board.replay(self.after, self.text(), undone=False)

@@ -36,6 +36,7 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
     QResizeEvent,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -379,6 +380,19 @@ class AxisItem(QGraphicsRectItem):
             painter.drawText(QRectF(x + 3, 1 if day_start else AXIS_H * 0.45, 120, AXIS_H / 2),
                              Qt.AlignmentFlag.AlignLeft, label)  # fmt: skip
             moment = (moment + timedelta(hours=self.step)).astimezone()
+        self._corner(painter)
+
+    def _corner(self, painter: QPainter) -> None:
+        """Above the line headers, the day at the left edge of the bars, always in sight."""
+        left = Bar.visible_left
+        painter.fillRect(QRectF(left - HEADER_W, 0, HEADER_W, AXIS_H), self.brush())
+        day = self.axis.moment(left).astimezone()
+        painter.setPen(QColor("#202124"))
+        bold = QFont(painter.font())
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.drawText(QRectF(left - HEADER_W + 8, 1, HEADER_W - 12, AXIS_H / 2), Qt.AlignmentFlag.AlignLeft,
+                         day.strftime("%a %d.%m.%Y"))  # fmt: skip
 
 
 def late_reason(item: ScheduledOrder) -> str:
@@ -400,6 +414,7 @@ class ScheduleView(QGraphicsView):
 
     move_requested = Signal(object, str, int)  # order numbers, line code, position among the line's other orders
     selection_changed = Signal(object, object)  # the order picked (or None) and its line
+    zoomed = Signal(int)  # the zoom's index in ZOOMS
 
     def __init__(
         self,
@@ -457,10 +472,26 @@ class ScheduleView(QGraphicsView):
             self.scroll_to(now - timedelta(hours=ZOOMS[self.zoom][1] / 8))
 
     def set_zoom(self, index: int) -> None:
+        """Show a shift, a day, three days or a week across the view; the left edge keeps its moment."""
         keep = self.left_moment()
         self.zoom = max(0, min(index, len(ZOOMS) - 1))
         self._build({b.order.number for b in self.selected_bars()})
         self.scroll_to(keep)
+        self.zoomed.emit(self.zoom)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """Ctrl+wheel zooms between a shift and a week; the wheel alone scrolls along the time axis."""
+        steps = event.angleDelta().y()
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier and steps:
+            self.set_zoom(self.zoom + (-1 if steps > 0 else 1))
+            event.accept()
+            return
+        if steps and not event.angleDelta().x():
+            bar = self.horizontalScrollBar()
+            bar.setValue(bar.value() - steps)
+            event.accept()
+            return
+        super().wheelEvent(event)
 
     def left_moment(self) -> datetime:
         """The moment at the left edge of the bars' part of the view."""

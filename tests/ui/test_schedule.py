@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDropEvent, QWheelEvent
 from PySide6.QtTest import QTest
 from sqlalchemy import text
 
@@ -93,6 +93,11 @@ def test_every_line_on_one_screen_along_a_time_axis(qtbot: Any, ops: Ops, demo_c
         assert abs(schedule.axis.px_per_hour * span_hours - width) < 1
     schedule.set_zoom(1)
     assert schedule.horizontalScrollBar().maximum() > 0  # the horizon is wider than a day
+    wheel = QWheelEvent(QPointF(400, 300), QPointF(400, 300), QPoint(), QPoint(0, -120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False)  # fmt: skip
+    schedule.wheelEvent(wheel)  # Ctrl+wheel away: a wider span
+    assert schedule.zoom == 2 and window.board.zoom_buttons.checkedId() == 2
+    schedule.set_zoom(1)
     save_screenshot(window, "schedule-day")
     schedule.set_zoom(3)
     save_screenshot(window, "schedule-week")
