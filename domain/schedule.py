@@ -36,8 +36,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
-from enum import StrEnum
 from typing import TypeVar
+
+from domain.vocabulary import LateCause
 
 ZERO = timedelta(0)
 
@@ -169,18 +170,6 @@ def estimate(
             )
         )
     return tuple(result)
-
-
-class LateCause(StrEnum):
-    """Why an order's estimated end falls after its due day, the first cause that holds."""
-
-    DUE_PASSED = "due_passed"  # its due day is already over
-    EARLIER_STAGE = "earlier_stage"  # it waits for the material an order of an earlier stage is still to make
-    MATERIAL = "material"  # its recipe needs more of a material than the usable stock left for it
-    TOO_LONG = "too_long"  # its own work, begun now, does not fit before its due day ends
-    OVERRUN = "overrun"  # the running order ahead of it is past its estimated end
-    STOPS = "stops"  # it would be on time but for the line's stops
-    QUEUE = "queue"  # the work queued ahead of it on the line
 
 
 def late_cause(

@@ -11,8 +11,8 @@ from typing import BinaryIO
 
 from reportlab.pdfgen.canvas import Canvas
 
-from app.dto import StockLine, TraceNode
-from app.formatting import day, moment, quantity
+from app.dto import ScheduledOrder, StockLine, TraceNode
+from app.formatting import day, moment, quantity, span
 from app.formatting import rate as line_rate
 from app.reporting import (
     BatchPageReport,
@@ -23,7 +23,7 @@ from app.reporting import (
     RecallReport,
     TraceReport,
 )
-from domain.vocabulary import BatchStatus, MovementKind, OrderStatus, batch_usable
+from domain.vocabulary import BatchStatus, LateCause, MovementKind, OrderStatus, batch_usable
 from reports.layout import MARGIN, Column, Report, Row, write
 from reports.schedule import draw_schedule
 
@@ -284,6 +284,18 @@ def _genealogy_rows(node: TraceNode, depth: int) -> Iterator[Row]:
 # ---------------------------------------------------------------- production plan
 
 
+def _why(s: ScheduledOrder) -> str:
+    """Under an order of the plan: why it is late, how far a running order is past its estimate, a shortage."""
+    said = []
+    if s.overrun:
+        said.append(f"running {span(s.overrun)} past its estimate")
+    if s.late_cause:
+        said.append(f"late: {LateCause(s.late_cause).label}")
+    if s.shortage:
+        said.append(s.shortage)
+    return f"{s.order.number} — " + "; ".join(said) if said else ""
+
+
 def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
     def rows() -> Iterator[Row]:
         for queue in data.queues:
@@ -314,6 +326,9 @@ def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
                     ),
                     "alert" if s.late else "normal",
                 )
+                why = _why(s)
+                if why:
+                    yield Row((why,), "remark")
 
     columns = [
         Column("#", 0.4, "right"),

@@ -52,8 +52,8 @@ from PySide6.QtWidgets import (
 from app.dto import LineQueue, OrderRow, ScheduledOrder
 from app.formatting import hours as hours_text
 from app.formatting import span
-from domain.schedule import LateCause
-from domain.vocabulary import QT_TRANSLATE_NOOP, OrderStatus
+from domain.vocabulary import QT_TRANSLATE_NOOP, LateCause, OrderStatus
+from ui.words import of, term
 
 MIME = "application/x-mpsystem-order"
 ZOOMS: tuple[tuple[str, int], ...] = (
@@ -396,17 +396,16 @@ class AxisItem(QGraphicsRectItem):
 
 
 def late_reason(item: ScheduledOrder) -> str:
-    """Why the order is late, in words."""
-    reasons = {
-        LateCause.DUE_PASSED: tr("Late: its due date has passed"),
-        LateCause.TOO_LONG: tr("Late: its own work does not fit before its due date"),
-        LateCause.OVERRUN: tr("Late: the running order ahead of it is past its estimate"),
-        LateCause.STOPS: tr("Late: the line's stops push it past its due date ({0})").format(span(item.delayed_by)),
-        LateCause.QUEUE: tr("Late: the line's queue ahead of it"),
-        LateCause.MATERIAL: tr("Late: short of material ({0})").format(item.shortage or ""),
-        LateCause.EARLIER_STAGE: tr("Late: it waits for an earlier stage ({0})").format(item.shortage or ""),
-    }
-    return reasons.get(LateCause(item.late_cause), tr("Late")) if item.late_cause else tr("Late")
+    """Why the order is late, in words, with what the cause turns on: the stops' time, the material."""
+    if not item.late_cause:
+        return tr("Late")
+    cause = of(LateCause, item.late_cause)
+    text = tr("Late: {0}").format(term(cause))
+    if cause is LateCause.STOPS:
+        text += f" ({span(item.delayed_by)})"
+    if cause in (LateCause.MATERIAL, LateCause.EARLIER_STAGE) and item.shortage:
+        text += f" ({item.shortage})"
+    return text
 
 
 class ScheduleView(QGraphicsView):

@@ -21,6 +21,7 @@ from app.demo import load_demo
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.permissions import Role
 from app.security import CurrentUser
+from domain.vocabulary import LateCause
 from reports import documents
 from reports.labels import labels_pdf, labels_zpl, qr_payload
 
@@ -188,6 +189,9 @@ def test_trace_plan_events_and_customer_reports(demo: Context, tmp_path: Path) -
         d.overloaded for queue in queues for d in queue.loads[:7]
     )
     assert "Est. start" not in schedule and "Est. start" in pdf_text(out)[1]
+    listed = "".join(pdf_text(out)[1:])
+    for o in (o for queue in queues for o in queue.orders if o.late_cause):  # each late order says why
+        assert f"{o.order.number} — " in listed and f"late: {LateCause(o.late_cause).label}" in listed
 
     out = tmp_path / "events.pdf"
     documents.events(reporting.events_report(demo, q.EventFilter(action="blocked")), str(out))

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from domain.schedule import (
     Downtime,
     Job,
-    LateCause,
     day_loads,
     estimate,
     late_cause,
@@ -19,6 +18,7 @@ from domain.schedule import (
     shortages,
     stopped_between,
 )
+from domain.vocabulary import LateCause
 
 NOW = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=30)  # a due date nothing here misses
