@@ -459,7 +459,7 @@ class PlanningBoard(QWidget):
         """The queues as lists (0) or the lines along a time axis (1); the board remembers which."""
         self.stack.setCurrentIndex(index)
         self.view_buttons.button(index).setChecked(True)
-        for button in self.zoom_buttons.buttons() if hasattr(self, "zoom_buttons") else []:
+        for button in self.zoom_buttons.buttons():
             button.setVisible(index == 1)
         settings().setValue(f"{self.host.username}/board/view", "queue" if index == 0 else "schedule")
 
