@@ -8,7 +8,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from app.formatting import quantity as format_quantity
+from app.formatting import short_moment
 from app.permissions import Role
+from domain.schedule import DayLoad
 
 T = TypeVar("T")
 
@@ -331,6 +334,25 @@ class Recall:
 
 
 @dataclass(frozen=True)
+class Shortage:
+    """A material a queued order's recipe needs more of than the usable stock left for it, and, when a queued
+    order of an earlier stage makes it, that order, its line and when it is estimated to end."""
+
+    material: str  # its name
+    missing: Decimal
+    unit: str
+    made_by: str | None = None
+    made_on: str | None = None
+    ready_at: datetime | None = None
+
+    def words(self) -> str:
+        text = f"{self.material}: {format_quantity(self.missing, self.unit)} short"
+        if self.made_by is not None and self.ready_at is not None:
+            text += f", made by {self.made_by} on {self.made_on}, estimated to end {short_moment(self.ready_at)}"
+        return text
+
+
+@dataclass(frozen=True)
 class ScheduledOrder:
     """A queued order with its estimated run, from the line's nominal rate and around its stops
     (domain/schedule.py)."""
@@ -341,6 +363,20 @@ class ScheduledOrder:
     late: bool
     hours_left: float = 0.0  # work still to do at the nominal rate, stops not counted
     delayed_by: timedelta = timedelta(0)  # how much the line's stops push its end
+    overrun: timedelta = timedelta(0)  # a running order past its estimated end: by how much
+    late_cause: str | None = None  # why it is late (domain.schedule.LateCause); None when it is not
+    hours: float = 0.0  # its whole work at the nominal rate
+    short_of: Shortage | None = None  # a material it needs more of than the usable stock left for it
+
+    @property
+    def shortage(self) -> str | None:
+        """What it is short of, in words: "LDPE granulate FT5230: 224.000 kg short"."""
+        return None if self.short_of is None else self.short_of.words()
+
+    @property
+    def planned_end(self) -> datetime:
+        """Where the estimate said it would end: before `estimated_end` by its overrun."""
+        return self.estimated_end - self.overrun
 
 
 @dataclass(frozen=True)
@@ -375,6 +411,8 @@ class LineQueue:
     rate_unit: str
     orders: tuple[ScheduledOrder, ...]
     stopped: LineStopRow | None = None  # the stop the line stands in now, if it does
+    stops: tuple[LineStopRow, ...] = ()  # the stops that touch its estimate: open, recent and planned ahead
+    loads: tuple[DayLoad, ...] = ()  # the work due per day against the hours the line can run, from today
 
     @property
     def hours_queued(self) -> float:

@@ -49,6 +49,7 @@ from app.dto import (
     Page,
     PlantSetup,
     ScheduledOrder,
+    Shortage,
     StopReasonRow,
     SuppliedBatch,
     SupplierRow,
@@ -69,6 +70,7 @@ from data.models import (
     ProductionOrder,
     PurchaseOrder,
     PurchaseOrderLine,
+    RecipeLine,
     StockBalance,
     StockMovement,
     StopReason,
@@ -79,7 +81,7 @@ from data.models import (
 )
 from data.types import Price, Quantity, UTCDateTime
 from data.uow import UnitOfWork
-from domain.schedule import Downtime, Job, estimate
+from domain.schedule import DayLoad, Downtime, Estimate, Job, day_loads, estimate, hours_of, late_cause, shortages
 from domain.vocabulary import OPEN_ORDER_STATUSES, QUANTITY_SCALE, BatchStatus, MovementKind, OrderStatus
 
 T = TypeVar("T")
@@ -661,7 +663,11 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
         lines = uow.session.scalars(lines_stmt).all()
         if line and not lines:
             raise ValidationError(f"There is no production line “{line}”.", "line")
-        scheduling = {"line_id": ProductionOrder.line_id, "started_at": ProductionOrder.started_at}
+        scheduling = {
+            "line_id": ProductionOrder.line_id,
+            "started_at": ProductionOrder.started_at,
+            "product_id": ProductionOrder.product_id,
+        }
         rows = uow.session.execute(
             select(*_order_columns(extra=scheduling))
             .select_from(ProductionOrder)
@@ -671,41 +677,190 @@ def line_queues(uow: UnitOfWork, *, now: datetime | None = None, line: str | Non
             .where(ProductionOrder.queue_rank.is_not(None), ProductionOrder.line_id.in_([ln.id for ln in lines]))
             .order_by(ProductionOrder.line_id, ProductionOrder.queue_rank)
         ).all()
-        by_line: dict[int, list[Row[Any]]] = {}
-        for r in rows:
-            by_line.setdefault(r.line_id, []).append(r)
-        since = min((r.started_at for r in rows if r.started_at is not None), default=moment)
+        # The labels are checked once (the first row, the usual way); the thousands of rows are then read as
+        # plain dicts of their labels, which is several times cheaper than a Row's attributes or mapping.
+        if rows:
+            _order_row(rows[0], 1, extra=tuple(scheduling))
+        labels = rows[0]._fields if rows else ()
+        read = [dict(zip(labels, r, strict=True)) for r in rows]
+        by_line: dict[int, list[dict[str, Any]]] = {}
+        for r in read:
+            by_line.setdefault(r["line_id"], []).append(r)
+        since = min((r["started_at"] for r in read if r["started_at"] is not None), default=moment)
         stops = _stops_from(uow, min(since, moment), [ln.id for ln in lines] if line else None)
         tz = _local_tz()
-        result = []
+        order_fields = tuple(name for name in field_names(OrderRow) if name != "position")
+
+        def order_of(r: dict[str, Any], position: int) -> OrderRow:
+            return OrderRow(**{name: r[name] for name in order_fields}, position=position)
+
+        planned = []  # each line with its queue, stops, jobs and their estimates
         for ln in lines:
             queued = by_line.get(ln.id, [])
             line_stops = stops.get(ln.id, [])
             jobs = [
                 Job(
-                    r.quantity,
-                    datetime.combine(r.due_date, time.max, tzinfo=tz),
-                    r.started_at if OrderStatus(r.status).is_running else None,
+                    r["quantity"],
+                    datetime.combine(r["due_date"], time.max, tzinfo=tz),
+                    r["started_at"] if r["status"] in RUNNING_STATUSES else None,
                 )
                 for r in queued
             ]
             runs = estimate(moment, ln.rate_per_hour, jobs, [Downtime(st.started_at, st.ended_at) for st in line_stops])
+            planned.append((ln, queued, line_stops, jobs, runs))
+        short = _short_of_material(
+            uow, [(r, run) for _ln, queued, _s, _j, runs in planned for r, run in zip(queued, runs, strict=True)]
+        )
+        result = []
+        for ln, queued, line_stops, jobs, runs in planned:
+            hours = [hours_of(r["quantity"], ln.rate_per_hour) for r in queued]
+            # only a running order overruns, and it is at the head of its line: every order behind it waits for it
+            overrun_at_head = bool(runs) and bool(runs[0].overrun)
             scheduled = tuple(
                 ScheduledOrder(
-                    _order_row(r, position, extra=tuple(scheduling)),
+                    order_of(r, position),
                     run.start,
                     run.end,
                     run.late,
                     run.hours_left,
                     run.delayed_by,
+                    run.overrun,
+                    late_cause(
+                        run,
+                        job.due_by,
+                        moment,
+                        hours[position - 1],
+                        overrun_at_head and position > 1,
+                        r["id"] in short,
+                        r["id"] in short and short[r["id"]].made_by is not None,
+                    ),
+                    hours[position - 1],
+                    short.get(r["id"]),
                 )
-                for position, (r, run) in enumerate(zip(queued, runs, strict=True), start=1)
+                for position, (r, run, job) in enumerate(zip(queued, runs, jobs, strict=True), start=1)
             )
             current = next((st for st in line_stops if _stands(st, moment)), None)
+            loads = _loads(moment, tz, scheduled, line_stops)
             result.append(
-                LineQueue(ln.id, ln.code, ln.name, ln.stage, ln.rate_per_hour, ln.rate_unit, scheduled, current)
+                LineQueue(
+                    ln.id,
+                    ln.code,
+                    ln.name,
+                    ln.stage,
+                    ln.rate_per_hour,
+                    ln.rate_unit,
+                    scheduled,
+                    current,
+                    tuple(line_stops),
+                    loads,
+                )  # fmt: skip
             )
         return tuple(result)
+
+
+def _short_of_material(uow: UnitOfWork, queued: list[tuple[dict[str, Any], Estimate]]) -> dict[int, Shortage]:
+    """The queued orders yet to start that their recipe's own step finds short of a material, by order id:
+    the usable stock (approved, unexpired) goes to the orders in the order they are estimated to start.
+    When a queued order of an earlier stage makes the material, the shortage names it."""
+    waiting = sorted(((run.start, r) for r, run in queued if r["status"] not in RUNNING_STATUSES), key=lambda w: w[0])
+    products = {r["product_id"] for _start, r in waiting}
+    if not products:
+        return {}
+    recipes: dict[int, list[Any]] = {}
+    for line in uow.session.execute(
+        select(
+            RecipeLine.product_id.label("product_id"),
+            RecipeLine.material_id.label("material_id"),
+            RecipeLine.quantity.label("per_unit"),
+            RecipeLine.scrap_percent.label("scrap"),
+        )
+        .join(
+            Product,
+            and_(
+                Product.id == RecipeLine.product_id,
+                Product.recipe_revision == RecipeLine.revision,
+                Product.stage
+                == RecipeLine.stage,  # the order runs its product's own step; earlier steps are other orders
+            ),
+        )
+        .where(RecipeLine.product_id.in_(products))
+    ):
+        recipes.setdefault(line.product_id, []).append(line)
+    materials = {line.material_id for lines in recipes.values() for line in lines}
+    if not materials:
+        return {}
+    today = uow.today()
+    usable = {
+        row.material_id: row.usable
+        for row in uow.session.execute(
+            select(
+                Batch.material_id.label("material_id"),
+                type_coerce(func.sum(StockBalance.quantity), Quantity).label("usable"),
+            )
+            .join(Batch, Batch.id == StockBalance.batch_id)
+            .where(
+                Batch.material_id.in_(materials),
+                Batch.status == BatchStatus.APPROVED.value,
+                or_(Batch.expiry_date.is_(None), Batch.expiry_date >= today),
+                StockBalance.quantity > 0,
+            )
+            .group_by(Batch.material_id)
+        )
+    }
+    per_unit = {  # each product's materials, and how much of each a unit takes with its scrap
+        product: [(line.material_id, line.per_unit * (1 + line.scrap / 100)) for line in lines]
+        for product, lines in recipes.items()
+    }
+    needs = [
+        (r["id"], material, r["quantity"] * factor)
+        for _start, r in waiting
+        for material, factor in per_unit.get(r["product_id"], ())
+    ]
+    short = shortages(needs, usable)
+    if not short:
+        return {}
+    missing_ids = {material for material, _missing in short.values()}
+    known = {
+        row.id: (row.name, row.unit)
+        for row in uow.session.execute(
+            select(Material.id, Material.name, Material.unit).where(Material.id.in_(missing_ids))
+        )
+    }
+    makes = {  # the products whose batches are a missing material: an earlier stage makes it
+        row.id: row.output_material_id
+        for row in uow.session.execute(
+            select(Product.id, Product.output_material_id).where(Product.output_material_id.in_(missing_ids))
+        )
+    }
+    made_by: dict[int, tuple[datetime, str, str]] = {}  # material: the queued order making it that ends first
+    for r, run in queued:
+        material = makes.get(r["product_id"])
+        if material is not None and (material not in made_by or run.end < made_by[material][0]):
+            made_by[material] = (run.end, r["number"], r["line_code"])
+    result = {}
+    for order, (material, missing) in short.items():
+        maker = made_by.get(material)
+        result[order] = Shortage(
+            known[material][0], missing, known[material][1], *((maker[1], maker[2], maker[0]) if maker else ())
+        )
+    return result
+
+
+RUNNING_STATUSES = frozenset(s.value for s in OrderStatus if s.is_running)  # looked up for thousands of orders
+LOAD_DAYS = (7, 62)  # a line's load is shown for at least a week from today, and at most two months
+
+
+def _loads(
+    moment: datetime, tz: Any, scheduled: tuple[ScheduledOrder, ...], stops: list[LineStopRow]
+) -> tuple[DayLoad, ...]:
+    """The line's work due per day against its free hours, from today to its last due day or estimated end."""
+    today = moment.astimezone(tz).date()
+    last = max(
+        [today, *(o.order.due_date for o in scheduled), *(o.estimated_end.astimezone(tz).date() for o in scheduled)]
+    )
+    days = min(max((last - today).days + 1, LOAD_DAYS[0]), LOAD_DAYS[1])
+    due = [(o.order.due_date, o.hours_left) for o in scheduled]
+    return day_loads(moment, tz, today, days, due, [Downtime(st.started_at, st.ended_at) for st in stops])
 
 
 def _stands(stop: LineStopRow, moment: datetime) -> bool:

@@ -17,7 +17,13 @@ estimates of a stopped line move later minute by minute while it stands. An orde
 its estimated end falls after `due_by`.
 
 Each `Estimate` also says how many hours of work are left at the nominal rate (stops not counted:
-the line's queued work) and how much the stops push the order's end (`delayed_by`).
+the line's queued work), how much the stops push the order's end (`delayed_by`), and for a running
+order that has run longer than its work takes, by how much (`overrun`): its end is then `now`, and
+everything behind it starts from `now` too, so the overrun moves the whole queue.
+
+    late_cause(estimate, due_by, now, hours_of_work, overrun_ahead, short) -> LateCause | None   why it is late
+    shortages(needs, usable) -> dict[key, (material, missing)]      who runs short of material, first come first served
+    day_loads(now, tz, first_day, days, due_hours, stops) -> tuple[DayLoad, ...]        load against capacity
 
 Nothing here reads a database or a clock: the caller passes `now`. The production queue, the
 dashboard and the printed plan all take their times from here.
@@ -26,10 +32,13 @@ dashboard and the printed plan all take their times from here.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from typing import TypeVar
+
+from domain.vocabulary import LateCause
 
 ZERO = timedelta(0)
 
@@ -58,6 +67,7 @@ class Estimate:
     late: bool
     hours_left: float  # the work still to do at the nominal rate, stops not counted
     delayed_by: timedelta  # stop time between its start and its end
+    overrun: timedelta = ZERO  # a running order past its estimated end: by how much (its end is then `now`)
 
 
 def merged(stops: Iterable[Downtime], now: datetime) -> list[tuple[datetime, datetime]]:
@@ -93,6 +103,10 @@ class _Line:
     def __init__(self, spans: list[tuple[datetime, datetime]]) -> None:
         self.spans = spans
         self.ends = [end for _start, end in spans]
+
+    def stopped(self, start: datetime, end: datetime) -> timedelta:
+        """`stopped_between` for this line's spans, skipping those over before `start`."""
+        return stopped_between(self.spans[bisect_right(self.ends, start) :], start, end)
 
     def running_from(self, moment: datetime) -> datetime:
         """The first moment at or after `moment` the line is not stopped."""
@@ -135,13 +149,15 @@ def estimate(
         work = timedelta(hours=hours_of(job.quantity, rate_per_hour))
         if job.running_since is not None:
             start = job.running_since
-            done = max(ZERO, (now - start) - stopped_between(spans, start, now)) if now > start else ZERO
+            done = max(ZERO, (now - start) - line.stopped(start, now)) if now > start else ZERO
             left = max(ZERO, work - done)
             end = line.after_work(max(now, start), left) if left > ZERO else max(now, start)
+            overrun = max(ZERO, done - work)
         else:
             start = line.running_from(cursor)
             left = work
             end = line.after_work(start, work)
+            overrun = ZERO
         cursor = max(cursor, end)
         result.append(
             Estimate(
@@ -149,7 +165,97 @@ def estimate(
                 end=end,
                 late=end > job.due_by,
                 hours_left=left / timedelta(hours=1),
-                delayed_by=stopped_between(spans, start, end),
+                delayed_by=line.stopped(start, end),
+                overrun=overrun,
             )
         )
     return tuple(result)
+
+
+def late_cause(
+    run: Estimate,
+    due_by: datetime,
+    now: datetime,
+    hours_of_work: float,
+    overrun_ahead: bool = False,
+    short_of_material: bool = False,
+    made_at_earlier_stage: bool = False,
+) -> LateCause | None:
+    """Why an order with this estimate is late (None when it is not); `overrun_ahead`: an order ahead of it
+    in the queue is running past its estimate; `short_of_material`: it cannot start for want of material,
+    which a queued order of an earlier stage makes when `made_at_earlier_stage`."""
+    if not run.late:
+        return None
+    if due_by <= now:
+        return LateCause.DUE_PASSED
+    if short_of_material:
+        return LateCause.EARLIER_STAGE if made_at_earlier_stage else LateCause.MATERIAL
+    if now + timedelta(hours=hours_of_work) > due_by:
+        return LateCause.TOO_LONG
+    if overrun_ahead:
+        return LateCause.OVERRUN
+    if run.delayed_by > ZERO and run.end - run.delayed_by <= due_by:
+        return LateCause.STOPS
+    return LateCause.QUEUE
+
+
+@dataclass(frozen=True)
+class DayLoad:
+    """A line's day: the hours of work due on it against the hours the line can run that day."""
+
+    day: date
+    planned_hours: float  # work (at the nominal rate) of the queued orders due this day; overdue ones count today
+    available_hours: float  # the day's hours from now on, less the line's stops
+
+    @property
+    def overloaded(self) -> bool:
+        return self.planned_hours > self.available_hours + 1e-9
+
+
+def day_loads(
+    now: datetime,
+    tz: tzinfo,
+    first_day: date,
+    days: int,
+    due_hours: Iterable[tuple[date, float]],
+    stops: Iterable[Downtime] = (),
+) -> tuple[DayLoad, ...]:
+    """Each of `days` days from `first_day`: the hours due on it against the hours the line can run.
+
+    The line can run every hour of a day that is not past and not stopped (an open stop counts up to
+    `now`, as in `estimate`). Work due before `first_day` is still to do, so it counts on `first_day`.
+    """
+    spans = merged(stops, now)
+    planned: dict[date, float] = {}
+    for due, hours in due_hours:
+        key = max(due, first_day)
+        planned[key] = planned.get(key, 0.0) + hours
+    result = []
+    for i in range(days):
+        day = first_day + timedelta(days=i)
+        start = datetime.combine(day, time.min, tzinfo=tz)
+        end = start + timedelta(days=1)
+        start = max(start, min(now, end))
+        free = (end - start) - stopped_between(spans, start, end)
+        result.append(DayLoad(day, planned.get(day, 0.0), free / timedelta(hours=1)))
+    return tuple(result)
+
+
+Mat = TypeVar("Mat")
+Key = TypeVar("Key")
+
+
+def shortages(
+    needs: Iterable[tuple[Key, Mat, Decimal]], usable: Mapping[Mat, Decimal]
+) -> dict[Key, tuple[Mat, Decimal]]:
+    """Which orders run short of material: `needs` are (order, material, quantity) in the order the orders
+    will start; each takes from the usable stock what is left of it. An order short of several materials
+    is named with the first it runs out of, and by how much it is short of it."""
+    left = dict(usable)
+    short: dict[Key, tuple[Mat, Decimal]] = {}
+    for order, material, quantity in needs:
+        have = left.get(material, Decimal(0))
+        if quantity > have and order not in short:
+            short[order] = (material, quantity - max(have, Decimal(0)))
+        left[material] = have - quantity
+    return short

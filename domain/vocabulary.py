@@ -240,6 +240,38 @@ PRIORITY_LABELS = {
     4: QT_TRANSLATE_NOOP("Priority", "low"),
     5: QT_TRANSLATE_NOOP("Priority", "when possible"),
 }
+DUE_SOON_DAYS = 3  # an open order due within this many days is flagged as due soon
+
+
+class LateCause(Term):
+    """Why a queued order's estimated end falls after its due day (domain.schedule.late_cause: the first that holds)."""
+
+    DUE_PASSED = "due_passed", QT_TRANSLATE_NOOP("LateCause", "its due date has passed")
+    EARLIER_STAGE = (
+        "earlier_stage",
+        QT_TRANSLATE_NOOP("LateCause", "it waits for an earlier stage to make its material"),
+    )
+    MATERIAL = "material", QT_TRANSLATE_NOOP("LateCause", "it is short of material")
+    TOO_LONG = "too_long", QT_TRANSLATE_NOOP("LateCause", "its own work does not fit before its due date")
+    OVERRUN = "overrun", QT_TRANSLATE_NOOP("LateCause", "the running order ahead of it is past its estimate")
+    STOPS = "stops", QT_TRANSLATE_NOOP("LateCause", "the line's stops push it past its due date")
+    QUEUE = "queue", QT_TRANSLATE_NOOP("LateCause", "the line's queue ahead of it")
+
+
+class Urgency(Term):
+    """How pressing an open order's due date is: past it, or close to it."""
+
+    OVERDUE = "overdue", QT_TRANSLATE_NOOP("Urgency", "overdue")
+    DUE_SOON = "due_soon", QT_TRANSLATE_NOOP("Urgency", "due soon")
+
+    @classmethod
+    def of_due(cls, due: date, today: date) -> Urgency | None:
+        """Overdue once its due day is over, due soon within DUE_SOON_DAYS of it, else None."""
+        if due < today:
+            return cls.OVERDUE
+        if due <= today + timedelta(days=DUE_SOON_DAYS):
+            return cls.DUE_SOON
+        return None
 
 
 # ---------------------------------------------------------------- people

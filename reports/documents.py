@@ -9,8 +9,10 @@ from decimal import Decimal
 from itertools import groupby
 from typing import BinaryIO
 
-from app.dto import StockLine, TraceNode
-from app.formatting import day, moment, quantity
+from reportlab.pdfgen.canvas import Canvas
+
+from app.dto import ScheduledOrder, StockLine, TraceNode
+from app.formatting import day, moment, quantity, span
 from app.formatting import rate as line_rate
 from app.reporting import (
     BatchPageReport,
@@ -22,8 +24,9 @@ from app.reporting import (
     RequirementsReport,
     TraceReport,
 )
-from domain.vocabulary import BatchStatus, Cover, MovementKind, OrderStatus, batch_usable
-from reports.layout import Column, Report, Row, write
+from domain.vocabulary import BatchStatus, Cover, LateCause, MovementKind, OrderStatus, batch_usable
+from reports.layout import MARGIN, Column, Report, Row, write
+from reports.schedule import draw_schedule
 
 Out = str | BinaryIO
 Progress = Callable[[int], None] | None
@@ -299,6 +302,18 @@ def _genealogy_rows(node: TraceNode, depth: int) -> Iterator[Row]:
 # ---------------------------------------------------------------- production plan
 
 
+def _why(s: ScheduledOrder) -> str:
+    """Under an order of the plan: why it is late, how far a running order is past its estimate, a shortage."""
+    said = []
+    if s.overrun:
+        said.append(f"running {span(s.overrun)} past its estimate")
+    if s.late_cause:
+        said.append(f"late: {LateCause(s.late_cause).label}")
+    if s.shortage:
+        said.append(s.shortage)
+    return f"{s.order.number} — " + "; ".join(said) if said else ""
+
+
 def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
     def rows() -> Iterator[Row]:
         for queue in data.queues:
@@ -329,6 +344,9 @@ def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
                     ),
                     "alert" if s.late else "normal",
                 )
+                why = _why(s)
+                if why:
+                    yield Row((why,), "remark")
 
     columns = [
         Column("#", 0.4, "right"),
@@ -341,10 +359,24 @@ def plan(data: PlanReport, out: Out, progress: Progress = None) -> int:
         Column("Est. end", 1.4),
         Column("", 0.7),
     ]
-    return write(
-        Report(data.header, columns, rows, wide=True, progress=progress, empty_message="There is no production line."),
-        out,
+
+    def schedule_page(canvas: Canvas, header: Callable[[int], float]) -> None:
+        top = header(1)
+        width = canvas._pagesize[0]
+        draw_schedule(canvas, data.queues, data.header.printed_at, (MARGIN, MARGIN + 12, width - MARGIN, top))
+        canvas.showPage()
+
+    report = Report(
+        data.header,
+        columns,
+        rows,
+        wide=True,
+        progress=progress,
+        empty_message="There is no production line.",
+        lead=schedule_page,
+        lead_pages=1,
     )
+    return write(report, out)
 
 
 # ---------------------------------------------------------------- events

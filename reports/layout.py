@@ -59,6 +59,10 @@ class Report:
     wide: bool = False
     empty_message: str = "Nothing matches these filters."
     progress: Callable[[int], None] | None = None
+    # pages drawn before the table (a chart, a schedule): lead(canvas, header) draws `lead_pages` pages, calling
+    # header(page) on each for the report's header and footer; header returns the height where content may start
+    lead: Callable[[Canvas, Callable[[int], float]], None] | None = None
+    lead_pages: int = 0
     _widths: list[float] = field(default_factory=list)
 
 
@@ -160,7 +164,9 @@ def write(report: Report, out: str | BinaryIO) -> int:
     usable = _usable_width(report)
     total_weight = sum(c.weight for c in report.columns)
     report._widths = [usable * c.weight / total_weight for c in report.columns]
-    pages = sum(1 for _ in _paginate(report))  # first pass: measure and count only
+    table_pages = sum(1 for _ in _paginate(report))  # first pass: measure and count only
+    lead = report.lead_pages if report.lead is not None and table_pages else 0
+    pages = table_pages + lead
     canvas = Canvas(out, pagesize=_page_size(report), pageCompression=1, initialFontName=fonts.REGULAR)
     canvas.setTitle(report.header.title)
     canvas.setAuthor(report.header.printed_by)
@@ -173,8 +179,15 @@ def write(report: Report, out: str | BinaryIO) -> int:
         canvas.showPage()
         canvas.save()
         return 1
+    if lead and report.lead is not None:
+
+        def header(page: int) -> float:
+            _draw_header(canvas, report, page, pages)
+            return _table_top(report)
+
+        report.lead(canvas, header)
     drawn = 0
-    for number, rows in enumerate(_paginate(report), start=1):
+    for number, rows in enumerate(_paginate(report), start=lead + 1):
         _draw_header(canvas, report, number, pages)
         y = _draw_table_heading(canvas, report)
         for laid in rows:

@@ -70,6 +70,61 @@ def _board_state(board: Any) -> dict[str, Any]:
         "status": board.status.text(),
         "backlog": items(board.backlog_view),
         "lines": lines,
+        "view": "schedule" if board.on_schedule else "queue",
+        "view_buttons": {name: _rect(board.view_buttons.button(i)) for i, name in enumerate(("queue", "schedule"))},
+        "undo": {"enabled": board.undo_action.isEnabled(), "count": board.undo_stack.index()},
+        "schedule": _schedule_state(board) if board.on_schedule else None,
+    }
+
+
+def _schedule_state(board: Any) -> dict[str, Any]:
+    """The schedule's rows and the bars in sight, where they are on the screen, and what each row says."""
+    from ui.schedule import ZOOMS
+
+    view, codes = board.schedule, board.host.lookups.current
+    viewport = view.viewport()
+    port = viewport.rect()
+    rows = []
+    for code in view.codes:
+        rect = view.mapFromScene(view.row_rect(code)).boundingRect().intersected(port)
+        rows.append(
+            {
+                "code": code,
+                "stage": codes.line_stages.get(code),
+                "rate_unit": board.line_units.get(code),
+                "rect": _rect(viewport, rect),
+                "lit": view.lit[code].isVisible(),
+                "dimmed": view.dims[code].isVisible(),
+                "note": view.note_texts.get(code, ""),
+                "bars": [b.order.number for b in view.row_bars.get(code, [])],
+            }
+        )
+    bars = []
+    for bar in view.bars.values():
+        rect = view.mapFromScene(bar.rect).boundingRect()
+        shown = rect.intersected(port)
+        if shown.width() < 4:
+            continue
+        bars.append(
+            {
+                "number": bar.order.number,
+                "line": bar.line_code,
+                "rect": _rect(viewport, shown),
+                "x": _rect(viewport, rect)[0],  # where the whole bar starts, in sight or not
+                "movable": bar.movable,
+                "overrun_minutes": int(bar.item.overrun.total_seconds() // 60),
+                "late": bar.item.late,
+                "late_cause": bar.item.late_cause,
+                "selected": bar.isSelected(),
+            }
+        )
+    now = view.mapFromScene(view.now_line.sceneBoundingRect().center()) if view.now_line is not None else None
+    return {
+        "rows": rows,
+        "bars": bars,
+        "now_x": viewport.mapToGlobal(now).x() if now is not None else None,
+        "zoom_hours": ZOOMS[view.zoom][1],
+        "dragging": view.dragging,
     }
 
 

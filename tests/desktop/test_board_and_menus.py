@@ -36,12 +36,17 @@ def order_state(path: Path, number: str) -> tuple[str, str | None]:
         database.dispose()
 
 
-def open_board(client: Client) -> dict[str, Any]:
+def open_board(client: Client, view: str = "queue") -> dict[str, Any]:
+    """The planning board, in its queue view (lists per line) or its schedule (lines along a time axis)."""
     client.keys_to_main(QUEUE_TAB)
-    return client.wait(
+    board = client.wait(
         lambda s: s["main"]["tab"] == "Production queue" and s["main"]["board"]["loaded"] and not s["main"]["busy"],
         "the planning board",
     )["main"]["board"]
+    if board["view"] != view:
+        client.x.click(*centre(board["view_buttons"][view]))
+        board = client.wait(lambda s: s["main"]["board"]["view"] == view, f"the board's {view} view")["main"]["board"]
+    return board
 
 
 def test_dragging_an_order_onto_a_line_of_its_stage_plans_it(launch: Callable[..., Client], demo: Path) -> None:

@@ -21,6 +21,7 @@ from app.demo import load_demo
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.permissions import Role
 from app.security import CurrentUser
+from domain.vocabulary import LateCause
 from reports import documents
 from reports.labels import labels_pdf, labels_zpl, qr_payload
 
@@ -186,6 +187,20 @@ def test_trace_plan_events_and_customer_reports(demo: Context, tmp_path: Path) -
     late = sum(1 for queue in q.line_queues(demo.reader()) for o in queue.orders if o.late)
     assert late > 0
     assert sum(1 for cell in body.splitlines() if cell.strip() == "LATE") == late  # one mark per late order
+    # the first page is the schedule: every line along the week, now, overruns and overloaded days marked
+    queues = q.line_queues(demo.reader())
+    schedule = pdf_text(out)[0]
+    assert all(queue.line_code in schedule for queue in queues)
+    assert "now " in schedule and "running past its estimate" in schedule
+    overrunning = [o for queue in queues for o in queue.orders if o.overrun]
+    assert overrunning and all(f"{o.order.number} +" in schedule for o in overrunning)
+    assert ("overloaded" in schedule.replace("overloaded day", "")) == any(
+        d.overloaded for queue in queues for d in queue.loads[:7]
+    )
+    assert "Est. start" not in schedule and "Est. start" in pdf_text(out)[1]
+    listed = "".join(pdf_text(out)[1:])
+    for o in (o for queue in queues for o in queue.orders if o.late_cause):  # each late order says why
+        assert f"{o.order.number} — " in listed and f"late: {LateCause(o.late_cause).label}" in listed
 
     out = tmp_path / "events.pdf"
     documents.events(reporting.events_report(demo, q.EventFilter(action="blocked")), str(out))

@@ -8,7 +8,17 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.schedule import Downtime, Job, estimate, merged, stopped_between
+from domain.schedule import (
+    Downtime,
+    Job,
+    day_loads,
+    estimate,
+    late_cause,
+    merged,
+    shortages,
+    stopped_between,
+)
+from domain.vocabulary import LateCause
 
 NOW = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=30)  # a due date nothing here misses
@@ -118,3 +128,60 @@ def test_stops_only_ever_move_orders_later_and_work_fits_outside_them(
         assert abs(worked / timedelta(hours=1) - b.hours_left) < 1e-6
     for before, after in zip(held, held[1:], strict=False):
         assert after.start >= before.end
+
+
+def test_a_running_order_past_its_estimate_says_by_how_much_and_moves_the_queue() -> None:
+    # 1 h of work started 5 h ago, with 1 h of that the line stood still: 3 h over.
+    runs = estimate(NOW, 500, [Job(500, LATER, running_since=at(-5)), Job(500, LATER)], [Downtime(at(-4), at(-3))])
+    assert runs[0].overrun == timedelta(hours=3)
+    assert runs[1].overrun == timedelta(0)
+    assert (runs[1].start, runs[1].end) == (at(0), at(1))
+    on_time = estimate(NOW, 500, [Job(2000, LATER, running_since=at(-1))])
+    assert on_time[0].overrun == timedelta(0)
+
+
+def test_a_late_order_says_why() -> None:
+    # Behind an overrunning order, due in 1.5 h: 1 h of its own work would fit, the overrun ahead does not let it.
+    jobs = [Job(500, LATER, running_since=at(-5)), Job(500, at(0.5)), Job(500, at(1.5)), Job(5000, at(3))]
+    runs = estimate(NOW, 500, jobs)
+    assert late_cause(runs[0], LATER, NOW, 1.0) is None
+    assert late_cause(runs[1], at(0.5), NOW, 1.0, True) is LateCause.TOO_LONG  # 1 h of work, due in half an hour
+    assert late_cause(runs[2], at(1.5), NOW, 1.0, True) is LateCause.OVERRUN
+    assert late_cause(runs[2], at(1.5), NOW, 1.0, False) is LateCause.QUEUE
+    assert late_cause(runs[3], at(3), NOW, 10.0, True) is LateCause.TOO_LONG
+    queued = estimate(NOW, 500, [Job(1500, LATER), Job(500, at(2))])
+    assert late_cause(queued[1], at(2), NOW, 1.0) is LateCause.QUEUE
+    stopped = estimate(NOW, 500, [Job(500, at(1.5))], [Downtime(at(0.5), at(2))])
+    assert late_cause(stopped[0], at(1.5), NOW, 1.0) is LateCause.STOPS
+    overdue = estimate(NOW, 500, [Job(500, at(-1))])
+    assert late_cause(overdue[0], at(-1), NOW, 1.0) is LateCause.DUE_PASSED
+
+
+def test_day_loads_weigh_the_work_due_against_the_hours_the_line_can_run() -> None:
+    today = NOW.date()  # NOW is 08:00 UTC: 16 h of today are left
+    tomorrow = today + timedelta(days=1)
+    due = [(today - timedelta(days=2), 3.0), (today, 4.0), (tomorrow, 30.0)]
+    stops = [Downtime(datetime(2026, 3, 11, 6, tzinfo=UTC), datetime(2026, 3, 11, 10, tzinfo=UTC))]
+    loads = day_loads(NOW, UTC, today, 3, due, stops)
+    assert [(d.day, d.planned_hours, d.available_hours) for d in loads] == [
+        (today, 7.0, 16.0),  # the overdue work counts today
+        (tomorrow, 30.0, 20.0),  # a 4 h stop
+        (tomorrow + timedelta(days=1), 0.0, 24.0),
+    ]
+    assert [d.overloaded for d in loads] == [False, True, False]
+
+
+def test_orders_take_the_usable_stock_in_the_order_they_start_and_the_later_ones_run_short() -> None:
+    needs = [
+        ("A", "LDPE", Decimal(600)),
+        ("A", "INK", Decimal(5)),
+        ("B", "LDPE", Decimal(600)),
+        ("C", "INK", Decimal(1)),
+    ]
+    short = shortages(needs, {"LDPE": Decimal(1000), "INK": Decimal(10)})
+    assert short == {"B": ("LDPE", Decimal(200))}
+    assert shortages([("A", "CORE", Decimal(3))], {}) == {"A": ("CORE", Decimal(3))}
+    late = estimate(NOW, 500, [Job(500, at(0.5))])
+    assert late_cause(late[0], at(0.5), NOW, 1.0, short_of_material=True) is LateCause.MATERIAL
+    waiting = late_cause(late[0], at(0.5), NOW, 1.0, short_of_material=True, made_at_earlier_stage=True)
+    assert waiting is LateCause.EARLIER_STAGE

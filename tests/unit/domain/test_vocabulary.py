@@ -64,3 +64,16 @@ def test_only_approved_unexpired_stock_may_leave_or_go_into_a_machine() -> None:
         MovementKind.OUTPUT,
         MovementKind.DELIVERY,
     }
+
+
+def test_an_order_is_overdue_after_its_due_day_and_due_soon_close_to_it() -> None:
+    from datetime import date, timedelta
+
+    from domain.vocabulary import DUE_SOON_DAYS, Urgency
+
+    today = date(2026, 11, 24)
+    assert Urgency.of_due(today - timedelta(days=1), today) is Urgency.OVERDUE
+    assert Urgency.of_due(today, today) is Urgency.DUE_SOON
+    assert Urgency.of_due(today + timedelta(days=DUE_SOON_DAYS), today) is Urgency.DUE_SOON
+    assert Urgency.of_due(today + timedelta(days=DUE_SOON_DAYS + 1), today) is None
+    assert [u.label for u in Urgency] == ["overdue", "due soon"]

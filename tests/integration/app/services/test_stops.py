@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import insert, text
@@ -16,6 +16,7 @@ from app.permissions import Role
 from data.db import Database
 from data.models import LineStop
 from data.uow import UnitOfWork
+from tests.conftest import in_days
 from tests.helpers import order, plan
 
 
@@ -175,3 +176,78 @@ def test_the_queue_estimate_moves_by_the_stops(plant: Context) -> None:
     ]
     assert line.stopped is not None and line.stopped.reason_code == "BREAKDOWN"
     assert line.hours_queued == 3.0  # the work waiting is the same; only when it happens moved
+
+
+def test_a_line_weighs_the_work_due_each_day_against_the_hours_it_can_run(plant: Context) -> None:
+    """EXTRUDER-1 runs 500 kg/h: A (30 h) is due tomorrow, B (2 h) in three days; tomorrow has a 6 h stop."""
+    order(plant, "A", quantity=15000, due=1)
+    order(plant, "B", quantity=1000, due=3)
+    plan(plant, "A")
+    plan(plant, "B")
+    tz = datetime.now().astimezone().tzinfo
+    now = datetime.combine(in_days(0), time(8), tzinfo=tz)
+    tomorrow = datetime.combine(in_days(1), time(0), tzinfo=tz)
+    s.record_stop(at(plant, now), line="EXTRUDER-1", reason="MAINTENANCE", started_at=tomorrow + timedelta(hours=6),
+                  ended_at=tomorrow + timedelta(hours=12))  # fmt: skip
+    (line,) = q.line_queues(plant.reader(), now=now, line="EXTRUDER-1")
+    loads = {d.day: d for d in line.loads}
+    assert len(line.loads) >= 7 and line.loads[0].day == in_days(0)
+    assert (loads[in_days(0)].planned_hours, loads[in_days(0)].available_hours) == (0.0, 16.0)
+    assert (loads[in_days(1)].planned_hours, loads[in_days(1)].available_hours) == (30.0, 18.0)
+    assert loads[in_days(1)].overloaded and not loads[in_days(3)].overloaded
+    assert loads[in_days(3)].planned_hours == 2.0
+    first, second = line.orders
+    # the day is overloaded, yet A fits in the 34 h from now to tomorrow's end less the stop: it ends at 20:00
+    assert first.estimated_end == tomorrow + timedelta(hours=20) and not first.late and first.late_cause is None
+    assert (first.hours, second.hours) == (30.0, 2.0)
+
+
+def test_a_running_order_past_its_estimate_is_flagged_and_the_queue_moves_behind_it(plant: Context) -> None:
+    """A (2 h) started 5 h ago: 3 h over, shown as such; B behind it starts now."""
+    order(plant, "A", quantity=1000)
+    order(plant, "B", quantity=1000)
+    plan(plant, "A")
+    plan(plant, "B")
+    s.start_order(at(plant, hours(-5)), number="A")
+    (line,) = q.line_queues(plant.reader(), now=NOW, line="EXTRUDER-1")
+    running, waiting = line.orders
+    assert running.overrun == timedelta(hours=3) and running.estimated_end == NOW
+    assert running.planned_end == hours(-3)
+    assert (waiting.estimated_start, waiting.overrun) == (NOW, timedelta(0))
+
+
+def test_an_order_short_of_its_material_says_so_and_a_late_one_names_it_as_why(
+    plant: Context, people: dict[Role, Context]
+) -> None:
+    """PE-50 takes 1.02 kg of LDPE a kg (2 % scrap); 1,000 kg of LDPE are in stock: A (600 kg) gets its
+    share, B (600 kg) behind it is 224 kg short, and C, due today with 30 h of work, is late for want of it."""
+    s.set_recipe(plant.uow(), product="PE-50", lines=[s.RecipeItem(1, "extrusion", "LDPE", "1", "2")])
+    s.receive_batch(plant.uow(), number="R-1", material="LDPE", supplier="BASELL", quantity=1000, warehouse="MAG-1")
+    s.approve_batch(people[Role.MANAGER].uow(), batch="R-1")
+    order(plant, "A", quantity=600)
+    order(plant, "B", quantity=600)
+    order(plant, "C", quantity=15000, due=0)
+    for number in ("A", "B", "C"):
+        plan(plant, number)
+    (line,) = q.line_queues(plant.reader(), now=NOW, line="EXTRUDER-1")
+    a, b, c = line.orders
+    assert a.short_of is None
+    assert b.shortage == "LDPE granulate FT5230: 224.000 kg short" and not b.late and b.late_cause is None
+    assert c.short_of is not None and c.late and c.late_cause == "material"
+
+
+def test_an_order_waiting_for_an_earlier_stage_says_which_order_makes_its_material(plant: Context) -> None:
+    """PRINTED prints FILM-PE-50 (0.05 kg a metre), of which there is none; PE-50 on EXTRUDER-1 makes it."""
+    s.set_recipe(plant.uow(), product="PRINTED", lines=[s.RecipeItem(1, "printing", "FILM-PE-50", "0.05")])
+    order(plant, "FILM-1", quantity=2000)
+    order(plant, "PRINT-1", quantity=200000, unit="m", due=0)  # 22 h at 9,000 m/h: it cannot end today
+    plan(plant, "FILM-1")
+    plan(plant, "PRINT-1", line="PRINT-LINE-1")
+    queues = {ln.line_code: ln for ln in q.line_queues(plant.reader(), now=NOW)}
+    (film,) = queues["EXTRUDER-1"].orders
+    (printing,) = queues["PRINT-LINE-1"].orders
+    assert film.short_of is None
+    assert printing.short_of is not None and printing.short_of.made_by == "FILM-1"
+    assert printing.short_of.made_on == "EXTRUDER-1" and printing.short_of.ready_at == film.estimated_end
+    assert printing.late and printing.late_cause == "earlier_stage"
+    assert printing.shortage is not None and "made by FILM-1 on EXTRUDER-1" in printing.shortage
