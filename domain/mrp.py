@@ -43,6 +43,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
+from functools import cached_property
 
 from domain.vocabulary import QUANTITY_SCALE, Cover, Supply
 
@@ -59,9 +60,9 @@ class Use:
     per_unit: Decimal
     scrap_percent: Decimal = ZERO
 
-    @property
+    @cached_property
     def gross(self) -> Decimal:
-        """Per unit of the product, scrap included."""
+        """Per unit of the product, scrap included (worked out once: every order of the product asks for it)."""
         return self.per_unit * (1 + self.scrap_percent / HUNDRED)
 
 
