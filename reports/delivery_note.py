@@ -77,38 +77,41 @@ def write(data: DeliveryNote, out: str | BinaryIO, progress: Callable[[int], Non
 
 
 def _heading(canvas: Canvas, data: DeliveryNote, page: int, pages: int) -> float:
+    when = f"Delivered {moment(data.delivery.delivered_at)}"
+    return heading(canvas, data.header.plant, "Delivery note", data.delivery.number, when, page, pages)
+
+
+def heading(canvas: Canvas, plant: str, title: str, number: str, when: str, page: int, pages: int) -> float:
+    """A business document's top: the plant, what it is, its number in words and as Code128 for the
+    receiving side's scanner, when, and the page where there are several; returns where the body starts."""
     top = HEIGHT - MARGIN
     canvas.setFillColor(BLUE)
     canvas.setFont(fonts.BOLD, 10)
-    canvas.drawString(MARGIN, top - 10, data.header.plant)
+    canvas.drawString(MARGIN, top - 10, plant)
     canvas.setFillColor(colors.black)
     canvas.setFont(fonts.BOLD, 20)
-    canvas.drawString(MARGIN, top - 36, "Delivery note")
+    canvas.drawString(MARGIN, top - 36, title)
     canvas.setFont(fonts.BOLD, 15)
-    canvas.drawString(MARGIN, top - 56, data.delivery.number)
+    canvas.drawString(MARGIN, top - 56, number)
     canvas.setFont(fonts.REGULAR, 9)
-    canvas.drawString(
-        MARGIN,
-        top - 70,
-        f"Delivered {moment(data.delivery.delivered_at)}" + (f"  ·  page {page} of {pages}" if pages > 1 else ""),
-    )
-    code = barcode_of(data.delivery.number)
-    room = 80 * mm
-    scale = min(1.0, room / code.width)
+    canvas.drawString(MARGIN, top - 70, when + (f"  ·  page {page} of {pages}" if pages > 1 else ""))
+    code = barcode_of(number)
+    scale = min(1.0, 80 * mm / code.width)
     canvas.saveState()
     canvas.translate(WIDTH - MARGIN - code.width * scale, top - 48)
     canvas.scale(scale, 1)
     code.drawOn(canvas, 0, 0)
     canvas.restoreState()
     canvas.setFont(fonts.REGULAR, 9)
-    canvas.drawRightString(WIDTH - MARGIN, top - 60, data.delivery.number)
+    canvas.drawRightString(WIDTH - MARGIN, top - 60, number)
     canvas.setStrokeColor(BLUE)
     canvas.setLineWidth(0.8)
     canvas.line(MARGIN, top - 80, WIDTH - MARGIN, top - 80)
     return top - 92
 
 
-def _block(canvas: Canvas, x: float, y: float, width: float, title: str, lines: list[str]) -> float:
+def party(canvas: Canvas, x: float, y: float, width: float, title: str, lines: list[str]) -> float:
+    """One party of a document (consignee, supplier, buyer, order): a small title, the name, its lines."""
     canvas.setFillColor(GREY)
     canvas.setFont(fonts.BOLD, 8)
     canvas.drawString(x, y, title.upper())
@@ -131,7 +134,7 @@ def _parties(canvas: Canvas, data: DeliveryNote, top: float) -> float:
     if c.contact or c.phone:
         consignee.append(" · ".join(x for x in (c.contact, c.phone) if x))
     consignee.append(f"Customer code: {c.code}")
-    left = _block(canvas, MARGIN, top, half - 8 * mm, "Consignee", consignee)
+    left = party(canvas, MARGIN, top, half - 8 * mm, "Consignee", consignee)
     order = [
         f"Order {o.number}",
         f"{o.product_code} — {o.product_name}",
@@ -139,7 +142,7 @@ def _parties(canvas: Canvas, data: DeliveryNote, top: float) -> float:
         f"Delivered to date: {quantity(o.delivered, o.unit)}",
         f"Issued by: {data.delivered_by}",
     ]
-    right = _block(canvas, MARGIN + half, top, half, "Order", order)
+    right = party(canvas, MARGIN + half, top, half, "Order", order)
     y = min(left, right) - 6
     if data.delivery.note:
         canvas.setFont(fonts.REGULAR, 9.5)

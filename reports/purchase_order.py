@@ -16,7 +16,7 @@ from app.purchase_book import PurchaseLine
 from app.reporting import PurchaseOrderDocument
 from domain.vocabulary import PurchaseOrderStatus
 from reports import fonts
-from reports.delivery_note import BLUE, GREY, GRID, HEIGHT, MARGIN, ROW, SHADE, WIDTH, barcode_of
+from reports.delivery_note import GREY, GRID, MARGIN, ROW, SHADE, WIDTH, heading, party
 
 LINES_FIRST_PAGE = 22
 LINES_NEXT_PAGES = 40
@@ -71,48 +71,11 @@ def write(data: PurchaseOrderDocument, out: str | BinaryIO, progress: Callable[[
 
 def _heading(canvas: Canvas, data: PurchaseOrderDocument, page: int, pages: int) -> float:
     o = data.order
-    top = HEIGHT - MARGIN
-    canvas.setFillColor(BLUE)
-    canvas.setFont(fonts.BOLD, 10)
-    canvas.drawString(MARGIN, top - 10, data.header.plant)
-    canvas.setFillColor(colors.black)
-    canvas.setFont(fonts.BOLD, 20)
-    canvas.drawString(MARGIN, top - 36, "Purchase order")
-    canvas.setFont(fonts.BOLD, 15)
-    canvas.drawString(MARGIN, top - 56, o.number)
     status = PurchaseOrderStatus(o.status)
     when = f"Sent {moment(o.sent_at)}" if o.sent_at else f"Drawn up {moment(o.created_at)}"
     if status is not PurchaseOrderStatus.SENT:
         when += f"  ·  {status.label.upper()}"
-    canvas.setFont(fonts.REGULAR, 9)
-    canvas.drawString(MARGIN, top - 70, when + (f"  ·  page {page} of {pages}" if pages > 1 else ""))
-    code = barcode_of(o.number)
-    scale = min(1.0, 80 * mm / code.width)
-    canvas.saveState()
-    canvas.translate(WIDTH - MARGIN - code.width * scale, top - 48)
-    canvas.scale(scale, 1)
-    code.drawOn(canvas, 0, 0)
-    canvas.restoreState()
-    canvas.setFont(fonts.REGULAR, 9)
-    canvas.drawRightString(WIDTH - MARGIN, top - 60, o.number)
-    canvas.setStrokeColor(BLUE)
-    canvas.setLineWidth(0.8)
-    canvas.line(MARGIN, top - 80, WIDTH - MARGIN, top - 80)
-    return top - 92
-
-
-def _block(canvas: Canvas, x: float, y: float, width: float, title: str, lines: list[str]) -> float:
-    canvas.setFillColor(GREY)
-    canvas.setFont(fonts.BOLD, 8)
-    canvas.drawString(x, y, title.upper())
-    canvas.setFillColor(colors.black)
-    y -= 14
-    for i, text in enumerate(lines):
-        font, size = (fonts.BOLD, 11) if i == 0 else (fonts.REGULAR, 9.5)
-        canvas.setFont(font, size)
-        canvas.drawString(x, y, fonts.fit(text, font, size, width))
-        y -= 14 if i == 0 else 12
-    return y
+    return heading(canvas, data.header.plant, "Purchase order", o.number, when, page, pages)
 
 
 def _parties(canvas: Canvas, data: PurchaseOrderDocument, top: float) -> float:
@@ -125,9 +88,9 @@ def _parties(canvas: Canvas, data: PurchaseOrderDocument, top: float) -> float:
     if contact:
         supplier.append(contact)
     supplier.append(f"Supplier code: {o.supplier_code}")
-    left = _block(canvas, MARGIN, top, half - 8 * mm, "Supplier", supplier)
+    left = party(canvas, MARGIN, top, half - 8 * mm, "Supplier", supplier)
     buyer = [data.header.plant, f"Drawn up by: {o.drawn_up_by or '—'}", f"Prices in {o.currency}, per unit"]
-    right = _block(canvas, MARGIN + half, top, half, "Buyer", buyer)
+    right = party(canvas, MARGIN + half, top, half, "Buyer", buyer)
     y = min(left, right) - 6
     if o.note:
         canvas.setFont(fonts.REGULAR, 9.5)
