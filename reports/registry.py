@@ -191,6 +191,16 @@ def _label(text: str) -> str:
     return QT_TRANSLATE_NOOP(CONTEXT, text)
 
 
+BATCH = Parameter(  # the one parameter of every report about a batch
+    "batch",
+    Kind.BATCH,
+    _label("Batch"),
+    required=True,
+    help="the batch number",
+    hint=_label("scan or type the batch number"),
+    value_name="NUMBER",
+)
+
 REPORTS: tuple[Report, ...] = (
     Report(
         "inventory",
@@ -220,17 +230,7 @@ REPORTS: tuple[Report, ...] = (
         "trace",
         _label("Batch traceability"),
         "report.all",
-        (
-            Parameter(
-                "batch",
-                Kind.BATCH,
-                _label("Batch"),
-                required=True,
-                help="the batch number",
-                hint=_label("scan or type the batch number"),
-                value_name="NUMBER",
-            ),
-        ),
+        (BATCH,),
         _trace,
         _writer("documents.trace"),
     ),
@@ -238,17 +238,7 @@ REPORTS: tuple[Report, ...] = (
         "batch",
         _label("Batch page"),
         "print.view",
-        (
-            Parameter(
-                "batch",
-                Kind.BATCH,
-                _label("Batch"),
-                required=True,
-                help="the batch number",
-                hint=_label("scan or type the batch number"),
-                value_name="NUMBER",
-            ),
-        ),
+        (BATCH,),
         _batch,
         _writer("documents.batch_page"),
     ),
@@ -325,17 +315,7 @@ REPORTS: tuple[Report, ...] = (
         "recall",
         _label("Recall: who got a batch"),
         "report.all",
-        (
-            Parameter(
-                "batch",
-                Kind.BATCH,
-                _label("Batch"),
-                required=True,
-                help="the batch number",
-                hint=_label("scan or type the batch number"),
-                value_name="NUMBER",
-            ),
-        ),
+        (BATCH,),
         _recall,
         _writer("documents.recall"),
     ),
