@@ -86,7 +86,7 @@ def _actor(database: Database) -> CurrentUser:
         ).first()
     if row is None:
         return SYSTEM  # the schema owner, who runs `db init` and upgrades
-    return CurrentUser(row[0], row[1], row[2], parse_role(row[3]))
+    return CurrentUser(row.id, row.username, row.full_name, parse_role(row.role))
 
 
 def _context(args: argparse.Namespace) -> Context:

@@ -258,7 +258,13 @@ def _stock(s: Session, today: date) -> tuple[mrp.Lot, ...]:
     """Usable stock (approved, unexpired) and stock waiting for release, one lot per batch."""
     on_hand = func.sum(StockBalance.quantity)
     rows = s.execute(
-        select(Batch.material_id, Batch.number, Batch.status, Batch.expiry_date, on_hand)
+        select(
+            Batch.material_id.label("material"),
+            Batch.number.label("number"),
+            Batch.status.label("status"),
+            Batch.expiry_date.label("expiry"),
+            on_hand.label("on_hand"),
+        )
         .join(StockBalance, StockBalance.batch_id == Batch.id)
         .where(
             Batch.status.in_((BatchStatus.APPROVED.value, BatchStatus.PENDING.value)),
@@ -268,7 +274,10 @@ def _stock(s: Session, today: date) -> tuple[mrp.Lot, ...]:
         .having(on_hand > 0)
     ).all()
     supply = {BatchStatus.APPROVED.value: Supply.STOCK, BatchStatus.PENDING.value: Supply.PENDING}
-    return tuple(mrp.Lot(r[0], Decimal(r[4]), supply[r[2]], today, r[3], r[1]) for r in rows)
+    return tuple(
+        mrp.Lot(r.material, Decimal(r.on_hand), supply[r.status], today, expires_on=r.expiry, reference=r.number)
+        for r in rows
+    )
 
 
 def _on_order(s: Session) -> tuple[mrp.Lot, ...]:
