@@ -158,10 +158,10 @@ def _table(canvas: Canvas, first: int, lines: tuple[DeliveryLineRow, ...], top: 
     canvas.rect(MARGIN, top - ROW, usable, ROW, stroke=0, fill=1)
     canvas.setFillColor(colors.black)
     y = top - ROW
-    _cells(canvas, [title for title, _s, _a in COLUMNS], widths, y, fonts.CONDENSED_BOLD)
+    cells(canvas, [title for title, _s, _a in COLUMNS], widths, COLUMNS, y, fonts.CONDENSED_BOLD)
     for n, line in enumerate(lines, start=first):
         y -= ROW
-        cells = [
+        texts = [
             str(n),
             line.batch_number,
             f"{line.material_name} · {line.material_code}",
@@ -169,17 +169,25 @@ def _table(canvas: Canvas, first: int, lines: tuple[DeliveryLineRow, ...], top: 
             day(line.expiry_date, "—"),
             quantity(line.quantity, line.unit),
         ]
-        _cells(canvas, cells, widths, y, fonts.CONDENSED)
+        cells(canvas, texts, widths, COLUMNS, y, fonts.CONDENSED)
         canvas.setStrokeColor(GRID)
         canvas.setLineWidth(0.3)
         canvas.line(MARGIN, y, MARGIN + usable, y)
     return y
 
 
-def _cells(canvas: Canvas, cells: list[str], widths: list[float], y: float, font: str) -> None:
+def cells(
+    canvas: Canvas,
+    texts: list[str],
+    widths: list[float],
+    columns: tuple[tuple[str, float, str], ...],
+    y: float,
+    font: str,
+) -> None:
+    """One row of a document's table: each text fitted to its column, aligned as the column says."""
     canvas.setFont(font, 9)
     x = MARGIN
-    for text, width, (_title, _share, align) in zip(cells, widths, COLUMNS, strict=True):
+    for text, width, (_title, _share, align) in zip(texts, widths, columns, strict=True):
         shown = fonts.fit(text, font, 9, width - 6)
         if align == "right":
             canvas.drawRightString(x + width - 3, y + 4.5, shown)

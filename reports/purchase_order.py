@@ -16,7 +16,7 @@ from app.purchase_book import PurchaseLine
 from app.reporting import PurchaseOrderDocument
 from domain.vocabulary import PurchaseOrderStatus
 from reports import fonts
-from reports.delivery_note import GREY, GRID, MARGIN, ROW, SHADE, WIDTH, heading, party
+from reports.delivery_note import GREY, GRID, MARGIN, ROW, SHADE, WIDTH, cells, heading, party
 
 LINES_FIRST_PAGE = 22
 LINES_NEXT_PAGES = 40
@@ -111,11 +111,11 @@ def _table(canvas: Canvas, data: PurchaseOrderDocument, lines: tuple[PurchaseLin
     canvas.rect(MARGIN, top - ROW, usable, ROW, stroke=0, fill=1)
     canvas.setFillColor(colors.black)
     y = top - ROW
-    _cells(canvas, [title for title, _s, _a in COLUMNS], widths, y, fonts.CONDENSED_BOLD)
+    cells(canvas, [title for title, _s, _a in COLUMNS], widths, COLUMNS, y, fonts.CONDENSED_BOLD)
     currency = data.order.currency
     for line in lines:
         y -= ROW
-        cells = [
+        texts = [
             str(line.line_no),
             f"{line.material_name} · {line.material_code}",
             quantity(line.quantity, line.unit),
@@ -123,23 +123,11 @@ def _table(canvas: Canvas, data: PurchaseOrderDocument, lines: tuple[PurchaseLin
             day(line.due_date),
             money(line.amount, currency),
         ]
-        _cells(canvas, cells, widths, y, fonts.CONDENSED)
+        cells(canvas, texts, widths, COLUMNS, y, fonts.CONDENSED)
         canvas.setStrokeColor(GRID)
         canvas.setLineWidth(0.3)
         canvas.line(MARGIN, y, MARGIN + usable, y)
     return y
-
-
-def _cells(canvas: Canvas, cells: list[str], widths: list[float], y: float, font: str) -> None:
-    canvas.setFont(font, 9)
-    x = MARGIN
-    for text, width, (_title, _share, align) in zip(cells, widths, COLUMNS, strict=True):
-        shown = fonts.fit(text, font, 9, width - 6)
-        if align == "right":
-            canvas.drawRightString(x + width - 3, y + 4.5, shown)
-        else:
-            canvas.drawString(x + 3, y + 4.5, shown)
-        x += width
 
 
 def _total_and_signature(canvas: Canvas, data: PurchaseOrderDocument, top: float) -> None:
